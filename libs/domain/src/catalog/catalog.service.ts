@@ -1,0 +1,40 @@
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Repositories } from '../repositories.ts';
+import { BODY_TYPES, FUEL_TYPES } from './catalog.types.ts';
+import type { CarModel, Maker, Trim, TrimDetail, TrimFilter } from './catalog.types.ts';
+
+export type CatalogDeps = { reads: Pick<Repositories, 'catalog'> };
+
+export type CatalogService = {
+  listMakers(): Promise<Maker[]>;
+  listModels(makerId?: number): Promise<CarModel[]>;
+  listTrims(filter?: TrimFilter): Promise<Trim[]>;
+  getTrim(trimId: number): Promise<TrimDetail>;
+};
+
+/** The catalog is public and read-only to the marketplace; the seeder writes it. */
+export function createCatalog(deps: CatalogDeps): CatalogService {
+  const { catalog } = deps.reads;
+
+  return {
+    listMakers: () => catalog.listMakers(),
+
+    listModels: (makerId) => catalog.listModels(makerId),
+
+    async listTrims(filter = {}) {
+      if (filter.fuelType !== undefined && !FUEL_TYPES.includes(filter.fuelType)) {
+        throw ValidationError.single('fuelType', `must be one of ${FUEL_TYPES.join(', ')}`);
+      }
+      if (filter.bodyType !== undefined && !BODY_TYPES.includes(filter.bodyType)) {
+        throw ValidationError.single('bodyType', `must be one of ${BODY_TYPES.join(', ')}`);
+      }
+      return catalog.listTrims(filter);
+    },
+
+    async getTrim(trimId) {
+      const trim = await catalog.findTrimDetail(trimId);
+      if (!trim) throw new NotFoundError('trim', trimId);
+      return trim;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { AccountStatus, Role } from '../accounts/accounts.types.ts';
+import type { BodyType, FuelType } from '../catalog/catalog.types.ts';
+import type { PaymentMethod, PurchaseTiming, StoredQuoteRequestStatus } from '../quote-requests/quote-requests.types.ts';
+import type { StoredQuoteStatus } from '../quotes/quotes.types.ts';
+import type { RegionCode } from '../regions.ts';
+
+/**
+ * Kysely table interfaces for the marketplace tables (migration 0002).
+ * Ids are BIGINT UNSIGNED read as JS numbers; money is BIGINT KRW; every DATETIME(3)
+ * is UTC and written by the application from its Clock, never by a DB default.
+ */
+type Id = Generated<number>;
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface MakersTable {
+  id: Id;
+  code: string;
+  name: string;
+  name_ko: string;
+  country_code: string;
+}
+
+export interface ModelsTable {
+  id: Id;
+  maker_id: number;
+  code: string;
+  name: string;
+  name_ko: string;
+}
+
+export interface TrimsTable {
+  id: Id;
+  model_id: number;
+  code: string;
+  name: string;
+  model_year: number;
+  fuel_type: FuelType;
+  body_type: BodyType;
+  list_price_krw: number;
+}
+
+export interface TrimOptionsTable {
+  id: Id;
+  trim_id: number;
+  code: string;
+  name: string;
+  price_krw: number;
+}
+
+export interface AccountsTable {
+  id: Id;
+  email: string;
+  password_hash: string;
+  role: Role;
+  status: AccountStatus;
+  display_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DealerProfilesTable {
+  account_id: number;
+  dealership_name: string;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+}
+
+export interface DealerRegionsTable {
+  dealer_id: number;
+  region: RegionCode;
+}
+
+export interface RefreshTokensTable {
+  id: Id;
+  account_id: number;
+  family_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface QuoteRequestsTable {
+  id: Id;
+  customer_id: number;
+  maker_id: number;
+  model_id: number;
+  trim_id: number;
+  region: RegionCode;
+  purchase_timing: PurchaseTiming;
+  payment_method: PaymentMethod;
+  note: string | null;
+  list_price_krw: number;
+  status: StoredQuoteRequestStatus;
+  expires_at: Timestamp;
+  accepted_quote_id: number | null;
+  closed_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QuoteRequestOptionsTable {
+  request_id: number;
+  option_code: string;
+  option_name: string;
+  price_krw: number;
+}
+
+export interface QuoteRequestAttachmentsTable {
+  request_id: number;
+  position: number;
+  media_id: string;
+}
+
+export interface QuotesTable {
+  id: Id;
+  request_id: number;
+  dealer_id: number;
+  price_krw: number;
+  discount_krw: number;
+  conditions: string;
+  valid_until: Timestamp;
+  status: StoredQuoteStatus;
+  revision: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QuoteRevisionsTable {
+  id: Id;
+  quote_id: number;
+  revision: number;
+  price_krw: number;
+  discount_krw: number;
+  conditions: string;
+  valid_until: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  makers: MakersTable;
+  models: ModelsTable;
+  trims: TrimsTable;
+  trim_options: TrimOptionsTable;
+  accounts: AccountsTable;
+  dealer_profiles: DealerProfilesTable;
+  dealer_regions: DealerRegionsTable;
+  refresh_tokens: RefreshTokensTable;
+  quote_requests: QuoteRequestsTable;
+  quote_request_options: QuoteRequestOptionsTable;
+  quote_request_attachments: QuoteRequestAttachmentsTable;
+  quotes: QuotesTable;
+  quote_revisions: QuoteRevisionsTable;
+}

@@ -1,0 +1,121 @@
+/**
+ * A small typed reader for environment variables. Each app declares the variables it reads
+ * as a spec; `readEnv` parses all of them at once and throws one ConfigError that names every
+ * missing or invalid variable, so a bad deployment fails at start, not on the first request.
+ */
+
+export interface VarSpec<T> {
+  /** Shown in `.env.example` and in error messages. */
+  readonly description: string;
+  /** Used when the variable is unset or empty; omit to make the variable required. */
+  readonly default?: T;
+  /** Hides the value in printed configuration. */
+  readonly secret?: boolean;
+  /** The variable's kind, for docs and for the compose check. */
+  readonly kind: string;
+  parse(raw: string): T;
+}
+
+export type EnvSpec = Record<string, VarSpec<unknown>>;
+export type EnvValues<S extends EnvSpec> = { [K in keyof S]: S[K] extends VarSpec<infer T> ? T : never };
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+class ParseProblem extends Error {}
+
+function fail(message: string): never {
+  throw new ParseProblem(message);
+}
+
+export function readEnv<S extends EnvSpec>(spec: S, env: Record<string, string | undefined> = process.env): EnvValues<S> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, varSpec] of Object.entries(spec)) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') {
+      if ('default' in varSpec) values[name] = varSpec.default;
+      else problems.push(`${name} is required (${varSpec.description})`);
+      continue;
+    }
+    try {
+      values[name] = varSpec.parse(raw.trim());
+    } catch (error) {
+      if (!(error instanceof ParseProblem)) throw error;
+      const shown = varSpec.secret ? '(hidden)' : JSON.stringify(raw);
+      problems.push(`${name} ${error.message}, got ${shown}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as EnvValues<S>;
+}
+
+type Options<T> = { description: string; default?: T; secret?: boolean };
+
+function make<T>(kind: string, options: Options<T>, parse: (raw: string) => T): VarSpec<T> {
+  return { kind, parse, ...options };
+}
+
+export const env = {
+  string: (options: Options<string>) => make('string', options, (raw) => raw),
+
+  int(options: Options<number> & { min?: number; max?: number }) {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER, ...rest } = options;
+    return make('int', rest, (raw) => {
+      const value = Number(raw);
+      if (!/^-?\d+$/.test(raw) || value < min || value > max) fail(`must be an integer between ${min} and ${max}`);
+      return value;
+    });
+  },
+
+  port: (options: Options<number>) =>
+    make('port', options, (raw) => {
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw) || value < 1 || value > 65535) fail('must be a port number (1-65535)');
+      return value;
+    }),
+
+  number(options: Options<number> & { min?: number; max?: number }) {
+    const { min = -Infinity, max = Infinity, ...rest } = options;
+    return make('number', rest, (raw) => {
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < min || value > max) fail(`must be a number between ${min} and ${max}`);
+      return value;
+    });
+  },
+
+  bool: (options: Options<boolean>) =>
+    make('bool', options, (raw) => {
+      const lower = raw.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+      if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+      return fail('must be true or false');
+    }),
+
+  url: (options: Options<string>) =>
+    make('url', options, (raw) => {
+      if (!URL.canParse(raw)) fail('must be an absolute URL');
+      return raw.replace(/\/+$/, '');
+    }),
+
+  oneOf<const T extends string>(choices: readonly T[], options: Options<T>) {
+    return make(`one of ${choices.join('|')}`, options, (raw) => {
+      if (!(choices as readonly string[]).includes(raw)) fail(`must be one of ${choices.join(', ')}`);
+      return raw as T;
+    });
+  },
+
+  list: (options: Options<string[]>) =>
+    make('list', options, (raw) =>
+      raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    ),
+};

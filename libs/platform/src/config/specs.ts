@@ -1,0 +1,52 @@
+import { env } from './env.ts';
+
+/** Variables every service reads; defaults match the local stack (`npm run stack:up`). */
+export const runtimeEnv = {
+  NODE_ENV: env.oneOf(['development', 'test', 'production'], { description: 'Runtime mode', default: 'development' }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    description: 'Minimum pino log level',
+    default: 'info',
+  }),
+  LOG_FORMAT: env.oneOf(['auto', 'pretty', 'json'], {
+    description: 'auto = pretty in development, JSON otherwise',
+    default: 'auto',
+  }),
+};
+
+/** The primary takes every write; the app account may read and write the app's database. */
+export const primaryDatabaseEnv = {
+  DB_PRIMARY_HOST: env.string({ description: 'MariaDB/MySQL primary host', default: '127.0.0.1' }),
+  DB_PRIMARY_PORT: env.port({ description: 'MariaDB/MySQL primary port', default: 3307 }),
+  DB_NAME: env.string({ description: 'Application database name', default: 'chucar' }),
+  DB_USER: env.string({ description: 'Application account (read/write on the primary)', default: 'chucar_app' }),
+  DB_PASSWORD: env.string({ description: 'Application account password', default: 'chucar_app_pw', secret: true }),
+  DB_POOL_SIZE: env.int({ description: 'Connections per pool', default: 10, min: 1, max: 500 }),
+  DB_CONNECT_TIMEOUT_MS: env.int({ description: 'Timeout to open a database connection', default: 2000, min: 100 }),
+  DB_QUERY_TIMEOUT_MS: env.int({ description: 'Timeout of one query', default: 5000, min: 100 }),
+};
+
+/** The read-only replica; the gateway reads from it when it is fresh enough. */
+export const replicaDatabaseEnv = {
+  DB_REPLICA_HOST: env.string({ description: 'MariaDB/MySQL read-only replica host', default: '127.0.0.1' }),
+  DB_REPLICA_PORT: env.port({ description: 'MariaDB/MySQL read-only replica port', default: 3308 }),
+};
+
+export const redisEnv = {
+  REDIS_HOST: env.string({ description: 'Redis host (BullMQ queues, rate limits)', default: '127.0.0.1' }),
+  REDIS_PORT: env.port({ description: 'Redis port', default: 6380 }),
+  REDIS_PASSWORD: env.string({ description: 'Redis password (empty for none)', default: '', secret: true }),
+  REDIS_CONNECT_TIMEOUT_MS: env.int({ description: 'Timeout to connect to Redis', default: 2000, min: 100 }),
+};
+
+export const s3Env = {
+  S3_ENDPOINT: env.string({
+    description: 'S3-compatible endpoint URL; empty means real AWS S3 in S3_REGION',
+    default: 'http://127.0.0.1:9000',
+  }),
+  S3_REGION: env.string({ description: 'S3 region', default: 'us-east-1' }),
+  S3_BUCKET: env.string({ description: 'Private bucket for media objects (3-63 characters)', default: 'chucar-media' }),
+  S3_ACCESS_KEY_ID: env.string({ description: 'S3 access key id (empty: the AWS default chain)', default: 'S3RVER' }),
+  S3_SECRET_ACCESS_KEY: env.string({ description: 'S3 secret access key', default: 'S3RVER', secret: true }),
+  S3_FORCE_PATH_STYLE: env.bool({ description: 'Path-style bucket URLs (needed by most S3-compatible servers)', default: true }),
+  S3_TIMEOUT_MS: env.int({ description: 'Timeout of one S3 request', default: 10000, min: 100 }),
+};

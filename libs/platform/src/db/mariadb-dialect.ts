@@ -1,0 +1,121 @@
+/**
+ * Every engine-specific statement the platform issues lives here (MariaDB syntax), so a MySQL
+ * dialect can be added beside it later: GTID capture and wait, replica status and control,
+ * the replication heartbeat. Callers pass any "run this SQL" function, so the same code serves
+ * mysql2 connections (the stack tool) and Kysely (the apps).
+ */
+
+export type Row = Record<string, unknown>;
+export type RunSql = (sql: string, params?: readonly unknown[]) => Promise<Row[]>;
+
+export interface ReplicaStatus {
+  configured: boolean;
+  ioRunning: boolean;
+  sqlRunning: boolean;
+  secondsBehindPrimary: number | null;
+  gtidPosition: string | null;
+  lastError: string | null;
+}
+
+/** The GTID of the last transaction this connection committed; must run on the writing connection. */
+export async function readLastGtid(run: RunSql): Promise<string | null> {
+  const [row] = await run('SELECT @@last_gtid AS gtid');
+  const gtid = row?.['gtid'];
+  return typeof gtid === 'string' && gtid.length > 0 ? gtid : null;
+}
+
+/** The set of GTIDs a server has applied (what a read-your-writes token is compared against). */
+export async function readAppliedGtids(run: RunSql): Promise<string> {
+  const [row] = await run('SELECT @@gtid_current_pos AS pos');
+  return String(row?.['pos'] ?? '');
+}
+
+export type GtidWaitResult = 'reached' | 'timeout';
+
+/** Blocks on the replica until it has applied `gtid`, for at most `timeoutMs`. */
+export async function waitForGtid(run: RunSql, gtid: string, timeoutMs: number): Promise<GtidWaitResult> {
+  const [row] = await run('SELECT MASTER_GTID_WAIT(?, ?) AS result', [gtid, timeoutMs / 1000]);
+  return Number(row?.['result']) === 0 ? 'reached' : 'timeout';
+}
+
+/** A GTID list as MariaDB prints it: domain-server-sequence, comma separated. */
+export function isGtidList(value: string): boolean {
+  return /^\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*$/.test(value);
+}
+
+export async function readReplicaStatus(run: RunSql): Promise<ReplicaStatus> {
+  const [row] = await run('SHOW SLAVE STATUS');
+  if (!row) {
+    return { configured: false, ioRunning: false, sqlRunning: false, secondsBehindPrimary: null, gtidPosition: null, lastError: null };
+  }
+  const behind = row['Seconds_Behind_Master'];
+  const lastError = [row['Last_IO_Error'], row['Last_SQL_Error']].filter((text) => typeof text === 'string' && text.length > 0);
+  return {
+    configured: true,
+    ioRunning: row['Slave_IO_Running'] === 'Yes',
+    sqlRunning: row['Slave_SQL_Running'] === 'Yes',
+    secondsBehindPrimary: behind === null || behind === undefined ? null : Number(behind),
+    gtidPosition: typeof row['Gtid_IO_Pos'] === 'string' ? row['Gtid_IO_Pos'] : null,
+    lastError: lastError.length > 0 ? lastError.join('; ') : null,
+  };
+}
+
+export interface ReplicationSource {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export async function configureReplication(run: RunSql, source: ReplicationSource): Promise<void> {
+  await run(
+    'CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, ' +
+      'MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_HEARTBEAT_PERIOD = 1',
+    [source.host, source.port, source.user, source.password],
+  );
+}
+
+export async function startReplication(run: RunSql): Promise<void> {
+  await run('START SLAVE');
+}
+
+/** Stops applying events while still receiving them: the replica falls behind, as under load. */
+export async function stopReplicaSqlThread(run: RunSql): Promise<void> {
+  await run('STOP SLAVE SQL_THREAD');
+}
+
+export const heartbeatTable = 'replication_heartbeat';
+
+/**
+ * Lag measured from the heartbeat row the primary rewrites every second (an event on the
+ * primary, see the heartbeat migration). Unlike Seconds_Behind_Master it stays truthful when
+ * the replica's IO thread is stuck, since the replica then stops seeing fresh heartbeats.
+ */
+export async function readHeartbeatLagSeconds(run: RunSql): Promise<number | null> {
+  const [row] = await run(
+    `SELECT TIMESTAMPDIFF(MICROSECOND, beat_at, UTC_TIMESTAMP(6)) / 1000000 AS lag FROM ${heartbeatTable} WHERE id = 1`,
+  );
+  const lag = row?.['lag'];
+  return lag === null || lag === undefined ? null : Math.max(0, Number(lag));
+}
+
+export const heartbeatInterval = '1 SECOND';
+
+/** Statements that create the heartbeat row and the primary-side event that refreshes it. */
+export function heartbeatSetupSql(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${heartbeatTable} (id TINYINT UNSIGNED PRIMARY KEY, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB`,
+    `INSERT IGNORE INTO ${heartbeatTable} (id, beat_at) VALUES (1, UTC_TIMESTAMP(6))`,
+    `CREATE EVENT IF NOT EXISTS replication_heartbeat_tick ON SCHEDULE EVERY ${heartbeatInterval} ` +
+      `DO UPDATE ${heartbeatTable} SET beat_at = UTC_TIMESTAMP(6) WHERE id = 1`,
+  ];
+}
+
+export function heartbeatTeardownSql(): string[] {
+  return ['DROP EVENT IF EXISTS replication_heartbeat_tick', `DROP TABLE IF EXISTS ${heartbeatTable}`];
+}
+
+/** Refuses statements other than reads at the server: the account has SELECT only. */
+export function readOnlyAccountGrantSql(user: string, database: string): string {
+  return `GRANT SELECT ON \`${database}\`.* TO '${user}'@'%'`;
+}

@@ -1,0 +1,4 @@
+export * from './config/env.ts';
+export * from './config/specs.ts';
+export * from './logging/logger.ts';
+export * from './db/mariadb-dialect.ts';

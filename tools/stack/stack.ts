@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import { loadStackConfig, type StackConfig } from './config.ts';
+import { bootstrapPrimary, ensureReplication, readReplication, startMariadb, stopMariadb, type ReplicationReport } from './mariadb.ts';
+import { portAnswers } from './processes.ts';
+import { redisPings, startRedis, stopRedis } from './redis.ts';
+import { s3Answers, startS3, stopS3 } from './s3.ts';
+
+export interface ServerStatus {
+  name: string;
+  host: string;
+  port: number;
+  answering: boolean;
+}
+
+export interface StackStatus {
+  stateDir: string;
+  servers: ServerStatus[];
+  replication: ReplicationReport | null;
+  healthy: boolean;
+}
+
+export type Progress = (line: string) => void;
+
+/** Brings every server up (idempotent) and waits until each answers and the replica caught up. */
+export async function stackUp(config: StackConfig = loadStackConfig(), progress: Progress = () => {}): Promise<void> {
+  fs.mkdirSync(config.stateDir, { recursive: true });
+  progress(`MariaDB primary :${config.DB_PRIMARY_PORT} ${await startMariadb(config, 'primary')}`);
+  await bootstrapPrimary(config);
+  progress(`MariaDB replica :${config.DB_REPLICA_PORT} ${await startMariadb(config, 'replica')}`);
+  await ensureReplication(config);
+  progress('replication running (GTID, slave_pos), replica caught up');
+  progress(`Redis :${config.REDIS_PORT} ${await startRedis(config)}`);
+  progress(`S3 (s3rver) :${config.S3_PORT} ${await startS3(config)}`);
+}
+
+export async function stackDown(config: StackConfig = loadStackConfig(), purge = false): Promise<void> {
+  // Replica first, so it does not log a lost primary while going down.
+  await stopMariadb(config, 'replica');
+  await stopMariadb(config, 'primary');
+  await stopRedis(config);
+  await stopS3(config);
+  if (purge) fs.rmSync(config.stateDir, { recursive: true, force: true });
+}
+
+export async function stackStatus(config: StackConfig = loadStackConfig()): Promise<StackStatus> {
+  const host = '127.0.0.1';
+  const [primary, replica, redis, s3, replication] = await Promise.all([
+    portAnswers(config.DB_PRIMARY_PORT),
+    portAnswers(config.DB_REPLICA_PORT),
+    redisPings(config.REDIS_PORT),
+    s3Answers(config.S3_PORT),
+    readReplication(config),
+  ]);
+  const servers: ServerStatus[] = [
+    { name: 'mariadb-primary', host, port: config.DB_PRIMARY_PORT, answering: primary },
+    { name: 'mariadb-replica', host, port: config.DB_REPLICA_PORT, answering: replica },
+    { name: 'redis', host, port: config.REDIS_PORT, answering: redis },
+    { name: 's3', host, port: config.S3_PORT, answering: s3 },
+  ];
+  const healthy = servers.every((server) => server.answering) && replication?.running === true;
+  return { stateDir: config.stateDir, servers, replication, healthy };
+}
+
+export function connectionHelp(config: StackConfig): string {
+  const admin = `-u${config.DB_ADMIN_USER} -p${config.DB_ADMIN_PASSWORD}`;
+  return [
+    'Local stack is up (loopback only). Connect with:',
+    `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}`,
+    `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only; reporter: -u${config.DB_REPORTER_USER})`,
+    `  redis     redis-cli -p ${config.REDIS_PORT}`,
+    `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key S3RVER / S3RVER)`,
+    `  state     ${config.stateDir}`,
+  ].join('\n');
+}
