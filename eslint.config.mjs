@@ -20,6 +20,8 @@ export default tseslint.config(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+            // Scripts, tests of the whole and benchmarks may use anything.
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],

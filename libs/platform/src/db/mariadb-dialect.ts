@@ -86,27 +86,29 @@ export async function stopReplicaSqlThread(run: RunSql): Promise<void> {
 
 export const heartbeatTable = 'replication_heartbeat';
 
+export const heartbeatIntervalSeconds = 1;
+
 /**
  * Lag measured from the heartbeat row the primary rewrites every second (an event on the
  * primary, see the heartbeat migration). Unlike Seconds_Behind_Master it stays truthful when
  * the replica's IO thread is stuck, since the replica then stops seeing fresh heartbeats.
+ * A replica in sync sees a beat up to one interval old, so the interval is subtracted:
+ * the figure has the heartbeat's one-second resolution and never overstates the lag.
  */
 export async function readHeartbeatLagSeconds(run: RunSql): Promise<number | null> {
   const [row] = await run(
-    `SELECT TIMESTAMPDIFF(MICROSECOND, beat_at, UTC_TIMESTAMP(6)) / 1000000 AS lag FROM ${heartbeatTable} WHERE id = 1`,
+    `SELECT TIMESTAMPDIFF(MICROSECOND, beat_at, UTC_TIMESTAMP(6)) / 1000000 AS age FROM ${heartbeatTable} WHERE id = 1`,
   );
-  const lag = row?.['lag'];
-  return lag === null || lag === undefined ? null : Math.max(0, Number(lag));
+  const age = row?.['age'];
+  return age === null || age === undefined ? null : Math.max(0, Number(age) - heartbeatIntervalSeconds);
 }
-
-export const heartbeatInterval = '1 SECOND';
 
 /** Statements that create the heartbeat row and the primary-side event that refreshes it. */
 export function heartbeatSetupSql(): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS ${heartbeatTable} (id TINYINT UNSIGNED PRIMARY KEY, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB`,
     `INSERT IGNORE INTO ${heartbeatTable} (id, beat_at) VALUES (1, UTC_TIMESTAMP(6))`,
-    `CREATE EVENT IF NOT EXISTS replication_heartbeat_tick ON SCHEDULE EVERY ${heartbeatInterval} ` +
+    `CREATE EVENT IF NOT EXISTS replication_heartbeat_tick ON SCHEDULE EVERY ${heartbeatIntervalSeconds} SECOND ` +
       `DO UPDATE ${heartbeatTable} SET beat_at = UTC_TIMESTAMP(6) WHERE id = 1`,
   ];
 }
@@ -115,7 +117,3 @@ export function heartbeatTeardownSql(): string[] {
   return ['DROP EVENT IF EXISTS replication_heartbeat_tick', `DROP TABLE IF EXISTS ${heartbeatTable}`];
 }
 
-/** Refuses statements other than reads at the server: the account has SELECT only. */
-export function readOnlyAccountGrantSql(user: string, database: string): string {
-  return `GRANT SELECT ON \`${database}\`.* TO '${user}'@'%'`;
-}

@@ -1,0 +1,39 @@
+import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+
+const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
+
+export const gatewayEnv = {
+  ...runtimeEnv,
+  GATEWAY_HOST: env.string({ description: 'Address the gateway listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
+  GATEWAY_PORT: env.port({ description: 'Gateway HTTP port', default: 3000 }),
+  TRUST_PROXY: env.bool({ description: 'Trust X-Forwarded-* from the load balancer', default: false }),
+  BODY_LIMIT_BYTES: env.int({ description: 'Largest JSON body accepted', default: 1_048_576, min: 1024 }),
+  JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
+  ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30 }),
+  REFRESH_TOKEN_TTL_S: env.int({ description: 'Refresh token lifetime', default: 30 * 24 * 3600, min: 60 }),
+  CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
+  RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
+  RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
+  REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: 14, min: 1, max: 365 }),
+  REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),
+  REPLICA_RECOVER_LAG_S: env.number({ description: 'Lag below which reads return to the replica (hysteresis)', default: 0.5, min: 0 }),
+  REPLICA_CHECK_INTERVAL_MS: env.int({ description: 'How often the replica lag is measured', default: 500, min: 50 }),
+  GTID_WAIT_TIMEOUT_MS: env.int({ description: 'How long a read waits for the replica to reach the client’s last write', default: 100, min: 0, max: 5000 }),
+  MEDIA_SERVICE_URL: env.url({ description: 'Media service API base URL', default: 'http://127.0.0.1:3001' }),
+  MEDIA_SERVICE_TIMEOUT_MS: env.int({ description: 'Timeout of a call to the media service', default: 30_000, min: 100 }),
+  ...primaryDatabaseEnv,
+  ...replicaDatabaseEnv,
+  ...redisEnv,
+};
+
+export type GatewayConfig = EnvValues<typeof gatewayEnv>;
+
+export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
+  const config = readEnv(gatewayEnv, source);
+  const problems: string[] = [];
+  if (config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) problems.push('JWT_SECRET is required in production');
+  if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

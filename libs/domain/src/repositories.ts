@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import type { AccountsRepository, RefreshTokensRepository } from './accounts/accounts.repository.ts';
+import { createKyselyAccountsRepository } from './accounts/accounts.kysely-repository.ts';
+import { createKyselyRefreshTokensRepository } from './accounts/refresh-tokens.kysely-repository.ts';
+import { createKyselyCatalogRepository } from './catalog/catalog.kysely-repository.ts';
+import type { CatalogRepository } from './catalog/catalog.repository.ts';
+import { createKyselyQuoteRequestsRepository } from './quote-requests/quote-requests.kysely-repository.ts';
+import type { QuoteRequestsRepository } from './quote-requests/quote-requests.repository.ts';
+import { createKyselyQuotesRepository } from './quotes/quotes.kysely-repository.ts';
+import type { QuotesRepository } from './quotes/quotes.repository.ts';
+import type { Database } from './schema/database.ts';
+
+export type Repositories = {
+  catalog: CatalogRepository;
+  accounts: AccountsRepository;
+  refreshTokens: RefreshTokensRepository;
+  quoteRequests: QuoteRequestsRepository;
+  quotes: QuotesRepository;
+};
+
+/**
+ * Runs `fn` in one transaction on the primary and commits if it resolves.
+ * The gateway implements it (and may capture the GTID after commit); the domain never
+ * opens connections itself.
+ */
+export type WriteRunner = {
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+};
+
+/** Binds every repository to one executor: a primary, a replica, or an open transaction. */
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    catalog: createKyselyCatalogRepository(db),
+    accounts: createKyselyAccountsRepository(db),
+    refreshTokens: createKyselyRefreshTokensRepository(db),
+    quoteRequests: createKyselyQuoteRequestsRepository(db),
+    quotes: createKyselyQuotesRepository(db),
+  };
+}
+
+/** A WriteRunner over a Kysely primary, for tools and tests that have no gateway around them. */
+export function createKyselyWriteRunner(primary: Kysely<Database>): WriteRunner {
+  return {
+    transaction: (fn) => primary.transaction().execute((trx) => fn(createRepositories(trx))),
+  };
+}

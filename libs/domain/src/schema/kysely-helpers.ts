@@ -1,0 +1,26 @@
+import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
+import type { CursorPosition } from '../pagination.ts';
+
+/**
+ * Rows strictly after the cursor in (created_at desc, id desc) order. Spelled as an OR so
+ * MariaDB can range-scan the (…, created_at, id) indexes.
+ */
+export function afterCursor(createdAtColumn: string, idColumn: string, after: CursorPosition): RawBuilder<boolean> {
+  const createdAt = sql.ref(createdAtColumn);
+  const id = sql.ref(idColumn);
+  return sql<boolean>`(${createdAt} < ${after.createdAt} or (${createdAt} = ${after.createdAt} and ${id} < ${after.id}))`;
+}
+
+/** mysql2 reports unique-key violations as ER_DUP_ENTRY (errno 1062). */
+export function isDuplicateKeyError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  return code === 'ER_DUP_ENTRY' || errno === 1062;
+}
+
+/** Insert ids arrive as bigint; our ids stay far below 2^53. */
+export function insertedId(result: { insertId?: bigint | number | undefined }): number {
+  if (result.insertId === undefined) throw new Error('insert returned no id');
+  return Number(result.insertId);
+}

@@ -1,0 +1,94 @@
+import { createPool, type Pool, type PoolConnection } from 'mysql2';
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
+import { readLastGtid, type Row, type RunSql } from './mariadb-dialect.ts';
+
+export interface DatabaseSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+export interface Database<DB> {
+  readonly db: Kysely<DB>;
+  readonly pool: Pool;
+  /** Plain SQL on any pooled connection, for the dialect module's statements. */
+  readonly runSql: RunSql;
+  poolUsage(): { open: number; idle: number; waiting: number };
+  close(): Promise<void>;
+}
+
+type QueryCallback = (error: Error | null, result?: unknown, fields?: unknown) => void;
+
+/** Gives every query sent on `connection` a client-side timeout, so a hung server cannot hang a request. */
+function enforceQueryTimeout(connection: PoolConnection, timeoutMs: number): void {
+  const send = connection.query.bind(connection) as (options: object, callback: QueryCallback) => unknown;
+  const withTimeout = (sql: unknown, values: unknown, callback: QueryCallback) => {
+    if (typeof sql !== 'string') return send(sql as object, (typeof values === 'function' ? values : callback) as QueryCallback);
+    if (typeof values === 'function') return send({ sql, timeout: timeoutMs }, values as QueryCallback);
+    return send({ sql, values, timeout: timeoutMs }, callback);
+  };
+  (connection as unknown as { query: typeof withTimeout }).query = withTimeout;
+}
+
+export function runSqlOn(db: Kysely<unknown>): RunSql {
+  return async (sql, params = []) => {
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, [...params]));
+    return result.rows;
+  };
+}
+
+export function createDatabase<DB>(settings: DatabaseSettings): Database<DB> {
+  const pool = createPool({
+    host: settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    database: settings.database,
+    connectionLimit: settings.poolSize,
+    maxIdle: settings.poolSize,
+    idleTimeout: 60_000,
+    connectTimeout: settings.connectTimeoutMs,
+    enableKeepAlive: true,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    decimalNumbers: true,
+  });
+  pool.on('connection', (connection) => enforceQueryTimeout(connection, settings.queryTimeoutMs));
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool: async () => pool }) });
+  const internals = pool as unknown as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+  return {
+    db,
+    pool,
+    runSql: runSqlOn(db as Kysely<unknown>),
+    poolUsage: () => ({
+      open: internals._allConnections?.length ?? 0,
+      idle: internals._freeConnections?.length ?? 0,
+      waiting: internals._connectionQueue?.length ?? 0,
+    }),
+    close: () => db.destroy(),
+  };
+}
+
+export interface CommittedWrite<T> {
+  result: T;
+  /** GTID of the committed transaction: the read-your-writes token. Null when nothing was written. */
+  gtid: string | null;
+}
+
+/**
+ * Runs `work` in one transaction on the primary and reads `@@last_gtid` on the same
+ * connection right after commit, which is the only place that value is meaningful.
+ */
+export async function writeAndCaptureGtid<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<CommittedWrite<T>> {
+  return db.connection().execute(async (connection) => {
+    const result = await connection.transaction().execute(work);
+    const gtid = await readLastGtid(runSqlOn(connection as Kysely<unknown>));
+    return { result, gtid };
+  });
+}

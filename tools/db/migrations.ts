@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { heartbeatMigration } from '@chucar/platform';
+
+/** Every migration, in the order their names sort. Applied migrations are never edited: add a new one. */
+export function allMigrations(): Record<string, Migration> {
+  return {
+    '2026-11-25-0001-replication-heartbeat': heartbeatMigration,
+  };
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => allMigrations() } });
+  const outcome = await migrator.migrateToLatest();
+  if (outcome.error) {
+    const failed = outcome.results?.find((result) => result.status === 'Error');
+    const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${reason}`);
+  }
+  return outcome;
+}

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './config.ts';
+import { testDatabaseName } from '../testing/stack-fixture.ts';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) => run(process.execPath, ['tools/stack/cli.ts', ...args], { cwd: repoRoot, timeout: 120_000, env: { ...process.env, DB_NAME: testDatabaseName } });
+
+describe('stack CLI', () => {
+  it('stack:up is idempotent when everything already runs', async () => {
+    const { stdout } = await cli('up');
+    expect(stdout).toMatch(/MariaDB primary :\d+ already running/);
+    expect(stdout).toMatch(/MariaDB replica :\d+ already running/);
+    expect(stdout).toMatch(/Redis :\d+ already running/);
+    expect(stdout).toMatch(/S3 \(s3rver\) :\d+ already running/);
+  });
+
+  it('stack:status --json reports every server answering and replication running with its lag', async () => {
+    const { stdout } = await cli('status', '--json');
+    const status = JSON.parse(stdout);
+    expect(status.servers.map((server: { name: string }) => server.name)).toEqual(['mariadb-primary', 'mariadb-replica', 'redis', 's3']);
+    for (const server of status.servers) expect(server).toMatchObject({ host: '127.0.0.1', answering: true });
+    expect(status.replication).toMatchObject({ running: true, ioRunning: true, sqlRunning: true });
+    expect(status.replication.heartbeatLagSeconds).toBeGreaterThanOrEqual(0);
+    expect(status.healthy).toBe(true);
+  });
+
+  it('an unknown command is a one-line error with exit code 2', async () => {
+    await expect(cli('sideways')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/^unknown stack command "sideways"/) });
+  });
+});

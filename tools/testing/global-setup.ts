@@ -1,0 +1,26 @@
+/**
+ * Runs once before the integration tests: brings the local stack up if it is not (idempotent),
+ * recreates the test database on the primary, migrates it, and waits for the replica to follow.
+ */
+import { createDatabase } from '@chucar/platform';
+import { stackUp } from '../stack/stack.ts';
+import { migrateToLatest } from '../db/migrations.ts';
+import { appDatabaseSettings, connectAs, testDatabaseName, testStackConfig, waitForReplicaToCatchUp } from './stack-fixture.ts';
+
+export default async function setup(): Promise<void> {
+  await stackUp(testStackConfig());
+  const admin = await connectAs('admin', 'primary', undefined);
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${testDatabaseName}\``);
+    await admin.query(`CREATE DATABASE \`${testDatabaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  const database = createDatabase(appDatabaseSettings('primary', { queryTimeoutMs: 120_000 }));
+  try {
+    await migrateToLatest(database.db);
+  } finally {
+    await database.close();
+  }
+  await waitForReplicaToCatchUp();
+}
