@@ -4,3 +4,4 @@ export * from './logging/logger.ts';
 export * from './db/mariadb-dialect.ts';
 export * from './db/database.ts';
 export * from './db/heartbeat-migration.ts';
+export * from './db/read-router.ts';

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatTable, percentile, row } from './harness.ts';
+
+describe('bench harness', () => {
+  it('computes nearest-rank percentiles', () => {
+    const sorted = Array.from({ length: 100 }, (_, index) => index + 1);
+    expect(percentile(sorted, 50)).toBe(50);
+    expect(percentile(sorted, 99)).toBe(99);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('derives the ratio from the baseline and prints aligned columns', () => {
+    const rows = [row('gateway req/s', 700, 'req/s', 1000), row('lag p50', 3, 'ms', null)];
+    expect(rows[0]!.ratio).toBe(0.7);
+    expect(rows[1]!.ratio).toBeNull();
+    const table = formatTable(rows).split('\n');
+    expect(table[0]).toMatch(/^name\s+figure\s+baseline\s+ratio\s+note$/);
+    expect(table[2]).toMatch(/^gateway req\/s\s+700 req\/s\s+1000 req\/s\s+0\.70x$/);
+  });
+});

@@ -1,0 +1,39 @@
+/** What every benchmark returns: one row per figure, each compared with a baseline measured in the same run. */
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number | null;
+  /** value / baseline; null without a baseline. */
+  ratio: number | null;
+  note?: string;
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(): Promise<BenchRow[]>;
+}
+
+export function row(name: string, value: number, unit: string, baseline: number | null, note?: string): BenchRow {
+  const ratio = baseline === null || baseline === 0 ? null : value / baseline;
+  return { name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio: ratio === null ? null : round(ratio), ...(note ? { note } : {}) };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function formatTable(rows: readonly BenchRow[]): string {
+  const header = ['name', 'figure', 'baseline', 'ratio', 'note'];
+  const lines = rows.map((r) => [r.name, `${r.value} ${r.unit}`, r.baseline === null ? '-' : `${r.baseline} ${r.unit}`, r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`, r.note ?? '']);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const render = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench` runs every benchmark in bench/*.bench.ts; `npm run bench -- <name>` runs one.
+ * Prints one table and writes it to bench/results/latest.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatTable, type Benchmark, type BenchRow } from './harness.ts';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+
+const files = fs.readdirSync(benchDir).filter((file) => file.endsWith('.bench.ts')).sort();
+const benchmarks: Benchmark[] = [];
+for (const file of files) {
+  const module = (await import(path.join(benchDir, file))) as { benchmark: Benchmark };
+  benchmarks.push(module.benchmark);
+}
+
+const unknown = wanted.filter((name) => !benchmarks.some((benchmark) => benchmark.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; available: ${benchmarks.map((benchmark) => benchmark.name).join(', ')}`);
+  process.exit(2);
+}
+
+const rows: BenchRow[] = [];
+for (const benchmark of benchmarks.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  console.error(`running ${benchmark.name}: ${benchmark.description}`);
+  rows.push(...(await benchmark.run()));
+}
+
+console.log(formatTable(rows));
+const resultsDir = path.join(benchDir, 'results');
+fs.mkdirSync(resultsDir, { recursive: true });
+fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
+process.exit(0);

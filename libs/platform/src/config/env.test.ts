@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, env, readEnv } from './env.ts';
+
+const spec = {
+  PORT: env.port({ description: 'port', default: 3000 }),
+  HOST: env.string({ description: 'host' }),
+  RATIO: env.number({ description: 'ratio', default: 1, min: 0, max: 2 }),
+  FLAG: env.bool({ description: 'flag', default: false }),
+  MODE: env.oneOf(['a', 'b'], { description: 'mode', default: 'a' }),
+  ORIGINS: env.list({ description: 'origins', default: [] }),
+  SECRET: env.string({ description: 'secret', default: 'x', secret: true }),
+  URL: env.url({ description: 'url', default: 'http://x' }),
+};
+
+describe('readEnv', () => {
+  it('applies defaults and parses every kind', () => {
+    const values = readEnv(spec, { HOST: 'db', RATIO: '0.5', FLAG: 'yes', MODE: 'b', ORIGINS: ' http://a , http://b ', URL: 'http://m:1/' });
+    expect(values).toEqual({ PORT: 3000, HOST: 'db', RATIO: 0.5, FLAG: true, MODE: 'b', ORIGINS: ['http://a', 'http://b'], SECRET: 'x', URL: 'http://m:1' });
+  });
+
+  it('names every missing or invalid variable in one error', () => {
+    try {
+      readEnv(spec, { PORT: '70000', RATIO: 'abc', FLAG: 'maybe', MODE: 'c', SECRET: '', URL: 'nope' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toEqual([
+        'PORT must be a port number (1-65535), got "70000"',
+        'HOST is required (host)',
+        'RATIO must be a number between 0 and 2, got "abc"',
+        'FLAG must be true or false, got "maybe"',
+        'MODE must be one of a, b, got "c"',
+        'URL must be an absolute URL, got "nope"',
+      ]);
+    }
+  });
+
+  it('never prints a secret value', () => {
+    const secretSpec = { KEY: env.int({ description: 'k', secret: true }) };
+    expect(() => readEnv(secretSpec, { KEY: 'hunter2' })).toThrow('KEY must be an integer between -9007199254740991 and 9007199254740991, got (hidden)');
+  });
+});

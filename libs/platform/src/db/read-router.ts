@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import { isGtidList, readHeartbeatLagSeconds, waitForGtid } from './mariadb-dialect.ts';
+
+export type ReplicaState = 'unknown' | 'healthy' | 'lagging' | 'down';
+
+export interface ReplicaHealth {
+  state: ReplicaState;
+  lagSeconds: number | null;
+  lastError: string | null;
+  checkedAt: Date | null;
+}
+
+export const readDecisionReasons = [
+  'replica',
+  'replica_gtid_reached',
+  'primary_replica_unavailable',
+  'primary_gtid_timeout',
+  'primary_replica_failed',
+] as const;
+export type ReadDecisionReason = (typeof readDecisionReasons)[number];
+
+export interface ReadChoice<DB> {
+  db: Kysely<DB>;
+  target: 'primary' | 'replica';
+  reason: ReadDecisionReason;
+}
+
+export interface ReadRouterOptions<DB> {
+  primary: Database<DB>;
+  replica: Database<DB>;
+  /** Above this lag the replica stops serving reads. */
+  maxLagSeconds: number;
+  /** The replica serves again only once lag is at or below this, `recoverChecks` times in a row. */
+  recoverLagSeconds: number;
+  recoverChecks?: number;
+  checkIntervalMs: number;
+  /** How long a read waits for the replica to apply the client's last write. */
+  gtidWaitTimeoutMs: number;
+  onDecision?: (reason: ReadDecisionReason) => void;
+  onStateChange?: (from: ReplicaState, to: ReplicaState, health: ReplicaHealth) => void;
+}
+
+export interface ReadRouter<DB> {
+  start(): Promise<void>;
+  stop(): void;
+  checkNow(): Promise<ReplicaHealth>;
+  health(): ReplicaHealth;
+  /** Picks where one request's reads go; `consistencyToken` is the GTID of the client's last write. */
+  chooseReader(consistencyToken: string | null): Promise<ReadChoice<DB>>;
+  /** Runs `read` on the chosen server; if the replica fails mid-read, marks it down and reads the primary. */
+  read<T>(consistencyToken: string | null, read: (db: Kysely<DB>, choice: ReadChoice<DB>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Decides per request whether reads may go to the replica. No per-process memory of who wrote
+ * what: read-your-writes rests on the client's GTID token alone, so any gateway instance can
+ * serve the next request. Lag comes from the heartbeat row, with hysteresis against flapping.
+ */
+export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter<DB> {
+  const recoverChecks = options.recoverChecks ?? 3;
+  let health: ReplicaHealth = { state: 'unknown', lagSeconds: null, lastError: null, checkedAt: null };
+  let goodChecksInARow = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let checking: Promise<ReplicaHealth> | null = null;
+
+  function moveTo(state: ReplicaState, lagSeconds: number | null, lastError: string | null): void {
+    const previous = health.state;
+    health = { state, lagSeconds, lastError, checkedAt: new Date() };
+    if (previous !== state) options.onStateChange?.(previous, state, health);
+  }
+
+  function observe(lagSeconds: number | null, error: string | null): void {
+    if (error !== null || lagSeconds === null) {
+      goodChecksInARow = 0;
+      moveTo('down', null, error ?? 'no heartbeat row on the replica');
+      return;
+    }
+    if (health.state === 'healthy') {
+      if (lagSeconds > options.maxLagSeconds) goodChecksInARow = 0;
+      moveTo(lagSeconds > options.maxLagSeconds ? 'lagging' : 'healthy', lagSeconds, null);
+      return;
+    }
+    goodChecksInARow = lagSeconds <= options.recoverLagSeconds ? goodChecksInARow + 1 : 0;
+    // The first check at start needs no streak: there was no flapping yet to guard against.
+    const needed = health.state === 'unknown' ? 1 : recoverChecks;
+    moveTo(goodChecksInARow >= needed ? 'healthy' : 'lagging', lagSeconds, null);
+  }
+
+  async function checkNow(): Promise<ReplicaHealth> {
+    checking ??= (async () => {
+      try {
+        observe(await readHeartbeatLagSeconds(options.replica.runSql), null);
+      } catch (error) {
+        observe(null, error instanceof Error ? error.message : String(error));
+      } finally {
+        checking = null;
+      }
+      return health;
+    })();
+    return checking;
+  }
+
+  function decide(choice: Omit<ReadChoice<DB>, 'db'>): ReadChoice<DB> {
+    options.onDecision?.(choice.reason);
+    return { ...choice, db: choice.target === 'primary' ? options.primary.db : options.replica.db };
+  }
+
+  async function chooseReader(consistencyToken: string | null): Promise<ReadChoice<DB>> {
+    if (health.state !== 'healthy') return decide({ target: 'primary', reason: 'primary_replica_unavailable' });
+    if (consistencyToken === null) return decide({ target: 'replica', reason: 'replica' });
+    if (!isGtidList(consistencyToken)) throw new TypeError('consistency token is not a GTID list');
+    try {
+      const outcome = await waitForGtid(options.replica.runSql, consistencyToken, options.gtidWaitTimeoutMs);
+      return decide(outcome === 'reached' ? { target: 'replica', reason: 'replica_gtid_reached' } : { target: 'primary', reason: 'primary_gtid_timeout' });
+    } catch (error) {
+      observe(null, error instanceof Error ? error.message : String(error));
+      return decide({ target: 'primary', reason: 'primary_replica_failed' });
+    }
+  }
+
+  return {
+    async start() {
+      await checkNow();
+      timer = setInterval(() => void checkNow(), options.checkIntervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    checkNow,
+    health: () => health,
+    chooseReader,
+    async read(consistencyToken, read) {
+      const choice = await chooseReader(consistencyToken);
+      if (choice.target === 'primary') return read(choice.db, choice);
+      try {
+        return await read(choice.db, choice);
+      } catch (error) {
+        if (!isConnectionFailure(error)) throw error;
+        observe(null, (error as Error).message);
+        const fallback = decide({ target: 'primary', reason: 'primary_replica_failed' });
+        return read(fallback.db, fallback);
+      }
+    },
+  };
+}
+
+const connectionFailureCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
+
+/** Errors that say the server is gone or unreachable, as opposed to a bad query. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (connectionFailureCodes.has(code) || code.startsWith('ECONN'));
+}
