@@ -1,10 +1,13 @@
 /**
  * Runs once before the integration tests: brings the local stack up if it is not (idempotent),
- * recreates the test database on the primary, migrates it, and waits for the replica to follow.
+ * recreates the test database on the primary, migrates it, loads the demo catalog, and waits
+ * for the replica to follow.
  */
 import { createDatabase } from '@chucar/platform';
 import { stackUp } from '../stack/stack.ts';
+import type { Database as Schema } from '@chucar/domain';
 import { migrateToLatest } from '../db/migrations.ts';
+import { insertDemoCatalog } from './demo-catalog.ts';
 import { appDatabaseSettings, connectAs, testDatabaseName, testStackConfig, waitForReplicaToCatchUp } from './stack-fixture.ts';
 
 export default async function setup(): Promise<void> {
@@ -16,9 +19,10 @@ export default async function setup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const database = createDatabase(appDatabaseSettings('primary', { queryTimeoutMs: 120_000 }));
+  const database = createDatabase<Schema>(appDatabaseSettings('primary', { queryTimeoutMs: 120_000 }));
   try {
     await migrateToLatest(database.db);
+    await insertDemoCatalog(database.db);
   } finally {
     await database.close();
   }

@@ -10,7 +10,7 @@ export const gatewayEnv = {
   BODY_LIMIT_BYTES: env.int({ description: 'Largest JSON body accepted', default: 1_048_576, min: 1024 }),
   JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
   ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30 }),
-  REFRESH_TOKEN_TTL_S: env.int({ description: 'Refresh token lifetime', default: 30 * 24 * 3600, min: 60 }),
+  REFRESH_TOKEN_TTL_DAYS: env.int({ description: 'Refresh token lifetime in days', default: 30, min: 1, max: 365 }),
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),

@@ -1,4 +1,4 @@
-import { IssueCollector } from '../errors.ts';
+import type { IssueCollector } from '../errors.ts';
 import { isRegionCode } from '../regions.ts';
 import type { RegionCode } from '../regions.ts';
 

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { PageQuery } from '../pagination.ts';
 import type { Database, QuoteRequestsTable } from '../schema/database.ts';
 import { afterCursor, insertedId } from '../schema/kysely-helpers.ts';
 import type { QuoteRequestsRepository } from './quote-requests.repository.ts';
@@ -127,7 +126,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
 function scopeCondition(eb: RequestsEb, scope: QuoteRequestScope, now: Date) {
   switch (scope.kind) {
     case 'all':
-      return eb.val(true);
+      return eb.and([]);
     case 'customer':
       return eb('quote_requests.customer_id', '=', scope.customerId);
     case 'dealer': {

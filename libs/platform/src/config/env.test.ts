@@ -41,3 +41,11 @@ describe('readEnv', () => {
     expect(() => readEnv(secretSpec, { KEY: 'hunter2' })).toThrow('KEY must be an integer between -9007199254740991 and 9007199254740991, got (hidden)');
   });
 });
+
+describe('readEnv and empty values', () => {
+  it('keeps an explicitly empty optional string (it can mean "use the provider default") but treats other empty kinds as unset', () => {
+    const spec = { ENDPOINT: env.string({ description: 'e', default: 'http://local' }), PORT: env.port({ description: 'p', default: 1 }), NAME: env.string({ description: 'n' }) };
+    expect(readEnv(spec, { ENDPOINT: '', PORT: '', NAME: 'x' })).toEqual({ ENDPOINT: '', PORT: 1, NAME: 'x' });
+    expect(() => readEnv(spec, { NAME: '  ' })).toThrow('NAME is required');
+  });
+});

@@ -39,6 +39,11 @@ export function readEnv<S extends EnvSpec>(spec: S, env: Record<string, string |
   const values: Record<string, unknown> = {};
   for (const [name, varSpec] of Object.entries(spec)) {
     const raw = env[name];
+    // An explicitly empty string variable means "empty" (e.g. S3_ENDPOINT= selects AWS); elsewhere it means unset.
+    if (raw !== undefined && raw.trim() === '' && varSpec.kind === 'string' && 'default' in varSpec) {
+      values[name] = '';
+      continue;
+    }
     if (raw === undefined || raw.trim() === '') {
       if ('default' in varSpec) values[name] = varSpec.default;
       else problems.push(`${name} is required (${varSpec.description})`);

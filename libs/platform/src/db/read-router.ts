@@ -48,6 +48,8 @@ export interface ReadRouter<DB> {
   health(): ReplicaHealth;
   /** Picks where one request's reads go; `consistencyToken` is the GTID of the client's last write. */
   chooseReader(consistencyToken: string | null): Promise<ReadChoice<DB>>;
+  /** A read on the replica failed to connect: stop routing to it until checks find it fresh again. */
+  reportFailure(error: unknown): void;
   /** Runs `read` on the chosen server; if the replica fails mid-read, marks it down and reads the primary. */
   read<T>(consistencyToken: string | null, read: (db: Kysely<DB>, choice: ReadChoice<DB>) => Promise<T>): Promise<T>;
 }
@@ -132,6 +134,9 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     checkNow,
     health: () => health,
     chooseReader,
+    reportFailure(error) {
+      observe(null, error instanceof Error ? error.message : String(error));
+    },
     async read(consistencyToken, read) {
       const choice = await chooseReader(consistencyToken);
       if (choice.target === 'primary') return read(choice.db, choice);

@@ -194,12 +194,12 @@ const TABLES_TO_DROP: readonly string[] = [
 ];
 
 export const marketplaceMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db: Kysely<unknown>): Promise<void> {
     for (const statement of CREATE_STATEMENTS) {
       await sql.raw(`${statement} ${TABLE_OPTIONS}`).execute(db);
     }
   },
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db: Kysely<unknown>): Promise<void> {
     for (const table of TABLES_TO_DROP) {
       await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(db);
     }

@@ -1,0 +1,70 @@
+import fp from 'fastify-plugin';
+import jwt from '@fastify/jwt';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { ROLES, type Actor, type Role } from '@chucar/domain';
+import { HttpProblem } from './problem-details.ts';
+
+interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: the caller must present a valid access token with one of `roles` (any role if empty). */
+    requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+    issueAccessToken(actor: Actor): { accessToken: string; expiresInSeconds: number };
+  }
+  interface FastifyRequest {
+    /** The verified caller; set by requireRole. */
+    actor: Actor;
+  }
+}
+
+export interface AuthPluginOptions {
+  secret: string;
+  accessTokenTtlSeconds: number;
+}
+
+const unauthenticated = (detail: string) =>
+  new HttpProblem(401, 'unauthenticated', detail, { 'www-authenticate': 'Bearer realm="chucar"' });
+
+/** Short-lived HS256 access tokens; the refresh side lives in the domain (stored, rotated). Nothing is kept in memory. */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, options) => {
+    await app.register(jwt, { secret: options.secret, sign: { algorithm: 'HS256', expiresIn: options.accessTokenTtlSeconds }, verify: { algorithms: ['HS256'] } });
+    app.decorateRequest('actor', null as unknown as Actor);
+
+    app.decorate('issueAccessToken', (actor: Actor) => ({
+      accessToken: app.jwt.sign({ sub: String(actor.accountId), role: actor.role }),
+      expiresInSeconds: options.accessTokenTtlSeconds,
+    }));
+
+    app.decorate('requireRole', (...roles: Role[]) => {
+      return async function requireRoleHook(request: FastifyRequest, _reply: FastifyReply) {
+        if (!request.headers.authorization) throw unauthenticated('an access token is required (Authorization: Bearer …)');
+        let claims: AccessTokenClaims;
+        try {
+          claims = await request.jwtVerify<AccessTokenClaims>();
+        } catch (error) {
+          const expired = (error as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED';
+          throw unauthenticated(expired ? 'the access token has expired; refresh it' : 'the access token is invalid');
+        }
+        const accountId = Number(claims.sub);
+        if (!Number.isSafeInteger(accountId) || !ROLES.includes(claims.role)) throw unauthenticated('the access token is invalid');
+        request.actor = { accountId, role: claims.role };
+        if (roles.length > 0 && !roles.includes(claims.role)) {
+          throw new HttpProblem(403, 'forbidden', `this operation is for ${roles.join(' or ')} accounts`);
+        }
+      };
+    });
+  },
+  { name: 'auth', dependencies: ['problem-details'] },
+);

@@ -1,0 +1,134 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import {
+  createAccounts,
+  createCatalog,
+  createMarketplace,
+  createRepositories,
+  systemClock,
+  type AccountsService,
+  type CatalogService,
+  type Clock,
+  type Database as Schema,
+  type Marketplace,
+  type Repositories,
+  type WriteRunner,
+} from '@chucar/domain';
+import { createDatabase, createReadRouter, isConnectionFailure, writeAndCaptureGtid, type Database, type ReadChoice, type ReadRouter } from '@chucar/platform';
+import type { GatewayConfig } from '../config.ts';
+
+export interface DomainServices {
+  catalog: CatalogService;
+  accounts: AccountsService;
+  marketplace: Marketplace;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    databases: { primary: Database<Schema>; replica: Database<Schema>; router: ReadRouter<Schema> };
+  }
+  interface FastifyRequest {
+    /**
+     * The business services, bound to this request's read routing and write capture.
+     * `primaryReads` pins reads to the primary (sign-in and token refresh must not see a stale account).
+     */
+    services(options?: { primaryReads?: boolean }): DomainServices;
+  }
+}
+
+export interface DatabasePluginOptions {
+  config: GatewayConfig;
+  clock?: Clock;
+}
+
+/**
+ * Repositories whose reads go where the router says, decided once per request on first use.
+ * If the replica fails mid-request, that read and the rest of the request go to the primary.
+ */
+function routedRepositories(router: ReadRouter<Schema>, token: string | null, onReplica: Repositories, onPrimary: Repositories, onChoice: (choice: ReadChoice<Schema>) => void): Repositories {
+  let choice: Promise<ReadChoice<Schema>> | null = null;
+  let fellBack = false;
+  const route = <K extends keyof Repositories>(name: K): Repositories[K] =>
+    new Proxy(onPrimary[name], {
+      get(target, method: string) {
+        if (typeof target[method as keyof typeof target] !== 'function') return target[method as keyof typeof target];
+        return async (...args: unknown[]) => {
+          choice ??= router.chooseReader(token).then((chosen) => (onChoice(chosen), chosen));
+          const chosen = await choice;
+          const call = (repos: Repositories) => (repos[name][method as keyof Repositories[K]] as (...a: unknown[]) => Promise<unknown>)(...args);
+          if (chosen.target === 'primary' || fellBack) return call(onPrimary);
+          try {
+            return await call(onReplica);
+          } catch (error) {
+            if (!isConnectionFailure(error)) throw error;
+            router.reportFailure(error);
+            fellBack = true;
+            return call(onPrimary);
+          }
+        };
+      },
+    });
+  return { catalog: route('catalog'), accounts: route('accounts'), refreshTokens: route('refreshTokens'), quoteRequests: route('quoteRequests'), quotes: route('quotes') };
+}
+
+export const databasePlugin = fp<DatabasePluginOptions>(
+  async (app, { config, clock = systemClock }) => {
+    const settings = (host: string, port: number) => ({
+      host,
+      port,
+      user: config.DB_USER,
+      password: config.DB_PASSWORD,
+      database: config.DB_NAME,
+      poolSize: config.DB_POOL_SIZE,
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+    });
+    const primary = createDatabase<Schema>(settings(config.DB_PRIMARY_HOST, config.DB_PRIMARY_PORT));
+    const replica = createDatabase<Schema>(settings(config.DB_REPLICA_HOST, config.DB_REPLICA_PORT));
+    const router = createReadRouter<Schema>({
+      primary,
+      replica,
+      maxLagSeconds: config.REPLICA_MAX_LAG_S,
+      recoverLagSeconds: config.REPLICA_RECOVER_LAG_S,
+      checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
+      gtidWaitTimeoutMs: config.GTID_WAIT_TIMEOUT_MS,
+      onStateChange: (from, to, health) => app.log.warn({ from, to, lagSeconds: health.lagSeconds, error: health.lastError }, 'replica state changed'),
+      onDecision: (reason) => app.metrics?.readDecisions.inc({ reason }),
+    });
+    app.decorate('databases', { primary, replica, router });
+
+    const primaryRepositories = createRepositories(primary.db);
+    const replicaRepositories = createRepositories(replica.db);
+    const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: 90 };
+
+    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean } = {}): DomainServices {
+      const reads = options.primaryReads ? primaryRepositories : routedRepositories(router, request.consistencyToken, replicaRepositories, primaryRepositories, (choice) => {
+        request.log.debug({ readTarget: choice.target, reason: choice.reason }, 'read routed');
+      });
+      const writes: WriteRunner = {
+        async transaction(work) {
+          const { result, gtid } = await writeAndCaptureGtid(primary.db, (trx) => work(createRepositories(trx)));
+          if (gtid) request.committedGtid = gtid;
+          return result;
+        },
+      };
+      return {
+        catalog: createCatalog({ reads }),
+        accounts: createAccounts({ reads, writes, clock, settings: { refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS } }),
+        marketplace: createMarketplace({ reads, writes, clock, settings: marketplaceSettings }),
+      };
+    }
+    app.decorateRequest('services', function (this: FastifyRequest, options?: { primaryReads?: boolean }) {
+      return servicesFor(this, options);
+    });
+
+    app.addHook('onReady', async () => {
+      await router.start();
+    });
+    app.addHook('onClose', async () => {
+      router.stop();
+      await Promise.all([primary.close(), replica.close()]);
+    });
+  },
+  { name: 'database', dependencies: ['metrics'] },
+);

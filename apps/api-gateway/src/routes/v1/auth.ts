@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Account as DomainAccount } from '@chucar/domain';
+import { Account, Dealer, DateTime, RegionCode, problems } from './schemas.ts';
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Password = Type.String({ minLength: 1, maxLength: 200 });
+const Credentials = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+const CustomerSignUp = Type.Object({ email: Email, password: Password, displayName: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+const DealerSignUp = Type.Object(
+  { ...CustomerSignUp.properties, dealershipName: Type.String({ minLength: 1, maxLength: 200 }), regions: Type.Array(RegionCode, { minItems: 1, maxItems: 17, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+const Session = Type.Object({
+  account: Account,
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresInSeconds: Type.Integer(),
+  refreshToken: Type.String(),
+  refreshTokenExpiresAt: DateTime,
+});
+
+/** Sign-up, login, refresh and logout. Reads here go to the primary: a session must never rest on a stale account. */
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  async function openSession(request: FastifyRequest, account: DomainAccount) {
+    const refresh = await request.services({ primaryReads: true }).accounts.issueRefreshToken(account.id);
+    return {
+      account,
+      ...app.issueAccessToken({ accountId: account.id, role: account.role }),
+      tokenType: 'Bearer' as const,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt,
+    };
+  }
+
+  app.post('/auth/customers', {
+    schema: { tags: ['auth'], summary: 'Sign up as a customer', body: CustomerSignUp, response: { 201: Session, ...problems(400, 409, 422, 429) } },
+  }, async (request, reply) => {
+    const account = await request.services({ primaryReads: true }).accounts.signUpCustomer(request.body);
+    return reply.code(201).send(await openSession(request, account));
+  });
+
+  app.post('/auth/dealers', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign up as a dealer (pending review until an admin approves)',
+      body: DealerSignUp,
+      response: { 201: Type.Object({ ...Session.properties, account: Dealer }), ...problems(400, 409, 422, 429) },
+    },
+  }, async (request, reply) => {
+    const dealer = await request.services({ primaryReads: true }).accounts.signUpDealer(request.body);
+    return reply.code(201).send({ ...(await openSession(request, dealer)), account: dealer });
+  });
+
+  app.post('/auth/login', {
+    schema: { tags: ['auth'], summary: 'Trade email and password for tokens', body: Credentials, response: { 200: Session, ...problems(400, 401, 429) } },
+  }, async (request) => {
+    const account = await request.services({ primaryReads: true }).accounts.authenticate(request.body.email, request.body.password);
+    return openSession(request, account);
+  });
+
+  app.post('/auth/refresh', {
+    schema: { tags: ['auth'], summary: 'Rotate a refresh token; reusing an old one revokes the session', body: RefreshBody, response: { 200: Session, ...problems(400, 401, 429) } },
+  }, async (request) => {
+    const rotated = await request.services({ primaryReads: true }).accounts.rotateRefreshToken(request.body.refreshToken);
+    return {
+      account: rotated.account,
+      ...app.issueAccessToken({ accountId: rotated.account.id, role: rotated.account.role }),
+      tokenType: 'Bearer' as const,
+      refreshToken: rotated.token,
+      refreshTokenExpiresAt: rotated.expiresAt,
+    };
+  });
+
+  app.post('/auth/logout', {
+    schema: { tags: ['auth'], summary: 'Revoke the refresh token’s session', body: RefreshBody, response: { 204: Type.Null(), ...problems(400, 429) } },
+  }, async (request, reply) => {
+    await request.services({ primaryReads: true }).accounts.revokeRefreshToken(request.body.refreshToken);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { IdParams, PageQuery, Quote, QuoteRevision, QuoteStatus, Id, pageOf, problems } from './schemas.ts';
+import { SubmitQuote } from './quote-requests.ts';
+
+const bearer = [{ bearerAuth: [] }];
+
+export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/quotes', {
+    preHandler: app.requireRole('dealer'),
+    schema: {
+      tags: ['quotes'],
+      summary: 'This dealer’s own quotes, newest first',
+      security: bearer,
+      querystring: Type.Object({ status: Type.Optional(QuoteStatus), requestId: Type.Optional(Id), ...PageQuery }, { additionalProperties: false }),
+      response: { 200: pageOf(Quote), ...problems(400, 401, 403, 422) },
+    },
+  }, async (request) => {
+    const { cursor, limit, ...filter } = request.query;
+    return request.services().marketplace.listMyQuotes(request.actor, filter, { cursor: cursor ?? null, limit: limit ?? null });
+  });
+
+  app.get('/quotes/:id', {
+    preHandler: app.requireRole(),
+    schema: { tags: ['quotes'], summary: 'One quote', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404) } },
+  }, async (request) => request.services().marketplace.getQuote(request.actor, request.params.id));
+
+  app.patch('/quotes/:id', {
+    preHandler: app.requireRole('dealer'),
+    schema: { tags: ['quotes'], summary: 'Revise the quote while the request is open', security: bearer, params: IdParams, body: SubmitQuote, response: { 200: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
+  }, async (request) => request.services().marketplace.reviseQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) }));
+
+  app.post('/quotes/:id/withdraw', {
+    preHandler: app.requireRole('dealer'),
+    schema: { tags: ['quotes'], summary: 'Withdraw the quote while the request is open', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404, 409) } },
+  }, async (request) => request.services().marketplace.withdrawQuote(request.actor, request.params.id));
+
+  app.get('/quotes/:id/revisions', {
+    preHandler: app.requireRole(),
+    schema: { tags: ['quotes'], summary: 'Every revision of a quote, oldest first', security: bearer, params: IdParams, response: { 200: Type.Array(QuoteRevision), ...problems(400, 401, 403, 404) } },
+  }, async (request) => request.services().marketplace.listQuoteRevisions(request.actor, request.params.id));
+};

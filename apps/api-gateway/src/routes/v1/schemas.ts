@@ -1,0 +1,140 @@
+/** Response and shared request schemas: they validate, serialise, type the handlers and feed OpenAPI. */
+import { Type, type TSchema } from 'typebox';
+import {
+  ACCOUNT_STATUSES,
+  BODY_TYPES,
+  FUEL_TYPES,
+  MAX_PAGE_LIMIT,
+  PAYMENT_METHODS,
+  PURCHASE_TIMINGS,
+  QUOTE_REQUEST_STATUSES,
+  QUOTE_STATUSES,
+  REGION_CODES,
+  ROLES,
+} from '@chucar/domain';
+
+const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+/** In responses: services return Date objects, which the serializer writes as ISO 8601. */
+export const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+/** In requests: an ISO 8601 string the route turns into a Date. */
+export const DateTimeInput = Type.String({ format: 'date-time' });
+export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export const IdParams = Type.Object({ id: Id });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+/** The error answers a route can give, so OpenAPI lists them. */
+export function problems(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Problem')]));
+}
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 20 })),
+};
+
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+}
+
+export const RegionCode = literals(REGION_CODES);
+export const Role = literals(ROLES);
+export const AccountStatus = literals(ACCOUNT_STATUSES);
+export const FuelType = literals(FUEL_TYPES);
+export const BodyType = literals(BODY_TYPES);
+export const PurchaseTiming = literals(PURCHASE_TIMINGS);
+export const PaymentMethod = literals(PAYMENT_METHODS);
+export const QuoteRequestStatus = literals(QUOTE_REQUEST_STATUSES);
+export const QuoteStatus = literals(QUOTE_STATUSES);
+
+export const Account = Type.Object({
+  id: Id,
+  email: Type.String(),
+  role: Role,
+  status: AccountStatus,
+  displayName: Type.String(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const Dealer = Type.Object({
+  ...Account.properties,
+  dealershipName: Type.String(),
+  regions: Type.Array(RegionCode),
+  reviewedBy: Type.Union([Id, Type.Null()]),
+  reviewedAt: Type.Union([DateTime, Type.Null()]),
+});
+
+export const Maker = Type.Object({ id: Id, code: Type.String(), name: Type.String(), nameKo: Type.String(), countryCode: Type.String() });
+export const CarModel = Type.Object({ id: Id, makerId: Id, code: Type.String(), name: Type.String(), nameKo: Type.String() });
+export const Trim = Type.Object({
+  id: Id,
+  modelId: Id,
+  makerId: Id,
+  code: Type.String(),
+  name: Type.String(),
+  modelYear: Type.Integer(),
+  fuelType: FuelType,
+  bodyType: BodyType,
+  listPriceKrw: Type.Integer(),
+});
+export const TrimOption = Type.Object({ id: Id, trimId: Id, code: Type.String(), name: Type.String(), priceKrw: Type.Integer() });
+export const TrimDetail = Type.Object({ ...Trim.properties, maker: Maker, model: CarModel, options: Type.Array(TrimOption) });
+
+export const QuoteRequest = Type.Object({
+  id: Id,
+  customerId: Id,
+  makerId: Id,
+  modelId: Id,
+  trimId: Id,
+  region: RegionCode,
+  purchaseTiming: PurchaseTiming,
+  paymentMethod: PaymentMethod,
+  note: Type.Union([Type.String(), Type.Null()]),
+  options: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), priceKrw: Type.Integer() })),
+  attachmentIds: Type.Array(Type.String()),
+  listPriceKrw: Type.Integer(),
+  status: QuoteRequestStatus,
+  expiresAt: DateTime,
+  acceptedQuoteId: Type.Union([Id, Type.Null()]),
+  closedAt: Type.Union([DateTime, Type.Null()]),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const Quote = Type.Object({
+  id: Id,
+  requestId: Id,
+  dealerId: Id,
+  dealershipName: Type.String(),
+  priceKrw: Type.Integer(),
+  discountKrw: Type.Integer({ description: 'list price of the request minus the quoted price' }),
+  conditions: Type.String(),
+  validUntil: DateTime,
+  status: QuoteStatus,
+  revision: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const QuoteRevision = Type.Object({
+  quoteId: Id,
+  revision: Type.Integer(),
+  priceKrw: Type.Integer(),
+  discountKrw: Type.Integer(),
+  conditions: Type.String(),
+  validUntil: DateTime,
+  createdAt: DateTime,
+});

@@ -1,0 +1,110 @@
+/** Builds the real gateway against the local stack's test database, and signs in users through its API. */
+import { randomUUID } from 'node:crypto';
+import { testDatabaseName } from '@chucar/platform/testing';
+import { ConflictError, createAccounts, createKyselyWriteRunner, createRepositories, systemClock, type Account, type Role } from '@chucar/domain';
+import { buildApp, type GatewayApp } from '../app.ts';
+import { loadGatewayConfig } from '../config.ts';
+
+export async function buildTestApp(overrides: Record<string, string> = {}): Promise<GatewayApp> {
+  const config = loadGatewayConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DB_NAME: testDatabaseName,
+    RATE_LIMIT_MAX: '100000',
+    REPLICA_CHECK_INTERVAL_MS: '100',
+    ...overrides,
+  });
+  const app = await buildApp(config, { logger: false });
+  await app.ready();
+  return app;
+}
+
+export interface Session {
+  account: Account;
+  accessToken: string;
+  refreshToken: string;
+  /** The consistency token of the sign-up write. */
+  consistencyToken: string;
+  headers: { authorization: string; 'x-consistency-token': string };
+}
+
+export const testPassword = 'correct horse battery staple';
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@test.chucar.kr`;
+}
+
+function toSession(body: { account: Account; accessToken: string; refreshToken: string }, consistencyToken: string): Session {
+  return {
+    account: body.account,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    consistencyToken,
+    headers: { authorization: `Bearer ${body.accessToken}`, 'x-consistency-token': consistencyToken },
+  };
+}
+
+async function post(app: GatewayApp, url: string, payload: object): Promise<Session> {
+  const response = await app.inject({ method: 'POST', url, payload });
+  if (response.statusCode >= 300) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+  return toSession(response.json(), String(response.headers['x-consistency-token'] ?? ''));
+}
+
+export function signUpCustomer(app: GatewayApp, name = 'customer'): Promise<Session> {
+  return post(app, '/v1/auth/customers', { email: uniqueEmail(name), password: testPassword, displayName: name });
+}
+
+export function signUpDealer(app: GatewayApp, regions: string[], name = 'dealer'): Promise<Session> {
+  return post(app, '/v1/auth/dealers', { email: uniqueEmail(name), password: testPassword, displayName: name, dealershipName: `${name} Motors`, regions });
+}
+
+export function login(app: GatewayApp, email: string, password = testPassword): Promise<Session> {
+  return post(app, '/v1/auth/login', { email, password });
+}
+
+/**
+ * Staff accounts (admin, analyst) have no public sign-up: they are created through the
+ * domain's bootstrap on the primary, the way an operator would, then sign in over HTTP.
+ */
+export async function signInStaff(app: GatewayApp, role: Extract<Role, 'admin' | 'analyst'>): Promise<Session> {
+  const email = `${role}@test.chucar.kr`;
+  const attempt = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: testPassword } });
+  if (attempt.statusCode === 200) return toSession(attempt.json(), String(attempt.headers['x-consistency-token'] ?? ''));
+  const primary = app.databases.primary.db;
+  const accounts = createAccounts({ reads: createRepositories(primary), writes: createKyselyWriteRunner(primary), clock: systemClock, settings: { refreshTokenTtlDays: 1 } });
+  const ignoreConflict = (error: unknown) => {
+    if (!(error instanceof ConflictError)) throw error;
+  };
+  await accounts.bootstrapAdmin({ email: 'admin@test.chucar.kr', password: testPassword, displayName: 'Test admin' }).catch(ignoreConflict);
+  if (role === 'analyst') {
+    const admin = await accounts.authenticate('admin@test.chucar.kr', testPassword);
+    await accounts.createStaffAccount({ accountId: admin.id, role: 'admin' }, { email, password: testPassword, displayName: 'Test analyst', role: 'analyst' }).catch(ignoreConflict);
+  }
+  return login(app, email);
+}
+
+/** An active dealer: signs up, then the admin approves them. */
+export async function activeDealer(app: GatewayApp, regions: string[], name = 'dealer'): Promise<Session> {
+  const dealer = await signUpDealer(app, regions, name);
+  const admin = await signInStaff(app, 'admin');
+  const approval = await app.inject({ method: 'POST', url: `/v1/dealers/${dealer.account.id}/approve`, headers: admin.headers });
+  if (approval.statusCode !== 200) throw new Error(`approve answered ${approval.statusCode}: ${approval.body}`);
+  return { ...dealer, consistencyToken: String(approval.headers['x-consistency-token']), headers: { ...dealer.headers, 'x-consistency-token': String(approval.headers['x-consistency-token']) } };
+}
+
+/** The first trim of the demo catalog with its option codes. */
+export async function someTrim(app: GatewayApp): Promise<{ id: number; listPriceKrw: number; optionCodes: string[] }> {
+  const trims = (await app.inject({ method: 'GET', url: '/v1/catalog/trims' })).json() as { id: number; listPriceKrw: number }[];
+  const trim = trims[0];
+  if (!trim) throw new Error('the test database has no catalog');
+  const detail = (await app.inject({ method: 'GET', url: `/v1/catalog/trims/${trim.id}` })).json() as { options: { code: string }[] };
+  return { id: trim.id, listPriceKrw: trim.listPriceKrw, optionCodes: detail.options.map((option) => option.code) };
+}
+
+export function quoteRequestBody(trimId: number, overrides: Record<string, unknown> = {}) {
+  return { trimId, region: 'seoul', purchaseTiming: 'this_month', paymentMethod: 'cash', note: '흰색 선호', ...overrides };
+}
+
+export function validUntil(days = 7): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString();
+}

@@ -1,0 +1,293 @@
+/**
+ * docker-compose.yml checked against the apps' env specs, without Docker: every app container gets
+ * a configuration its own parser accepts, points at services that exist on the ports they listen
+ * on, and the deployment keeps the architecture's promises (two stateless gateways behind a health-
+ * checked balancer, a read-only GTID replica that alone feeds the reporter, durable queues and spool).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvSpec } from '@chucar/platform';
+import { gatewayEnv, loadGatewayConfig } from '../apps/api-gateway/src/config.ts';
+import { mediaEnv } from '../apps/media-service/src/config.ts';
+import { reporterEnv } from '../apps/replica-reporter/src/config.ts';
+import { stackEnv } from '../tools/stack/config.ts';
+import {
+  commandOf,
+  dependenciesOf,
+  environmentOf,
+  loadCompose,
+  mountsOf,
+  publishedPortsOf,
+  repoRoot,
+  serverFlagsOf,
+  type ComposeService,
+} from './compose-file.ts';
+
+/** What a user puts in `.env` before `docker compose up`: only the one value without a default. */
+const userEnv = { JWT_SECRET: 'a-secret-the-user-generated-0123456789abcdef' };
+const compose = loadCompose(userEnv);
+const services = compose.services;
+const serviceNames = Object.keys(services);
+
+const primary = 'mariadb-primary';
+const replica = 'mariadb-replica';
+
+/** The migration runner reads the primary's DB_* variables (npm run db:migrate). */
+const migrationsEnv = { ...runtimeEnv, ...primaryDatabaseEnv };
+
+interface Program {
+  name: string;
+  runs: RegExp;
+  spec: EnvSpec;
+  listenHost?: string;
+  listenPort?: string;
+}
+
+const programs: Program[] = [
+  { name: 'api-gateway', runs: /\bapps\/api-gateway\//, spec: gatewayEnv, listenHost: 'GATEWAY_HOST', listenPort: 'GATEWAY_PORT' },
+  { name: 'media-service', runs: /\bapps\/media-service\//, spec: mediaEnv, listenHost: 'MEDIA_HOST', listenPort: 'MEDIA_PORT' },
+  { name: 'replica-reporter', runs: /\bapps\/replica-reporter\//, spec: reporterEnv, listenHost: 'REPORTER_HOST', listenPort: 'REPORTER_PORT' },
+  { name: 'migrations', runs: /\bdb:migrate\b/, spec: migrationsEnv },
+];
+
+function programOf(service: ComposeService): Program | undefined {
+  return programs.find((program) => program.runs.test(commandOf(service)));
+}
+
+function servicesRunning(programName: string): string[] {
+  return serviceNames.filter((name) => programOf(services[name]!)?.name === programName);
+}
+
+const appServices = serviceNames.filter((name) => programOf(services[name]!) !== undefined);
+
+/** The environment a process sees: what compose sets, and its spec's defaults for the rest. */
+function effectiveEnv(name: string): Record<string, string> {
+  const service = services[name]!;
+  const defaults: Record<string, string> = {};
+  for (const [variable, spec] of Object.entries(programOf(service)?.spec ?? {})) {
+    if ('default' in spec) defaults[variable] = Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
+  }
+  return { ...defaults, ...environmentOf(service) };
+}
+
+/** Ports a service accepts connections on: an app's own port variable, or what the image's server publishes/exposes. */
+function listeningPorts(name: string): number[] {
+  const service = services[name];
+  if (!service) return [];
+  const program = programOf(service);
+  if (program?.listenPort) return [Number(effectiveEnv(name)[program.listenPort])];
+  return [...publishedPortsOf(service).map((port) => port.container), ...(service.expose ?? []).map(Number)];
+}
+
+/** Host and port of every address a service is told to connect to: `X_HOST` + `X_PORT`, or a URL. */
+function addressesOf(name: string): { variable: string; host: string; port: number }[] {
+  const environment = effectiveEnv(name);
+  const listenHost = programOf(services[name]!)?.listenHost;
+  const addresses = [];
+  for (const [variable, value] of Object.entries(environment)) {
+    if (variable.endsWith('_HOST') && variable !== listenHost) {
+      addresses.push({ variable, host: value, port: Number(environment[variable.replace(/_HOST$/, '_PORT')]) });
+    }
+    if (/_(URL|ENDPOINT)$/.test(variable) && value !== '') {
+      const url = new URL(value);
+      addresses.push({ variable, host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
+    }
+  }
+  return addresses;
+}
+
+describe('docker-compose.yml', () => {
+  it('is a Compose-spec file (no version key) that runs every app', () => {
+    expect(compose.version).toBeUndefined();
+    for (const program of programs) expect(servicesRunning(program.name), program.name).not.toHaveLength(0);
+  });
+
+  it('refuses to start without JWT_SECRET', () => {
+    expect(() => loadCompose({})).toThrow(/JWT_SECRET/);
+  });
+
+  describe.each(appServices)('app service %s', (name) => {
+    const service = services[name]!;
+    const program = programOf(service)!;
+    const environment = environmentOf(service);
+
+    it('sets every variable its spec requires', () => {
+      const required = Object.entries(program.spec).filter(([, spec]) => !('default' in spec));
+      for (const [variable] of required) expect(environment[variable], variable).toBeTruthy();
+    });
+
+    it('sets only variables its spec knows', () => {
+      const unknown = Object.keys(environment).filter((variable) => !(variable in program.spec));
+      expect(unknown).toEqual([]);
+    });
+
+    it('gets values its configuration parser accepts, production mode included', () => {
+      expect(() => readEnv(program.spec, environment)).not.toThrow();
+      if (program.name === 'api-gateway') expect(() => loadGatewayConfig(environment)).not.toThrow();
+      expect(environment['NODE_ENV']).toBe('production');
+    });
+
+    it.runIf(program.listenHost)('listens on all interfaces, so other containers can reach it', () => {
+      expect(environment[program.listenHost!]).toBe('0.0.0.0');
+    });
+
+    it.runIf(name !== 'migrate')('starts after the migrations succeeded', () => {
+      expect(dependenciesOf(service)['migrate']).toBe('service_completed_successfully');
+    });
+  });
+
+  it('points every host and URL at a service, on a port that service listens on', () => {
+    for (const name of serviceNames) {
+      for (const { variable, host, port } of addressesOf(name)) {
+        expect(serviceNames, `${name}: ${variable}=${host}`).toContain(host);
+        expect(listeningPorts(host), `${name}: ${variable} port`).toContain(port);
+      }
+    }
+  });
+
+  it('publishes ports on the host only where the local stack defaults expect them', () => {
+    const hostPortDefaults: Record<string, (number | undefined)[]> = {
+      [primary]: [primaryDatabaseEnv.DB_PRIMARY_PORT.default],
+      [replica]: [replicaDatabaseEnv.DB_REPLICA_PORT.default],
+      redis: [redisEnv.REDIS_PORT.default],
+      minio: [stackEnv.S3_PORT.default],
+      'media-api': [mediaEnv.MEDIA_PORT.default],
+      reporter: [reporterEnv.REPORTER_PORT.default],
+      'load-balancer': [8080],
+    };
+    for (const name of serviceNames) {
+      const published = publishedPortsOf(services[name]!).map((port) => port.host);
+      for (const port of published) expect(hostPortDefaults[name] ?? [], `${name} publishes ${port}`).toContain(port);
+    }
+  });
+
+  it('runs the migrations once the primary is healthy', () => {
+    expect(programOf(services['migrate']!)?.name).toBe('migrations');
+    expect(dependenciesOf(services['migrate']!)[primary]).toBe('service_healthy');
+  });
+
+  describe('MariaDB', () => {
+    const primaryFlags = serverFlagsOf(services[primary]!);
+    const replicaFlags = serverFlagsOf(services[replica]!);
+    const primaryEnv = environmentOf(services[primary]!);
+
+    it('runs MariaDB 11.4 LTS on both servers', () => {
+      expect(services[primary]!.image).toBe('mariadb:11.4');
+      expect(services[replica]!.image).toBe('mariadb:11.4');
+    });
+
+    it('gives the primary a row-based binary log, strict GTIDs and the event scheduler', () => {
+      expect(primaryFlags.has('log-bin')).toBe(true);
+      expect(primaryFlags.get('binlog-format')).toBe('ROW');
+      expect(primaryFlags.get('gtid-strict-mode')).toBe('ON');
+      expect(primaryFlags.get('event-scheduler')).toBe('ON');
+    });
+
+    it('makes the replica a distinct, read-only server with strict GTIDs', () => {
+      expect(primaryFlags.get('server-id')).toBeTruthy();
+      expect(replicaFlags.get('server-id')).toBeTruthy();
+      expect(replicaFlags.get('server-id')).not.toBe(primaryFlags.get('server-id'));
+      expect(replicaFlags.get('read-only')).toBe('ON');
+      expect(replicaFlags.get('gtid-strict-mode')).toBe('ON');
+    });
+
+    it('sets the replica up by GTID from an init script, once the primary is healthy', () => {
+      const initDir = mountsOf(services[replica]!).find((mount) => mount.target === '/docker-entrypoint-initdb.d');
+      expect(initDir).toBeDefined();
+      const scripts = fs.readdirSync(path.join(repoRoot, initDir!.source)).map((file) => fs.readFileSync(path.join(repoRoot, initDir!.source, file), 'utf8'));
+      expect(scripts.join('\n')).toMatch(/MASTER_USE_GTID\s*=\s*slave_pos/);
+      expect(environmentOf(services[replica]!)['REPLICATION_SOURCE_HOST']).toBe(primary);
+      expect(dependenciesOf(services[replica]!)[primary]).toBe('service_healthy');
+    });
+
+    it('creates on the primary the accounts the apps and the replica log in with', () => {
+      const replicaEnv = environmentOf(services[replica]!);
+      expect(replicaEnv['DB_REPLICATION_USER']).toBe(primaryEnv['DB_REPLICATION_USER']);
+      expect(replicaEnv['DB_REPLICATION_PASSWORD']).toBe(primaryEnv['DB_REPLICATION_PASSWORD']);
+      for (const name of [...servicesRunning('api-gateway'), ...servicesRunning('media-service'), 'migrate']) {
+        const environment = effectiveEnv(name);
+        expect(environment['DB_NAME'], name).toBe(primaryEnv['DB_NAME']);
+        expect(environment['DB_USER'], name).toBe(primaryEnv['DB_USER']);
+        expect(environment['DB_PASSWORD'], name).toBe(primaryEnv['DB_PASSWORD']);
+      }
+      for (const name of servicesRunning('replica-reporter')) {
+        const environment = effectiveEnv(name);
+        expect(environment['REPORTER_DB_NAME'], name).toBe(primaryEnv['DB_NAME']);
+        expect(environment['REPORTER_DB_USER'], name).toBe(primaryEnv['DB_REPORTER_USER']);
+        expect(environment['REPORTER_DB_PASSWORD'], name).toBe(primaryEnv['DB_REPORTER_PASSWORD']);
+      }
+    });
+  });
+
+  it('gives the reporter the replica and no way to reach the primary', () => {
+    for (const name of servicesRunning('replica-reporter')) {
+      const environment = effectiveEnv(name);
+      expect(environment['REPORTER_DB_HOST']).toBe(replica);
+      const naming = Object.entries(environment).filter(([variable, value]) => /PRIMARY/i.test(variable) || value.includes(primary));
+      expect(naming).toEqual([]);
+      expect(Object.keys(dependenciesOf(services[name]!))).not.toContain(primary);
+    }
+  });
+
+  it('runs at least two gateways with identical configuration (they keep no state)', () => {
+    const gateways = servicesRunning('api-gateway');
+    expect(gateways.length).toBeGreaterThanOrEqual(2);
+    const [first, ...others] = gateways.map((name) => services[name]!);
+    for (const other of others) {
+      expect(environmentOf(other)).toEqual(environmentOf(first!));
+      expect(other.command).toEqual(first!.command);
+      expect(other.image).toEqual(first!.image);
+    }
+  });
+
+  it('balances the gateways with HAProxy on port 8080, checking /health/ready', () => {
+    const balancer = services['load-balancer']!;
+    expect(balancer.image).toMatch(/^haproxy:3\./);
+    expect(publishedPortsOf(balancer)).toContainEqual({ host: 8080, container: 8080 });
+    const configMount = mountsOf(balancer).find((mount) => mount.target.endsWith('haproxy.cfg'));
+    expect(configMount?.source).toBe('./deploy/haproxy/haproxy.cfg');
+
+    const config = fs.readFileSync(path.join(repoRoot, configMount!.source), 'utf8');
+    expect(config).toMatch(/^\s*bind\s+\S*:8080\b/m);
+    const backend = config.split(/^(?=backend\s)/m).find((section) => /^\s*option\s+httpchk\s+GET\s+\/health\/ready\b/m.test(section));
+    expect(backend, 'a backend with option httpchk GET /health/ready').toBeDefined();
+    expect(backend).toMatch(/^\s*option\s+redispatch\b/m);
+    expect(backend).toMatch(/^\s*retries\s+[1-9]/m);
+    expect(backend).toMatch(/^\s*default-server\b.*\bcheck\b/m);
+
+    const servers = [...backend!.matchAll(/^\s*server\s+\S+\s+([\w.-]+):(\d+)/gm)].map(([, host, port]) => ({ host, port: Number(port) }));
+    const gateways = servicesRunning('api-gateway');
+    expect(servers.map((server) => server.host).sort()).toEqual([...gateways].sort());
+    for (const server of servers) expect(listeningPorts(server.host!)).toContain(server.port);
+  });
+
+  it('runs the media API and worker as separate services sharing one spool volume', () => {
+    const api = serviceNames.filter((name) => commandOf(services[name]!).includes('apps/media-service/src/main-api.ts'));
+    const worker = serviceNames.filter((name) => commandOf(services[name]!).includes('apps/media-service/src/main-worker.ts'));
+    expect(api).toHaveLength(1);
+    expect(worker).toHaveLength(1);
+    expect(api[0]).not.toBe(worker[0]);
+    const spoolMounts = [api[0]!, worker[0]!].map((name) => {
+      const spoolDir = effectiveEnv(name)['MEDIA_SPOOL_DIR'];
+      return mountsOf(services[name]!).find((mount) => mount.target === spoolDir);
+    });
+    expect(spoolMounts[0]?.source).toBeTruthy();
+    expect(spoolMounts[1]?.source).toBe(spoolMounts[0]?.source);
+    expect(Object.keys(compose.volumes ?? {}), 'a named volume').toContain(spoolMounts[0]!.source);
+  });
+
+  it('creates the media bucket and its mirror in MinIO', () => {
+    const makeBucketArguments = [...commandOf(services['minio-buckets']!).matchAll(/\bmc mb\b([^&;]*)/g)].flatMap(([, args]) => args!.split(/\s+/));
+    const created = makeBucketArguments.filter((argument) => argument.includes('/')).map((target) => target.split('/').pop());
+    for (const name of servicesRunning('media-service')) expect(created).toContain(effectiveEnv(name)['S3_BUCKET']);
+    expect(created).toContain(stackEnv.S3_MIRROR_BUCKET.default);
+  });
+
+  it('keeps queued jobs in Redis durable and never evicted', () => {
+    const command = commandOf(services['redis']!);
+    expect(command).toMatch(/--appendonly yes\b/);
+    expect(command).toMatch(/--maxmemory-policy noeviction\b/);
+    expect(mountsOf(services['redis']!).map((mount) => mount.target)).toContain('/data');
+  });
+});

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Runs once, when the primary starts on an empty data volume (the image's /docker-entrypoint-initdb.d).
+# These statements go to the binary log, so the replica receives the database and every account by
+# replication: one definition, identical on both servers. Same scheme as bootstrapPrimary in
+# tools/stack/mariadb.ts. Works whether the entrypoint runs this file or sources it: no `exit`, no `set`.
+
+chucar_sql_string() {
+	local escaped=${1//\\/\\\\}
+	printf "'%s'" "${escaped//\'/\\\'}"
+}
+
+chucar_account() {
+	printf "%s@'%%' IDENTIFIED BY %s" "$(chucar_sql_string "$1")" "$(chucar_sql_string "$2")"
+}
+
+MYSQL_PWD="$MARIADB_ROOT_PASSWORD" mariadb --protocol=socket --socket=/run/mysqld/mysqld.sock -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- The application: everything on the app's databases (chucar, and the ones tests recreate), plus
+-- reading replication positions (GTID read-your-writes, replica lag).
+CREATE USER IF NOT EXISTS $(chucar_account "$DB_USER" "$DB_PASSWORD");
+GRANT ALL PRIVILEGES ON \`chucar%\`.* TO $(chucar_sql_string "$DB_USER")@'%';
+GRANT SLAVE MONITOR, BINLOG MONITOR ON *.* TO $(chucar_sql_string "$DB_USER")@'%';
+
+-- The reporter: SELECT only; it connects to the replica alone.
+CREATE USER IF NOT EXISTS $(chucar_account "$DB_REPORTER_USER" "$DB_REPORTER_PASSWORD");
+GRANT SELECT ON \`chucar%\`.* TO $(chucar_sql_string "$DB_REPORTER_USER")@'%';
+
+-- The replica's IO thread.
+CREATE USER IF NOT EXISTS $(chucar_account "$DB_REPLICATION_USER" "$DB_REPLICATION_PASSWORD");
+GRANT REPLICATION SLAVE ON *.* TO $(chucar_sql_string "$DB_REPLICATION_USER")@'%';
+
+-- People: the mariadb CLI on either server. ALL on *.* includes READ ONLY ADMIN, so this account
+-- can write on the replica too; never give it to an app.
+CREATE USER IF NOT EXISTS $(chucar_account "$DB_ADMIN_USER" "$DB_ADMIN_PASSWORD");
+GRANT ALL PRIVILEGES ON *.* TO $(chucar_sql_string "$DB_ADMIN_USER")@'%' WITH GRANT OPTION;
+SQL

@@ -1,0 +1,73 @@
+/**
+ * The public surface of @chucar/domain. Nothing outside this package imports deeper paths.
+ * Test doubles live in the separate entry `src/testing/index.ts`.
+ */
+
+// Errors, time, paging, regions, callers
+export { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from './errors.ts';
+export type { FieldIssue } from './errors.ts';
+export { systemClock } from './clock.ts';
+export type { Clock } from './clock.ts';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, decodeCursor, encodeCursor } from './pagination.ts';
+export type { CursorPosition, Page, PageRequest } from './pagination.ts';
+export { REGIONS, REGION_CODES, isRegionCode, listRegions } from './regions.ts';
+export type { Region, RegionCode } from './regions.ts';
+export { ROLES } from './actor.ts';
+export type { Actor, Role } from './actor.ts';
+
+// Ports and their Kysely adapters
+export { createKyselyWriteRunner, createRepositories } from './repositories.ts';
+export type { Repositories, WriteRunner } from './repositories.ts';
+export type { Database } from './schema/database.ts';
+export { migrations } from './schema/migrations/index.ts';
+
+// Catalog
+export { createCatalog } from './catalog/catalog.service.ts';
+export type { CatalogDeps, CatalogService } from './catalog/catalog.service.ts';
+export { BODY_TYPES, FUEL_TYPES } from './catalog/catalog.types.ts';
+export type { BodyType, CarModel, FuelType, Maker, Trim, TrimDetail, TrimFilter, TrimOption } from './catalog/catalog.types.ts';
+export { catalogDemoData } from './catalog/catalog.demo-data.ts';
+export type { DemoMaker, DemoModel, DemoOption, DemoTrim } from './catalog/catalog.demo-data.ts';
+
+// Accounts
+export { createAccounts } from './accounts/accounts.service.ts';
+export type { AccountsDeps, AccountsService, AccountsSettings } from './accounts/accounts.service.ts';
+export { normalizeEmail } from './accounts/account-input.ts';
+export { hashPassword, verifyPassword } from './accounts/passwords.ts';
+export type { ScryptParams } from './accounts/passwords.ts';
+export { ACCOUNT_STATUSES } from './accounts/accounts.types.ts';
+export type {
+  Account,
+  AccountStatus,
+  CreateStaffAccountInput,
+  Dealer,
+  DealerFilter,
+  IssuedRefreshToken,
+  RotatedRefreshToken,
+  SignUpCustomerInput,
+  SignUpDealerInput,
+} from './accounts/accounts.types.ts';
+
+// Quote requests and quotes
+export { createMarketplace } from './marketplace.ts';
+export type { Marketplace } from './marketplace.ts';
+export type { MarketplaceDeps, MarketplaceSettings, QuoteRequestsService } from './quote-requests/quote-requests.service.ts';
+export type { AcceptedQuote, QuotesService } from './quotes/quotes.service.ts';
+export {
+  MAX_ATTACHMENTS,
+  NOTE_MAX_LENGTH,
+  PAYMENT_METHODS,
+  PURCHASE_TIMINGS,
+  QUOTE_REQUEST_STATUSES,
+} from './quote-requests/quote-requests.types.ts';
+export type {
+  CreateQuoteRequestInput,
+  PaymentMethod,
+  PurchaseTiming,
+  QuoteRequest,
+  QuoteRequestFilter,
+  QuoteRequestStatus,
+  RequestedOption,
+} from './quote-requests/quote-requests.types.ts';
+export { CONDITIONS_MAX_LENGTH, QUOTE_STATUSES } from './quotes/quotes.types.ts';
+export type { Quote, QuoteFilter, QuoteRevision, QuoteStatus, ReviseQuoteInput, SubmitQuoteInput } from './quotes/quotes.types.ts';

@@ -1,0 +1,21 @@
+import { env } from './env.ts';
+
+/** What the local stack listens on and the accounts it creates; the apps' defaults match. */
+export const localStackEnv = {
+  STACK_DIR: env.string({ description: 'Folder holding the local stack state (data, logs, pids)', default: '.stack' }),
+  DB_PRIMARY_PORT: env.port({ description: 'Local MariaDB primary port', default: 3307 }),
+  DB_REPLICA_PORT: env.port({ description: 'Local MariaDB replica port', default: 3308 }),
+  REDIS_PORT: env.port({ description: 'Local Redis port', default: 6380 }),
+  S3_PORT: env.port({ description: 'Local S3-compatible server (s3rver) port', default: 9000 }),
+  S3_BUCKET: env.string({ description: 'Media bucket created in the local S3 server', default: 'chucar-media' }),
+  S3_MIRROR_BUCKET: env.string({ description: 'Mirror bucket created in the local S3 server', default: 'chucar-media-mirror' }),
+  DB_NAME: env.string({ description: 'Application database', default: 'chucar' }),
+  DB_USER: env.string({ description: 'Application account', default: 'chucar_app' }),
+  DB_PASSWORD: env.string({ description: 'Application account password', default: 'chucar_app_pw', secret: true }),
+  DB_REPORTER_USER: env.string({ description: 'Reporter account (SELECT only, on the replica)', default: 'chucar_reporter' }),
+  DB_REPORTER_PASSWORD: env.string({ description: 'Reporter account password', default: 'chucar_reporter_pw', secret: true }),
+  DB_REPLICATION_USER: env.string({ description: 'Replication account', default: 'chucar_repl' }),
+  DB_REPLICATION_PASSWORD: env.string({ description: 'Replication account password', default: 'chucar_repl_pw', secret: true }),
+  DB_ADMIN_USER: env.string({ description: 'Local stack admin account (all privileges, both servers)', default: 'chucar_admin' }),
+  DB_ADMIN_PASSWORD: env.string({ description: 'Local stack admin password', default: 'chucar_admin_pw', secret: true }),
+};

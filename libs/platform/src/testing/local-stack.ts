@@ -1,0 +1,77 @@
+/**
+ * What integration tests share across apps, libs and tools: the local stack's accounts and a
+ * database of their own (`chucar_test`, recreated and migrated by the test global setup).
+ */
+import mysql from 'mysql2/promise';
+import { readEnv, type EnvValues } from '../config/env.ts';
+import { localStackEnv } from '../config/local-stack.ts';
+import { createDatabase, type Database, type DatabaseSettings } from '../db/database.ts';
+
+/** Tests never touch the development database. */
+export const testDatabaseName = 'chucar_test';
+
+export type LocalStackSettings = EnvValues<typeof localStackEnv>;
+export type ServerRole = 'primary' | 'replica';
+export type StackAccount = 'admin' | 'app' | 'reporter';
+
+export function localStackSettings(): LocalStackSettings {
+  return { ...readEnv(localStackEnv), DB_NAME: testDatabaseName };
+}
+
+function portOf(settings: LocalStackSettings, role: ServerRole): number {
+  return role === 'primary' ? settings.DB_PRIMARY_PORT : settings.DB_REPLICA_PORT;
+}
+
+export function appDatabaseSettings(role: ServerRole, overrides: Partial<DatabaseSettings> = {}): DatabaseSettings {
+  const settings = localStackSettings();
+  return {
+    host: '127.0.0.1',
+    port: portOf(settings, role),
+    user: settings.DB_USER,
+    password: settings.DB_PASSWORD,
+    database: testDatabaseName,
+    poolSize: 5,
+    connectTimeoutMs: 2000,
+    queryTimeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+export function openAppDatabase<DB>(role: ServerRole, overrides: Partial<DatabaseSettings> = {}): Database<DB> {
+  return createDatabase<DB>(appDatabaseSettings(role, overrides));
+}
+
+/** A plain mysql2 connection as one of the stack's accounts, for checks below the app's layers. */
+export async function connectAs(account: StackAccount, role: ServerRole, database: string | undefined = testDatabaseName): Promise<mysql.Connection> {
+  const settings = localStackSettings();
+  const [user, password] = {
+    admin: [settings.DB_ADMIN_USER, settings.DB_ADMIN_PASSWORD],
+    app: [settings.DB_USER, settings.DB_PASSWORD],
+    reporter: [settings.DB_REPORTER_USER, settings.DB_REPORTER_PASSWORD],
+  }[account];
+  return mysql.createConnection({ host: '127.0.0.1', port: portOf(settings, role), user, password, ...(database ? { database } : {}), connectTimeout: 5000 });
+}
+
+/** Waits (bounded) until the replica applied everything the primary has committed so far. */
+export async function waitForReplicaToCatchUp(timeoutMs = 30_000): Promise<void> {
+  const primary = await connectAs('admin', 'primary', undefined);
+  const replica = await connectAs('admin', 'replica', undefined);
+  try {
+    const [[position]] = (await primary.query('SELECT @@gtid_current_pos AS pos')) as unknown as [[{ pos: string }]];
+    const [[wait]] = (await replica.query('SELECT MASTER_GTID_WAIT(?, ?) AS result', [position.pos, timeoutMs / 1000])) as unknown as [[{ result: number }]];
+    if (Number(wait.result) !== 0) throw new Error(`the replica did not reach ${position.pos} within ${timeoutMs} ms`);
+  } finally {
+    await primary.end();
+    await replica.end();
+  }
+}
+
+/** Runs `statement` on the replica as admin: the fault tests stop and start its SQL thread. */
+export async function onReplicaAsAdmin(statement: string): Promise<void> {
+  const replica = await connectAs('admin', 'replica', undefined);
+  try {
+    await replica.query(statement);
+  } finally {
+    await replica.end();
+  }
+}
