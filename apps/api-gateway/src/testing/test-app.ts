@@ -1,5 +1,6 @@
 /** Builds the real gateway against the local stack's test database, and signs in users through its API. */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { testDatabaseName } from '@chucar/platform/testing';
 import { ConflictError, createAccounts, createKyselyWriteRunner, createRepositories, systemClock, type Account, type Role } from '@chucar/domain';
 import { buildApp, type GatewayApp } from '../app.ts';
@@ -107,4 +108,67 @@ export function quoteRequestBody(trimId: number, overrides: Record<string, unkno
 
 export function validUntil(days = 7): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();
+}
+
+/** The session's headers, carrying `token` (a later write's consistency token) instead of the sign-up one. */
+export function headersAfter(session: Session, token: string | string[] | undefined): Session['headers'] {
+  return { ...session.headers, 'x-consistency-token': String(token ?? session.consistencyToken) };
+}
+
+export type QuoteRequestView = { id: number; customerId: number; region: string; status: string; listPriceKrw: number; createdAt: string; makerId: number; modelId: number; trimId: number };
+
+/** Creates a quote request as `customer`; returns it and the write's consistency token. */
+export async function createQuoteRequest(app: GatewayApp, customer: Session, body: object): Promise<{ request: QuoteRequestView; token: string }> {
+  const response = await app.inject({ method: 'POST', url: '/v1/quote-requests', headers: customer.headers, payload: body });
+  if (response.statusCode !== 201) throw new Error(`create request answered ${response.statusCode}: ${response.body}`);
+  return { request: response.json(), token: String(response.headers['x-consistency-token']) };
+}
+
+/** Submits a quote 1,000,000 KRW under the list price as `dealer`; returns it and the write's consistency token. */
+export async function submitQuote(app: GatewayApp, dealer: Session, request: { id: number; listPriceKrw: number }): Promise<{ quote: { id: number; dealerId: number; requestId: number }; token: string }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/v1/quote-requests/${request.id}/quotes`,
+    headers: dealer.headers,
+    payload: { priceKrw: request.listPriceKrw - 1_000_000, conditions: '', validUntil: validUntil(5) },
+  });
+  if (response.statusCode !== 201) throw new Error(`submit quote answered ${response.statusCode}: ${response.body}`);
+  return { quote: response.json(), token: String(response.headers['x-consistency-token']) };
+}
+
+/** The ids on one page of a list answer. */
+export function idsOf(response: { json(): unknown }): number[] {
+  return (response.json() as { items: { id: number }[] }).items.map((item) => item.id);
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  requestId: string;
+  errors?: { field: string; message: string }[];
+}
+
+/**
+ * Asserts an RFC 9457 answer: problem+json, every member present, `requestId` equal to the
+ * response's x-request-id. Returns the body for further checks.
+ */
+export function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; body: string; json(): unknown }, status: number, code?: string): ProblemBody {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const problem = response.json() as ProblemBody;
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^https?:\/\/\S+$/), title: expect.any(String), detail: expect.any(String), code: expect.any(String) });
+  expect(problem.title.length).toBeGreaterThan(0);
+  expect(problem.requestId).toBe(response.headers['x-request-id']);
+  expect(problem.type.endsWith(`/${problem.code}`)).toBe(true);
+  if (code) expect(problem.code).toBe(code);
+  return problem;
+}
+
+/** The fields a 400/422 problem names. */
+export function problemFields(problem: ProblemBody): string[] {
+  return (problem.errors ?? []).map((error) => error.field);
 }

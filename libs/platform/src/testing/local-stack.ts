@@ -7,8 +7,12 @@ import { readEnv, type EnvValues } from '../config/env.ts';
 import { localStackEnv } from '../config/local-stack.ts';
 import { createDatabase, type Database, type DatabaseSettings } from '../db/database.ts';
 
-/** Tests never touch the development database. */
-export const testDatabaseName = 'chucar_test';
+/**
+ * Tests never touch the development database. CHUCAR_TEST_DB lets two test runs on one machine
+ * keep apart (each run's global setup recreates its database).
+ */
+export const testDatabaseName = process.env['CHUCAR_TEST_DB'] || 'chucar_test';
+if (!/^chucar_test\w*$/.test(testDatabaseName)) throw new Error(`CHUCAR_TEST_DB must start with chucar_test, got ${JSON.stringify(testDatabaseName)}`);
 
 export type LocalStackSettings = EnvValues<typeof localStackEnv>;
 export type ServerRole = 'primary' | 'replica';
