@@ -2,17 +2,15 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError } from '@chucar/platform';
 import { buildApp } from './app.ts';
-import { loadGatewayConfig } from './config.ts';
+import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 
-let config;
+let config: GatewayConfig;
 try {
   config = loadGatewayConfig();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`api-gateway: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`api-gateway: ${error.message}`);
+  process.exit(1);
 }
 
 const app = await buildApp(config);
