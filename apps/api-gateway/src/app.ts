@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { docsPlugin } from './plugins/docs.ts';
+import { expirySweepPlugin } from './plugins/expiry-sweep.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { problemDetailsPlugin } from './plugins/problem-details.ts';
 import { redisPlugin } from './plugins/redis.ts';
@@ -29,7 +30,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config, 'api-gateway'),
     genReqId: requestIdFor,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One line per request (below), not fastify's two: half the logging cost on the hot path.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
@@ -42,6 +44,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  });
   await app.register(problemDetailsPlugin);
   await app.register(requestContextPlugin);
   await app.register(metricsPlugin);
@@ -49,6 +54,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(securityPlugin, { config });
   await app.register(authPlugin, { secret: config.JWT_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_S });
   await app.register(databasePlugin, { config, ...(options.clock ? { clock: options.clock } : {}) });
+  await app.register(expirySweepPlugin, { intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS });
   await app.register(docsPlugin);
   await app.register(healthRoutes);
   await app.register(v1Routes, { prefix: '/v1' });

@@ -15,6 +15,7 @@ export const gatewayEnv = {
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
   REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: 14, min: 1, max: 365 }),
+  EXPIRY_SWEEP_INTERVAL_MS: env.int({ description: 'How often one gateway persists the expiry of overdue requests', default: 60_000, min: 1000 }),
   REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),
   REPLICA_RECOVER_LAG_S: env.number({ description: 'Lag below which reads return to the replica (hysteresis)', default: 0.5, min: 0 }),
   REPLICA_CHECK_INTERVAL_MS: env.int({ description: 'How often the replica lag is measured', default: 500, min: 50 }),

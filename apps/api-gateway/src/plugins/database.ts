@@ -26,6 +26,8 @@ export interface DomainServices {
 declare module 'fastify' {
   interface FastifyInstance {
     databases: { primary: Database<Schema>; replica: Database<Schema>; router: ReadRouter<Schema> };
+    /** The business services for work outside a request (the expiry sweep). */
+    backgroundServices(): DomainServices;
   }
   interface FastifyRequest {
     /**
@@ -101,14 +103,11 @@ export const databasePlugin = fp<DatabasePluginOptions>(
     const replicaRepositories = createRepositories(replica.db);
     const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: 90 };
 
-    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean } = {}): DomainServices {
-      const reads = options.primaryReads ? primaryRepositories : routedRepositories(router, request.consistencyToken, replicaRepositories, primaryRepositories, (choice) => {
-        request.log.debug({ readTarget: choice.target, reason: choice.reason }, 'read routed');
-      });
+    function bindServices(reads: Repositories, onCommit: (gtid: string) => void): DomainServices {
       const writes: WriteRunner = {
         async transaction(work) {
           const { result, gtid } = await writeAndCaptureGtid(primary.db, (trx) => work(createRepositories(trx)));
-          if (gtid) request.committedGtid = gtid;
+          if (gtid) onCommit(gtid);
           return result;
         },
       };
@@ -118,9 +117,22 @@ export const databasePlugin = fp<DatabasePluginOptions>(
         marketplace: createMarketplace({ reads, writes, clock, settings: marketplaceSettings }),
       };
     }
-    app.decorateRequest('services', function (this: FastifyRequest, options?: { primaryReads?: boolean }) {
+
+    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
+      const reads = options.primaryReads
+        ? primaryRepositories
+        : routedRepositories(router, request.consistencyToken, replicaRepositories, primaryRepositories, (choice) => {
+            request.log.debug({ readTarget: choice.target, reason: choice.reason }, 'read routed');
+          });
+      return bindServices(reads, (gtid) => {
+        request.committedGtid = gtid;
+      });
+    }
+    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
       return servicesFor(this, options);
     });
+    // Background jobs read and write the primary; no client waits for their GTID.
+    app.decorate('backgroundServices', () => bindServices(primaryRepositories, () => {}));
 
     app.addHook('onReady', async () => {
       await router.start();

@@ -1,0 +1,160 @@
+/**
+ * The gateway against a bare fastify + mysql2 server replaying the same SQL, in the same run:
+ * GET one quote request by id, and list a customer's requests, at 50 connections each.
+ * Both servers run as their own processes and read the replica; the gateway keeps everything on
+ * (JWT auth, schema validation, JSON logs, metrics, Redis rate limit, read routing).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { CompiledQuery, Kysely, MysqlDialect, type LogEvent } from 'kysely';
+import { createPool } from 'mysql2';
+import mysql from 'mysql2/promise';
+import { createRepositories, type Database as Schema } from '@chucar/domain';
+import { createDatabase } from '@chucar/platform';
+import { loadStackConfig } from '../tools/stack/config.ts';
+import { stackUp } from '../tools/stack/stack.ts';
+import { migrateToLatest } from '../tools/db/migrations.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
+import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
+import { row, type Benchmark, type BenchRow } from './harness.ts';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+const database = 'chucar_bench_gateway';
+const connections = 50;
+const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 8);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url, { signal: AbortSignal.timeout(1000) }).then((response) => response.status < 500, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function startProcess(entry: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
+  await autocannon({ url, connections, duration: 2, headers }); // warm-up: JIT, pools
+  const result = await autocannon({ url, connections, duration: durationSeconds, headers });
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+}
+
+/** Prepares a database of its own with demo data, migrated and replicated. */
+async function prepareData(): Promise<void> {
+  const config = loadStackConfig();
+  await stackUp(config);
+  const admin = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
+  await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const primary = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
+  await migrateToLatest(primary.db);
+  await seedDemoData(primary.db, { requests: 5_000, customers: 500, dealers: 80, seed: 7 });
+  await primary.close();
+  const [[position]] = (await admin.query('SELECT @@gtid_current_pos AS pos')) as unknown as [[{ pos: string }]];
+  const replica = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
+  await replica.query('SELECT MASTER_GTID_WAIT(?, 60)', [position.pos]);
+  await Promise.all([admin.end(), replica.end()]);
+}
+
+/** The SQL the repositories send for the two reads, captured from Kysely's log, for the bare server. */
+async function captureStatements(customerId: number, requestId: number): Promise<Record<string, { sql: string; params: unknown[] }[]>> {
+  const config = loadStackConfig();
+  const captured: { sql: string; params: unknown[] }[] = [];
+  const pool = createPool({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, timezone: 'Z' });
+  const db = new Kysely<Schema>({
+    dialect: new MysqlDialect({ pool: async () => pool }),
+    log: (event: LogEvent) => {
+      if (event.level === 'query') captured.push({ sql: event.query.sql, params: [...event.query.parameters] });
+    },
+  });
+  const repositories = createRepositories(db);
+  await repositories.quoteRequests.findById(requestId);
+  const byId = captured.splice(0);
+  await repositories.quoteRequests.list({ kind: 'customer', customerId }, {}, { after: null, limit: 20 }, new Date());
+  const list = captured.splice(0);
+  await db.executeQuery(CompiledQuery.raw('SELECT 1'));
+  await db.destroy();
+  return { byId, list };
+}
+
+export const benchmark: Benchmark = {
+  name: 'gateway',
+  description: `gateway vs bare fastify + mysql2 (same SQL), ${connections} connections, ${durationSeconds} s per run`,
+  async run() {
+    await prepareData();
+    const config = loadStackConfig();
+    const gatewayPort = await freePort();
+    const gateway = startProcess('apps/api-gateway/src/main.ts', [], {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
+      DB_NAME: database,
+      GATEWAY_PORT: String(gatewayPort),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MAX: '1000000000',
+    });
+    const children: ChildProcess[] = [gateway];
+    try {
+      const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+      await waitForHttp(`${gatewayUrl}/health/ready`);
+      const session = await (await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) })).json() as { accessToken: string; account: { id: number } };
+      const auth = { authorization: `Bearer ${session.accessToken}` };
+      const page = await (await fetch(`${gatewayUrl}/v1/quote-requests?limit=20`, { headers: auth })).json() as { items: { id: number }[] };
+      const requestId = page.items[0]?.id;
+      if (!requestId) throw new Error('the demo customer has no quote requests to read');
+
+      const barePort = await freePort();
+      const statements = await captureStatements(session.account.id, requestId);
+      const bare = startProcess('bench/bare-server.ts', [String(barePort), JSON.stringify({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, routes: statements })], {});
+      children.push(bare);
+      const bareUrl = `http://127.0.0.1:${barePort}`;
+      await waitForHttp(`${bareUrl}/byId`);
+
+      const rows: BenchRow[] = [];
+      const scenarios = [
+        { name: 'GET /v1/quote-requests/:id', gateway: `${gatewayUrl}/v1/quote-requests/${requestId}`, bare: `${bareUrl}/byId` },
+        { name: 'GET /v1/quote-requests (list)', gateway: `${gatewayUrl}/v1/quote-requests?limit=20`, bare: `${bareUrl}/list` },
+      ];
+      for (const scenario of scenarios) {
+        const baseline = await load(scenario.bare, {});
+        const measured = await load(scenario.gateway, auth);
+        if (measured.non2xx > 0 || baseline.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} gateway / ${baseline.non2xx} bare requests failed`);
+        rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, 'baseline: bare fastify + mysql2, same SQL; target >= 0.70x'));
+        rows.push(row(`gateway ${scenario.name} p50`, measured.p50Ms, 'ms', baseline.p50Ms));
+        rows.push(row(`gateway ${scenario.name} p99`, measured.p99Ms, 'ms', baseline.p99Ms));
+      }
+      rows.push(row('gateway process memory (RSS) after load', rssMb(gateway.pid!), 'MiB', rssMb(bare.pid!), 'baseline: bare server RSS'));
+      return rows;
+    } finally {
+      for (const child of children) child.kill('SIGTERM');
+    }
+  },
+};
