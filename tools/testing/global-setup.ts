@@ -7,7 +7,7 @@ import { createDatabase } from '@chucar/platform';
 import { stackUp } from '../stack/stack.ts';
 import type { Database as Schema } from '@chucar/domain';
 import { migrateToLatest } from '../db/migrations.ts';
-import { insertDemoCatalog } from './demo-catalog.ts';
+import { ensureCatalog } from '../db/seed/seed-catalog.ts';
 import { appDatabaseSettings, connectAs, testDatabaseName, testStackConfig, waitForReplicaToCatchUp } from './stack-fixture.ts';
 
 export default async function setup(): Promise<void> {
@@ -22,7 +22,7 @@ export default async function setup(): Promise<void> {
   const database = createDatabase<Schema>(appDatabaseSettings('primary', { queryTimeoutMs: 120_000 }));
   try {
     await migrateToLatest(database.db);
-    await insertDemoCatalog(database.db);
+    await ensureCatalog(database.db);
   } finally {
     await database.close();
   }

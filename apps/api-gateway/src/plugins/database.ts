@@ -94,7 +94,7 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       recoverLagSeconds: config.REPLICA_RECOVER_LAG_S,
       checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
       gtidWaitTimeoutMs: config.GTID_WAIT_TIMEOUT_MS,
-      onStateChange: (from, to, health) => app.log.warn({ from, to, lagSeconds: health.lagSeconds, error: health.lastError }, 'replica state changed'),
+      onStateChange: (from, to, health) => app.log[to === 'healthy' ? 'info' : 'warn']({ from, to, lagSeconds: health.lagSeconds, error: health.lastError }, 'replica state changed'),
       onDecision: (reason) => app.metrics?.readDecisions.inc({ reason }),
     });
     app.decorate('databases', { primary, replica, router });
