@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mysql2/promise';
-import type { Database as Schema } from '@chucar/domain';
+import { verifyPassword, type Database as Schema } from '@chucar/domain';
 import { appDatabaseSettings, connectAs, openAppDatabase, waitForReplicaToCatchUp } from '../../testing/stack-fixture.ts';
 import { migrate } from './target-database.ts';
 import { MarketplaceNotEmptyError, countSeededTables, isMarketplaceEmpty, seedDemoData } from './seed-demo-data.ts';
@@ -71,7 +71,6 @@ describe('seedDemoData (real primary and replica)', () => {
       { email: 'customer@demo.chucar.kr', role: 'customer', status: 'active' },
       { email: 'dealer@demo.chucar.kr', role: 'dealer', status: 'active' },
     ]);
-    const { verifyPassword } = await import('@chucar/domain');
     const [[hash]] = (await admin.query(`SELECT password_hash AS hash FROM accounts WHERE email = 'customer@demo.chucar.kr'`)) as unknown as [[{ hash: string }]];
     expect(await verifyPassword(summary.password, hash.hash)).toBe(true);
     const [regions] = await admin.query(`SELECT region FROM dealer_regions JOIN accounts ON accounts.id = dealer_id WHERE email = 'dealer@demo.chucar.kr' ORDER BY region`);

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
 import { HttpProblem } from './problem-details.ts';
 
@@ -18,8 +18,12 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: the caller must present a valid access token with one of `roles` (any role if empty). */
-    requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+    /**
+     * onRequest hook: the caller must present a valid access token with one of `roles` (any role if empty).
+     * It runs before the body is parsed or validated, so an anonymous or wrong-role caller gets 401/403,
+     * never a 400 that describes the schema (nor do we parse their body at all).
+     */
+    requireRole(...roles: Role[]): onRequestAsyncHookHandler;
     issueAccessToken(actor: Actor): { accessToken: string; expiresInSeconds: number };
   }
   interface FastifyRequest {

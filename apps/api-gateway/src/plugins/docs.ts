@@ -17,6 +17,8 @@ export const docsPlugin = fp(
         },
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       },
+      // Shared schemas keep their $id as their OpenAPI name (Problem), not def-0.
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${index}`) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   },

@@ -111,7 +111,7 @@ export function validUntil(days = 7): string {
 }
 
 /** The session's headers, carrying `token` (a later write's consistency token) instead of the sign-up one. */
-export function headersAfter(session: Session, token: string | string[] | undefined): Session['headers'] {
+export function headersAfter(session: Session, token: unknown): Session['headers'] {
   return { ...session.headers, 'x-consistency-token': String(token ?? session.consistencyToken) };
 }
 

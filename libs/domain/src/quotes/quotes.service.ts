@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { toPage, toPageQuery } from '../pagination.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import type { Repositories } from '../repositories.ts';
-import { isOpen, withEffectiveStatus } from '../quote-requests/quote-request-rules.ts';
+import { canSeeRequest, isOpen, withEffectiveStatus } from '../quote-requests/quote-request-rules.ts';
 import type { MarketplaceDeps } from '../quote-requests/quote-requests.service.ts';
 import type { QuoteRequest } from '../quote-requests/quote-requests.types.ts';
 import { checkQuoteTerms, effectiveQuoteStatus, withEffectiveQuoteStatus } from './quote-rules.ts';
@@ -140,17 +140,15 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
 
     async listQuotesForRequest(actor, requestId, page) {
       const query = toPageQuery(page);
-      let dealerId: number | undefined;
-      if (actor.role === 'dealer') {
-        await requireActiveDealer(actor, reads.accounts);
-        dealerId = actor.accountId;
-      }
+      const dealer = actor.role === 'dealer' ? await requireActiveDealer(actor, reads.accounts) : undefined;
       const request = await reads.quoteRequests.findById(requestId);
-      if (!request || (actor.role === 'customer' && request.customerId !== actor.accountId)) {
+      const now = clock.now();
+      // Same view as reading the request itself: a dealer outside it must not learn the id exists.
+      const hasQuoted = dealer && request ? (await reads.quotes.findByRequestAndDealer(requestId, dealer.id)) !== undefined : false;
+      if (!request || !canSeeRequest(actor, request, now, dealer && { profile: dealer, hasQuoted })) {
         throw new NotFoundError('quote request', requestId);
       }
-      const now = clock.now();
-      const rows = await reads.quotes.listForRequest(requestId, dealerId, query);
+      const rows = await reads.quotes.listForRequest(requestId, dealer?.id, query);
       return toPage(rows, query, (quote) => withEffectiveQuoteStatus(quote, now));
     },
 

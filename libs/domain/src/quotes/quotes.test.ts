@@ -233,6 +233,9 @@ describe('quote visibility', () => {
     const stranger = await s.addCustomer();
     await expect(s.marketplace.listQuotesForRequest(stranger, request.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(s.marketplace.getQuote(stranger, q1.id)).rejects.toBeInstanceOf(NotFoundError);
+    // A dealer outside the request's regions cannot learn that it exists by listing its quotes.
+    const elsewhere = await s.addDealer(['busan']);
+    await expect(s.marketplace.listQuotesForRequest(elsewhere, request.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('listMyQuotes filters by effective status', async () => {

@@ -7,12 +7,12 @@ const bearer = [{ bearerAuth: [] }];
 /** The caller's own account, and dealer review for admins. */
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/me', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['accounts'], summary: 'The signed-in account', security: bearer, response: { 200: Account, ...problems(401) } },
   }, async (request) => request.services().accounts.getAccount(request.actor, request.actor.accountId));
 
   app.get('/dealers', {
-    preHandler: app.requireRole('admin', 'analyst'),
+    onRequest: app.requireRole('admin', 'analyst'),
     schema: {
       tags: ['dealers'],
       summary: 'Dealers, optionally by status (e.g. pending_review)',
@@ -26,17 +26,17 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/dealers/:id', {
-    preHandler: app.requireRole('admin', 'analyst'),
+    onRequest: app.requireRole('admin', 'analyst'),
     schema: { tags: ['dealers'], summary: 'One dealer', security: bearer, params: IdParams, response: { 200: Dealer, ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().accounts.getDealer(request.actor, request.params.id));
 
   app.post('/dealers/:id/approve', {
-    preHandler: app.requireRole('admin'),
+    onRequest: app.requireRole('admin'),
     schema: { tags: ['dealers'], summary: 'Approve a dealer under review', security: bearer, params: IdParams, response: { 200: Dealer, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().accounts.approveDealer(request.actor, request.params.id));
 
   app.post('/dealers/:id/suspend', {
-    preHandler: app.requireRole('admin'),
+    onRequest: app.requireRole('admin'),
     schema: { tags: ['dealers'], summary: 'Suspend a dealer (their sessions end at the next refresh)', security: bearer, params: IdParams, response: { 200: Dealer, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().accounts.suspendDealer(request.actor, request.params.id));
 };

@@ -56,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/login', {
-    schema: { tags: ['auth'], summary: 'Trade email and password for tokens', body: Credentials, response: { 200: Session, ...problems(400, 401, 429) } },
+    schema: { tags: ['auth'], summary: 'Trade email and password for tokens (403 for a suspended account)', body: Credentials, response: { 200: Session, ...problems(400, 401, 403, 429) } },
   }, async (request) => {
     const account = await request.services({ primaryReads: true }).accounts.authenticate(request.body.email, request.body.password);
     return openSession(request, account);

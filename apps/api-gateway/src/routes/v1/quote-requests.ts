@@ -44,7 +44,7 @@ const bearer = [{ bearerAuth: [] }];
  */
 export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/quote-requests', {
-    preHandler: app.requireRole('customer'),
+    onRequest: app.requireRole('customer'),
     schema: { tags: ['quote requests'], summary: 'Ask dealers for quotes on a trim', security: bearer, body: CreateQuoteRequest, response: { 201: QuoteRequest, ...problems(400, 401, 403, 404, 422, 429) } },
   }, async (request, reply) => {
     const created = await request.services().marketplace.createQuoteRequest(request.actor, request.body);
@@ -52,7 +52,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/quote-requests', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['quote requests'], summary: 'Quote requests the caller may see, newest first', security: bearer, querystring: ListQuery, response: { 200: pageOf(QuoteRequest), ...problems(400, 401, 403, 422) } },
   }, async (request) => {
     const { cursor, limit, createdFrom, createdTo, ...filter } = request.query;
@@ -64,17 +64,17 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/quote-requests/:id', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['quote requests'], summary: 'One quote request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.getQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/cancel', {
-    preHandler: app.requireRole('customer'),
+    onRequest: app.requireRole('customer'),
     schema: { tags: ['quote requests'], summary: 'Cancel an open request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.cancelQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/accept', {
-    preHandler: app.requireRole('customer'),
+    onRequest: app.requireRole('customer'),
     schema: {
       tags: ['quote requests'],
       summary: 'Accept one quote; the request closes and the other quotes are closed',
@@ -86,7 +86,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().marketplace.acceptQuote(request.actor, request.params.id, request.body.quoteId));
 
   app.get('/quote-requests/:id/quotes', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: {
       tags: ['quotes'],
       summary: 'Quotes on a request (a dealer sees only their own)',
@@ -98,7 +98,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().marketplace.listQuotesForRequest(request.actor, request.params.id, { cursor: request.query.cursor ?? null, limit: request.query.limit ?? null }));
 
   app.post('/quote-requests/:id/quotes', {
-    preHandler: app.requireRole('dealer'),
+    onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Submit this dealer’s quote (one per request)', security: bearer, params: IdParams, body: SubmitQuote, response: { 201: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request, reply) => {
     const quote = await request.services().marketplace.submitQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) });

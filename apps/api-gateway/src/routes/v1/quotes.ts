@@ -7,7 +7,7 @@ const bearer = [{ bearerAuth: [] }];
 
 export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/quotes', {
-    preHandler: app.requireRole('dealer'),
+    onRequest: app.requireRole('dealer'),
     schema: {
       tags: ['quotes'],
       summary: 'This dealer’s own quotes, newest first',
@@ -21,22 +21,22 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/quotes/:id', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['quotes'], summary: 'One quote', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.getQuote(request.actor, request.params.id));
 
   app.patch('/quotes/:id', {
-    preHandler: app.requireRole('dealer'),
+    onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Revise the quote while the request is open', security: bearer, params: IdParams, body: SubmitQuote, response: { 200: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request) => request.services().marketplace.reviseQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) }));
 
   app.post('/quotes/:id/withdraw', {
-    preHandler: app.requireRole('dealer'),
+    onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Withdraw the quote while the request is open', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.withdrawQuote(request.actor, request.params.id));
 
   app.get('/quotes/:id/revisions', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['quotes'], summary: 'Every revision of a quote, oldest first', security: bearer, params: IdParams, response: { 200: Type.Array(QuoteRevision), ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.listQuoteRevisions(request.actor, request.params.id));
 };

@@ -10,7 +10,7 @@ function assignedNames(text: string): string[] {
 }
 
 describe('.env.example', () => {
-  it('is what the env specs generate (run npx node tools/env-example/generate.ts)', () => {
+  it('is what the env specs generate (run npm run env:example)', () => {
     expect(committed).toBe(renderEnvExample());
   });
 

@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import type { EnvSpec, VarSpec } from '@chucar/platform';
-import { gatewayEnv } from '../../apps/api-gateway/src/config.ts';
-import { mediaEnv } from '../../apps/media-service/src/config.ts';
-import { reporterEnv } from '../../apps/replica-reporter/src/config.ts';
-import { repoRoot, stackEnv } from '../stack/config.ts';
+import { gatewayEnv } from '@chucar/api-gateway/config';
+import { mediaEnv } from '@chucar/media-service/config';
+import { reporterEnv } from '@chucar/replica-reporter/config';
+import { repoRoot, stackEnv } from '../../tools/stack/config.ts';
 
 export interface SpecGroup {
   name: string;
@@ -31,9 +31,9 @@ export const envExamplePath = path.join(repoRoot, '.env.example');
 
 const header = `# Chucar environment variables, one section per program.
 #
-# Generated from the apps' env specs by tools/env-example/generate.ts; do not edit by hand. Run
-#   npx node tools/env-example/generate.ts           (rewrite this file)
-#   npx node tools/env-example/generate.ts --check   (fails when it is out of date)
+# Generated from the apps' env specs by deploy/env-example/generate.ts; do not edit by hand. Run
+#   npm run env:example                      (rewrite this file)
+#   npm run env:example -- --check           (fails when it is out of date)
 #
 # Every value shown is the default, and the defaults match the local stack (npm run stack:up):
 # with nothing set, every app finds MariaDB, Redis and S3 where the stack runs them. Nothing

@@ -12,7 +12,7 @@ const shownPath = path.relative(process.cwd(), envExamplePath) || envExamplePath
 if (process.argv.includes('--check')) {
   const current = fs.existsSync(envExamplePath) ? fs.readFileSync(envExamplePath, 'utf8') : '';
   if (current !== expected) {
-    console.error(`${shownPath} is out of date with the env specs: run npx node tools/env-example/generate.ts`);
+    console.error(`${shownPath} is out of date with the env specs: run npm run env:example`);
     process.exit(1);
   }
 } else {
