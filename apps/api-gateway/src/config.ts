@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_TTL_DAYS } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
 
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
@@ -14,7 +15,7 @@ export const gatewayEnv = {
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
-  REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: 14, min: 1, max: 365 }),
+  REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: DEFAULT_REQUEST_TTL_DAYS, min: 1, max: 365 }),
   EXPIRY_SWEEP_INTERVAL_MS: env.int({ description: 'How often one gateway persists the expiry of overdue requests', default: 60_000, min: 1000 }),
   REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),
   REPLICA_RECOVER_LAG_S: env.number({ description: 'Lag below which reads return to the replica (hysteresis)', default: 0.5, min: 0 }),

@@ -51,6 +51,7 @@ export type {
 // Quote requests and quotes
 export { createMarketplace } from './marketplace.ts';
 export type { Marketplace } from './marketplace.ts';
+export { DEFAULT_REQUEST_TTL_DAYS, MAX_QUOTE_VALIDITY_DAYS } from './quote-requests/quote-requests.service.ts';
 export type { MarketplaceDeps, MarketplaceSettings, QuoteRequestsService } from './quote-requests/quote-requests.service.ts';
 export type { AcceptedQuote, QuotesService } from './quotes/quotes.service.ts';
 export {

@@ -5,6 +5,7 @@ import {
   createCatalog,
   createMarketplace,
   createRepositories,
+  MAX_QUOTE_VALIDITY_DAYS,
   systemClock,
   type AccountsService,
   type CatalogService,
@@ -101,7 +102,7 @@ export const databasePlugin = fp<DatabasePluginOptions>(
 
     const primaryRepositories = createRepositories(primary.db);
     const replicaRepositories = createRepositories(replica.db);
-    const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: 90 };
+    const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: MAX_QUOTE_VALIDITY_DAYS };
 
     function bindServices(reads: Repositories, onCommit: (gtid: string) => void): DomainServices {
       const writes: WriteRunner = {

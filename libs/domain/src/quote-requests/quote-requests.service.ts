@@ -24,6 +24,10 @@ import type {
   RequestedOption,
 } from './quote-requests.types.ts';
 
+/** Defaults for MarketplaceSettings, shared by the gateway's config and the demo seeder. */
+export const DEFAULT_REQUEST_TTL_DAYS = 14;
+export const MAX_QUOTE_VALIDITY_DAYS = 90;
+
 export type MarketplaceSettings = {
   /** Days an open request stays open before it expires. */
   requestTtlDays: number;

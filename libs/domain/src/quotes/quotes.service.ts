@@ -121,6 +121,9 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
         if (!quote || quote.requestId !== requestId) throw new NotFoundError('quote', quoteId);
         const status = effectiveQuoteStatus(quote, now);
         if (status !== 'active') throw new ConflictError(`a ${status} quote cannot be accepted`, 'quote_not_acceptable');
+        // A dealer suspended after quoting cannot be the one the customer buys from.
+        const dealer = await repos.accounts.findDealer(quote.dealerId);
+        if (dealer?.status !== 'active') throw new ConflictError('the dealer who made this quote is not active', 'dealer_not_active');
 
         await repos.quoteRequests.close(requestId, { status: 'accepted', acceptedQuoteId: quoteId, at: now });
         await repos.quotes.setStatus(quoteId, 'accepted', now);

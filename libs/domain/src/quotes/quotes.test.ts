@@ -183,6 +183,17 @@ describe('acceptQuote', () => {
     expect(s.store.state.quotes.filter((quote) => quote.status === 'accepted')).toHaveLength(1);
   });
 
+  it('refuses the quote of a dealer suspended after quoting, and leaves the request open', async () => {
+    const s = createScenario();
+    const { customer, request, first, q1, q2 } = await twoQuotes(s);
+    const account = s.store.state.accounts.find((candidate) => candidate.id === first.accountId);
+    if (!account) throw new Error('dealer account missing');
+    account.status = 'suspended';
+    await expect(s.marketplace.acceptQuote(customer, request.id, q1.id)).rejects.toMatchObject({ code: 'dealer_not_active' });
+    expect(s.store.state.quoteRequests[0]?.status).toBe('open');
+    await expect(s.marketplace.acceptQuote(customer, request.id, q2.id)).resolves.toMatchObject({ quote: { status: 'accepted' } });
+  });
+
   it('refuses a quote past its valid-until', async () => {
     const s = createScenario();
     const { customer, request } = await openRequest(s);
