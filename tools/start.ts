@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createDatabase, primaryDatabaseEnv, readEnv } from '@chucar/platform';
+import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
@@ -35,16 +35,7 @@ function log(line: string): void {
 
 async function prepareDatabase(): Promise<void> {
   const config = readEnv(primaryDatabaseEnv);
-  const database = createDatabase<Schema>({
-    host: config.DB_PRIMARY_HOST,
-    port: config.DB_PRIMARY_PORT,
-    user: config.DB_USER,
-    password: config.DB_PASSWORD,
-    database: config.DB_NAME,
-    poolSize: 4,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-    queryTimeoutMs: 10 * 60_000,
-  });
+  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 4, queryTimeoutMs: 10 * 60_000 }));
   try {
     const outcome = await migrateToLatest(database.db);
     log(`${config.DB_NAME}: ${outcome.results?.length ? `applied ${outcome.results.map((result) => result.migrationName).join(', ')}` : 'schema up to date'}`);

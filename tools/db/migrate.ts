@@ -1,19 +1,10 @@
 /** `npm run db:migrate`: applies pending migrations to the primary only; the replica gets them by replication. */
-import { createDatabase, primaryDatabaseEnv, readEnv, runtimeEnv } from '@chucar/platform';
+import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
 import { migrateToLatest } from './migrations.ts';
 
 async function main(): Promise<void> {
   const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv });
-  const database = createDatabase({
-    host: config.DB_PRIMARY_HOST,
-    port: config.DB_PRIMARY_PORT,
-    user: config.DB_USER,
-    password: config.DB_PASSWORD,
-    database: config.DB_NAME,
-    poolSize: 1,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-    queryTimeoutMs: 10 * 60_000,
-  });
+  const database = createDatabase(primaryDatabaseSettings(config, { poolSize: 1, queryTimeoutMs: 10 * 60_000 }));
   try {
     const outcome = await migrateToLatest(database.db);
     const applied = outcome.results ?? [];

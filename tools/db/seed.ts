@@ -13,7 +13,7 @@
  *   admin@demo.chucar.kr      the admin who reviewed the dealers
  * Every other seeded account is <name>.<n>@demo.chucar.kr or dealer.<nnnn>@demo.chucar.kr, same password.
  */
-import { createDatabase, primaryDatabaseEnv, readEnv, runtimeEnv } from '@chucar/platform';
+import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { SEED_USAGE, UsageError, parseSeedArgs } from './seed/cli-args.ts';
 import { createProgressBar } from './seed/progress.ts';
@@ -32,14 +32,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const server = { host: config.DB_PRIMARY_HOST, port: config.DB_PRIMARY_PORT, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS };
   if (await createDatabaseIfMissing(server, databaseName)) console.error(`${databaseName}: created`);
 
-  const database = createDatabase<Schema>({
-    ...server,
-    user: config.DB_USER,
-    password: config.DB_PASSWORD,
-    database: databaseName,
-    poolSize: 3,
-    queryTimeoutMs: 10 * 60_000,
-  });
+  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { database: databaseName, poolSize: 3, queryTimeoutMs: 10 * 60_000 }));
   try {
     for (const name of await migrate(database.db)) console.error(`${databaseName}: applied ${name}`);
     const progress = createProgressBar(process.stderr);

@@ -1,17 +1,10 @@
 /** Process entry: config → buildApp → listen; on SIGTERM stop accepting, finish in-flight requests, close pools. */
 import closeWithGrace from 'close-with-grace';
-import { ConfigError } from '@chucar/platform';
+import { loadConfigOrExit } from '@chucar/platform';
 import { buildApp } from './app.ts';
-import { loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { loadGatewayConfig } from './config.ts';
 
-let config: GatewayConfig;
-try {
-  config = loadGatewayConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`api-gateway: ${error.message}`);
-  process.exit(1);
-}
+const config = loadConfigOrExit('api-gateway', () => loadGatewayConfig());
 
 const app = await buildApp(config);
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

@@ -1,17 +1,10 @@
 /** Process entry of the media service's HTTP API. */
 import closeWithGrace from 'close-with-grace';
-import { ConfigError } from '@chucar/platform';
+import { loadConfigOrExit } from '@chucar/platform';
 import { buildApp } from './app.ts';
-import { loadMediaConfig, type MediaConfig } from './config.ts';
+import { loadMediaConfig } from './config.ts';
 
-let config: MediaConfig;
-try {
-  config = loadMediaConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`media-service: ${error.message}`);
-  process.exit(1);
-}
+const config = loadConfigOrExit('media-service', () => loadMediaConfig());
 
 const app = await buildApp(config);
 closeWithGrace({ delay: 10_000 }, async () => app.close());

@@ -1,17 +1,10 @@
 /** Process entry of the reporter's HTTP API. */
 import closeWithGrace from 'close-with-grace';
-import { ConfigError } from '@chucar/platform';
+import { loadConfigOrExit } from '@chucar/platform';
 import { buildApp } from './app.ts';
-import { loadReporterConfig, type ReporterConfig } from './config.ts';
+import { loadReporterConfig } from './config.ts';
 
-let config: ReporterConfig;
-try {
-  config = loadReporterConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`replica-reporter: ${error.message}`);
-  process.exit(1);
-}
+const config = loadConfigOrExit('replica-reporter', () => loadReporterConfig());
 
 const app = await buildApp(config);
 closeWithGrace({ delay: 10_000 }, async () => app.close());

@@ -6,3 +6,4 @@ export * from './db/database.ts';
 export * from './db/heartbeat-migration.ts';
 export * from './db/read-router.ts';
 export * from './config/local-stack.ts';
+export * from './db/settings-from-env.ts';

@@ -15,7 +15,7 @@ import {
   type Repositories,
   type WriteRunner,
 } from '@chucar/domain';
-import { createDatabase, createReadRouter, isConnectionFailure, writeAndCaptureGtid, type Database, type ReadChoice, type ReadRouter } from '@chucar/platform';
+import { createDatabase, createReadRouter, primaryDatabaseSettings, isConnectionFailure, writeAndCaptureGtid, type Database, type ReadChoice, type ReadRouter } from '@chucar/platform';
 import type { GatewayConfig } from '../config.ts';
 
 export interface DomainServices {
@@ -76,18 +76,9 @@ function routedRepositories(router: ReadRouter<Schema>, token: string | null, on
 
 export const databasePlugin = fp<DatabasePluginOptions>(
   async (app, { config, clock = systemClock }) => {
-    const settings = (host: string, port: number) => ({
-      host,
-      port,
-      user: config.DB_USER,
-      password: config.DB_PASSWORD,
-      database: config.DB_NAME,
-      poolSize: config.DB_POOL_SIZE,
-      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-      queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
-    });
-    const primary = createDatabase<Schema>(settings(config.DB_PRIMARY_HOST, config.DB_PRIMARY_PORT));
-    const replica = createDatabase<Schema>(settings(config.DB_REPLICA_HOST, config.DB_REPLICA_PORT));
+    const primary = createDatabase<Schema>(primaryDatabaseSettings(config));
+    // The replica takes the same account and pool settings at its own address.
+    const replica = createDatabase<Schema>(primaryDatabaseSettings(config, { host: config.DB_REPLICA_HOST, port: config.DB_REPLICA_PORT }));
     const router = createReadRouter<Schema>({
       primary,
       replica,

@@ -124,3 +124,14 @@ export const env = {
         .filter((item) => item.length > 0),
     ),
 };
+
+/** For process entries: returns the config, or prints the problems on one line each and exits 1. */
+export function loadConfigOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${service}: ${error.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,20 @@
+import type { EnvValues } from '../config/env.ts';
+import type { primaryDatabaseEnv } from '../config/specs.ts';
+import type { DatabaseSettings } from './database.ts';
+
+export type PrimaryDatabaseEnv = EnvValues<typeof primaryDatabaseEnv>;
+
+/** Pool settings for the primary from its env variables; scripts override pool size and timeouts. */
+export function primaryDatabaseSettings(env: PrimaryDatabaseEnv, overrides: Partial<DatabaseSettings> = {}): DatabaseSettings {
+  return {
+    host: env.DB_PRIMARY_HOST,
+    port: env.DB_PRIMARY_PORT,
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+    database: env.DB_NAME,
+    poolSize: env.DB_POOL_SIZE,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    ...overrides,
+  };
+}
