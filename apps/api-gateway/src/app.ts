@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import addFormats from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '@chucar/domain';
-import { loggerOptions } from '@chucar/platform';
+import { createLogger } from '@chucar/platform';
 import type { GatewayConfig } from './config.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
@@ -28,7 +28,7 @@ export type GatewayApp = FastifyInstance;
 /** The whole gateway as one fastify instance; main.ts listens on it, tests call `inject`. */
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<GatewayApp> {
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config, 'api-gateway'),
+    ...(options.logger !== undefined ? { logger: options.logger } : { loggerInstance: createLogger(config, 'api-gateway') }),
     genReqId: requestIdFor,
     // One line per request (below), not fastify's two: half the logging cost on the hot path.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),

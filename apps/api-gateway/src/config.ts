@@ -13,6 +13,7 @@ export const gatewayEnv = {
   ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30 }),
   REFRESH_TOKEN_TTL_DAYS: env.int({ description: 'Refresh token lifetime in days', default: 30, min: 1, max: 365 }),
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
+  RATE_LIMIT_ENABLED: env.bool({ description: 'Per-client rate limiting in Redis (disable only behind another limiter)', default: true }),
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
   REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: DEFAULT_REQUEST_TTL_DAYS, min: 1, max: 365 }),

@@ -103,10 +103,20 @@ export const databasePlugin = fp<DatabasePluginOptions>(
           return result;
         },
       };
+      // Built on first use: a route needs one of the three, and this runs on every request.
+      let catalog: CatalogService | undefined;
+      let accounts: AccountsService | undefined;
+      let marketplace: Marketplace | undefined;
       return {
-        catalog: createCatalog({ reads }),
-        accounts: createAccounts({ reads, writes, clock, settings: { refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS } }),
-        marketplace: createMarketplace({ reads, writes, clock, settings: marketplaceSettings }),
+        get catalog() {
+          return (catalog ??= createCatalog({ reads }));
+        },
+        get accounts() {
+          return (accounts ??= createAccounts({ reads, writes, clock, settings: { refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS } }));
+        },
+        get marketplace() {
+          return (marketplace ??= createMarketplace({ reads, writes, clock, settings: marketplaceSettings }));
+        },
       };
     }
 

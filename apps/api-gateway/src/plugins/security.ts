@@ -29,7 +29,8 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
       exposedHeaders: [requestIdHeader, consistencyHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     });
-    await app.register(rateLimit, {
+    // Off only where something in front (an API gateway, the load balancer) already limits clients.
+    if (config.RATE_LIMIT_ENABLED) await app.register(rateLimit, {
       global: true,
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_MS,
