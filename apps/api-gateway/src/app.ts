@@ -44,6 +44,15 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // While closing, answers carry `Connection: close`: a keep-alive client (the load balancer)
+  // would otherwise hold its socket open and keep the server from closing until it times out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });

@@ -1,0 +1,36 @@
+/**
+ * Redis unreachable: rate limits fail open (the marketplace keeps serving), readiness reports it,
+ * and no request waits for Redis longer than its timeouts.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayApp } from '../app.ts';
+import { buildTestApp } from '../testing/test-app.ts';
+
+describe('Redis outage', () => {
+  let app: GatewayApp;
+
+  beforeAll(async () => {
+    // A port with nothing listening: connections are refused at once.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    app = await buildTestApp({ REDIS_PORT: String(port), REDIS_CONNECT_TIMEOUT_MS: '300', RATE_LIMIT_MAX: '2' });
+  });
+  afterAll(() => app?.close());
+
+  it('keeps serving past the rate limit it cannot check', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: '/v1/catalog/makers' })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('is not ready, and says why', async () => {
+    const started = Date.now();
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { redis: { status: 'down' }, primary: { status: 'up' } } });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
