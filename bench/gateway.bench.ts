@@ -74,13 +74,13 @@ function median(values: number[]): number {
 }
 
 /** Warms both servers up, then alternates `rounds` runs of each; returns the medians. */
-async function compare(bareUrl: string, gatewayUrl: string, headers: Record<string, string>): Promise<{ bare: LoadResult; gateway: LoadResult }> {
-  await autocannon({ url: bareUrl, connections, duration: 2 }); // warm-up: JIT, pools
+async function compare(bareUrl: string, gatewayUrl: string, headers: Record<string, string>, bareHeaders: Record<string, string> = {}): Promise<{ bare: LoadResult; gateway: LoadResult }> {
+  await autocannon({ url: bareUrl, connections, duration: 2, headers: bareHeaders }); // warm-up: JIT, pools
   await autocannon({ url: gatewayUrl, connections, duration: 2, headers });
   const bare: LoadResult[] = [];
   const gateway: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
-    bare.push(await load(bareUrl, {}));
+    bare.push(await load(bareUrl, bareHeaders));
     gateway.push(await load(gatewayUrl, headers));
   }
   const summarise = (runs: LoadResult[]): LoadResult => ({
@@ -172,8 +172,11 @@ export const benchmark: Benchmark = {
       const { child: gateway, url: gatewayUrl } = await startGateway({});
       // The issue's target names auth, validation, logging and metrics; the Redis rate limit is measured on and off.
       const { url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
-      const session = await (await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) })).json() as { accessToken: string; account: { id: number } };
+      const login = await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) });
+      const session = (await login.json()) as { accessToken: string; account: { id: number } };
       const auth = { authorization: `Bearer ${session.accessToken}` };
+      // Login stores a refresh token: a write, so it hands back a GTID like any other write.
+      const withToken = { ...auth, 'x-consistency-token': String(login.headers.get('x-consistency-token')) };
       const page = await (await fetch(`${gatewayUrl}/v1/quote-requests?limit=20`, { headers: auth })).json() as { items: { id: number }[] };
       const requestId = page.items[0]?.id;
       if (!requestId) throw new Error('the demo customer has no quote requests to read');
@@ -199,6 +202,12 @@ export const benchmark: Benchmark = {
         rows.push(row(`gateway ${scenario.name} p50`, measured.p50Ms, 'ms', baseline.p50Ms));
         rows.push(row(`gateway ${scenario.name} p99`, measured.p99Ms, 'ms', baseline.p99Ms));
       }
+      // Read-your-writes: the same read with a token costs one MASTER_GTID_WAIT round trip on the replica.
+      const byId = `${unlimitedUrl}/v1/quote-requests/${requestId}`;
+      const { bare: plain, gateway: tokened } = await compare(byId, byId, withToken, auth);
+      if (plain.non2xx > 0 || tokened.non2xx > 0) throw new Error('read-your-writes scenario: requests failed');
+      rows.push(row('read-your-writes: GET by id with x-consistency-token, throughput', tokened.requestsPerSecond, 'req/s', plain.requestsPerSecond, 'baseline: the same gateway read without a token'));
+      rows.push(row('read-your-writes: GET by id with x-consistency-token, p50', tokened.p50Ms, 'ms', plain.p50Ms));
       rows.push(row('gateway process memory (RSS) after load', rssMb(gateway.pid!), 'MiB', rssMb(bare.pid!), 'baseline: bare server RSS'));
       return rows;
     } finally {

@@ -6,6 +6,7 @@ export const localStackEnv = {
   DB_PRIMARY_PORT: env.port({ description: 'Local MariaDB primary port', default: 3307 }),
   DB_REPLICA_PORT: env.port({ description: 'Local MariaDB replica port', default: 3308 }),
   REDIS_PORT: env.port({ description: 'Local Redis port', default: 6380 }),
+  LB_PORT: env.port({ description: 'Load balancer in front of the gateways (docker-compose publishes it here)', default: 8080 }),
   S3_PORT: env.port({ description: 'Local S3-compatible server (s3rver) port', default: 9000 }),
   S3_BUCKET: env.string({ description: 'Media bucket created in the local S3 server', default: 'chucar-media' }),
   S3_MIRROR_BUCKET: env.string({ description: 'Mirror bucket created in the local S3 server', default: 'chucar-media-mirror' }),
