@@ -4,6 +4,5 @@ export { createFakeClock, createInMemoryStore, loadCatalog } from './in-memory-s
 export type { FakeClock, InMemoryState, InMemoryStore } from './in-memory-store.ts';
 export { createTestBackend } from './test-backend.ts';
 export type { TestBackend } from './test-backend.ts';
-export { createTestDatabase } from './test-database.ts';
 export { createScenario, testCatalog, testMarketplaceSettings } from './scenario.ts';
 export type { Scenario } from './scenario.ts';
