@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -15,6 +14,7 @@ import { createPool } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { createDatabase } from '@chucar/platform';
+import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
@@ -29,14 +29,6 @@ const connections = 50;
 const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 4);
 /** Bare and gateway runs alternate, so a slow spell of this noisy machine hits both; medians are reported. */
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -151,7 +143,7 @@ export const benchmark: Benchmark = {
     await prepareData();
     const config = loadStackConfig();
     const startGateway = async (extraEnv: Record<string, string>) => {
-      const port = await freePort();
+      const port = await unusedLoopbackPort();
       const child = startProcess('apps/api-gateway/src/main.ts', [], {
         NODE_ENV: 'production',
         JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
@@ -181,7 +173,7 @@ export const benchmark: Benchmark = {
       const requestId = page.items[0]?.id;
       if (!requestId) throw new Error('the demo customer has no quote requests to read');
 
-      const barePort = await freePort();
+      const barePort = await unusedLoopbackPort();
       const statements = await captureStatements(session.account.id, requestId);
       const bare = startProcess('bench/bare-server.ts', [String(barePort), JSON.stringify({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, routes: statements })], {});
       children.push(bare);

@@ -2,8 +2,8 @@
  * Redis unreachable: rate limits fail open (the marketplace keeps serving), readiness reports it,
  * and no request waits for Redis longer than its timeouts.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp } from '../testing/test-app.ts';
 
@@ -11,11 +11,7 @@ describe('Redis outage', () => {
   let app: GatewayApp;
 
   beforeAll(async () => {
-    // A port with nothing listening: connections are refused at once.
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await unusedLoopbackPort();
     app = await buildTestApp({ REDIS_PORT: String(port), REDIS_CONNECT_TIMEOUT_MS: '300', RATE_LIMIT_MAX: '2' });
   });
   afterAll(() => app?.close());

@@ -2,6 +2,7 @@
  * What integration tests share across apps, libs and tools: the local stack's accounts and a
  * database of their own (`chucar_test`, recreated and migrated by the test global setup).
  */
+import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { readEnv, type EnvValues } from '../config/env.ts';
 import { localStackEnv } from '../config/local-stack.ts';
@@ -78,4 +79,13 @@ export async function onReplicaAsAdmin(statement: string): Promise<void> {
   } finally {
     await replica.end();
   }
+}
+
+/** A loopback port nothing listens on right now: connections to it are refused at once. */
+export async function unusedLoopbackPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
