@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onReplicaAsAdmin } from '@chucar/platform/testing';
+import { onReplicaAsAdmin, waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import type { ReadDecisionReason, ReplicaState } from '@chucar/platform';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp, quoteRequestBody, signInStaff, signUpCustomer, someTrim, type Session } from '../testing/test-app.ts';
@@ -94,6 +94,7 @@ describe('replica-aware reads (real primary and replica)', () => {
   it('once the replica caught up, a token read is served by the replica after the GTID wait', async () => {
     const created = await app.inject({ method: 'POST', url: '/v1/quote-requests', headers: customer.headers, payload: quoteRequestBody(trimId) });
     const token = String(created.headers['x-consistency-token']);
+    await waitForReplicaToCatchUp(); // the case under test: the replica already has the write
     const before = await decisionCount(app, 'replica_gtid_reached');
     const own = await app.inject({ method: 'GET', url: `/v1/quote-requests/${created.json().id}`, headers: { ...customer.headers, 'x-consistency-token': token } });
     expect(own.statusCode).toBe(200);
