@@ -50,7 +50,7 @@ describe('the marketplace journey over HTTP (real primary and replica)', () => {
     expect(quotes.statusCode).toBe(200);
     expect(quotes.json().items).toHaveLength(2);
 
-    const revisions = await app.inject({ method: 'GET', url: `/v1/quotes/${quoted.json().id}/revisions`, headers: customer.headers });
+    const revisions = await app.inject({ method: 'GET', url: `/v1/quotes/${quoted.json().id}/revisions`, headers: { ...customer.headers, 'x-consistency-token': String(rival.headers['x-consistency-token']) } });
     expect(revisions.json().map((revision: { revision: number }) => revision.revision)).toEqual([1, 2]);
 
     const accepted = await app.inject({ method: 'POST', url: `/v1/quote-requests/${request.id}/accept`, headers: customer.headers, payload: { quoteId: quoted.json().id } });
