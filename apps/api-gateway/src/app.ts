@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import addFormats from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock } from '@chucar/domain';
-import { createLogger } from '@chucar/platform';
+import { closeKeepAliveWhileClosing, createLogger } from '@chucar/platform';
 import type { GatewayConfig } from './config.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
@@ -44,15 +44,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // While closing, answers carry `Connection: close`: a keep-alive client (the load balancer)
-  // would otherwise hold its socket open and keep the server from closing until it times out.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
-  });
+  closeKeepAliveWhileClosing(app as unknown as FastifyInstance);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });

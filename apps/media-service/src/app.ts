@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Redis } from 'ioredis';
-import { loggerOptions } from '@chucar/platform';
+import { closeKeepAliveWhileClosing, loggerOptions } from '@chucar/platform';
 import type { MediaConfig } from './config.ts';
 import { createS3Client } from './storage/s3-client.ts';
 
@@ -15,6 +15,7 @@ export async function buildApp(config: MediaConfig, options: { logger?: boolean 
   const redis = new Redis({ host: config.REDIS_HOST, port: config.REDIS_PORT, ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}), connectTimeout: config.REDIS_CONNECT_TIMEOUT_MS, commandTimeout: config.REDIS_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
 
+  closeKeepAliveWhileClosing(app);
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
     const [storage, queue] = await Promise.all([

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mysql from 'mysql2/promise';
-import { loggerOptions } from '@chucar/platform';
+import { closeKeepAliveWhileClosing, loggerOptions } from '@chucar/platform';
 import type { ReporterConfig } from './config.ts';
 
 /**
@@ -19,6 +19,7 @@ export async function buildApp(config: ReporterConfig, options: { logger?: boole
     connectTimeout: 2000,
   });
 
+  closeKeepAliveWhileClosing(app);
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
     try {

@@ -7,3 +7,4 @@ export * from './db/heartbeat-migration.ts';
 export * from './db/read-router.ts';
 export * from './config/local-stack.ts';
 export * from './db/settings-from-env.ts';
+export * from './http/graceful-close.ts';
