@@ -99,7 +99,13 @@ export const problemDetailsPlugin = fp(
         const errors = validationIssues(error);
         return sendProblem(request, reply, 400, 'invalid_request', `invalid ${error.validationContext ?? 'request'}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
       }
-      if (isConnectionFailure(error) || (error as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT') {
+      const databaseCode = (error as { code?: string }).code;
+      if (databaseCode === 'ER_LOCK_DEADLOCK') {
+        // InnoDB rolled the transaction back to break a deadlock: nothing was written; the same request can be retried.
+        reply.header('retry-after', '1');
+        return sendProblem(request, reply, 503, 'transaction_conflict', 'a concurrent change interrupted this request; nothing was saved, retry it');
+      }
+      if (isConnectionFailure(error) || databaseCode === 'ER_LOCK_WAIT_TIMEOUT') {
         request.log.error({ err: error }, 'database unavailable');
         reply.header('retry-after', '5');
         return sendProblem(request, reply, 503, 'database_unavailable', 'the database is unavailable; retry shortly');
