@@ -14,7 +14,7 @@ import { createPool } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { createDatabase } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { unusedLoopbackPort, waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
@@ -105,10 +105,7 @@ async function prepareData(): Promise<void> {
       await seedDemoData(primary.db, { requests: seededRequests, customers: 500, dealers: 80, seed: 7 });
       await primary.close();
     }
-    const [[position]] = (await admin.query('SELECT @@gtid_current_pos AS pos')) as unknown as [[{ pos: string }]];
-    const replica = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
-    await replica.query('SELECT MASTER_GTID_WAIT(?, 60)', [position.pos]);
-    await replica.end();
+    await waitForReplicaToCatchUp(60_000);
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 10_000)); // let background flushing after the bulk load settle
   } finally {
     await admin.end();

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
+import { runSqlOnConnection, waitForReplicaToReachPrimary } from '@chucar/platform';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark } from './harness.ts';
@@ -27,9 +28,8 @@ export const benchmark: Benchmark = {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${benchDatabase}`);
     await admin.query(`DROP TABLE IF EXISTS ${benchDatabase}.lag_probe`);
     await admin.query(`CREATE TABLE ${benchDatabase}.lag_probe (id INT PRIMARY KEY, payload VARCHAR(100) NOT NULL) ENGINE=InnoDB`);
-    const [[position]] = (await admin.query('SELECT @@gtid_current_pos AS pos')) as unknown as [[{ pos: string }]];
     const replica = await connect(config.DB_REPLICA_PORT, undefined);
-    await replica.query('SELECT MASTER_GTID_WAIT(?, 30)', [position.pos]);
+    await waitForReplicaToReachPrimary(runSqlOnConnection(admin), runSqlOnConnection(replica, 40_000), 30_000);
     await replica.query(`USE ${benchDatabase}`);
 
     // Baseline: one loopback round trip to the replica.

@@ -6,13 +6,12 @@ import crypto from 'node:crypto';
 import mysql from 'mysql2/promise';
 import {
   configureReplication,
-  readAppliedGtids,
   readHeartbeatLagSeconds,
   readReplicaStatus,
+  runSqlOnConnection,
   startReplication,
-  waitForGtid,
+  waitForReplicaToReachPrimary,
   type ReplicaStatus,
-  type RunSql,
 } from '@chucar/platform';
 import { appDatabasePattern, type StackConfig } from './config.ts';
 import { ensureCommand, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
@@ -99,13 +98,6 @@ async function rootConnection(paths: ServerPaths): Promise<mysql.Connection> {
   return mysql.createConnection({ socketPath: paths.socket, user: 'root', connectTimeout: 5000, multipleStatements: false });
 }
 
-function runner(connection: mysql.Connection): RunSql {
-  return async (sql, params = []) => {
-    const [rows] = await connection.query({ sql, values: params as unknown[], timeout: 30_000 });
-    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-  };
-}
-
 export async function startMariadb(config: StackConfig, role: MariadbRole): Promise<'started' | 'already running'> {
   const paths = serverPaths(config, role);
   const port = portOf(config, role);
@@ -134,7 +126,7 @@ function quote(value: string): string {
 export async function bootstrapPrimary(config: StackConfig): Promise<void> {
   const connection = await rootConnection(serverPaths(config, 'primary'));
   try {
-    const run = runner(connection);
+    const run = runSqlOnConnection(connection);
     const account = (user: string, password: string) => `${quote(user)}@'%' IDENTIFIED BY ${quote(password)}`;
     const statements = [
       `CREATE DATABASE IF NOT EXISTS \`${config.DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
@@ -159,7 +151,7 @@ export async function ensureReplication(config: StackConfig): Promise<void> {
   const replica = await rootConnection(serverPaths(config, 'replica'));
   const primary = await rootConnection(serverPaths(config, 'primary'));
   try {
-    const onReplica = runner(replica);
+    const onReplica = runSqlOnConnection(replica);
     let status = await readReplicaStatus(onReplica);
     if (!status.configured) {
       await configureReplication(onReplica, {
@@ -171,10 +163,10 @@ export async function ensureReplication(config: StackConfig): Promise<void> {
     }
     status = await readReplicaStatus(onReplica);
     if (!status.ioRunning || !status.sqlRunning) await startReplication(onReplica);
-    const primaryPosition = await readAppliedGtids(runner(primary));
-    if (primaryPosition && (await waitForGtid(onReplica, primaryPosition, 60_000)) !== 'reached') {
+    const { position, outcome } = await waitForReplicaToReachPrimary(runSqlOnConnection(primary), runSqlOnConnection(replica, 70_000), 60_000);
+    if (outcome !== 'reached') {
       const after = await readReplicaStatus(onReplica);
-      throw new Error(`the replica did not catch up with the primary (${primaryPosition}): ${after.lastError ?? 'no error reported'}`);
+      throw new Error(`the replica did not catch up with the primary (${position}): ${after.lastError ?? 'no error reported'}`);
     }
   } finally {
     await replica.end();
@@ -207,7 +199,7 @@ export async function readReplication(config: StackConfig): Promise<ReplicationR
     return null;
   }
   try {
-    const run = runner(connection);
+    const run = runSqlOnConnection(connection);
     const status = await readReplicaStatus(run);
     let heartbeatLagSeconds: number | null = null;
     try {

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
-import { readLastGtid, waitForGtid, type RunSql } from '@chucar/platform';
+import { readLastGtid, runSqlOnConnection, waitForGtid } from '@chucar/platform';
 import { connectAs } from '../testing/stack-fixture.ts';
-
-function runner(connection: mysql.Connection): RunSql {
-  return async (sql, params = []) => {
-    const [rows] = await connection.query(sql, params as unknown[]);
-    return rows as Record<string, unknown>[];
-  };
-}
 
 describe('primary → replica replication (real servers)', () => {
   let adminPrimary: mysql.Connection;
@@ -29,10 +22,10 @@ describe('primary → replica replication (real servers)', () => {
   it('a row written on the primary appears on the replica once the replica reaches its GTID', async () => {
     const note = `probe-${process.pid}-${Date.now()}`;
     await appPrimary.query('INSERT INTO replication_probe (note) VALUES (?)', [note]);
-    const gtid = await readLastGtid(runner(appPrimary));
+    const gtid = await readLastGtid(runSqlOnConnection(appPrimary));
     expect(gtid).toMatch(/^\d+-1-\d+$/); // domain-server_id-sequence, written by server 1
 
-    expect(await waitForGtid(runner(appReplica), gtid!, 10_000)).toBe('reached');
+    expect(await waitForGtid(runSqlOnConnection(appReplica), gtid!, 10_000)).toBe('reached');
     const [rows] = await appReplica.query('SELECT note FROM replication_probe WHERE note = ?', [note]);
     expect(rows).toEqual([{ note }]);
   });

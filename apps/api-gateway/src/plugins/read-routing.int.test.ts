@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onReplicaAsAdmin, waitForReplicaToCatchUp } from '@chucar/platform/testing';
-import type { ReadDecisionReason, ReplicaState } from '@chucar/platform';
+import { shutDownServer, startReplicaSqlThread, startReplication, stopReplicaSqlThread, type ReadDecisionReason, type ReplicaState } from '@chucar/platform';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp, quoteRequestBody, signInStaff, signUpCustomer, someTrim, type Session } from '../testing/test-app.ts';
 
@@ -47,7 +47,7 @@ describe('replica-aware reads (real primary and replica)', () => {
 
   afterAll(async () => {
     // Leave the replica as found, whatever happened above.
-    await onReplicaAsAdmin('START SLAVE').catch(() => {});
+    await onReplicaAsAdmin(startReplication).catch(() => {});
     await app?.close();
   });
 
@@ -59,7 +59,7 @@ describe('replica-aware reads (real primary and replica)', () => {
   });
 
   it('with the replica’s SQL thread stopped, the writer still reads their write; others are served (possibly stale)', async () => {
-    await onReplicaAsAdmin('STOP SLAVE SQL_THREAD');
+    await onReplicaAsAdmin(stopReplicaSqlThread);
     try {
       const created = await app.inject({ method: 'POST', url: '/v1/quote-requests', headers: customer.headers, payload: quoteRequestBody(trimId) });
       expect(created.statusCode, created.body).toBe(201);
@@ -82,7 +82,7 @@ describe('replica-aware reads (real primary and replica)', () => {
       const fresh = await app.inject({ method: 'GET', url: `/v1/quote-requests/${id}`, headers: { authorization: analyst.headers.authorization } });
       expect(fresh.statusCode, fresh.body).toBe(200);
     } finally {
-      await onReplicaAsAdmin('START SLAVE SQL_THREAD');
+      await onReplicaAsAdmin(startReplicaSqlThread);
     }
     // Back under the recover threshold for several checks in a row: reads return to the replica.
     await waitForReplicaState(app, 'healthy');
@@ -102,7 +102,7 @@ describe('replica-aware reads (real primary and replica)', () => {
   });
 
   it('with the replica shut down, reads are still served and readiness says degraded; after a restart reads return to it', async () => {
-    await onReplicaAsAdmin('SHUTDOWN');
+    await onReplicaAsAdmin(shutDownServer);
     try {
       const served = await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
       expect(served.statusCode, served.body).toBe(200);

@@ -1,4 +1,5 @@
 import { createPool, type Pool, type PoolConnection } from 'mysql2';
+import type { Connection } from 'mysql2/promise';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { readLastGtid, type Row, type RunSql } from './mariadb-dialect.ts';
 
@@ -33,6 +34,14 @@ function enforceQueryTimeout(connection: PoolConnection, timeoutMs: number): voi
     return send({ sql, values, timeout: timeoutMs }, callback);
   };
   (connection as unknown as { query: typeof withTimeout }).query = withTimeout;
+}
+
+/** The dialect's statements on a plain mysql2 connection (scripts, tests, the stack tool). */
+export function runSqlOnConnection(connection: Connection, timeoutMs = 30_000): RunSql {
+  return async (sql, params = []) => {
+    const [rows] = await connection.query({ sql, values: [...params], timeout: timeoutMs });
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  };
 }
 
 export function runSqlOn(db: Kysely<unknown>): RunSql {

@@ -38,6 +38,16 @@ export async function waitForGtid(run: RunSql, gtid: string, timeoutMs: number):
   return Number(row?.['result']) === 0 ? 'reached' : 'timeout';
 }
 
+/**
+ * Waits until the replica applied everything the primary has committed so far; returns the
+ * primary's position and whether the replica reached it within `timeoutMs`.
+ */
+export async function waitForReplicaToReachPrimary(primary: RunSql, replica: RunSql, timeoutMs: number): Promise<{ position: string; outcome: GtidWaitResult }> {
+  const position = await readAppliedGtids(primary);
+  if (!position) return { position, outcome: 'reached' };
+  return { position, outcome: await waitForGtid(replica, position, timeoutMs) };
+}
+
 /** A GTID list as MariaDB prints it: domain-server-sequence, comma separated. */
 export function isGtidList(value: string): boolean {
   return /^\d{1,10}-\d{1,10}-\d{1,20}(,\d{1,10}-\d{1,10}-\d{1,20})*$/.test(value);
@@ -82,6 +92,15 @@ export async function startReplication(run: RunSql): Promise<void> {
 /** Stops applying events while still receiving them: the replica falls behind, as under load. */
 export async function stopReplicaSqlThread(run: RunSql): Promise<void> {
   await run('STOP SLAVE SQL_THREAD');
+}
+
+export async function startReplicaSqlThread(run: RunSql): Promise<void> {
+  await run('START SLAVE SQL_THREAD');
+}
+
+/** Stops the server the connection is on (the account needs the SHUTDOWN privilege). */
+export async function shutDownServer(run: RunSql): Promise<void> {
+  await run('SHUTDOWN');
 }
 
 export const heartbeatTable = 'replication_heartbeat';

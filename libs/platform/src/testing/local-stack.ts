@@ -6,7 +6,8 @@ import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { readEnv, type EnvValues } from '../config/env.ts';
 import { localStackEnv } from '../config/local-stack.ts';
-import { createDatabase, type Database, type DatabaseSettings } from '../db/database.ts';
+import { createDatabase, runSqlOnConnection, type Database, type DatabaseSettings } from '../db/database.ts';
+import { waitForReplicaToReachPrimary, type RunSql } from '../db/mariadb-dialect.ts';
 
 /**
  * Tests never touch the development database. CHUCAR_TEST_DB lets two test runs on one machine
@@ -62,20 +63,19 @@ export async function waitForReplicaToCatchUp(timeoutMs = 30_000): Promise<void>
   const primary = await connectAs('admin', 'primary', undefined);
   const replica = await connectAs('admin', 'replica', undefined);
   try {
-    const [[position]] = (await primary.query('SELECT @@gtid_current_pos AS pos')) as unknown as [[{ pos: string }]];
-    const [[wait]] = (await replica.query('SELECT MASTER_GTID_WAIT(?, ?) AS result', [position.pos, timeoutMs / 1000])) as unknown as [[{ result: number }]];
-    if (Number(wait.result) !== 0) throw new Error(`the replica did not reach ${position.pos} within ${timeoutMs} ms`);
+    const { position, outcome } = await waitForReplicaToReachPrimary(runSqlOnConnection(primary), runSqlOnConnection(replica, timeoutMs + 5000), timeoutMs);
+    if (outcome !== 'reached') throw new Error(`the replica did not reach ${position} within ${timeoutMs} ms`);
   } finally {
     await primary.end();
     await replica.end();
   }
 }
 
-/** Runs `statement` on the replica as admin: the fault tests stop and start its SQL thread. */
-export async function onReplicaAsAdmin(statement: string): Promise<void> {
+/** Runs a dialect statement on the replica as admin: the fault tests stop its SQL thread or shut it down. */
+export async function onReplicaAsAdmin(statement: (run: RunSql) => Promise<void>): Promise<void> {
   const replica = await connectAs('admin', 'replica', undefined);
   try {
-    await replica.query(statement);
+    await statement(runSqlOnConnection(replica));
   } finally {
     await replica.end();
   }
