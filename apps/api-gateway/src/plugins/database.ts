@@ -15,7 +15,7 @@ import {
   type Repositories,
   type WriteRunner,
 } from '@chucar/domain';
-import { createDatabase, createReadRouter, primaryDatabaseSettings, isConnectionFailure, writeAndCaptureGtid, type Database, type ReadChoice, type ReadRouter } from '@chucar/platform';
+import { createDatabase, createReadRouter, primaryDatabaseSettings, writeAndCaptureGtid, type Database, type ReadRouter, type ReadSession } from '@chucar/platform';
 import type { GatewayConfig } from '../config.ts';
 
 export interface DomainServices {
@@ -44,31 +44,17 @@ export interface DatabasePluginOptions {
   clock?: Clock;
 }
 
-/**
- * Repositories whose reads go where the router says, decided once per request on first use.
- * If the replica fails mid-request, that read and the rest of the request go to the primary.
- */
-function routedRepositories(router: ReadRouter<Schema>, token: string | null, onReplica: Repositories, onPrimary: Repositories, onChoice: (choice: ReadChoice<Schema>) => void): Repositories {
-  let choice: Promise<ReadChoice<Schema>> | null = null;
-  let fellBack = false;
+/** Repositories whose every read runs in the request's read session (replica or primary, with fallback). */
+function routedRepositories(session: ReadSession<Schema>, onReplica: Repositories, onPrimary: Repositories): Repositories {
   const route = <K extends keyof Repositories>(name: K): Repositories[K] =>
     new Proxy(onPrimary[name], {
       get(target, method: string) {
         if (typeof target[method as keyof typeof target] !== 'function') return target[method as keyof typeof target];
-        return async (...args: unknown[]) => {
-          choice ??= router.chooseReader(token).then((chosen) => (onChoice(chosen), chosen));
-          const chosen = await choice;
-          const call = (repos: Repositories) => (repos[name][method as keyof Repositories[K]] as (...a: unknown[]) => Promise<unknown>)(...args);
-          if (chosen.target === 'primary' || fellBack) return call(onPrimary);
-          try {
-            return await call(onReplica);
-          } catch (error) {
-            if (!isConnectionFailure(error)) throw error;
-            router.reportFailure(error);
-            fellBack = true;
-            return call(onPrimary);
-          }
-        };
+        return (...args: unknown[]) =>
+          session.run((_db, choice) => {
+            const repository = (choice.target === 'primary' ? onPrimary : onReplica)[name];
+            return (repository[method as keyof typeof repository] as (...a: unknown[]) => Promise<unknown>)(...args);
+          });
       },
     });
   return { catalog: route('catalog'), accounts: route('accounts'), refreshTokens: route('refreshTokens'), quoteRequests: route('quoteRequests'), quotes: route('quotes') };
@@ -87,7 +73,7 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
       gtidWaitTimeoutMs: config.GTID_WAIT_TIMEOUT_MS,
       onStateChange: (from, to, health) => app.log[to === 'healthy' ? 'info' : 'warn']({ from, to, lagSeconds: health.lagSeconds, error: health.lastError }, 'replica state changed'),
-      onDecision: (reason) => app.metrics?.readDecisions.inc({ reason }),
+      onDecision: (reason) => app.metrics.readDecisions.inc({ reason }),
     });
     app.decorate('databases', { primary, replica, router });
 
@@ -121,11 +107,7 @@ export const databasePlugin = fp<DatabasePluginOptions>(
     }
 
     function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
-      const reads = options.primaryReads
-        ? primaryRepositories
-        : routedRepositories(router, request.consistencyToken, replicaRepositories, primaryRepositories, (choice) => {
-            request.log.debug({ readTarget: choice.target, reason: choice.reason }, 'read routed');
-          });
+      const reads = options.primaryReads ? primaryRepositories : routedRepositories(router.openSession(request.consistencyToken), replicaRepositories, primaryRepositories);
       return bindServices(reads, (gtid) => {
         request.committedGtid = gtid;
       });

@@ -111,4 +111,19 @@ describe('read router', () => {
     await expect(router.read(null, async () => Promise.reject(Object.assign(new Error('syntax'), { code: 'ER_PARSE_ERROR' })))).rejects.toThrow('syntax');
     expect(router.health().state).toBe('healthy');
   });
+  it('a session chooses once, and after a replica failure keeps every later read on the primary', async () => {
+    const { router, decisions } = setup({ lag: 0 });
+    await router.checkNow();
+    const session = router.openSession(null);
+    const servedBy: string[] = [];
+    const read = async (db: Kysely<unknown>) => {
+      const name = (db as unknown as { name: string }).name;
+      servedBy.push(name);
+      if (name === 'replica' && servedBy.length === 2) throw Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' });
+      return name;
+    };
+    expect([await session.run(read), await session.run(read), await session.run(read)]).toEqual(['replica', 'primary', 'primary']);
+    expect(servedBy).toEqual(['replica', 'replica', 'primary', 'primary']);
+    expect(decisions).toEqual(['replica', 'primary_replica_failed']);
+  });
 });

@@ -48,10 +48,19 @@ export interface ReadRouter<DB> {
   health(): ReplicaHealth;
   /** Picks where one request's reads go; `consistencyToken` is the GTID of the client's last write. */
   chooseReader(consistencyToken: string | null): Promise<ReadChoice<DB>>;
-  /** A read on the replica failed to connect: stop routing to it until checks find it fresh again. */
-  reportFailure(error: unknown): void;
-  /** Runs `read` on the chosen server; if the replica fails mid-read, marks it down and reads the primary. */
-  read<T>(consistencyToken: string | null, read: (db: Kysely<DB>, choice: ReadChoice<DB>) => Promise<T>): Promise<T>;
+  /**
+   * One request's reads: the server is chosen on the first read and kept for the rest; if the
+   * replica fails mid-request, it is marked down and this and every later read go to the primary.
+   */
+  openSession(consistencyToken: string | null): ReadSession<DB>;
+  /** A one-read session. */
+  read<T>(consistencyToken: string | null, read: ReadOnChosenServer<DB, T>): Promise<T>;
+}
+
+export type ReadOnChosenServer<DB, T> = (db: Kysely<DB>, choice: ReadChoice<DB>) => Promise<T>;
+
+export interface ReadSession<DB> {
+  run<T>(read: ReadOnChosenServer<DB, T>): Promise<T>;
 }
 
 /**
@@ -121,6 +130,26 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     }
   }
 
+  function openSession(consistencyToken: string | null): ReadSession<DB> {
+    let choice: Promise<ReadChoice<DB>> | null = null;
+    return {
+      async run(read) {
+        choice ??= chooseReader(consistencyToken);
+        const chosen = await choice;
+        if (chosen.target === 'primary') return read(chosen.db, chosen);
+        try {
+          return await read(chosen.db, chosen);
+        } catch (error) {
+          if (!isConnectionFailure(error)) throw error;
+          observe(null, (error as Error).message);
+          const fallback = decide({ target: 'primary', reason: 'primary_replica_failed' });
+          choice = Promise.resolve(fallback);
+          return read(fallback.db, fallback);
+        }
+      },
+    };
+  }
+
   return {
     async start() {
       await checkNow();
@@ -134,21 +163,8 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     checkNow,
     health: () => health,
     chooseReader,
-    reportFailure(error) {
-      observe(null, error instanceof Error ? error.message : String(error));
-    },
-    async read(consistencyToken, read) {
-      const choice = await chooseReader(consistencyToken);
-      if (choice.target === 'primary') return read(choice.db, choice);
-      try {
-        return await read(choice.db, choice);
-      } catch (error) {
-        if (!isConnectionFailure(error)) throw error;
-        observe(null, (error as Error).message);
-        const fallback = decide({ target: 'primary', reason: 'primary_replica_failed' });
-        return read(fallback.db, fallback);
-      }
-    },
+    openSession,
+    read: (consistencyToken, read) => openSession(consistencyToken).run(read),
   };
 }
 
