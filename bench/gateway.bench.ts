@@ -17,6 +17,7 @@ import { createDatabase } from '@chucar/platform';
 import { unusedLoopbackPort, waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
+import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
 import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
@@ -30,13 +31,8 @@ const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 4);
 /** Bare and gateway runs alternate, so a slow spell of this noisy machine hits both; medians are reported. */
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
-async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(url, { signal: AbortSignal.timeout(1000) }).then((response) => response.status < 500, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+function waitForHttp(url: string): Promise<void> {
+  return waitUntil(url, () => httpAnswers(url, (status) => status < 500), 30_000);
 }
 
 function startProcess(entry: string, args: string[], env: Record<string, string>): ChildProcess {

@@ -11,6 +11,7 @@ import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } 
 import type { Database as Schema } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
+import { httpAnswers, waitUntil } from './stack/processes.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
 
@@ -56,15 +57,10 @@ function startService(service: Service): ChildProcess {
   return child;
 }
 
-async function waitUntilReady(service: Service, timeoutMs = 30_000): Promise<boolean> {
+async function waitUntilReady(service: Service): Promise<boolean> {
   if (!service.url) return true;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const answered = await fetch(`${service.url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((response) => response.ok, () => false);
-    if (answered) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
+  const readiness = `${service.url}/health/ready`;
+  return waitUntil(service.name, () => httpAnswers(readiness, (status) => status < 300), 30_000).then(() => true, () => false);
 }
 
 async function main(): Promise<void> {

@@ -45,6 +45,11 @@ export function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): 
   });
 }
 
+/** True when `url` answers with a status `accept` takes (any status by default) within a second. */
+export async function httpAnswers(url: string, accept: (status: number) => boolean = () => true): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then((response) => accept(response.status), () => false);
+}
+
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, logFile?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

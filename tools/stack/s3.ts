@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackConfig } from './config.ts';
-import { isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
+import { httpAnswers, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
 function s3Paths(config: StackConfig) {
   const home = path.join(config.stateDir, 's3');
@@ -10,13 +10,8 @@ function s3Paths(config: StackConfig) {
 }
 
 /** Any HTTP answer means the server is up (an unsigned request gets an S3 error document). */
-export async function s3Answers(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
+export function s3Answers(port: number): Promise<boolean> {
+  return httpAnswers(`http://127.0.0.1:${port}/`);
 }
 
 export async function startS3(config: StackConfig): Promise<'started' | 'already running'> {
