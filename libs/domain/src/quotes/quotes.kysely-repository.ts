@@ -60,6 +60,11 @@ export function createKyselyQuotesRepository(db: Kysely<Database>): QuotesReposi
       return row && toQuote(row);
     },
 
+    async findByIdForUpdate(id) {
+      const row = await selectQuotes().where('quotes.id', '=', id).forUpdate().executeTakeFirst();
+      return row && toQuote(row);
+    },
+
     async findByRequestAndDealer(requestId, dealerId) {
       const row = await selectQuotes()
         .where('quotes.request_id', '=', requestId)

@@ -7,6 +7,8 @@ export interface QuotesRepository {
   insert(quote: NewQuote): Promise<number>;
   insertRevision(revision: QuoteRevision): Promise<void>;
   findById(id: number): Promise<Quote | undefined>;
+  /** A locking read: sees the latest committed row even after an earlier plain read fixed the snapshot. */
+  findByIdForUpdate(id: number): Promise<Quote | undefined>;
   findByRequestAndDealer(requestId: number, dealerId: number): Promise<Quote | undefined>;
   /** Newest first, up to `limit + 1` rows; `dealerId` narrows to one dealer's quotes. */
   listForRequest(requestId: number, dealerId: number | undefined, page: PageQuery): Promise<Quote[]>;

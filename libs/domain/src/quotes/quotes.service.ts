@@ -44,8 +44,9 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
     if (!request) throw new NotFoundError('quote request', quote.requestId);
     const now = clock.now();
     if (!isOpen(request, now)) throw new ConflictError('the request is no longer open', 'request_not_open');
-    // Re-read under the lock: the quote may have changed while we waited for it.
-    const current = await repos.quotes.findById(quoteId);
+    // Re-read under the lock, as a locking read: the quote may have changed while we waited, and a
+    // plain read would still see the snapshot taken by the reads above (REPEATABLE READ).
+    const current = await repos.quotes.findByIdForUpdate(quoteId);
     if (!current) throw new NotFoundError('quote', quoteId);
     return { quote: current, request, now };
   }

@@ -248,6 +248,10 @@ function quotesRepository(store: InMemoryStore): QuotesRepository {
       const quote = find(id);
       return quote && withDealership(quote);
     },
+    async findByIdForUpdate(id) {
+      const quote = find(id);
+      return quote && withDealership(quote);
+    },
     async findByRequestAndDealer(requestId, dealerId) {
       const quote = store.state.quotes.find((candidate) => candidate.requestId === requestId && candidate.dealerId === dealerId);
       return quote && withDealership(quote);

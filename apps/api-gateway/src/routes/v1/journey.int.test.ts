@@ -79,3 +79,23 @@ describe('the marketplace journey over HTTP (real primary and replica)', () => {
     expect(loser.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });
+
+describe('concurrent revisions of one quote (real primary)', () => {
+  let app: GatewayApp;
+  beforeAll(async () => {
+    app = await buildTestApp();
+  });
+  afterAll(() => app?.close());
+
+  it('two revisions racing both land, as revisions 2 and 3, never as a duplicate', async () => {
+    const trim = await someTrim(app);
+    const customer = await signUpCustomer(app, 'revise-race');
+    const dealer = await activeDealer(app, ['seoul'], 'revise-race-dealer');
+    const request = (await app.inject({ method: 'POST', url: '/v1/quote-requests', headers: customer.headers, payload: quoteRequestBody(trim.id) })).json();
+    const quote = (await app.inject({ method: 'POST', url: `/v1/quote-requests/${request.id}/quotes`, headers: dealer.headers, payload: { priceKrw: request.listPriceKrw - 1_000_000, conditions: '', validUntil: validUntil(5) } })).json();
+    const revise = (priceKrw: number) => app.inject({ method: 'PATCH', url: `/v1/quotes/${quote.id}`, headers: dealer.headers, payload: { priceKrw, conditions: '', validUntil: validUntil(6) } });
+    const outcomes = await Promise.all([revise(request.listPriceKrw - 1_100_000), revise(request.listPriceKrw - 1_200_000)]);
+    expect(outcomes.map((outcome) => outcome.statusCode)).toEqual([200, 200]);
+    expect(outcomes.map((outcome) => outcome.json().revision).sort()).toEqual([2, 3]);
+  });
+});
