@@ -30,7 +30,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv });
   const databaseName = args.database ?? config.DB_NAME;
   const server = { host: config.DB_PRIMARY_HOST, port: config.DB_PRIMARY_PORT, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS };
-  if (await createDatabaseIfMissing(server, databaseName)) console.error(`${databaseName}: created`);
+  // Only a database named on the command line may need creating (DB_NAME exists wherever the app runs),
+  // so the admin account is needed only then.
+  if (args.database !== undefined && (await createDatabaseIfMissing(server, databaseName))) console.error(`${databaseName}: created`);
 
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { database: databaseName, poolSize: 3, queryTimeoutMs: 10 * 60_000 }));
   try {

@@ -24,6 +24,7 @@ describe('parseSeedArgs', () => {
     [['--reset=yes'], '--reset takes no value'],
     [['--seed', '1', '--seed', '2'], '--seed is given more than once'],
     [['--database', 'x; DROP'], '--database must be 1-64 letters, digits or underscores, got "x; DROP"'],
+    [['--database', 'shop'], '--database must start with chucar (the app account\'s databases), got "shop"'],
   ])('rejects %j with a one-line message', (argv, message) => {
     expect(() => parseSeedArgs(argv)).toThrow(new UsageError(message));
     try {

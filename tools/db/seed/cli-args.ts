@@ -23,7 +23,7 @@ export const SEED_USAGE = `usage: npm run db:seed -- [--requests N] [--customers
   --dealers N     dealer accounts, the demo dealer included (default ${DEFAULT_SEED_OPTIONS.dealers})
   --seed S        PRNG seed, 0 to 4294967295: same seed and counts, same choices (default ${DEFAULT_SEED_OPTIONS.seed})
   --reset         delete existing quote requests, quotes and demo accounts first
-  --database NAME seed this database instead of DB_NAME; created (admin account) and migrated if missing`;
+  --database NAME seed this database (chucar…) instead of DB_NAME; created (admin account) and migrated if missing`;
 
 const INTEGER_FLAGS = { '--requests': 'requests', '--customers': 'customers', '--dealers': 'dealers', '--seed': 'seed' } as const;
 type IntegerFlag = keyof typeof INTEGER_FLAGS;
@@ -69,6 +69,8 @@ export function parseSeedArgs(argv: readonly string[]): SeedCliArgs {
 
     if (flag === '--database') {
       if (!/^[A-Za-z0-9_]{1,64}$/.test(value)) throw new UsageError(`--database must be 1-64 letters, digits or underscores, got ${JSON.stringify(value)}`);
+      // The app account is granted `chucar%` databases only; any other name could be created but not used.
+      if (!value.startsWith('chucar')) throw new UsageError(`--database must start with chucar (the app account's databases), got ${JSON.stringify(value)}`);
       args.database = value;
       continue;
     }

@@ -14,6 +14,7 @@ import { migrate } from './target-database.ts';
 import { MarketplaceNotEmptyError, countSeededTables, isMarketplaceEmpty, seedDemoData } from './seed-demo-data.ts';
 import type { SeedSummary } from './seed-demo-data.ts';
 import { SEED_INVARIANTS } from './seed-invariants.ts';
+import { sqlLiteral } from './bulk-insert.ts';
 
 const DATABASE = 'chucar_seed_test';
 const NOW = new Date();
@@ -58,7 +59,7 @@ describe('seedDemoData (real primary and replica)', () => {
   });
 
   it.each(SEED_INVARIANTS.map((invariant) => [invariant.rule, invariant.sql]))('holds: %s', async (_rule, sql) => {
-    await admin.query('SET @seeded_at = ?', [NOW]);
+    await admin.query(`SET @seeded_at = ${sqlLiteral(NOW)}`); // UTC, as the seeder wrote it, whatever this process's time zone
     const [rows] = await admin.query(`SELECT (${sql}) AS violations`);
     expect(Number((rows as { violations: number }[])[0]?.violations)).toBe(0);
   });
