@@ -1,6 +1,5 @@
 /**
  * The public surface of @chucar/domain. Nothing outside this package imports deeper paths.
- * Test doubles live in the separate entry `src/testing/index.ts`.
  */
 
 // Errors, time, paging, regions, callers
@@ -8,9 +7,9 @@ export { ConflictError, DomainError, ForbiddenError, NotFoundError, Unauthentica
 export type { FieldIssue } from './errors.ts';
 export { systemClock } from './clock.ts';
 export type { Clock } from './clock.ts';
-export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, decodeCursor, encodeCursor } from './pagination.ts';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination.ts';
 export type { CursorPosition, Page, PageRequest } from './pagination.ts';
-export { REGIONS, REGION_CODES, isRegionCode, listRegions } from './regions.ts';
+export { REGION_CODES, listRegions } from './regions.ts';
 export type { Region, RegionCode } from './regions.ts';
 export { ROLES } from './actor.ts';
 export type { Actor, Role } from './actor.ts';

@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError } from '../errors.ts';
 import type { AccountsTable, Database } from '../schema/database.ts';
-import { afterCursor, insertedId, isDuplicateKeyError } from '../schema/kysely-helpers.ts';
-import type { RegionCode } from '../regions.ts';
+import { afterCursor, groupBy, insertedId, isDuplicateKeyError } from '../schema/kysely-helpers.ts';
 import type { AccountsRepository } from './accounts.repository.ts';
 import type { Account, Dealer } from './accounts.types.ts';
 
@@ -23,12 +22,7 @@ export function createKyselyAccountsRepository(db: Kysely<Database>): AccountsRe
       .where('dealer_id', 'in', rows.map((row) => row.id))
       .orderBy('region')
       .execute();
-    const regionsByDealer = new Map<number, RegionCode[]>();
-    for (const { dealer_id, region } of regionRows) {
-      const list = regionsByDealer.get(Number(dealer_id)) ?? [];
-      list.push(region);
-      regionsByDealer.set(Number(dealer_id), list);
-    }
+    const regionsByDealer = groupBy(regionRows, (row) => Number(row.dealer_id), (row) => row.region);
     return rows.map((row) => ({
       ...toAccount(row),
       dealershipName: row.dealership_name,

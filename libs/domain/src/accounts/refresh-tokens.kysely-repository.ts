@@ -5,6 +5,10 @@ import type { RefreshTokensRepository } from './accounts.repository.ts';
 import type { RefreshTokenRecord } from './accounts.types.ts';
 
 export function createKyselyRefreshTokensRepository(db: Kysely<Database>): RefreshTokensRepository {
+  async function revokeWhere(column: 'family_id' | 'account_id', value: string | number, now: Date): Promise<void> {
+    await db.updateTable('refresh_tokens').set({ revoked_at: now }).where(column, '=', value).where('revoked_at', 'is', null).execute();
+  }
+
   return {
     async insert(token) {
       const result = await db
@@ -36,23 +40,8 @@ export function createKyselyRefreshTokensRepository(db: Kysely<Database>): Refre
       await db.updateTable('refresh_tokens').set({ rotated_at: now }).where('id', '=', id).execute();
     },
 
-    async revokeFamily(familyId, now) {
-      await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: now })
-        .where('family_id', '=', familyId)
-        .where('revoked_at', 'is', null)
-        .execute();
-    },
-
-    async revokeAllForAccount(accountId, now) {
-      await db
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: now })
-        .where('account_id', '=', accountId)
-        .where('revoked_at', 'is', null)
-        .execute();
-    },
+    revokeFamily: (familyId, now) => revokeWhere('family_id', familyId, now),
+    revokeAllForAccount: (accountId, now) => revokeWhere('account_id', accountId, now),
   };
 }
 

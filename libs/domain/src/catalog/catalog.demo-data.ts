@@ -1,22 +1,15 @@
-import type { BodyType, FuelType } from './catalog.types.ts';
+import type { BodyType, CarModel, FuelType, Maker, Trim, TrimOption } from './catalog.types.ts';
 
 /**
  * Demo catalog for the Korean market, model year 2026, list prices in KRW (VAT included,
  * before incentives). Plausible, not official. The seeder inserts it in order; codes are
  * unique per parent, so the seed can be re-run as an upsert.
  */
-export type DemoOption = { code: string; name: string; priceKrw: number };
-export type DemoTrim = {
-  code: string;
-  name: string;
-  modelYear: number;
-  fuelType: FuelType;
-  bodyType: BodyType;
-  listPriceKrw: number;
-  options: DemoOption[];
-};
-export type DemoModel = { code: string; name: string; nameKo: string; trims: DemoTrim[] };
-export type DemoMaker = { code: string; name: string; nameKo: string; countryCode: string; models: DemoModel[] };
+/** The catalog's own shapes without the ids the database assigns, nested parent → children. */
+export type DemoOption = Omit<TrimOption, 'id' | 'trimId'>;
+export type DemoTrim = Omit<Trim, 'id' | 'modelId' | 'makerId'> & { options: DemoOption[] };
+export type DemoModel = Omit<CarModel, 'id' | 'makerId'> & { trims: DemoTrim[] };
+export type DemoMaker = Omit<Maker, 'id'> & { models: DemoModel[] };
 
 type TrimSpec = [code: string, name: string, fuelType: FuelType, listPriceKrw: number, options?: DemoOption[]];
 

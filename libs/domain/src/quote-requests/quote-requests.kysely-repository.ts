@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, QuoteRequestsTable } from '../schema/database.ts';
-import { afterCursor, insertedId } from '../schema/kysely-helpers.ts';
+import { afterCursor, groupBy, insertedId } from '../schema/kysely-helpers.ts';
 import type { QuoteRequestsRepository } from './quote-requests.repository.ts';
 import type { QuoteRequest, QuoteRequestFilter, QuoteRequestScope, QuoteRequestStatus, RequestedOption } from './quote-requests.types.ts';
 
@@ -191,15 +191,4 @@ function toQuoteRequest(row: Row, options: RequestedOption[], attachmentIds: str
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-function groupBy<R, V>(rows: R[], keyOf: (row: R) => number, valueOf: (row: R) => V): Map<number, V[]> {
-  const groups = new Map<number, V[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key) ?? [];
-    group.push(valueOf(row));
-    groups.set(key, group);
-  }
-  return groups;
 }

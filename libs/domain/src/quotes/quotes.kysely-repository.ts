@@ -35,7 +35,7 @@ export function createKyselyQuotesRepository(db: Kysely<Database>): QuotesReposi
           .executeTakeFirstOrThrow();
         return insertedId(result);
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new ConflictError('this dealer already quoted on the request', 'quote_exists');
+        if (isDuplicateKeyError(error)) throw new ConflictError('this dealer already quoted on the request; revise it instead', 'quote_exists');
         throw error;
       }
     },

@@ -78,9 +78,6 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
         const now = clock.now();
         if (!request || !dealer.regions.includes(request.region)) throw new NotFoundError('quote request', requestId);
         if (!isOpen(request, now)) throw new ConflictError('the request is no longer open', 'request_not_open');
-        if (await repos.quotes.findByRequestAndDealer(requestId, dealer.id)) {
-          throw new ConflictError('this dealer already quoted on the request; revise it instead', 'quote_exists');
-        }
         const terms = checkQuoteTerms(input, request.listPriceKrw, now, settings.maxQuoteValidityDays);
         const id = await repos.quotes.insert({ requestId, dealerId: dealer.id, ...terms, createdAt: now });
         await repos.quotes.insertRevision({ quoteId: id, revision: 1, ...terms, createdAt: now });

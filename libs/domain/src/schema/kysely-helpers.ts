@@ -12,6 +12,18 @@ export function afterCursor(createdAtColumn: string, idColumn: string, after: Cu
   return sql<boolean>`(${createdAt} < ${after.createdAt} or (${createdAt} = ${after.createdAt} and ${id} < ${after.id}))`;
 }
 
+/** Groups rows by a numeric key, in row order: batches of child rows back onto their parents. */
+export function groupBy<R, V>(rows: readonly R[], keyOf: (row: R) => number, valueOf: (row: R) => V): Map<number, V[]> {
+  const groups = new Map<number, V[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key) ?? [];
+    group.push(valueOf(row));
+    groups.set(key, group);
+  }
+  return groups;
+}
+
 /** mysql2 reports unique-key violations as ER_DUP_ENTRY (errno 1062). */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -232,7 +232,7 @@ function quotesRepository(store: InMemoryStore): QuotesRepository {
   return {
     async insert(quote) {
       if (store.state.quotes.some((existing) => existing.requestId === quote.requestId && existing.dealerId === quote.dealerId)) {
-        throw new ConflictError('this dealer already quoted on the request', 'quote_exists');
+        throw new ConflictError('this dealer already quoted on the request; revise it instead', 'quote_exists');
       }
       const id = nextId(store);
       store.state.quotes.push({ ...copy(quote), id, status: 'active', revision: 1, updatedAt: quote.createdAt });

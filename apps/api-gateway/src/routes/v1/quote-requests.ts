@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MAX_ATTACHMENTS, NOTE_MAX_LENGTH } from '@chucar/domain';
+import { CONDITIONS_MAX_LENGTH, MAX_ATTACHMENTS, NOTE_MAX_LENGTH } from '@chucar/domain';
 import { DateTimeInput, Id, IdParams, PageQuery, PaymentMethod, PurchaseTiming, Quote, QuoteRequest, QuoteRequestStatus, RegionCode, pageOf, problems } from './schemas.ts';
 
 const CreateQuoteRequest = Type.Object(
@@ -32,7 +32,7 @@ const ListQuery = Type.Object(
 
 const AcceptBody = Type.Object({ quoteId: Id }, { additionalProperties: false });
 const SubmitQuote = Type.Object(
-  { priceKrw: Type.Integer({ minimum: 1, maximum: 10_000_000_000 }), conditions: Type.String({ maxLength: 2000 }), validUntil: DateTimeInput },
+  { priceKrw: Type.Integer({ minimum: 1, maximum: 10_000_000_000 }), conditions: Type.String({ maxLength: CONDITIONS_MAX_LENGTH }), validUntil: DateTimeInput },
   { additionalProperties: false },
 );
 

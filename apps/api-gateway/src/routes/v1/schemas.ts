@@ -4,6 +4,7 @@ import {
   ACCOUNT_STATUSES,
   BODY_TYPES,
   FUEL_TYPES,
+  DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
   PAYMENT_METHODS,
   PURCHASE_TIMINGS,
@@ -42,7 +43,7 @@ export function problems(...statuses: number[]): Record<number, TSchema> {
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 20 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })),
 };
 
 export function pageOf<T extends TSchema>(item: T) {
