@@ -163,7 +163,7 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
         const now = clock.now();
         if (!isOpen(request, now)) throw new ConflictError('only an open request can be cancelled', 'request_not_open');
         await repos.quoteRequests.close(requestId, { status: 'cancelled', acceptedQuoteId: null, at: now });
-        await repos.quotes.closeActiveForRequest(requestId, null, now);
+        await repos.quotes.closeActiveForRequests([requestId], null, now);
         const cancelled = await repos.quoteRequests.findById(requestId);
         if (!cancelled) throw new NotFoundError('quote request', requestId);
         return withEffectiveStatus(cancelled, now);
@@ -176,7 +176,7 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
       for (;;) {
         const expired = await writes.transaction(async (repos) => {
           const ids = await repos.quoteRequests.expireOverdue(now, batchSize);
-          for (const id of ids) await repos.quotes.closeActiveForRequest(id, null, now);
+          await repos.quotes.closeActiveForRequests(ids, null, now);
           return ids.length;
         });
         total += expired;

@@ -122,11 +122,12 @@ export function createKyselyQuotesRepository(db: Kysely<Database>): QuotesReposi
       await db.updateTable('quotes').set({ status, updated_at: now }).where('id', '=', id).execute();
     },
 
-    async closeActiveForRequest(requestId, exceptQuoteId, now) {
+    async closeActiveForRequests(requestIds, exceptQuoteId, now) {
+      if (requestIds.length === 0) return;
       let query = db
         .updateTable('quotes')
         .set({ status: 'closed' satisfies StoredQuoteStatus, updated_at: now })
-        .where('request_id', '=', requestId)
+        .where('request_id', 'in', [...requestIds])
         .where('status', '=', 'active');
       if (exceptQuoteId !== null) query = query.where('id', '!=', exceptQuoteId);
       await query.execute();

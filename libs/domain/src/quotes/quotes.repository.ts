@@ -17,6 +17,6 @@ export interface QuotesRepository {
   listRevisions(quoteId: number): Promise<QuoteRevision[]>;
   updateTerms(id: number, terms: Pick<Quote, 'priceKrw' | 'discountKrw' | 'conditions' | 'validUntil' | 'revision'>, now: Date): Promise<void>;
   setStatus(id: number, status: StoredQuoteStatus, now: Date): Promise<void>;
-  /** Closes the request's active quotes, except `exceptQuoteId`. */
-  closeActiveForRequest(requestId: number, exceptQuoteId: number | null, now: Date): Promise<void>;
+  /** Closes the active quotes of these requests, except `exceptQuoteId`; one statement for a whole sweep batch. */
+  closeActiveForRequests(requestIds: readonly number[], exceptQuoteId: number | null, now: Date): Promise<void>;
 }

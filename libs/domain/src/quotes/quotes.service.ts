@@ -125,7 +125,7 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
 
         await repos.quoteRequests.close(requestId, { status: 'accepted', acceptedQuoteId: quoteId, at: now });
         await repos.quotes.setStatus(quoteId, 'accepted', now);
-        await repos.quotes.closeActiveForRequest(requestId, quoteId, now);
+        await repos.quotes.closeActiveForRequests([requestId], quoteId, now);
         const accepted = await repos.quoteRequests.findById(requestId);
         if (!accepted) throw new NotFoundError('quote request', requestId);
         return { request: withEffectiveStatus(accepted, now), quote: await reload(repos, quoteId, now) };

@@ -282,9 +282,9 @@ function quotesRepository(store: InMemoryStore): QuotesRepository {
       const quote = find(id);
       if (quote) Object.assign(quote, { status, updatedAt: now });
     },
-    async closeActiveForRequest(requestId, exceptQuoteId, now) {
+    async closeActiveForRequests(requestIds, exceptQuoteId, now) {
       for (const quote of store.state.quotes) {
-        if (quote.requestId === requestId && quote.status === 'active' && quote.id !== exceptQuoteId) {
+        if (requestIds.includes(quote.requestId) && quote.status === 'active' && quote.id !== exceptQuoteId) {
           Object.assign(quote, { status: 'closed', updatedAt: now });
         }
       }
