@@ -12,7 +12,7 @@ import type { Database as Schema } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
 import { httpAnswers, waitUntil } from './stack/processes.ts';
-import { migrateToLatest } from './db/migrations.ts';
+import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
 
 interface Service {
@@ -38,8 +38,8 @@ async function prepareDatabase(): Promise<void> {
   const config = readEnv(primaryDatabaseEnv);
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 4, queryTimeoutMs: 10 * 60_000 }));
   try {
-    const outcome = await migrateToLatest(database.db);
-    log(`${config.DB_NAME}: ${outcome.results?.length ? `applied ${outcome.results.map((result) => result.migrationName).join(', ')}` : 'schema up to date'}`);
+    const applied = await applyPendingMigrations(database.db);
+    log(`${config.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
       log('empty database: loading a small demo data set (npm run db:seed -- --requests N for more)');
       await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1 });

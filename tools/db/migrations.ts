@@ -10,6 +10,12 @@ export function allMigrations(): Record<string, Migration> {
   };
 }
 
+/** Applies pending migrations (idempotent); returns the names of those it applied. */
+export async function applyPendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
+  const outcome = await migrateToLatest(db);
+  return (outcome.results ?? []).map((result) => result.migrationName);
+}
+
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => allMigrations() } });
   const outcome = await migrator.migrateToLatest();

@@ -19,7 +19,8 @@ import { SEED_USAGE, UsageError, parseSeedArgs } from './seed/cli-args.ts';
 import { createProgressBar } from './seed/progress.ts';
 import { MarketplaceNotEmptyError, seedDemoData } from './seed/seed-demo-data.ts';
 import type { SeedSummary } from './seed/seed-demo-data.ts';
-import { createDatabaseIfMissing, migrate } from './seed/target-database.ts';
+import { createDatabaseIfMissing } from './seed/target-database.ts';
+import { applyPendingMigrations } from './migrations.ts';
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseSeedArgs(argv);
@@ -36,7 +37,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { database: databaseName, poolSize: 3, queryTimeoutMs: 10 * 60_000 }));
   try {
-    for (const name of await migrate(database.db)) console.error(`${databaseName}: applied ${name}`);
+    for (const name of await applyPendingMigrations(database.db)) console.error(`${databaseName}: applied ${name}`);
     const progress = createProgressBar(process.stderr);
     const startedMs = performance.now();
     let summary: SeedSummary;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateAccounts } from './generate-accounts.ts';
-import { DISCOUNT_BAND, MAX_QUOTES_PER_REQUEST, REQUEST_TTL_DAYS, createRequestGenerator, discountKrw } from './generate-requests.ts';
+import { DEFAULT_REQUEST_TTL_DAYS } from '@chucar/domain';
+import { DISCOUNT_BAND, MAX_QUOTES_PER_REQUEST, createRequestGenerator, discountKrw } from './generate-requests.ts';
 import { DAY_MS } from './timeline.ts';
 import { FIXED_NOW, demoCatalogTrims } from './test-fixtures.ts';
 import type { RequestBatch } from './seed-rows.ts';
@@ -51,7 +52,7 @@ describe('createRequestGenerator', () => {
     for (const request of batch.requests) {
       const quotes = quotesByRequest.get(request.id) ?? [];
       const created = request.created_at.getTime();
-      expect(request.expires_at.getTime()).toBe(created + REQUEST_TTL_DAYS * DAY_MS);
+      expect(request.expires_at.getTime()).toBe(created + DEFAULT_REQUEST_TTL_DAYS * DAY_MS);
       expect(quotes.length).toBeLessThanOrEqual(MAX_QUOTES_PER_REQUEST);
       const accepted = quotes.filter((quote) => quote.status === 'accepted');
       switch (request.status) {

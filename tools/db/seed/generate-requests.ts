@@ -10,7 +10,7 @@
  * Pure and deterministic: request i draws only from its own stream (seed, i), so the rows do
  * not depend on batch size. Instants are offsets from `nowMs`.
  */
-import { DEFAULT_REQUEST_TTL_DAYS, MAX_QUOTE_VALIDITY_DAYS, REGION_CODES } from '@chucar/domain';
+import { DEFAULT_REQUEST_TTL_DAYS, REGION_CODES } from '@chucar/domain';
 import type { PaymentMethod, PurchaseTiming, RegionCode } from '@chucar/domain';
 import {
   DOMESTIC_PAYMENT_WEIGHTS,
@@ -29,9 +29,6 @@ import type { Random } from './prng.ts';
 import { DAY_MS, HOUR_MS, demandTimeline, stratifiedInstant } from './timeline.ts';
 import type { CatalogTrim, RequestBatch, RowOf, SeededCustomers, SeededDealer } from './seed-rows.ts';
 
-/** The gateway's defaults, so seeded rows are ones the running marketplace could have made. */
-export const REQUEST_TTL_DAYS = DEFAULT_REQUEST_TTL_DAYS;
-export { MAX_QUOTE_VALIDITY_DAYS };
 export const DISCOUNT_BAND = { min: 0.01, max: 0.12 } as const;
 export const MAX_QUOTES_PER_REQUEST = 6;
 export const REQUEST_WINDOW_DAYS = 365;
@@ -104,7 +101,8 @@ export function createRequestGenerator(input: RequestsInput): RequestGenerator {
       const purchaseTiming = pickTiming(random);
       const paymentMethod = isImport(trim.countryCode) ? pickImportPayment(random) : pickDomesticPayment(random);
       const note = random.chance(NOTE_SHARE) ? random.pick(REQUEST_NOTES) : null;
-      const expiresMs = createdMs + REQUEST_TTL_DAYS * DAY_MS;
+      // The gateway's default TTL, so seeded rows are ones the running marketplace could have made.
+      const expiresMs = createdMs + DEFAULT_REQUEST_TTL_DAYS * DAY_MS;
 
       const pool = pools.get(region);
       const eligible = pool ? countAtMost(pool.activeSinceMs, createdMs) : 0;

@@ -42,7 +42,8 @@ export const DEFAULT_SEED_OPTIONS = { requests: 2_000, customers: 5_000, dealers
 export type SeedPhase = 'accounts' | 'requests';
 export type SeedProgress = { phase: SeedPhase; done: number; total: number; rowsWritten: number };
 
-export type SeedTable = 'accounts' | 'dealer_profiles' | 'dealer_regions' | 'quote_requests' | 'quote_request_options' | 'quotes' | 'quote_revisions';
+export const SEED_TABLES = ['accounts', 'dealer_profiles', 'dealer_regions', 'quote_requests', 'quote_request_options', 'quotes', 'quote_revisions'] as const;
+export type SeedTable = (typeof SEED_TABLES)[number];
 export type SeedSummary = {
   rows: Record<SeedTable, number>;
   catalogTrimsInserted: number;
@@ -120,9 +121,7 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions, o
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const next = await nextIds(db, ['accounts', 'quote_requests', 'quotes', 'quote_revisions']);
 
-  const rows: Record<SeedTable, number> = {
-    accounts: 0, dealer_profiles: 0, dealer_regions: 0, quote_requests: 0, quote_request_options: 0, quotes: 0, quote_revisions: 0,
-  };
+  const rows = Object.fromEntries(SEED_TABLES.map((table) => [table, 0])) as Record<SeedTable, number>;
   let rowsWritten = 0;
   const count = (table: SeedTable, written: number) => {
     rows[table] += written;
@@ -214,9 +213,8 @@ function requestBatchStatements(batch: RequestBatch): string[] {
 
 /** Row counts of the seeded tables, read back (for checks and the CLI's summary). */
 export async function countSeededTables(db: Kysely<Database>): Promise<Record<SeedTable, number>> {
-  const tables: SeedTable[] = ['accounts', 'dealer_profiles', 'dealer_regions', 'quote_requests', 'quote_request_options', 'quotes', 'quote_revisions'];
   const counts = {} as Record<SeedTable, number>;
-  for (const table of tables) {
+  for (const table of SEED_TABLES) {
     const result = await sql<{ count: number | string }>`SELECT COUNT(*) AS count FROM ${sql.table(table)}`.execute(db);
     counts[table] = Number(result.rows[0]?.count ?? 0);
   }

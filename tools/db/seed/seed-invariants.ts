@@ -5,6 +5,9 @@
  * variable @seeded_at (set it to the seed's `now`; unset means the current time), since an
  * open request seeded a minute before its expiry is legitimately overdue a minute later.
  */
+import { DEFAULT_REQUEST_TTL_DAYS, MAX_QUOTE_VALIDITY_DAYS } from '@chucar/domain';
+import { DISCOUNT_BAND } from './generate-requests.ts';
+
 export type SeedInvariant = { rule: string; sql: string };
 
 export const SEED_INVARIANTS: readonly SeedInvariant[] = [
@@ -55,14 +58,14 @@ export const SEED_INVARIANTS: readonly SeedInvariant[] = [
     rule: 'price plus discount is the list price, the discount 1-12 % of it',
     sql: `SELECT COUNT(*) FROM quotes q JOIN quote_requests r ON r.id = q.request_id
       WHERE q.price_krw + q.discount_krw <> r.list_price_krw
-        OR q.discount_krw < r.list_price_krw * 0.01 OR q.discount_krw > r.list_price_krw * 0.12`,
+        OR q.discount_krw < r.list_price_krw * ${DISCOUNT_BAND.min} OR q.discount_krw > r.list_price_krw * ${DISCOUNT_BAND.max}`,
   },
   {
-    rule: 'a revision is valid after it was made, for at most 90 days, and priced within the band',
+    rule: `a revision is valid after it was made, for at most ${MAX_QUOTE_VALIDITY_DAYS} days, and priced within the band`,
     sql: `SELECT COUNT(*) FROM quote_revisions v JOIN quotes q ON q.id = v.quote_id JOIN quote_requests r ON r.id = q.request_id
-      WHERE v.valid_until <= v.created_at OR v.valid_until > v.created_at + INTERVAL 90 DAY
+      WHERE v.valid_until <= v.created_at OR v.valid_until > v.created_at + INTERVAL ${MAX_QUOTE_VALIDITY_DAYS} DAY
         OR v.price_krw + v.discount_krw <> r.list_price_krw
-        OR v.discount_krw < r.list_price_krw * 0.01 OR v.discount_krw > r.list_price_krw * 0.12`,
+        OR v.discount_krw < r.list_price_krw * ${DISCOUNT_BAND.min} OR v.discount_krw > r.list_price_krw * ${DISCOUNT_BAND.max}`,
   },
   {
     rule: 'a quote has revisions 1..revision, the last one matching its current terms',
@@ -85,10 +88,10 @@ export const SEED_INVARIANTS: readonly SeedInvariant[] = [
           AND NOT EXISTS (SELECT 1 FROM trim_options x WHERE x.trim_id = r.trim_id AND x.code = o.option_code AND x.price_krw = o.price_krw))`,
   },
   {
-    rule: 'requests belong to customers who had signed up, expire after 14 days, close after they open',
+    rule: `requests belong to customers who had signed up, expire after ${DEFAULT_REQUEST_TTL_DAYS} days, close after they open`,
     sql: `SELECT COUNT(*) FROM quote_requests r JOIN accounts c ON c.id = r.customer_id
       WHERE c.role <> 'customer' OR c.created_at > r.created_at
-        OR r.expires_at <> r.created_at + INTERVAL 14 DAY
+        OR r.expires_at <> r.created_at + INTERVAL ${DEFAULT_REQUEST_TTL_DAYS} DAY
         OR (r.closed_at IS NOT NULL AND (r.closed_at < r.created_at OR r.updated_at <> r.closed_at))
         OR (r.status IN ('accepted', 'cancelled') AND r.closed_at >= r.expires_at)
         OR (r.status = 'expired' AND r.closed_at < r.expires_at)

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mysql2/promise';
 import { verifyPassword, type Database as Schema } from '@chucar/domain';
 import { appDatabaseSettings, connectAs, openAppDatabase, waitForReplicaToCatchUp } from '../../testing/stack-fixture.ts';
-import { migrate } from './target-database.ts';
+import { applyPendingMigrations } from '../migrations.ts';
 import { MarketplaceNotEmptyError, countSeededTables, isMarketplaceEmpty, seedDemoData } from './seed-demo-data.ts';
 import type { SeedSummary } from './seed-demo-data.ts';
 import { SEED_INVARIANTS } from './seed-invariants.ts';
@@ -37,7 +37,7 @@ describe('seedDemoData (real primary and replica)', () => {
     await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.query(`USE \`${DATABASE}\``);
     database = openAppDatabase<Schema>('primary', { database: DATABASE, queryTimeoutMs: 60_000 });
-    await migrate(database.db);
+    await applyPendingMigrations(database.db);
     expect(await isMarketplaceEmpty(database.db)).toBe(true);
     summary = await seedDemoData(database.db, OPTIONS);
   });

@@ -1,12 +1,9 @@
-/** The database the CLI seeds: created with the admin account if missing, then migrated to the latest schema. */
+/** The database the CLI seeds when named with --database: created with the admin account if missing. */
 import mysql from 'mysql2/promise';
-import { readEnv } from '@chucar/platform';
-import { stackEnv } from '../../stack/config.ts';
-import { migrateToLatest } from '../migrations.ts';
-import type { Kysely } from 'kysely';
+import { localStackEnv, readEnv } from '@chucar/platform';
 
 /** Only needed to create a missing database; defaults are the local stack's admin account. */
-const adminEnv = { DB_ADMIN_USER: stackEnv.DB_ADMIN_USER, DB_ADMIN_PASSWORD: stackEnv.DB_ADMIN_PASSWORD };
+const adminEnv = { DB_ADMIN_USER: localStackEnv.DB_ADMIN_USER, DB_ADMIN_PASSWORD: localStackEnv.DB_ADMIN_PASSWORD };
 
 export type ServerAddress = { host: string; port: number; connectTimeoutMs: number };
 
@@ -28,10 +25,4 @@ export async function createDatabaseIfMissing(server: ServerAddress, name: strin
   } finally {
     await connection.end();
   }
-}
-
-/** Applies pending migrations (idempotent, as `npm run db:migrate` and `npm start` do); returns their names. */
-export async function migrate<DB>(db: Kysely<DB>): Promise<string[]> {
-  const outcome = await migrateToLatest(db);
-  return (outcome.results ?? []).map((result) => result.migrationName);
 }
