@@ -22,7 +22,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { cursor, limit, ...filter } = request.query;
-    return request.services().accounts.listDealers(request.actor, filter, { cursor: cursor ?? null, limit: limit ?? null });
+    return request.services().accounts.listDealers(request.actor, filter, { cursor, limit });
   });
 
   app.get('/dealers/:id', {

@@ -59,7 +59,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return request.services().marketplace.listQuoteRequests(
       request.actor,
       { ...filter, ...(createdFrom ? { createdFrom: new Date(createdFrom) } : {}), ...(createdTo ? { createdTo: new Date(createdTo) } : {}) },
-      { cursor: cursor ?? null, limit: limit ?? null },
+      { cursor, limit },
     );
   });
 
@@ -95,7 +95,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
       response: { 200: pageOf(Quote), ...problems(400, 401, 403, 404, 422) },
     },
-  }, async (request) => request.services().marketplace.listQuotesForRequest(request.actor, request.params.id, { cursor: request.query.cursor ?? null, limit: request.query.limit ?? null }));
+  }, async (request) => request.services().marketplace.listQuotesForRequest(request.actor, request.params.id, request.query));
 
   app.post('/quote-requests/:id/quotes', {
     onRequest: app.requireRole('dealer'),

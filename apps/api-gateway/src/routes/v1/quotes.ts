@@ -17,7 +17,7 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { cursor, limit, ...filter } = request.query;
-    return request.services().marketplace.listMyQuotes(request.actor, filter, { cursor: cursor ?? null, limit: limit ?? null });
+    return request.services().marketplace.listMyQuotes(request.actor, filter, { cursor, limit });
   });
 
   app.get('/quotes/:id', {
