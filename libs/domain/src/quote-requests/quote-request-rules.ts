@@ -8,11 +8,11 @@ export function effectiveRequestStatus(request: Pick<QuoteRequest, 'status' | 'e
   return request.status;
 }
 
-export function withEffectiveStatus(request: QuoteRequest, now: Date): QuoteRequest {
+export function withEffectiveStatus<R extends Pick<QuoteRequest, 'status' | 'expiresAt'>>(request: R, now: Date): R {
   return { ...request, status: effectiveRequestStatus(request, now) };
 }
 
-export function isOpen(request: QuoteRequest, now: Date): boolean {
+export function isOpen(request: Pick<QuoteRequest, 'status' | 'expiresAt'>, now: Date): boolean {
   return effectiveRequestStatus(request, now) === 'open';
 }
 

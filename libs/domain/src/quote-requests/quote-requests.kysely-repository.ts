@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, QuoteRequestsTable } from '../schema/database.ts';
 import { afterCursor, groupBy, insertedId } from '../schema/kysely-helpers.ts';
 import type { QuoteRequestsRepository } from './quote-requests.repository.ts';
-import type { QuoteRequest, QuoteRequestFilter, QuoteRequestScope, QuoteRequestStatus, RequestedOption } from './quote-requests.types.ts';
+import type { QuoteRequest, QuoteRequestFilter, QuoteRequestHeader, QuoteRequestScope, QuoteRequestStatus, RequestedOption } from './quote-requests.types.ts';
 
 type Row = Selectable<QuoteRequestsTable>;
 type RequestsEb = ExpressionBuilder<Database, 'quote_requests'>;
@@ -76,7 +76,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
 
     async findByIdForUpdate(id) {
       const row = await db.selectFrom('quote_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-      return row ? (await hydrate([row]))[0] : undefined;
+      return row && toQuoteRequestHeader(row);
     },
 
     async list(scope, filter, page, now) {
@@ -171,6 +171,10 @@ function statusCondition(eb: RequestsEb, status: QuoteRequestStatus, now: Date) 
 }
 
 function toQuoteRequest(row: Row, options: RequestedOption[], attachmentIds: string[]): QuoteRequest {
+  return { ...toQuoteRequestHeader(row), options, attachmentIds };
+}
+
+function toQuoteRequestHeader(row: Row): QuoteRequestHeader {
   return {
     id: Number(row.id),
     customerId: Number(row.customer_id),
@@ -181,8 +185,6 @@ function toQuoteRequest(row: Row, options: RequestedOption[], attachmentIds: str
     purchaseTiming: row.purchase_timing,
     paymentMethod: row.payment_method,
     note: row.note,
-    options,
-    attachmentIds,
     listPriceKrw: Number(row.list_price_krw),
     status: row.status,
     expiresAt: row.expires_at,

@@ -1,12 +1,13 @@
 import type { PageQuery } from '../pagination.ts';
-import type { NewQuoteRequest, QuoteRequest, QuoteRequestFilter, QuoteRequestScope, StatusChange } from './quote-requests.types.ts';
+import type { NewQuoteRequest, QuoteRequest, QuoteRequestFilter, QuoteRequestHeader, QuoteRequestScope, StatusChange } from './quote-requests.types.ts';
 
 /** Records carry the stored status; services derive the effective one. */
 export interface QuoteRequestsRepository {
   insert(request: NewQuoteRequest): Promise<number>;
   findById(id: number): Promise<QuoteRequest | undefined>;
   /** SELECT … FOR UPDATE: every write touching a request or its quotes takes this lock first. */
-  findByIdForUpdate(id: number): Promise<QuoteRequest | undefined>;
+  /** Locks the row for the rest of the transaction; returns it without options and attachments. */
+  findByIdForUpdate(id: number): Promise<QuoteRequestHeader | undefined>;
   /** Newest first, up to `limit + 1` rows. `now` resolves effective statuses in the scope and filter. */
   list(scope: QuoteRequestScope, filter: QuoteRequestFilter, page: PageQuery, now: Date): Promise<QuoteRequest[]>;
   /** Moves an open request to a final status. */

@@ -41,6 +41,9 @@ export type QuoteRequest = {
   updatedAt: Date;
 };
 
+/** The request row alone, without options and attachments: what a write needs to decide. */
+export type QuoteRequestHeader = Omit<QuoteRequest, 'options' | 'attachmentIds'>;
+
 export type NewQuoteRequest = Omit<QuoteRequest, 'id' | 'status' | 'acceptedQuoteId' | 'closedAt' | 'updatedAt'>;
 
 export type CreateQuoteRequestInput = {
