@@ -6,8 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { CompiledQuery, Kysely, MysqlDialect, type LogEvent } from 'kysely';
 import { createPool } from 'mysql2';
@@ -15,7 +13,7 @@ import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { createDatabase } from '@chucar/platform';
 import { unusedLoopbackPort, waitForReplicaToCatchUp } from '@chucar/platform/testing';
-import { loadStackConfig } from '../tools/stack/config.ts';
+import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
@@ -23,8 +21,6 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.t
 import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(benchDir, '..');
 const database = 'chucar_bench_gateway';
 const connections = 50;
 const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 4);
