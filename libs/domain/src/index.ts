@@ -15,8 +15,8 @@ export { ROLES } from './actor.ts';
 export type { Actor, Role } from './actor.ts';
 
 // Ports and their Kysely adapters
-export { createKyselyWriteRunner, createRepositories } from './repositories.ts';
-export type { Repositories, WriteRunner } from './repositories.ts';
+export { createKyselyWriteRunner, createRepositories, readsFrom } from './repositories.ts';
+export type { ReadRunner, Repositories, WriteRunner } from './repositories.ts';
 export type { Database } from './schema/database.ts';
 export { migrations } from './schema/migrations/index.ts';
 

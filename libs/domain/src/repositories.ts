@@ -19,6 +19,20 @@ export type Repositories = {
 };
 
 /**
+ * Runs `fn`'s reads on the server the caller chose for them: the gateway picks the replica when it
+ * is fresh enough, else the primary, and re-runs `fn` on the primary if the replica fails midway,
+ * so `fn` must only read. Tools and tests bind it to one set of repositories (`readsFrom`).
+ */
+export type ReadRunner = {
+  run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+};
+
+/** A ReadRunner over one fixed set of repositories: a primary, a replica, or in-memory fakes. */
+export function readsFrom(repos: Repositories): ReadRunner {
+  return { run: (fn) => fn(repos) };
+}
+
+/**
  * Runs `fn` in one transaction on the primary and commits if it resolves.
  * The gateway implements it (and may capture the GTID after commit); the domain never
  * opens connections itself.

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { testDatabaseName } from '@chucar/platform/testing';
-import { ConflictError, createAccounts, createKyselyWriteRunner, createRepositories, systemClock, type Account, type Role } from '@chucar/domain';
+import { ConflictError, createAccounts, createKyselyWriteRunner, createRepositories, readsFrom, systemClock, type Account, type Role } from '@chucar/domain';
 import { buildApp, type GatewayApp } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
 
@@ -72,7 +72,7 @@ export async function signInStaff(app: GatewayApp, role: Extract<Role, 'admin' |
   const attempt = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: testPassword } });
   if (attempt.statusCode === 200) return toSession(attempt.json(), String(attempt.headers['x-consistency-token'] ?? ''));
   const primary = app.databases.primary.db;
-  const accounts = createAccounts({ reads: createRepositories(primary), writes: createKyselyWriteRunner(primary), clock: systemClock, settings: { refreshTokenTtlDays: 1 } });
+  const accounts = createAccounts({ reads: readsFrom(createRepositories(primary)), writes: createKyselyWriteRunner(primary), clock: systemClock, settings: { refreshTokenTtlDays: 1 } });
   const ignoreConflict = (error: unknown) => {
     if (!(error instanceof ConflictError)) throw error;
   };

@@ -2,7 +2,7 @@ import type { Actor } from '../actor.ts';
 import { canReadEverything, requireRole } from '../access.ts';
 import type { Clock } from '../clock.ts';
 import { ConflictError, ForbiddenError, IssueCollector, NotFoundError, UnauthenticatedError } from '../errors.ts';
-import type { Repositories, WriteRunner } from '../repositories.ts';
+import type { ReadRunner, Repositories, WriteRunner } from '../repositories.ts';
 import {
   checkDealershipName,
   checkEmail,
@@ -36,7 +36,7 @@ export type AccountsSettings = {
 };
 
 export type AccountsDeps = {
-  reads: Repositories;
+  reads: ReadRunner;
   writes: WriteRunner;
   clock: Clock;
   settings: AccountsSettings;
@@ -124,7 +124,7 @@ export function createAccounts(deps: AccountsDeps): AccountsService {
     },
 
     async authenticate(email, password) {
-      const account = await reads.accounts.findByEmailWithPasswordHash(normalizeEmail(email));
+      const account = await reads.run((repos) => repos.accounts.findByEmailWithPasswordHash(normalizeEmail(email)));
       const verified = account
         ? await verifyPassword(password, account.passwordHash)
         : await verifyAgainstDummyHash(password);
@@ -140,7 +140,7 @@ export function createAccounts(deps: AccountsDeps): AccountsService {
       if (actor.accountId !== accountId && !canReadEverything(actor)) {
         throw new NotFoundError('account', accountId);
       }
-      const account = await reads.accounts.findById(accountId);
+      const account = await reads.run((repos) => repos.accounts.findById(accountId));
       if (!account) throw new NotFoundError('account', accountId);
       return account;
     },

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { toPage, toPageQuery } from '../pagination.ts';
 import type { Page, PageRequest } from '../pagination.ts';
-import type { Repositories, WriteRunner } from '../repositories.ts';
+import type { ReadRunner, Repositories, WriteRunner } from '../repositories.ts';
 import { ACCOUNT_STATUSES } from './accounts.types.ts';
 import type { AccountStatus, Dealer, DealerFilter } from './accounts.types.ts';
 
@@ -16,7 +16,7 @@ export type DealerManagement = {
   suspendDealer(actor: Actor, dealerId: number): Promise<Dealer>;
 };
 
-type Deps = { reads: Repositories; writes: WriteRunner; clock: Clock };
+type Deps = { reads: ReadRunner; writes: WriteRunner; clock: Clock };
 
 export function createDealerManagement(deps: Deps): DealerManagement {
   const { reads, writes, clock } = deps;
@@ -42,7 +42,7 @@ export function createDealerManagement(deps: Deps): DealerManagement {
   return {
     async getDealer(actor, dealerId) {
       if (actor.accountId !== dealerId && !canReadEverything(actor)) throw new NotFoundError('dealer', dealerId);
-      const dealer = await reads.accounts.findDealer(dealerId);
+      const dealer = await reads.run((repos) => repos.accounts.findDealer(dealerId));
       if (!dealer) throw new NotFoundError('dealer', dealerId);
       return dealer;
     },
@@ -53,7 +53,7 @@ export function createDealerManagement(deps: Deps): DealerManagement {
         throw ValidationError.single('status', `must be one of ${ACCOUNT_STATUSES.join(', ')}`);
       }
       const query = toPageQuery(page);
-      const rows = await reads.accounts.listDealers(filter, query);
+      const rows = await reads.run((repos) => repos.accounts.listDealers(filter, query));
       return toPage(rows, query, (dealer) => dealer);
     },
 

@@ -1,9 +1,9 @@
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Repositories } from '../repositories.ts';
+import type { ReadRunner } from '../repositories.ts';
 import { BODY_TYPES, FUEL_TYPES } from './catalog.types.ts';
 import type { CarModel, Maker, Trim, TrimDetail, TrimFilter } from './catalog.types.ts';
 
-export type CatalogDeps = { reads: Pick<Repositories, 'catalog'> };
+export type CatalogDeps = { reads: ReadRunner };
 
 export type CatalogService = {
   listMakers(): Promise<Maker[]>;
@@ -14,12 +14,12 @@ export type CatalogService = {
 
 /** The catalog is public and read-only to the marketplace; the seeder writes it. */
 export function createCatalog(deps: CatalogDeps): CatalogService {
-  const { catalog } = deps.reads;
+  const { reads } = deps;
 
   return {
-    listMakers: () => catalog.listMakers(),
+    listMakers: () => reads.run((repos) => repos.catalog.listMakers()),
 
-    listModels: (makerId) => catalog.listModels(makerId),
+    listModels: (makerId) => reads.run((repos) => repos.catalog.listModels(makerId)),
 
     async listTrims(filter = {}) {
       if (filter.fuelType !== undefined && !FUEL_TYPES.includes(filter.fuelType)) {
@@ -28,11 +28,11 @@ export function createCatalog(deps: CatalogDeps): CatalogService {
       if (filter.bodyType !== undefined && !BODY_TYPES.includes(filter.bodyType)) {
         throw ValidationError.single('bodyType', `must be one of ${BODY_TYPES.join(', ')}`);
       }
-      return catalog.listTrims(filter);
+      return reads.run((repos) => repos.catalog.listTrims(filter));
     },
 
     async getTrim(trimId) {
-      const trim = await catalog.findTrimDetail(trimId);
+      const trim = await reads.run((repos) => repos.catalog.findTrimDetail(trimId));
       if (!trim) throw new NotFoundError('trim', trimId);
       return trim;
     },

@@ -6,7 +6,7 @@ import { ConflictError, IssueCollector, NotFoundError } from '../errors.ts';
 import { toPage, toPageQuery } from '../pagination.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import { isRegionCode } from '../regions.ts';
-import type { Repositories, WriteRunner } from '../repositories.ts';
+import type { ReadRunner, Repositories, WriteRunner } from '../repositories.ts';
 import { canSeeRequest, isOpen, withEffectiveStatus } from './quote-request-rules.ts';
 import {
   ATTACHMENT_ID_MAX_LENGTH,
@@ -38,7 +38,7 @@ export type MarketplaceSettings = {
 };
 
 export type MarketplaceDeps = {
-  reads: Repositories;
+  reads: ReadRunner;
   writes: WriteRunner;
   clock: Clock;
   settings: MarketplaceSettings;
@@ -58,12 +58,12 @@ const DEFAULT_SWEEP_BATCH_SIZE = 500;
 export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService {
   const { reads, writes, clock, settings } = deps;
 
-  async function scopeFor(actor: Actor): Promise<QuoteRequestScope> {
+  async function scopeFor(repos: Repositories, actor: Actor): Promise<QuoteRequestScope> {
     switch (actor.role) {
       case 'customer':
         return { kind: 'customer', customerId: actor.accountId };
       case 'dealer': {
-        const dealer = await requireActiveDealer(actor, reads.accounts);
+        const dealer = await requireActiveDealer(actor, repos.accounts);
         return { kind: 'dealer', dealerId: dealer.id, regions: dealer.regions };
       }
       case 'analyst':
@@ -75,7 +75,7 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
   return {
     async createQuoteRequest(actor, input) {
       requireRole(actor, 'customer');
-      const trim = await reads.catalog.findTrimDetail(input.trimId);
+      const trim = await reads.run((repos) => repos.catalog.findTrimDetail(input.trimId));
       const issues = new IssueCollector();
       if (!trim) issues.add('trimId', 'no such trim');
 
@@ -133,25 +133,25 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
       });
     },
 
-    async getQuoteRequest(actor, requestId) {
-      const dealer = actor.role === 'dealer' ? await requireActiveDealer(actor, reads.accounts) : undefined;
-      const request = await reads.quoteRequests.findById(requestId);
-      if (!request) throw new NotFoundError('quote request', requestId);
-      const now = clock.now();
-      const hasQuoted = dealer ? (await reads.quotes.findByRequestAndDealer(requestId, dealer.id)) !== undefined : false;
-      if (!canSeeRequest(actor, request, now, dealer && { profile: dealer, hasQuoted })) {
-        // Requests outside the caller's view are reported missing so ids reveal nothing.
-        throw new NotFoundError('quote request', requestId);
-      }
-      return withEffectiveStatus(request, now);
-    },
+    getQuoteRequest: (actor, requestId) =>
+      reads.run(async (repos) => {
+        const dealer = actor.role === 'dealer' ? await requireActiveDealer(actor, repos.accounts) : undefined;
+        const request = await repos.quoteRequests.findById(requestId);
+        if (!request) throw new NotFoundError('quote request', requestId);
+        const now = clock.now();
+        const hasQuoted = dealer ? (await repos.quotes.findByRequestAndDealer(requestId, dealer.id)) !== undefined : false;
+        if (!canSeeRequest(actor, request, now, dealer && { profile: dealer, hasQuoted })) {
+          // Requests outside the caller's view are reported missing so ids reveal nothing.
+          throw new NotFoundError('quote request', requestId);
+        }
+        return withEffectiveStatus(request, now);
+      }),
 
     async listQuoteRequests(actor, filter = {}, page) {
       validateFilter(filter);
       const query = toPageQuery(page);
-      const scope = await scopeFor(actor);
       const now = clock.now();
-      const rows = await reads.quoteRequests.list(scope, filter, query, now);
+      const rows = await reads.run(async (repos) => repos.quoteRequests.list(await scopeFor(repos, actor), filter, query, now));
       return toPage(rows, query, (row) => withEffectiveStatus(row, now));
     },
 

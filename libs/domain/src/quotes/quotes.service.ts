@@ -58,13 +58,13 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
   }
 
   /** The quote if the actor may see it, else NotFoundError (ids reveal nothing). */
-  async function visibleQuote(actor: Actor, quoteId: number): Promise<Quote> {
-    if (actor.role === 'dealer') await requireActiveDealer(actor, reads.accounts);
-    const quote = await reads.quotes.findById(quoteId);
+  async function visibleQuote(repos: Repositories, actor: Actor, quoteId: number): Promise<Quote> {
+    if (actor.role === 'dealer') await requireActiveDealer(actor, repos.accounts);
+    const quote = await repos.quotes.findById(quoteId);
     if (!quote) throw new NotFoundError('quote', quoteId);
     if (actor.role === 'dealer' && quote.dealerId !== actor.accountId) throw new NotFoundError('quote', quoteId);
     if (actor.role === 'customer') {
-      const request = await reads.quoteRequests.findById(quote.requestId);
+      const request = await repos.quoteRequests.findById(quote.requestId);
       if (!request || request.customerId !== actor.accountId) throw new NotFoundError('quote', quoteId);
     }
     return withEffectiveQuoteStatus(quote, clock.now());
@@ -132,35 +132,40 @@ export function createQuotes(deps: MarketplaceDeps): QuotesService {
       });
     },
 
-    getQuote: (actor, quoteId) => visibleQuote(actor, quoteId),
+    getQuote: (actor, quoteId) => reads.run((repos) => visibleQuote(repos, actor, quoteId)),
 
-    async listQuoteRevisions(actor, quoteId) {
-      await visibleQuote(actor, quoteId);
-      return reads.quotes.listRevisions(quoteId);
-    },
+    listQuoteRevisions: (actor, quoteId) =>
+      reads.run(async (repos) => {
+        await visibleQuote(repos, actor, quoteId);
+        return repos.quotes.listRevisions(quoteId);
+      }),
 
     async listQuotesForRequest(actor, requestId, page) {
       const query = toPageQuery(page);
-      const dealer = actor.role === 'dealer' ? await requireActiveDealer(actor, reads.accounts) : undefined;
-      const request = await reads.quoteRequests.findById(requestId);
       const now = clock.now();
-      // Same view as reading the request itself: a dealer outside it must not learn the id exists.
-      const hasQuoted = dealer && request ? (await reads.quotes.findByRequestAndDealer(requestId, dealer.id)) !== undefined : false;
-      if (!request || !canSeeRequest(actor, request, now, dealer && { profile: dealer, hasQuoted })) {
-        throw new NotFoundError('quote request', requestId);
-      }
-      const rows = await reads.quotes.listForRequest(requestId, dealer?.id, query);
+      const rows = await reads.run(async (repos) => {
+        const dealer = actor.role === 'dealer' ? await requireActiveDealer(actor, repos.accounts) : undefined;
+        const request = await repos.quoteRequests.findById(requestId);
+        // Same view as reading the request itself: a dealer outside it must not learn the id exists.
+        const hasQuoted = dealer && request ? (await repos.quotes.findByRequestAndDealer(requestId, dealer.id)) !== undefined : false;
+        if (!request || !canSeeRequest(actor, request, now, dealer && { profile: dealer, hasQuoted })) {
+          throw new NotFoundError('quote request', requestId);
+        }
+        return repos.quotes.listForRequest(requestId, dealer?.id, query);
+      });
       return toPage(rows, query, (quote) => withEffectiveQuoteStatus(quote, now));
     },
 
     async listMyQuotes(actor, filter = {}, page) {
-      const dealer = await requireActiveDealer(actor, reads.accounts);
-      if (filter.status !== undefined && !QUOTE_STATUSES.includes(filter.status)) {
-        throw ValidationError.single('status', `must be one of ${QUOTE_STATUSES.join(', ')}`);
-      }
-      const query = toPageQuery(page);
       const now = clock.now();
-      const rows = await reads.quotes.listForDealer(dealer.id, filter, query, now);
+      const query = toPageQuery(page);
+      const rows = await reads.run(async (repos) => {
+        const dealer = await requireActiveDealer(actor, repos.accounts);
+        if (filter.status !== undefined && !QUOTE_STATUSES.includes(filter.status)) {
+          throw ValidationError.single('status', `must be one of ${QUOTE_STATUSES.join(', ')}`);
+        }
+        return repos.quotes.listForDealer(dealer.id, filter, query, now);
+      });
       return toPage(rows, query, (quote) => withEffectiveQuoteStatus(quote, now));
     },
   };

@@ -76,7 +76,7 @@ export function createScenario(settings: MarketplaceSettings = testMarketplaceSe
 
   async function addAccount(role: Actor['role'], status: AccountStatus): Promise<Actor> {
     emailCounter += 1;
-    const accountId = await backend.reads.accounts.insertAccount({
+    const accountId = await backend.repos.accounts.insertAccount({
       email: `${role}${emailCounter}@example.com`,
       passwordHash: 'not-a-real-hash',
       role,
@@ -94,7 +94,7 @@ export function createScenario(settings: MarketplaceSettings = testMarketplaceSe
     addCustomer: () => addAccount('customer', 'active'),
     async addDealer(regions, status = 'active') {
       const actor = await addAccount('dealer', status);
-      await backend.reads.accounts.insertDealerProfile(actor.accountId, `Dealer ${actor.accountId} Motors`, regions);
+      await backend.repos.accounts.insertDealerProfile(actor.accountId, `Dealer ${actor.accountId} Motors`, regions);
       return actor;
     },
     addStaff: (role) => addAccount(role, 'active'),
