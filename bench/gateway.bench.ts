@@ -9,19 +9,16 @@ import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { CompiledQuery, Kysely, MysqlDialect, type LogEvent } from 'kysely';
 import { createPool } from 'mysql2';
-import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
-import { createDatabase } from '@chucar/platform';
-import { unusedLoopbackPort, waitForReplicaToCatchUp } from '@chucar/platform/testing';
+import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
-import { migrateToLatest } from '../tools/db/migrations.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
-import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
+import { gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 
-const database = 'chucar_bench_gateway';
+const { database } = gatewayDataset;
 const connections = 50;
 const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 4);
 /** Bare and gateway runs alternate, so a slow spell of this noisy machine hits both; medians are reported. */
@@ -76,34 +73,6 @@ async function compare(bareUrl: string, gatewayUrl: string, headers: Record<stri
   return { bare: summarise(bare), gateway: summarise(gateway) };
 }
 
-const seededRequests = 5_000;
-
-/**
- * A database of its own with demo data, migrated and replicated. Kept between runs: re-seeding
- * right before measuring would leave InnoDB flushing and the replica applying during the runs.
- */
-async function prepareData(): Promise<void> {
-  const config = loadStackConfig();
-  await stackUp(config);
-  const admin = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
-  try {
-    const [existing] = (await admin.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, 'quote_requests'])) as unknown as [{ n: number }[]];
-    const ready = Number(existing[0]?.n) > 0 && Number(((await admin.query(`SELECT COUNT(*) AS n FROM ${database}.quote_requests`)) as unknown as [{ n: number }[]])[0][0]?.n) === seededRequests;
-    if (!ready) {
-      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      const primary = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
-      await migrateToLatest(primary.db);
-      await seedDemoData(primary.db, { requests: seededRequests, customers: 500, dealers: 80, seed: 7 });
-      await primary.close();
-    }
-    await waitForReplicaToCatchUp(60_000);
-    if (!ready) await new Promise((resolve) => setTimeout(resolve, 10_000)); // let background flushing after the bulk load settle
-  } finally {
-    await admin.end();
-  }
-}
-
 /** The SQL the repositories send for the two reads, captured from Kysely's log, for the bare server. */
 async function captureStatements(customerId: number, requestId: number): Promise<Record<string, { sql: string; params: unknown[] }[]>> {
   const config = loadStackConfig();
@@ -129,8 +98,10 @@ export const benchmark: Benchmark = {
   name: 'gateway',
   description: `gateway vs bare fastify + mysql2 (same SQL), ${connections} connections, median of ${rounds} alternating ${durationSeconds} s runs`,
   async run() {
-    await prepareData();
     const config = loadStackConfig();
+    await stackUp(config);
+    const { seeded } = await prepareGatewayData(gatewayDataset);
+    if (seeded) await new Promise((resolve) => setTimeout(resolve, 10_000)); // let background flushing after the bulk load settle
     const startGateway = async (extraEnv: Record<string, string>) => {
       const port = await unusedLoopbackPort();
       const child = startProcess('apps/api-gateway/src/main.ts', [], {

@@ -15,6 +15,20 @@ const rowsToInsert = 10_000;
 const writers = 8;
 const benchDatabase = 'chucar_bench';
 
+/**
+ * Creates `database` if needed and an empty probe table in it, and waits until the replica has
+ * both. `admin` and `replica` are admin connections that select no database, so nothing needs to
+ * exist beforehand; `replica` is left on `database`.
+ */
+export async function prepareLagProbe(admin: mysql.Connection, replica: mysql.Connection, database: string): Promise<void> {
+  await admin.query(`CREATE DATABASE IF NOT EXISTS \`${database}\``);
+  await admin.query(`DROP TABLE IF EXISTS \`${database}\`.lag_probe`);
+  await admin.query(`CREATE TABLE \`${database}\`.lag_probe (id INT PRIMARY KEY, payload VARCHAR(100) NOT NULL) ENGINE=InnoDB`);
+  const { outcome } = await waitForReplicaToReachPrimary(runSqlOnConnection(admin), runSqlOnConnection(replica, 40_000), 30_000);
+  if (outcome !== 'reached') throw new Error(`the replica did not create ${database}.lag_probe within 30 s`);
+  await replica.query(`USE \`${database}\``);
+}
+
 export const benchmark: Benchmark = {
   name: 'replication-lag',
   description: `${rowsToInsert} single-row inserts on the primary; time until the replica has them all`,
@@ -25,12 +39,8 @@ export const benchmark: Benchmark = {
       mysql.createConnection({ host: '127.0.0.1', port, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD, connectTimeout: 5000, ...(database ? { database } : {}) });
 
     const admin = await connect(config.DB_PRIMARY_PORT);
-    await admin.query(`CREATE DATABASE IF NOT EXISTS ${benchDatabase}`);
-    await admin.query(`DROP TABLE IF EXISTS ${benchDatabase}.lag_probe`);
-    await admin.query(`CREATE TABLE ${benchDatabase}.lag_probe (id INT PRIMARY KEY, payload VARCHAR(100) NOT NULL) ENGINE=InnoDB`);
-    const replica = await connect(config.DB_REPLICA_PORT, undefined);
-    await waitForReplicaToReachPrimary(runSqlOnConnection(admin), runSqlOnConnection(replica, 40_000), 30_000);
-    await replica.query(`USE ${benchDatabase}`);
+    const replica = await connect(config.DB_REPLICA_PORT);
+    await prepareLagProbe(admin, replica, benchDatabase);
 
     // Baseline: one loopback round trip to the replica.
     const roundTrips: number[] = [];

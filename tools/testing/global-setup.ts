@@ -8,11 +8,11 @@ import { stackUp } from '../stack/stack.ts';
 import type { Database as Schema } from '@chucar/domain';
 import { migrateToLatest } from '../db/migrations.ts';
 import { ensureCatalog } from '../db/seed/seed-catalog.ts';
-import { appDatabaseSettings, connectAs, testDatabaseName, testStackConfig, waitForReplicaToCatchUp } from './stack-fixture.ts';
+import { appDatabaseSettings, connectWithoutDatabase, testDatabaseName, testStackConfig, waitForReplicaToCatchUp } from './stack-fixture.ts';
 
 export default async function setup(): Promise<void> {
   await stackUp(testStackConfig());
-  const admin = await connectAs('admin', 'primary', undefined);
+  const admin = await connectWithoutDatabase('admin', 'primary');
   try {
     await admin.query(`DROP DATABASE IF EXISTS \`${testDatabaseName}\``);
     await admin.query(`CREATE DATABASE \`${testDatabaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

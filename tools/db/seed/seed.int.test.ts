@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'mysql2/promise';
 import { verifyPassword, type Database as Schema } from '@chucar/domain';
-import { appDatabaseSettings, connectAs, openAppDatabase, waitForReplicaToCatchUp } from '../../testing/stack-fixture.ts';
+import { appDatabaseSettings, connectAs, connectWithoutDatabase, openAppDatabase, waitForReplicaToCatchUp } from '../../testing/stack-fixture.ts';
 import { applyPendingMigrations } from '../migrations.ts';
 import { MarketplaceNotEmptyError, countSeededTables, isMarketplaceEmpty, seedDemoData } from './seed-demo-data.ts';
 import type { SeedSummary } from './seed-demo-data.ts';
@@ -32,7 +32,7 @@ describe('seedDemoData (real primary and replica)', () => {
   let summary: SeedSummary;
 
   beforeAll(async () => {
-    admin = await connectAs('admin', 'primary', undefined);
+    admin = await connectWithoutDatabase('admin', 'primary');
     await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
     await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.query(`USE \`${DATABASE}\``);

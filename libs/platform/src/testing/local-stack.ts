@@ -47,21 +47,33 @@ export function openAppDatabase<DB>(role: ServerRole, overrides: Partial<Databas
   return createDatabase<DB>(appDatabaseSettings(role, overrides));
 }
 
-/** A plain mysql2 connection as one of the stack's accounts, for checks below the app's layers. */
-export async function connectAs(account: StackAccount, role: ServerRole, database: string | undefined = testDatabaseName): Promise<mysql.Connection> {
+/** A plain mysql2 connection as one of the stack's accounts to `database`, for checks below the app's layers. */
+export function connectAs(account: StackAccount, role: ServerRole, database: string = testDatabaseName): Promise<mysql.Connection> {
+  return openConnection(account, role, { database });
+}
+
+/**
+ * A connection that selects no database: to create or drop one, or for server-wide statements
+ * (GTID positions, replication), which must work before any test or bench database exists.
+ */
+export function connectWithoutDatabase(account: StackAccount, role: ServerRole): Promise<mysql.Connection> {
+  return openConnection(account, role, {});
+}
+
+function openConnection(account: StackAccount, role: ServerRole, target: { database?: string }): Promise<mysql.Connection> {
   const settings = localStackSettings();
   const [user, password] = {
     admin: [settings.DB_ADMIN_USER, settings.DB_ADMIN_PASSWORD],
     app: [settings.DB_USER, settings.DB_PASSWORD],
     reporter: [settings.DB_REPORTER_USER, settings.DB_REPORTER_PASSWORD],
   }[account];
-  return mysql.createConnection({ host: '127.0.0.1', port: portOf(settings, role), user, password, ...(database ? { database } : {}), connectTimeout: 5000 });
+  return mysql.createConnection({ host: '127.0.0.1', port: portOf(settings, role), user, password, ...target, connectTimeout: 5000 });
 }
 
 /** Waits (bounded) until the replica applied everything the primary has committed so far. */
 export async function waitForReplicaToCatchUp(timeoutMs = 30_000): Promise<void> {
-  const primary = await connectAs('admin', 'primary', undefined);
-  const replica = await connectAs('admin', 'replica', undefined);
+  const primary = await connectWithoutDatabase('admin', 'primary');
+  const replica = await connectWithoutDatabase('admin', 'replica');
   try {
     const { position, outcome } = await waitForReplicaToReachPrimary(runSqlOnConnection(primary), runSqlOnConnection(replica, timeoutMs + 5000), timeoutMs);
     if (outcome !== 'reached') throw new Error(`the replica did not reach ${position} within ${timeoutMs} ms`);
@@ -73,7 +85,7 @@ export async function waitForReplicaToCatchUp(timeoutMs = 30_000): Promise<void>
 
 /** Runs a dialect statement on the replica as admin: the fault tests stop its SQL thread or shut it down. */
 export async function onReplicaAsAdmin(statement: (run: RunSql) => Promise<void>): Promise<void> {
-  const replica = await connectAs('admin', 'replica', undefined);
+  const replica = await connectWithoutDatabase('admin', 'replica');
   try {
     await statement(runSqlOnConnection(replica));
   } finally {

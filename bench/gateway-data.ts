@@ -1,0 +1,59 @@
+/**
+ * The gateway benchmark's data: a database of its own with demo data, migrated and replicated.
+ * It needs nothing else to exist first (no test database, no earlier run), so the benchmark
+ * runs on a fresh stack in any order.
+ */
+import mysql from 'mysql2/promise';
+import type { Database as Schema } from '@chucar/domain';
+import { createDatabase } from '@chucar/platform';
+import { waitForReplicaToCatchUp } from '@chucar/platform/testing';
+import { loadStackConfig } from '../tools/stack/config.ts';
+import { migrateToLatest } from '../tools/db/migrations.ts';
+import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
+
+export interface GatewayDataset {
+  /** A `chucar…` name: the app account's grant covers those only. */
+  database: string;
+  requests: number;
+  customers: number;
+  dealers: number;
+  seed: number;
+}
+
+export const gatewayDataset: GatewayDataset = { database: 'chucar_bench_gateway', requests: 5_000, customers: 500, dealers: 80, seed: 7 };
+
+async function seededRequestCount(admin: mysql.Connection, database: string): Promise<number | null> {
+  const [tables] = await admin.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, 'quote_requests']);
+  if (Number(tables[0]?.['n']) === 0) return null;
+  const [requests] = await admin.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${database}\`.quote_requests`);
+  return Number(requests[0]?.['n']);
+}
+
+/**
+ * Creates and seeds `dataset.database` unless it already holds exactly the seeded requests (kept
+ * between runs: re-seeding right before measuring would leave InnoDB flushing and the replica
+ * applying during the runs), then waits for the replica. Returns whether it seeded.
+ */
+export async function prepareGatewayData(dataset: GatewayDataset): Promise<{ seeded: boolean }> {
+  const config = loadStackConfig();
+  const admin = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
+  let seeded = false;
+  try {
+    seeded = (await seededRequestCount(admin, dataset.database)) !== dataset.requests;
+    if (seeded) {
+      await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
+      await admin.query(`CREATE DATABASE \`${dataset.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      const primary = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
+      try {
+        await migrateToLatest(primary.db);
+        await seedDemoData(primary.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
+      } finally {
+        await primary.close();
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  await waitForReplicaToCatchUp(60_000);
+  return { seeded };
+}
