@@ -25,8 +25,6 @@ export { createCatalog } from './catalog/catalog.service.ts';
 export type { CatalogDeps, CatalogService } from './catalog/catalog.service.ts';
 export { BODY_TYPES, FUEL_TYPES } from './catalog/catalog.types.ts';
 export type { BodyType, CarModel, FuelType, Maker, Trim, TrimDetail, TrimFilter, TrimOption } from './catalog/catalog.types.ts';
-export { catalogDemoData } from './catalog/catalog.demo-data.ts';
-export type { DemoMaker, DemoModel, DemoOption, DemoTrim } from './catalog/catalog.demo-data.ts';
 
 // Accounts
 export { createAccounts } from './accounts/accounts.service.ts';

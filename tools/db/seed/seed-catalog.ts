@@ -1,13 +1,14 @@
-/** The catalog the requests are built on: the domain's demo catalog, inserted only into empty tables. */
+/** The catalog the requests are built on: the demo catalog, inserted only into empty tables. */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { catalogDemoData } from '@chucar/domain';
 import type { Database } from '@chucar/domain';
 import { executeInTransaction, insertStatements } from './bulk-insert.ts';
+import { demoCatalog } from './demo-catalog.ts';
+import type { DemoMaker } from './demo-catalog.ts';
 import type { CatalogTrim, RowOf } from './seed-rows.ts';
 
-/** Inserts `catalogDemoData` if there are no makers yet; returns how many trims it inserted. */
-export async function ensureCatalog(db: Kysely<Database>): Promise<number> {
+/** Inserts `catalog` (the demo catalog unless given) if there are no makers yet; returns how many trims it inserted. */
+export async function ensureCatalog(db: Kysely<Database>, catalog: readonly DemoMaker[] = demoCatalog): Promise<number> {
   const existing = await db.selectFrom('makers').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(existing.count) > 0) return 0;
 
@@ -16,7 +17,7 @@ export async function ensureCatalog(db: Kysely<Database>): Promise<number> {
   const models: RowOf<'models'>[] = [];
   const trims: RowOf<'trims'>[] = [];
   const options: RowOf<'trim_options'>[] = [];
-  for (const maker of catalogDemoData) {
+  for (const maker of catalog) {
     const makerId = next.makers++;
     makers.push({ id: makerId, code: maker.code, name: maker.name, name_ko: maker.nameKo, country_code: maker.countryCode });
     for (const model of maker.models) {

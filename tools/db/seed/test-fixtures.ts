@@ -1,5 +1,5 @@
 /** Inputs for the generator's unit tests: the real demo catalog with made-up ids, and a fixed clock. */
-import { catalogDemoData } from '@chucar/domain';
+import { demoCatalog } from './demo-catalog.ts';
 import type { CatalogTrim } from './seed-rows.ts';
 
 export const FIXED_NOW = new Date('2026-06-15T03:00:00.000Z');
@@ -8,7 +8,7 @@ export function demoCatalogTrims(): CatalogTrim[] {
   let makerId = 0;
   let modelId = 0;
   let trimId = 0;
-  return catalogDemoData.flatMap((maker) => {
+  return demoCatalog.flatMap((maker) => {
     makerId += 1;
     const currentMaker = makerId;
     return maker.models.flatMap((model) => {

@@ -1,11 +1,11 @@
 import type { AccountWithPasswordHash, RefreshTokenRecord } from '../accounts/accounts.types.ts';
 import type { CarModel, Maker, Trim, TrimOption } from '../catalog/catalog.types.ts';
-import type { DemoMaker } from '../catalog/catalog.demo-data.ts';
 import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
 import type { QuoteRequest } from '../quote-requests/quote-requests.types.ts';
 import type { Quote, QuoteRevision } from '../quotes/quotes.types.ts';
 import type { RegionCode } from '../regions.ts';
+import type { FixtureMaker } from './catalog-fixture.ts';
 
 export type StoredDealerProfile = {
   accountId: number;
@@ -54,8 +54,8 @@ export function nextId(store: InMemoryStore): number {
   return store.state.nextId++;
 }
 
-/** Loads catalog data in the demo-data shape, assigning ids in order. */
-export function loadCatalog(store: InMemoryStore, makers: readonly DemoMaker[]): void {
+/** Loads a catalog fixture, assigning ids in order. */
+export function loadCatalog(store: InMemoryStore, makers: readonly FixtureMaker[]): void {
   for (const maker of makers) {
     const makerId = nextId(store);
     store.state.makers.push({ id: makerId, code: maker.code, name: maker.name, nameKo: maker.nameKo, countryCode: maker.countryCode });

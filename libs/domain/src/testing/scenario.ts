@@ -1,53 +1,13 @@
 import type { Actor } from '../actor.ts';
 import type { AccountStatus } from '../accounts/accounts.types.ts';
-import type { DemoMaker } from '../catalog/catalog.demo-data.ts';
 import { createMarketplace } from '../marketplace.ts';
 import type { Marketplace } from '../marketplace.ts';
 import type { MarketplaceSettings } from '../quote-requests/quote-requests.service.ts';
 import type { CreateQuoteRequestInput } from '../quote-requests/quote-requests.types.ts';
 import type { RegionCode } from '../regions.ts';
+import { testCatalog } from './catalog-fixture.ts';
 import { createTestBackend } from './test-backend.ts';
 import type { TestBackend } from './test-backend.ts';
-
-/** A tiny catalog: one maker, one model, two trims, options only on the first. */
-export const testCatalog: readonly DemoMaker[] = [
-  {
-    code: 'hyundai',
-    name: 'Hyundai',
-    nameKo: '현대자동차',
-    countryCode: 'KR',
-    models: [
-      {
-        code: 'sonata',
-        name: 'Sonata',
-        nameKo: '쏘나타',
-        trims: [
-          {
-            code: 'premium',
-            name: 'Premium',
-            modelYear: 2026,
-            fuelType: 'gasoline',
-            bodyType: 'sedan',
-            listPriceKrw: 30_000_000,
-            options: [
-              { code: 'SUNROOF', name: '선루프', priceKrw: 500_000 },
-              { code: 'HUD', name: '헤드업 디스플레이', priceKrw: 700_000 },
-            ],
-          },
-          {
-            code: 'hybrid',
-            name: 'Hybrid',
-            modelYear: 2026,
-            fuelType: 'hybrid',
-            bodyType: 'sedan',
-            listPriceKrw: 38_000_000,
-            options: [],
-          },
-        ],
-      },
-    ],
-  },
-];
 
 export const testMarketplaceSettings: MarketplaceSettings = { requestTtlDays: 14, maxQuoteValidityDays: 30, expirySweepBatchSize: 2 };
 

@@ -1,4 +1,4 @@
-import type { DemoMaker } from '../catalog/catalog.demo-data.ts';
+import type { FixtureMaker } from './catalog-fixture.ts';
 import { readsFrom } from '../repositories.ts';
 import type { ReadRunner, Repositories, WriteRunner } from '../repositories.ts';
 import { createInMemoryRepositories, createInMemoryWriteRunner } from './in-memory-repositories.ts';
@@ -9,7 +9,7 @@ import type { FakeClock, InMemoryStore } from './in-memory-store.ts';
 export type TestBackend = { store: InMemoryStore; repos: Repositories; reads: ReadRunner; writes: WriteRunner; clock: FakeClock };
 
 /** Everything a service needs, in memory, with an optional catalog preloaded. */
-export function createTestBackend(catalog: readonly DemoMaker[] = []): TestBackend {
+export function createTestBackend(catalog: readonly FixtureMaker[] = []): TestBackend {
   const store = createInMemoryStore();
   loadCatalog(store, catalog);
   const repos = createInMemoryRepositories(store);

@@ -1,10 +1,5 @@
-import type { BodyType, CarModel, FuelType, Maker, Trim, TrimOption } from './catalog.types.ts';
+import type { BodyType, CarModel, FuelType, Maker, Trim, TrimOption } from '@chucar/domain';
 
-/**
- * Demo catalog for the Korean market, model year 2026, list prices in KRW (VAT included,
- * before incentives). Plausible, not official. The seeder inserts it in order; codes are
- * unique per parent, so the seed can be re-run as an upsert.
- */
 /** The catalog's own shapes without the ids the database assigns, nested parent → children. */
 export type DemoOption = Omit<TrimOption, 'id' | 'trimId'>;
 export type DemoTrim = Omit<Trim, 'id' | 'modelId' | 'makerId'> & { options: DemoOption[] };
@@ -52,7 +47,12 @@ const IMPORT_PKG = option('PREMIUM_PKG', '프리미엄 패키지', 2_500_000);
 const IMPORT_SOUND = option('PREMIUM_SOUND', '프리미엄 사운드 시스템', 1_800_000);
 const IMPORT_TINT = option('TINT', '전면 썬팅·블랙박스 패키지', 600_000);
 
-export const catalogDemoData: readonly DemoMaker[] = [
+/**
+ * Demo catalog for the Korean market, model year 2026, list prices in KRW (VAT included,
+ * before incentives). Plausible, not official. The seeder inserts it, in order, into an empty
+ * catalog; codes are unique per parent, as the tables' unique keys require.
+ */
+export const demoCatalog: readonly DemoMaker[] = [
   {
     code: 'hyundai',
     name: 'Hyundai',
