@@ -168,19 +168,16 @@ describe('acceptQuote', () => {
     await expect(s.marketplace.withdrawQuote(second, q2.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it('of two racing accepts exactly one wins and the other conflicts', async () => {
+  // The fake runs transactions one at a time, so this cannot race; the real race (two accepts on
+  // the primary, the request's row lock deciding) is the gateway's journey integration test.
+  it('a second accept, after the first committed, finds the request closed and changes nothing', async () => {
     const s = createScenario();
     const { customer, request, q1, q2 } = await twoQuotes(s);
-    const outcomes = await Promise.allSettled([
-      s.marketplace.acceptQuote(customer, request.id, q1.id),
-      s.marketplace.acceptQuote(customer, request.id, q2.id),
-    ]);
-    const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-    const rejected = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    expect(fulfilled).toHaveLength(1);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]?.reason).toBeInstanceOf(ConflictError);
-    expect(s.store.state.quotes.filter((quote) => quote.status === 'accepted')).toHaveLength(1);
+    await s.marketplace.acceptQuote(customer, request.id, q1.id);
+    await expect(s.marketplace.acceptQuote(customer, request.id, q2.id)).rejects.toMatchObject({ code: 'request_not_open' });
+    await expect(s.marketplace.getQuoteRequest(customer, request.id)).resolves.toMatchObject({ status: 'accepted', acceptedQuoteId: q1.id });
+    const statuses = (await s.marketplace.listQuotesForRequest(customer, request.id)).items.map((q) => [q.id, q.status]);
+    expect(new Map(statuses as [number, string][])).toEqual(new Map([[q1.id, 'accepted'], [q2.id, 'closed']]));
   });
 
   it('refuses the quote of a dealer suspended after quoting, and leaves the request open', async () => {
