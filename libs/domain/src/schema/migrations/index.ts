@@ -2,10 +2,10 @@ import type { Migration } from 'kysely';
 import { marketplaceMigration } from './2026-11-25-0002-marketplace.ts';
 
 /**
- * Every migration, keyed by name; the Kysely Migrator runs them in name order.
- * Use with a provider such as `{ getMigrations: async () => migrations }`.
+ * The marketplace's migrations, oldest first. Names are stored in the database once applied:
+ * never rename or edit one; add a new one whose name sorts after the last.
+ * tools/db/migrations.ts joins this list with the other owners' into the one applied order.
  */
-export const migrations: Record<string, Migration> = {
-  // '2026-11-25-0001-replication-heartbeat': added by the platform (lead) — keep this key free.
-  '2026-11-25-0002-marketplace': marketplaceMigration,
-};
+export const marketplaceMigrations: readonly { name: string; migration: Migration }[] = [
+  { name: '2026-11-25-0002-marketplace', migration: marketplaceMigration },
+];
