@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { runSqlOnConnection, waitForReplicaToReachPrimary } from '@chucar/platform';
+import { runSqlOnConnection } from '@chucar/platform';
+import { waitForReplicaToReachPrimary } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark } from './harness.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localStackEnv, readEnv, type EnvValues } from '@chucar/platform';
+import { readEnv, type EnvValues } from '@chucar/platform';
+import { localStackEnv } from '@chucar/platform/testing';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -4,15 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import mysql from 'mysql2/promise';
-import {
-  configureReplication,
-  readHeartbeatLagSeconds,
-  readReplicaStatus,
-  runSqlOnConnection,
-  startReplication,
-  waitForReplicaToReachPrimary,
-  type ReplicaStatus,
-} from '@chucar/platform';
+import { readHeartbeatLagSeconds, readReplicaStatus, runSqlOnConnection, type ReplicaStatus } from '@chucar/platform';
+import { configureReplication, startReplication, waitForReplicaToReachPrimary } from '@chucar/platform/testing';
 import { appDatabasePattern, type StackConfig } from './config.ts';
 import { ensureCommand, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 

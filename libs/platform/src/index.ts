@@ -1,10 +1,32 @@
+/**
+ * The service kit every app is assembled from. Helpers that only tests and tools use (the local
+ * stack's accounts, replication control) live in `@chucar/platform/testing`.
+ */
+
+// Configuration and logging
 export * from './config/env.ts';
 export * from './config/specs.ts';
 export * from './logging/logger.ts';
-export * from './db/mariadb-dialect.ts';
+
+// Databases: pools, the unit of work, read routing, the engine's statements
 export * from './db/database.ts';
-export * from './db/heartbeat-migration.ts';
+export * from './db/unit-of-work.ts';
 export * from './db/read-router.ts';
-export * from './config/local-stack.ts';
+export * from './db/database-metrics.ts';
 export * from './db/settings-from-env.ts';
+export * from './db/heartbeat-migration.ts';
+export { heartbeatTable, isGtidList, readAppliedGtids, readHeartbeatLagSeconds, readLastGtid, readReplicaStatus, waitForGtid } from './db/mariadb-dialect.ts';
+export type { GtidWaitResult, ReplicaStatus, Row, RunSql } from './db/mariadb-dialect.ts';
+
+// Redis
+export * from './redis/redis.ts';
+
+// HTTP services
+export * from './http/http-service.ts';
+export * from './http/problem-details.ts';
+export * from './http/request-id.ts';
+export * from './http/health.ts';
+export * from './http/docs.ts';
+export * from './http/metrics.ts';
+export * from './http/redis-plugin.ts';
 export * from './http/graceful-close.ts';

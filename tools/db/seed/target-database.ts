@@ -1,6 +1,7 @@
 /** The database the CLI seeds when named with --database: created with the admin account if missing. */
 import mysql from 'mysql2/promise';
-import { localStackEnv, readEnv } from '@chucar/platform';
+import { readEnv } from '@chucar/platform';
+import { localStackEnv } from '@chucar/platform/testing';
 
 /** Only needed to create a missing database; defaults are the local stack's admin account. */
 const adminEnv = { DB_ADMIN_USER: localStackEnv.DB_ADMIN_USER, DB_ADMIN_PASSWORD: localStackEnv.DB_ADMIN_PASSWORD };

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
-import { HttpProblem } from './problem-details.ts';
+import { HttpProblem } from '@chucar/platform';
 
 interface AccessTokenClaims {
   sub: string;
@@ -75,5 +75,5 @@ export const authPlugin = fp<AuthPluginOptions>(
       };
     });
   },
-  { name: 'auth', dependencies: ['problem-details'] },
+  { name: 'auth' },
 );

@@ -6,17 +6,30 @@ import {
   createMarketplace,
   createRepositories,
   MAX_QUOTE_VALIDITY_DAYS,
+  readsFrom,
   systemClock,
   type AccountsService,
   type CatalogService,
   type Clock,
   type Database as Schema,
   type Marketplace,
+  type ReadRunner,
   type Repositories,
   type WriteRunner,
 } from '@chucar/domain';
-import { createDatabase, createReadRouter, primaryDatabaseSettings, writeAndCaptureGtid, type Database, type ReadRouter, type ReadSession } from '@chucar/platform';
+import {
+  createDatabase,
+  createReadRouter,
+  createUnitOfWork,
+  primaryDatabaseSettings,
+  registerPoolMetrics,
+  registerReadRoutingMetrics,
+  type Database,
+  type ReadRouter,
+  type ReadSession,
+} from '@chucar/platform';
 import type { GatewayConfig } from '../config.ts';
+import { readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export interface DomainServices {
   catalog: CatalogService;
@@ -32,10 +45,12 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /**
-     * The business services, bound to this request's read routing and write capture.
+     * The business services, bound to this request's read session and write capture.
      * `primaryReads` pins reads to the primary (sign-in and token refresh must not see a stale account).
      */
     services(options?: { primaryReads?: boolean }): DomainServices;
+    /** This request's read session, opened by its first routed read. */
+    readSession: ReadSession<Schema> | null;
   }
 }
 
@@ -44,28 +59,14 @@ export interface DatabasePluginOptions {
   clock?: Clock;
 }
 
-/** Repositories whose every read runs in the request's read session (replica or primary, with fallback). */
-function routedRepositories(session: ReadSession<Schema>, onReplica: Repositories, onPrimary: Repositories): Repositories {
-  const route = <K extends keyof Repositories>(name: K): Repositories[K] =>
-    new Proxy(onPrimary[name], {
-      get(target, method: string) {
-        if (typeof target[method as keyof typeof target] !== 'function') return target[method as keyof typeof target];
-        return (...args: unknown[]) =>
-          session.run((_db, choice) => {
-            const repository = (choice.target === 'primary' ? onPrimary : onReplica)[name];
-            return (repository[method as keyof typeof repository] as (...a: unknown[]) => Promise<unknown>)(...args);
-          });
-      },
-    });
-  return { catalog: route('catalog'), accounts: route('accounts'), refreshTokens: route('refreshTokens'), quoteRequests: route('quoteRequests'), quotes: route('quotes') };
-}
-
 export const databasePlugin = fp<DatabasePluginOptions>(
   async (app, { config, clock = systemClock }) => {
     const primary = createDatabase<Schema>(primaryDatabaseSettings(config));
     // The replica takes the same account and pool settings at its own address.
     const replica = createDatabase<Schema>(primaryDatabaseSettings(config, { host: config.DB_REPLICA_HOST, port: config.DB_REPLICA_PORT }));
-    const router = createReadRouter<Schema>({
+    // The gauges read the router's health at scrape time, after it exists.
+    const readDecisions = registerReadRoutingMetrics(app.metricsRegistry, () => readRouter.health());
+    const readRouter = createReadRouter<Schema>({
       primary,
       replica,
       maxLagSeconds: config.REPLICA_MAX_LAG_S,
@@ -73,23 +74,39 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       checkIntervalMs: config.REPLICA_CHECK_INTERVAL_MS,
       gtidWaitTimeoutMs: config.GTID_WAIT_TIMEOUT_MS,
       onStateChange: (from, to, health) => app.log[to === 'healthy' ? 'info' : 'warn']({ from, to, lagSeconds: health.lagSeconds, error: health.lastError }, 'replica state changed'),
-      onDecision: (reason) => app.metrics.readDecisions.inc({ reason }),
+      onDecision: (reason) => readDecisions.inc({ reason }),
     });
-    app.decorate('databases', { primary, replica, router });
+    registerPoolMetrics(app.metricsRegistry, { primary, replica });
+    app.decorate('databases', { primary, replica, router: readRouter });
 
-    const primaryRepositories = createRepositories(primary.db);
-    const replicaRepositories = createRepositories(replica.db);
+    app.addHealthCheck({ name: 'primary', critical: true, probe: async () => void (await primary.runSql('SELECT 1')) });
+    // The replica only ever degrades the service: its reads move to the primary.
+    app.addHealthCheck({
+      name: 'replica',
+      critical: false,
+      probe: async () => {
+        const health = readRouter.health();
+        if (health.state === 'healthy') return { status: 'up', detail: `lag ${health.lagSeconds ?? 0} s` };
+        const why = health.lastError ?? (health.lagSeconds !== null ? `lag ${health.lagSeconds} s` : 'not measured yet');
+        return { status: 'degraded', detail: `${health.state}: ${why}; reads go to the primary` };
+      },
+    });
+
+    // Repositories are bound once per server; a request only picks which set its reads use.
+    const repositoriesOn: Record<'primary' | 'replica', Repositories> = { primary: createRepositories(primary.db), replica: createRepositories(replica.db) };
+    const primaryReads = readsFrom(repositoriesOn.primary);
+    const unitOfWork = createUnitOfWork(primary);
     const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: MAX_QUOTE_VALIDITY_DAYS };
 
-    function bindServices(reads: Repositories, onCommit: (gtid: string) => void): DomainServices {
+    function bindServices(reads: ReadRunner, onCommit: (gtid: string) => void): DomainServices {
       const writes: WriteRunner = {
         async transaction(work) {
-          const { result, gtid } = await writeAndCaptureGtid(primary.db, (trx) => work(createRepositories(trx)));
+          const { result, gtid } = await unitOfWork.run((trx) => work(createRepositories(trx)));
           if (gtid) onCommit(gtid);
           return result;
         },
       };
-      // Built on first use: a route needs one of the three, and this runs on every request.
+      // Built on first use: a route needs one of the three.
       let catalog: CatalogService | undefined;
       let accounts: AccountsService | undefined;
       let marketplace: Marketplace | undefined;
@@ -106,25 +123,41 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       };
     }
 
-    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
-      const reads = options.primaryReads ? primaryRepositories : routedRepositories(router.openSession(request.consistencyToken), replicaRepositories, primaryRepositories);
-      return bindServices(reads, (gtid) => {
+    /** The request's reads go where its session chose, replica or primary, falling back inside the session. */
+    function routedReads(request: FastifyRequest): ReadRunner {
+      return {
+        run: (read) => {
+          request.readSession ??= readRouter.openSession(request.consistencyToken);
+          return request.readSession.run((_db, choice) => read(repositoriesOn[choice.target]));
+        },
+      };
+    }
+
+    app.decorateRequest('readSession', null);
+    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
+      const request = this;
+      return bindServices(options.primaryReads ? primaryReads : routedReads(request), (gtid) => {
         request.committedGtid = gtid;
       });
-    }
-    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
-      return servicesFor(this, options);
     });
     // Background jobs read and write the primary; no client waits for their GTID.
-    app.decorate('backgroundServices', () => bindServices(primaryRepositories, () => {}));
+    app.decorate('backgroundServices', () => bindServices(primaryReads, () => {}));
+
+    // Every answer that read through a session says where, and how stale it may be.
+    app.addHook('onSend', async (request, reply) => {
+      const freshness = request.readSession?.freshness();
+      if (!freshness) return;
+      reply.header(readSourceHeader, freshness.source);
+      reply.header(readLagBoundHeader, String(freshness.lagBoundMs));
+    });
 
     app.addHook('onReady', async () => {
-      await router.start();
+      await readRouter.start();
     });
     app.addHook('onClose', async () => {
-      router.stop();
+      readRouter.stop();
       await Promise.all([primary.close(), replica.close()]);
     });
   },
-  { name: 'database', dependencies: ['metrics'] },
+  { name: 'database', dependencies: ['health', 'metrics', 'request-context'] },
 );

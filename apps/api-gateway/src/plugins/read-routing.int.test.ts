@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onReplicaAsAdmin, waitForReplicaToCatchUp } from '@chucar/platform/testing';
-import { shutDownServer, startReplicaSqlThread, startReplication, stopReplicaSqlThread, type ReadDecisionReason, type ReplicaState } from '@chucar/platform';
+import type { ReadDecisionReason, ReplicaState } from '@chucar/platform';
+import { shutDownServer, startReplicaSqlThread, startReplication, stopReplicaSqlThread } from '@chucar/platform/testing';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp, quoteRequestBody, signInStaff, signUpCustomer, someTrim, type Session } from '../testing/test-app.ts';
 
@@ -16,8 +17,13 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const run = promisify(execFile);
 
 async function decisionCount(app: GatewayApp, reason: ReadDecisionReason): Promise<number> {
-  const metric = await app.metrics.readDecisions.get();
-  return metric.values.find((value) => value.labels['reason'] === reason)?.value ?? 0;
+  const metric = await app.metricsRegistry.getSingleMetric('gateway_read_decisions_total')?.get();
+  return metric?.values.find((value) => value.labels['reason'] === reason)?.value ?? 0;
+}
+
+/** Where the answer says its reads ran, and the staleness bound it states. */
+function servedBy(response: { headers: Record<string, unknown> }): { source: unknown; lagBoundMs: number } {
+  return { source: response.headers['x-read-source'], lagBoundMs: Number(response.headers['x-read-lag-bound-ms']) };
 }
 
 /** Polls the router's own checks (bounded) until the replica reaches `state`. */
@@ -56,6 +62,11 @@ describe('replica-aware reads (real primary and replica)', () => {
     const response = await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
     expect(response.statusCode).toBe(200);
     expect(await decisionCount(app, 'replica')).toBe(before + 1);
+    const { source, lagBoundMs } = servedBy(response);
+    expect(source).toBe('replica');
+    // A healthy replica: lag at most REPLICA_MAX_LAG_S, plus the heartbeat's second, plus the check's age.
+    expect(lagBoundMs).toBeGreaterThanOrEqual(1000);
+    expect(lagBoundMs).toBeLessThan(5000);
   });
 
   it('with the replica’s SQL thread stopped, the writer still reads their write; others are served (possibly stale)', async () => {
@@ -70,6 +81,7 @@ describe('replica-aware reads (real primary and replica)', () => {
       const own = await app.inject({ method: 'GET', url: `/v1/quote-requests/${id}`, headers: { ...customer.headers, 'x-consistency-token': token } });
       expect(own.statusCode, own.body).toBe(200);
       expect(own.json().id).toBe(id);
+      expect(servedBy(own)).toEqual({ source: 'primary', lagBoundMs: 0 });
       const primaryAfter = (await decisionCount(app, 'primary_gtid_timeout')) + (await decisionCount(app, 'primary_replica_unavailable'));
       expect(primaryAfter).toBe(primaryBefore + 1);
 
@@ -81,14 +93,17 @@ describe('replica-aware reads (real primary and replica)', () => {
       await waitForReplicaState(app, 'lagging');
       const fresh = await app.inject({ method: 'GET', url: `/v1/quote-requests/${id}`, headers: { authorization: analyst.headers.authorization } });
       expect(fresh.statusCode, fresh.body).toBe(200);
+      expect(fresh.json().id).toBe(id);
+      expect(servedBy(fresh)).toEqual({ source: 'primary', lagBoundMs: 0 });
     } finally {
       await onReplicaAsAdmin(startReplicaSqlThread);
     }
     // Back under the recover threshold for several checks in a row: reads return to the replica.
     await waitForReplicaState(app, 'healthy');
     const before = await decisionCount(app, 'replica');
-    await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
+    const returned = await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
     expect(await decisionCount(app, 'replica')).toBe(before + 1);
+    expect(servedBy(returned).source).toBe('replica');
   });
 
   it('once the replica caught up, a token read is served by the replica after the GTID wait', async () => {
@@ -99,6 +114,7 @@ describe('replica-aware reads (real primary and replica)', () => {
     const own = await app.inject({ method: 'GET', url: `/v1/quote-requests/${created.json().id}`, headers: { ...customer.headers, 'x-consistency-token': token } });
     expect(own.statusCode).toBe(200);
     expect(await decisionCount(app, 'replica_gtid_reached')).toBe(before + 1);
+    expect(servedBy(own).source).toBe('replica');
   });
 
   it('with the replica shut down, reads are still served and readiness says degraded; after a restart reads return to it', async () => {
@@ -106,6 +122,8 @@ describe('replica-aware reads (real primary and replica)', () => {
     try {
       const served = await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
       expect(served.statusCode, served.body).toBe(200);
+      // The replica failed under this very read (or was already known down): it finished on the primary.
+      expect(servedBy(served)).toEqual({ source: 'primary', lagBoundMs: 0 });
       await waitForReplicaState(app, 'down');
       const ready = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(200);
@@ -114,6 +132,7 @@ describe('replica-aware reads (real primary and replica)', () => {
       expect(created.statusCode).toBe(201);
       const own = await app.inject({ method: 'GET', url: `/v1/quote-requests/${created.json().id}`, headers: { ...customer.headers, 'x-consistency-token': String(created.headers['x-consistency-token']) } });
       expect(own.statusCode).toBe(200);
+      expect(servedBy(own)).toEqual({ source: 'primary', lagBoundMs: 0 });
     } finally {
       await run(process.execPath, ['tools/stack/cli.ts', 'up'], { cwd: repoRoot, timeout: 120_000 });
     }
@@ -121,6 +140,7 @@ describe('replica-aware reads (real primary and replica)', () => {
     const before = await decisionCount(app, 'replica');
     const back = await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: analyst.headers.authorization } });
     expect(back.statusCode).toBe(200);
+    expect(servedBy(back).source).toBe('replica');
     expect(await decisionCount(app, 'replica')).toBe(before + 1);
   });
 });

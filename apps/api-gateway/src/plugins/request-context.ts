@@ -1,20 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { isGtidList } from '@chucar/platform';
-import { HttpProblem } from './problem-details.ts';
+import { HttpProblem, isGtidList } from '@chucar/platform';
 
-export const requestIdHeader = 'x-request-id';
 /** Carries the GTID of the client's last write; see README "Read-your-writes". */
 export const consistencyHeader = 'x-consistency-token';
-
-const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Accepts a caller's request id only if it is safe to log and forward; otherwise makes one. */
-export function requestIdFor(request: { headers: Record<string, string | string[] | undefined> }): string {
-  const offered = request.headers[requestIdHeader];
-  return typeof offered === 'string' && acceptableRequestId.test(offered) ? offered : randomUUID();
-}
+/** Where a response's reads ran, and how stale they can be (documented in openapi.ts). */
+export const readSourceHeader = 'x-read-source';
+export const readLagBoundHeader = 'x-read-lag-bound-ms';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,12 +26,12 @@ function readConsistencyToken(request: FastifyRequest): string | null {
   return raw;
 }
 
+/** Read-your-writes across instances: the token comes in, the committed write's GTID goes out. */
 export const requestContextPlugin = fp(
   async (app) => {
     app.decorateRequest('consistencyToken', null);
     app.decorateRequest('committedGtid', null);
-    app.addHook('onRequest', async (request, reply) => {
-      reply.header(requestIdHeader, request.id);
+    app.addHook('onRequest', async (request) => {
       request.consistencyToken = readConsistencyToken(request);
     });
     app.addHook('onSend', async (request, reply) => {

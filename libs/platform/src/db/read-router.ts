@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
-import { isGtidList, readHeartbeatLagSeconds, waitForGtid } from './mariadb-dialect.ts';
+import { heartbeatIntervalSeconds, isGtidList, readHeartbeatLagSeconds, waitForGtid } from './mariadb-dialect.ts';
 
 export type ReplicaState = 'unknown' | 'healthy' | 'lagging' | 'down';
 
@@ -59,8 +59,20 @@ export interface ReadRouter<DB> {
 
 export type ReadOnChosenServer<DB, T> = (db: Kysely<DB>, choice: ReadChoice<DB>) => Promise<T>;
 
+/** How fresh a response's data is, for the client (see the gateway's x-read-source headers). */
+export interface ReadFreshness {
+  source: 'primary' | 'replica';
+  /**
+   * Upper bound on how far the data may trail the primary's commits: 0 on the primary; on the
+   * replica, the lag last measured plus the heartbeat's resolution plus the age of that measurement.
+   */
+  lagBoundMs: number;
+}
+
 export interface ReadSession<DB> {
   run<T>(read: ReadOnChosenServer<DB, T>): Promise<T>;
+  /** Where this session's reads went (after any fallback); null before the first read. */
+  freshness(): ReadFreshness | null;
 }
 
 /**
@@ -130,12 +142,20 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     }
   }
 
+  function lagBoundMs(): number {
+    const measuredAt = health.checkedAt?.getTime() ?? Date.now();
+    return Math.ceil(((health.lagSeconds ?? 0) + heartbeatIntervalSeconds) * 1000 + Math.max(0, Date.now() - measuredAt));
+  }
+
   function openSession(consistencyToken: string | null): ReadSession<DB> {
     let choice: Promise<ReadChoice<DB>> | null = null;
+    let servedFrom: ReadChoice<DB>['target'] | null = null;
     return {
+      freshness: () => (servedFrom === null ? null : { source: servedFrom, lagBoundMs: servedFrom === 'primary' ? 0 : lagBoundMs() }),
       async run(read) {
         choice ??= chooseReader(consistencyToken);
         const chosen = await choice;
+        servedFrom = chosen.target;
         if (chosen.target === 'primary') return read(chosen.db, chosen);
         try {
           return await read(chosen.db, chosen);
@@ -144,6 +164,7 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
           observe(null, (error as Error).message);
           const fallback = decide({ target: 'primary', reason: 'primary_replica_failed' });
           choice = Promise.resolve(fallback);
+          servedFrom = 'primary';
           return read(fallback.db, fallback);
         }
       },

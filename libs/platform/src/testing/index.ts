@@ -1,1 +1,11 @@
 export * from './local-stack.ts';
+export { localStackEnv } from '../config/local-stack.ts';
+export {
+  configureReplication,
+  shutDownServer,
+  startReplicaSqlThread,
+  startReplication,
+  stopReplicaSqlThread,
+  waitForReplicaToReachPrimary,
+} from '../db/mariadb-dialect.ts';
+export type { ReplicationSource } from '../db/mariadb-dialect.ts';

@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '@chucar/domain';
-import { isConnectionFailure } from '@chucar/platform';
+import { isConnectionFailure } from '../db/read-router.ts';
 
 /** RFC 9457 problem details; `errors` lists field problems, `requestId` ties the answer to the logs. */
 export interface ProblemDetails {
@@ -12,20 +11,30 @@ export interface ProblemDetails {
   instance?: string;
   code?: string;
   requestId?: string;
-  errors?: { field: string; message: string }[];
+  errors?: FieldProblem[];
 }
 
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export const problemContentType = 'application/problem+json';
 const problemTypeBase = 'https://chucar.example/problems/';
 
+/** An error that already knows its HTTP answer; thrown by hooks and routes. */
 export class HttpProblem extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  readonly errors: readonly FieldProblem[] | undefined;
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}, errors?: readonly FieldProblem[]) {
     super(message);
+    this.name = 'HttpProblem';
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.errors = errors;
   }
 }
 
@@ -36,33 +45,44 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, errors?: ProblemDetails['errors']): FastifyReply {
-  const body: ProblemDetails = {
+export function problemBody(status: number, code: string, detail: string, requestId: string, instance?: string, errors?: readonly FieldProblem[]): ProblemDetails {
+  return {
     type: `${problemTypeBase}${code}`,
     title: titles[status] ?? 'Error',
     status,
     detail,
-    instance: request.url.split('?')[0]!,
+    ...(instance !== undefined ? { instance } : {}),
     code,
-    requestId: request.id,
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    requestId,
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
   };
-  return reply.code(status).type('application/problem+json').send(body);
 }
 
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, errors?: readonly FieldProblem[]): FastifyReply {
+  const body = problemBody(status, code, detail, request.id, request.url.split('?')[0]!, errors);
+  return reply.code(status).type(problemContentType).send(body);
+}
+
+/** What an app's own error classes (the domain's) map to; null leaves the error to the kit. */
+export type ErrorMapping = { status: number; code: string; errors?: readonly FieldProblem[]; headers?: Record<string, string> };
+export type MapError = (error: Error) => ErrorMapping | null;
+
 /** `body/price must be >= 1` → field `price`; fastify's ajv messages name the failing path. */
-function validationIssues(error: FastifyError): { field: string; message: string }[] {
+function validationIssues(error: FastifyError): FieldProblem[] {
   return (error.validation ?? []).map((issue) => {
     const params = issue.params as { missingProperty?: string; additionalProperty?: string };
     const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -72,28 +92,41 @@ function validationIssues(error: FastifyError): { field: string; message: string
   });
 }
 
-function fromDomainError(error: DomainError): { status: number; errors?: ProblemDetails['errors'] } {
-  if (error instanceof ValidationError) return { status: 422, errors: [...error.issues] };
-  if (error instanceof NotFoundError) return { status: 404 };
-  if (error instanceof ForbiddenError) return { status: 403 };
-  if (error instanceof ConflictError) return { status: 409 };
-  if (error instanceof UnauthenticatedError) return { status: 401 };
-  return { status: 400 };
+const clientErrorCodes: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  413: 'body_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+};
+
+export interface ProblemDetailsOptions {
+  mapError?: MapError;
 }
 
-/** Every error leaves as problem+json; 5xx never leak internals; a database outage is a 503 with Retry-After. */
-export const problemDetailsPlugin = fp(
-  async (app) => {
+/**
+ * Every error a route or hook raises leaves as problem+json: the app's own errors through
+ * `mapError`, validation as 400 with the fields named, database outages and deadlocks as 503
+ * with Retry-After, other 4xx as they are, and anything else as a 500 that leaks nothing.
+ */
+export const problemDetailsPlugin = fp<ProblemDetailsOptions>(
+  async (app, { mapError }) => {
     app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof HttpProblem) {
         reply.headers(error.headers);
-        return sendProblem(request, reply, error.status, error.code, error.message);
+        return sendProblem(request, reply, error.status, error.code, error.message, error.errors);
       }
-      if (error instanceof DomainError) {
-        const { status, errors } = fromDomainError(error);
-        return sendProblem(request, reply, status, error.code, error.message, errors);
+      const mapped = mapError?.(error);
+      if (mapped) {
+        if (mapped.headers) reply.headers(mapped.headers);
+        return sendProblem(request, reply, mapped.status, mapped.code, error.message, mapped.errors);
       }
       if (error.validation) {
         const errors = validationIssues(error);
@@ -112,8 +145,7 @@ export const problemDetailsPlugin = fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        const code = status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
-        return sendProblem(request, reply, status, code, error.message);
+        return sendProblem(request, reply, status, clientErrorCodes[status] ?? 'bad_request', error.message);
       }
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(request, reply, status, 'internal_error', 'an internal error occurred; the request id identifies it in the logs');

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import addFormats from 'ajv-formats';
+import { createLogger, type LoggingSettings } from '../logging/logger.ts';
+import { closeKeepAliveWhileClosing } from './graceful-close.ts';
+import { docsPlugin, type DocsOptions } from './docs.ts';
+import { healthPlugin } from './health.ts';
+import { metricsPlugin } from './metrics.ts';
+import { problemBody, problemContentType, problemDetailsPlugin, sendProblem, type MapError } from './problem-details.ts';
+import { requestIdFor, requestIdHeader } from './request-id.ts';
+
+export interface HttpServiceOptions {
+  /** Names the service in logs and in readiness answers. */
+  service: string;
+  logging: LoggingSettings;
+  /** `false` silences logging (tests); otherwise pino from `logging`. */
+  logger?: false;
+  bodyLimitBytes?: number;
+  /** Trust X-Forwarded-* (behind the load balancer). */
+  trustProxy?: boolean;
+  /** Maps the app's own error classes (the domain's) to problem answers. */
+  mapError?: MapError;
+  /** Longer URLs get 414; Node itself answers 431 beyond its 16 KiB header limit. */
+  maxUrlLength?: number;
+  /** Serves OpenAPI at /docs/json (and a UI at /docs) for every route, the health routes included. */
+  docs?: DocsOptions;
+}
+
+/** Errors the HTTP parser raises before fastify sees a request, as problem+json on the raw socket. */
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; code: string; detail: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'headers_too_large', detail: 'the request line and headers exceed the 16 KiB limit' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'request_timeout', detail: 'the request was not received in time' };
+    default:
+      return { status: 400, code: 'malformed_request', detail: 'the request is not valid HTTP/1.1' };
+  }
+}
+
+function writeClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, code, detail } = clientErrorAnswer(error);
+  const requestId = randomUUID();
+  this.log.debug({ err: error, requestId, status }, 'client error before routing');
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(status, code, detail, requestId));
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: ${problemContentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `${requestIdHeader}: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/**
+ * The one way every service builds its fastify instance: pino with request ids (accepted,
+ * generated, echoed), one log line per request, problem+json for every error (including the
+ * parser's and the router's own), Prometheus metrics, the health contract, and a graceful close.
+ * Apps add their plugins (`app.addHealthCheck` for each dependency) and routes on top.
+ */
+export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
+  const maxUrlLength = options.maxUrlLength ?? 8192;
+  const logger: FastifyBaseLogger = options.logger === false ? pino({ level: 'silent' }) : createLogger(options.logging, options.service);
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger,
+    genReqId: requestIdFor,
+    // One line per request (below), not fastify's two: half the logging cost on the hot path.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    // Requests that arrive while closing are served (with Connection: close), not refused with a plain-JSON 503.
+    return503OnClosing: false,
+    clientErrorHandler: writeClientError,
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode ?? 400;
+      void sendProblem(request, reply, status, status === 404 ? 'route_not_found' : 'malformed_url', error.message);
+    },
+    ajv: {
+      // Unknown properties are a client mistake worth naming, not something to drop silently.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+      plugins: [addFormats as never],
+    },
+  });
+
+  closeKeepAliveWhileClosing(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(requestIdHeader, request.id);
+    if (request.url.length > maxUrlLength) return sendProblem(request, reply, 414, 'uri_too_long', `the URL exceeds ${maxUrlLength} characters`);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  });
+  await app.register(problemDetailsPlugin, options.mapError ? { mapError: options.mapError } : {});
+  if (options.docs) await app.register(docsPlugin, options.docs);
+  await app.register(metricsPlugin);
+  await app.register(healthPlugin, { service: options.service });
+  return app;
+}
