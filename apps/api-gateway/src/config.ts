@@ -16,6 +16,8 @@ export const gatewayEnv = {
   RATE_LIMIT_ENABLED: env.bool({ description: 'Per-client rate limiting in Redis (disable only behind another limiter)', default: true }),
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
+  RATE_LIMIT_SYNC_INTERVAL_MS: env.int({ description: 'How often each gateway settles its rate-limit counts with Redis', default: 100, min: 10, max: 10_000 }),
+  RATE_LIMIT_SYNC_BATCH: env.int({ description: 'A client’s requests a gateway counts locally before settling with Redis; limits may overshoot by gateways × this per window', default: 10, min: 1 }),
   REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: DEFAULT_REQUEST_TTL_DAYS, min: 1, max: 365 }),
   EXPIRY_SWEEP_INTERVAL_MS: env.int({ description: 'How often one gateway persists the expiry of overdue requests', default: 60_000, min: 1000 }),
   REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),

@@ -1,19 +1,9 @@
-import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import type { GatewayConfig } from '../config.ts';
+import { rateLimitPlugin } from './rate-limit.ts';
 import { consistencyHeader, requestIdHeader } from './request-context.ts';
-
-/** The bearer token identifies a client session better than an address shared behind NAT. */
-function rateLimitKey(request: { headers: Record<string, string | string[] | undefined>; ip: string }): string {
-  const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
-    return `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`;
-  }
-  return `ip:${request.ip}`;
-}
 
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
@@ -30,23 +20,14 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
       maxAge: 600,
     });
     // Off only where something in front (an API gateway, the load balancer) already limits clients.
-    if (config.RATE_LIMIT_ENABLED) await app.register(rateLimit, {
-      global: true,
-      max: config.RATE_LIMIT_MAX,
-      timeWindow: config.RATE_LIMIT_WINDOW_MS,
-      redis: app.redis,
-      nameSpace: 'chucar:ratelimit:',
-      // Shared across gateway instances through Redis; if Redis is down, requests are let through.
-      skipOnError: true,
-      keyGenerator: rateLimitKey,
-      allowList: (request) => request.url.startsWith('/health/') || request.url === '/metrics',
-      enableDraftSpec: true,
-      errorResponseBuilder: (_request, context) => {
-        const error = new Error(`rate limit of ${context.max} requests per ${context.after} exceeded`) as Error & { statusCode: number };
-        error.statusCode = 429;
-        return error;
-      },
-    });
+    if (config.RATE_LIMIT_ENABLED) {
+      await app.register(rateLimitPlugin, {
+        max: config.RATE_LIMIT_MAX,
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+        syncIntervalMs: config.RATE_LIMIT_SYNC_INTERVAL_MS,
+        syncBatchSize: config.RATE_LIMIT_SYNC_BATCH,
+      });
+    }
   },
-  { name: 'security', dependencies: ['redis'] },
+  { name: 'security' },
 );

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { SharedRateLimiter, type RateLimitSettings } from './rate-limit-shared.ts';
+import { redisRateLimitStore } from './rate-limit-redis-store.ts';
+
+/** The bearer token identifies a client session better than an address shared behind NAT. */
+export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
+    return `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`;
+  }
+  return `ip:${request.ip}`;
+}
+
+/** The load balancer's health checks and Prometheus' scrapes are never limited. */
+function isExempt(url: string): boolean {
+  return url.startsWith('/health/') || url === '/metrics';
+}
+
+function rateLimitedError(max: number, windowMs: number): Error & { statusCode: number } {
+  return Object.assign(new Error(`rate limit of ${max} requests per ${windowMs / 1000} s exceeded`), { statusCode: 429 });
+}
+
+/**
+ * Per-client limits shared across gateway instances through Redis, decided locally (see
+ * rate-limit-shared.ts for the batching and its tolerance). Answers carry the RateLimit draft
+ * headers; a refusal is a 429 with Retry-After, which the problem handler turns into problem+json.
+ */
+export const rateLimitPlugin = fp<RateLimitSettings>(
+  async (app, settings) => {
+    let warnedAt = Number.NEGATIVE_INFINITY;
+    const limiter = new SharedRateLimiter(settings, redisRateLimitStore(app.redis, 'chucar:ratelimit:'), {
+      // A sync runs every few milliseconds: one warning a minute says enough while Redis is away.
+      onSyncFailure: (error) => {
+        if (Date.now() - warnedAt < 60_000) return;
+        warnedAt = Date.now();
+        app.log.warn({ err: error }, 'rate-limit counts could not reach Redis; failing open');
+      },
+    });
+    app.addHook('onReady', async () => limiter.start());
+    app.addHook('onClose', async () => limiter.stop());
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (isExempt(request.url)) return;
+      const decision = limiter.hit(rateLimitKey(request));
+      const resetSeconds = Math.ceil(decision.resetMs / 1000);
+      reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', resetSeconds);
+      if (decision.allowed) return;
+      reply.header('retry-after', resetSeconds);
+      throw rateLimitedError(settings.max, settings.windowMs);
+    });
+  },
+  { name: 'rate-limit', dependencies: ['redis'] },
+);
