@@ -1,34 +1,29 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { Redis } from 'ioredis';
-import { closeKeepAliveWhileClosing, loggerOptions } from '@chucar/platform';
+import { createHttpService, redisPlugin } from '@chucar/platform';
 import type { MediaConfig } from './config.ts';
 import { createS3Client } from './storage/s3-client.ts';
 
 /**
- * The media service's HTTP side. Uploads, the spool and the workers arrive with the media
- * issue; for now it answers health checks against its real dependencies (Redis, the bucket).
+ * The media service's HTTP side, built from the platform's service kit. Uploads, the spool and
+ * the workers arrive with the media issue; for now it answers health checks against its real
+ * dependencies: the queue (Redis) and the bucket.
  */
-export async function buildApp(config: MediaConfig, options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? loggerOptions(config, 'media-service'), logController: new LogController({ requestIdLogLabel: 'requestId' }), requestIdHeader: 'x-request-id' });
-  const s3 = createS3Client(config);
-  const redis = new Redis({ host: config.REDIS_HOST, port: config.REDIS_PORT, ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}), connectTimeout: config.REDIS_CONNECT_TIMEOUT_MS, commandTimeout: config.REDIS_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
+export async function buildApp(config: MediaConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
+  const app = await createHttpService({ service: 'media-service', logging: config, ...(options.logger === false ? { logger: false } : {}) });
+  // Producers fail fast while Redis is away; an accepted upload then waits in the spool.
+  await app.register(redisPlugin, { settings: config, role: 'producer', critical: true, impactWhenDown: 'uploads cannot be queued for storage' });
 
-  closeKeepAliveWhileClosing(app);
-  app.get('/health/live', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    const [storage, queue] = await Promise.all([
-      s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: AbortSignal.timeout(2000) }).then(() => 'up', (error: Error) => `down: ${error.name}`),
-      redis.ping().then(() => 'up', (error: Error) => `down: ${error.message}`),
-    ]);
-    // Uploads are accepted into the spool even while S3 is down, so only the queue decides readiness.
-    const ready = queue === 'up';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { storage, queue } });
+  const s3 = createS3Client(config);
+  // Uploads are accepted into the spool even while S3 is down, so storage only degrades the service.
+  app.addHealthCheck({
+    name: 'storage',
+    critical: false,
+    timeoutMs: 2000,
+    probe: async () => void (await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: AbortSignal.timeout(2000) })),
   });
   app.addHook('onClose', async () => {
     s3.destroy();
-    redis.disconnect();
   });
   return app;
 }

@@ -12,7 +12,7 @@ describe('reporter readiness guards the replica-only rule (real servers)', () =>
     app = await buildApp(loadReporterConfig({ ...process.env, REPORTER_DB_NAME: testDatabaseName }), { logger: false });
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().checks.replica).toBe('up, read_only');
+    expect(ready.json()).toMatchObject({ service: 'replica-reporter', status: 'ready', checks: { replica: { status: 'up', critical: true, detail: 'read_only' } } });
   });
 
   it('refuses to be ready when pointed at the writable primary', async () => {
@@ -20,6 +20,6 @@ describe('reporter readiness guards the replica-only rule (real servers)', () =>
     app = await buildApp(loadReporterConfig({ ...process.env, REPORTER_DB_NAME: testDatabaseName, REPORTER_DB_PORT: primaryPort }), { logger: false });
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json().checks.replica).toMatch(/NOT read-only/);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { replica: { status: 'down', detail: expect.stringMatching(/NOT read-only/) } } });
   });
 });

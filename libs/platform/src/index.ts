@@ -30,3 +30,4 @@ export * from './http/docs.ts';
 export * from './http/metrics.ts';
 export * from './http/redis-plugin.ts';
 export * from './http/graceful-close.ts';
+export * from './http/serve.ts';

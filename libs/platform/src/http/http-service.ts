@@ -78,9 +78,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     // Requests that arrive while closing are served (with Connection: close), not refused with a plain-JSON 503.
     return503OnClosing: false,
     clientErrorHandler: writeClientError,
+    // The router's own refusals (a URL that does not decode, a path parameter over its length limit).
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode ?? 400;
-      void sendProblem(request, reply, status, status === 404 ? 'route_not_found' : 'malformed_url', error.message);
+      void sendProblem(request, reply, status, status === 414 ? 'uri_too_long' : 'malformed_url', error.message);
     },
     ajv: {
       // Unknown properties are a client mistake worth naming, not something to drop silently.

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isConnectionFailure } from '../db/read-router.ts';
+import { requestIdHeader } from './request-id.ts';
 
 /** RFC 9457 problem details; `errors` lists field problems, `requestId` ties the answer to the logs. */
 export interface ProblemDetails {
@@ -74,7 +75,8 @@ export function problemBody(status: number, code: string, detail: string, reques
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, errors?: readonly FieldProblem[]): FastifyReply {
   const body = problemBody(status, code, detail, request.id, request.url.split('?')[0]!, errors);
-  return reply.code(status).type(problemContentType).send(body);
+  // Set here too: answers from the router's own errors skip the hooks that normally add it.
+  return reply.code(status).type(problemContentType).header(requestIdHeader, request.id).send(body);
 }
 
 /** What an app's own error classes (the domain's) map to; null leaves the error to the kit. */

@@ -1,0 +1,162 @@
+/**
+ * The service kit over a real loopback socket (no database or Redis): every error the HTTP layer
+ * produces itself is problem+json with a request id, and readiness follows one contract.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createHttpService } from './http-service.ts';
+import { HttpProblem } from './problem-details.ts';
+
+const logging = { NODE_ENV: 'test', LOG_LEVEL: 'silent', LOG_FORMAT: 'json' } as const;
+
+/** Sends raw bytes and returns the raw answer: the parser's errors never reach fastify's inject. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('error', (error) => (answer ? resolve(answer) : reject(error)));
+    socket.on('close', () => resolve(answer));
+    socket.write(bytes);
+  });
+}
+
+function parseRaw(answer: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+  const [head, body] = answer.split('\r\n\r\n', 2) as [string, string];
+  const [statusLine, ...headerLines] = head.split('\r\n');
+  const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine!.split(' ')[1]), headers, body: JSON.parse(body) as Record<string, unknown> };
+}
+
+function expectProblemOnWire(answer: string, status: number, code: string): void {
+  const { status: actual, headers, body } = parseRaw(answer);
+  expect(actual, answer.slice(0, 300)).toBe(status);
+  expect(headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(body).toMatchObject({ status, code, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), requestId: expect.any(String) });
+  expect(headers['x-request-id']).toBe(body['requestId']);
+}
+
+describe('createHttpService', () => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await createHttpService({ service: 'kit-test', logging, logger: false, maxUrlLength: 2048 });
+    app.get('/items/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } } } } }, async (request) => request.params);
+    app.get('/teapot', async () => {
+      throw new HttpProblem(422, 'not_a_teapot', 'this server is not a teapot', { 'x-hint': 'coffee' }, [{ field: 'kind', message: 'must be coffee' }]);
+    });
+    app.get('/boom', async () => {
+      throw new Error('secret internals');
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => app.close());
+
+  it('accepts a safe x-request-id, echoes it, and replaces an unsafe one', async () => {
+    const kept = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'client-123' } });
+    expect(kept.headers['x-request-id']).toBe('client-123');
+    const replaced = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id\twith spaces' } });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown routes, validation errors, typed problems and crashes as problem+json', async () => {
+    const missing = await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'route_not_found', requestId: missing.headers['x-request-id'] });
+
+    const invalid = await app.inject({ method: 'GET', url: '/items/0' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({ code: 'invalid_request', errors: [{ field: 'id' }] });
+
+    const typed = await app.inject({ method: 'GET', url: '/teapot' });
+    expect(typed.statusCode).toBe(422);
+    expect(typed.headers['x-hint']).toBe('coffee');
+    expect(typed.json()).toMatchObject({ code: 'not_a_teapot', errors: [{ field: 'kind', message: 'must be coffee' }] });
+
+    const crash = await app.inject({ method: 'GET', url: '/boom' });
+    expect(crash.statusCode).toBe(500);
+    expect(crash.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(crash.body).not.toContain('secret internals');
+  });
+
+  it('answers an over-long URL with 414 problem+json', async () => {
+    expectProblemOnWire(await rawRequest(port, `GET /health/live?pad=${'9'.repeat(3000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), 414, 'uri_too_long');
+  });
+
+  it('answers headers beyond Node’s limit with 431 problem+json', async () => {
+    expectProblemOnWire(await rawRequest(port, `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`), 431, 'headers_too_large');
+  });
+
+  it('answers a request the parser cannot read with 400 problem+json', async () => {
+    expectProblemOnWire(await rawRequest(port, 'THIS IS NOT HTTP\r\n\r\n'), 400, 'malformed_request');
+  });
+
+  it('answers a URL that does not decode with 400 problem+json', async () => {
+    expectProblemOnWire(await rawRequest(port, 'GET /items/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 400, 'malformed_url');
+  });
+
+  it('answers an over-long path parameter with problem+json, not plain JSON', async () => {
+    const response = await app.inject({ method: 'GET', url: `/items/${'1'.repeat(200)}` });
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 414, code: 'uri_too_long', requestId: response.headers['x-request-id'] });
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('http_request_duration_seconds_count');
+  });
+});
+
+describe('readiness contract', () => {
+  async function appWith(checks: Parameters<FastifyInstance['addHealthCheck']>[0][]): Promise<FastifyInstance> {
+    const app = await createHttpService({ service: 'ready-test', logging, logger: false });
+    for (const check of checks) app.addHealthCheck(check);
+    return app;
+  }
+
+  it('is ready when every dependency is up, with a latency per dependency', async () => {
+    const app = await appWith([{ name: 'db', critical: true, probe: async () => {} }]);
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ service: 'ready-test', status: 'ready', checks: { db: { status: 'up', critical: true, latencyMs: expect.any(Number) } } });
+    await app.close();
+  });
+
+  it('is degraded (200) when a non-critical dependency is down or degraded', async () => {
+    const app = await appWith([
+      { name: 'db', critical: true, probe: async () => ({ status: 'degraded', detail: 'replica lagging' }) },
+      {
+        name: 'store',
+        critical: false,
+        probe: async () => {
+          throw new Error('connection refused');
+        },
+      },
+    ]);
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'degraded', checks: { db: { status: 'degraded', detail: 'replica lagging' }, store: { status: 'down', detail: 'connection refused' } } });
+    await app.close();
+  });
+
+  it('is not ready (503, Retry-After) when a critical dependency is down, and a hung probe times out', async () => {
+    const app = await appWith([{ name: 'queue', critical: true, timeoutMs: 200, probe: () => new Promise(() => {}) }]);
+    const started = Date.now();
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers['retry-after']).toBe('5');
+    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { queue: { status: 'down', detail: 'no answer within 200 ms' } } });
+    await app.close();
+  });
+
+  it('refuses a dependency registered twice', async () => {
+    const app = await appWith([{ name: 'db', critical: true, probe: async () => {} }]);
+    expect(() => app.addHealthCheck({ name: 'db', critical: false, probe: async () => {} })).toThrow('registered twice');
+    await app.close();
+  });
+});
