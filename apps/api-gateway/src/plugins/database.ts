@@ -134,11 +134,13 @@ export const databasePlugin = fp<DatabasePluginOptions>(
     }
 
     app.decorateRequest('readSession', null);
-    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
-      const request = this;
+    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
       return bindServices(options.primaryReads ? primaryReads : routedReads(request), (gtid) => {
         request.committedGtid = gtid;
       });
+    }
+    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
+      return servicesFor(this, options);
     });
     // Background jobs read and write the primary; no client waits for their GTID.
     app.decorate('backgroundServices', () => bindServices(primaryReads, () => {}));
