@@ -30,6 +30,8 @@ export type { BodyType, CarModel, FuelType, Maker, Trim, TrimDetail, TrimFilter,
 export { createAccounts } from './accounts/accounts.service.ts';
 export type { AccountsDeps, AccountsService, AccountsSettings } from './accounts/accounts.service.ts';
 export { normalizeEmail } from './accounts/account-input.ts';
+export { DEFAULT_SIGN_IN_THROTTLE, SIGN_IN_SUCCESS_EFFECT, SIGN_IN_THROTTLE_SCOPES, signInDelayMs, signInDelaySteps } from './accounts/sign-in-throttle.ts';
+export type { SignInDelayRule, SignInThrottlePolicy, SignInThrottleScope } from './accounts/sign-in-throttle.ts';
 export { hashPassword, verifyPassword } from './accounts/passwords.ts';
 export type { ScryptParams } from './accounts/passwords.ts';
 export { ACCOUNT_STATUSES } from './accounts/accounts.types.ts';
