@@ -1,4 +1,4 @@
-import { DEFAULT_REQUEST_TTL_DAYS } from '@chucar/domain';
+import { DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
 
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
@@ -18,6 +18,13 @@ export const gatewayEnv = {
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
   RATE_LIMIT_SYNC_INTERVAL_MS: env.int({ description: 'How often each gateway settles its rate-limit counts with Redis', default: 100, min: 10, max: 10_000 }),
   RATE_LIMIT_SYNC_BATCH: env.int({ description: 'A client’s requests a gateway counts locally before settling with Redis; limits may overshoot by gateways × this per window', default: 10, min: 1 }),
+  SIGN_IN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS: env.int({ description: 'Failed sign-ins for one account from one client address before the next attempt must wait', default: DEFAULT_SIGN_IN_THROTTLE.accountAtAddress.freeFailures, min: 1 }),
+  SIGN_IN_FREE_FAILURES_PER_ADDRESS: env.int({ description: 'Failed sign-ins from one client address (an IPv6 /64), any account, before the next attempt must wait', default: DEFAULT_SIGN_IN_THROTTLE.address.freeFailures, min: 1 }),
+  SIGN_IN_FREE_FAILURES_PER_ACCOUNT: env.int({ description: 'Failed sign-ins for one account from every address before the next attempt must wait', default: DEFAULT_SIGN_IN_THROTTLE.account.freeFailures, min: 1 }),
+  SIGN_IN_FIRST_DELAY_MS: env.int({ description: 'First wait after the free failed sign-ins; each further failure doubles it', default: DEFAULT_SIGN_IN_THROTTLE.account.firstDelayMs, min: 1, max: 3_600_000 }),
+  SIGN_IN_MAX_DELAY_MS: env.int({ description: 'Longest wait per account and address and per address', default: DEFAULT_SIGN_IN_THROTTLE.accountAtAddress.maxDelayMs, min: 1, max: 86_400_000 }),
+  SIGN_IN_ACCOUNT_MAX_DELAY_MS: env.int({ description: 'Longest wait per account from every address (keep it short: anyone can raise it, so it is what a real user may wait)', default: DEFAULT_SIGN_IN_THROTTLE.account.maxDelayMs, min: 1, max: 3_600_000 }),
+  SIGN_IN_FAILURE_MEMORY_MS: env.int({ description: 'How long failed sign-ins are remembered after the wait they caused', default: DEFAULT_SIGN_IN_THROTTLE.failureMemoryMs, min: 1000, max: 86_400_000 }),
   REQUEST_TTL_DAYS: env.int({ description: 'Days a quote request stays open before it expires', default: DEFAULT_REQUEST_TTL_DAYS, min: 1, max: 365 }),
   EXPIRY_SWEEP_INTERVAL_MS: env.int({ description: 'How often one gateway persists the expiry of overdue requests', default: 60_000, min: 1000 }),
   REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),

@@ -12,6 +12,10 @@ export async function buildTestApp(overrides: Record<string, string> = {}): Prom
     NODE_ENV: 'test',
     DB_NAME: testDatabaseName,
     RATE_LIMIT_MAX: '100000',
+    // Tests sign in a lot from one address; the sign-in throttle's own test sets small limits.
+    SIGN_IN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS: '100000',
+    SIGN_IN_FREE_FAILURES_PER_ADDRESS: '100000',
+    SIGN_IN_FREE_FAILURES_PER_ACCOUNT: '100000',
     REPLICA_CHECK_INTERVAL_MS: '100',
     ...overrides,
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Account as DomainAccount } from '@chucar/domain';
+import type { Account as DomainAccount, SignInThrottlePolicy } from '@chucar/domain';
 import { Account, Dealer, DateTime, RegionCode, problems } from './schemas.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -21,6 +21,30 @@ const Session = Type.Object({
   expiresInSeconds: Type.Integer(),
   refreshToken: Type.String(),
   refreshTokenExpiresAt: DateTime,
+});
+
+function duration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** The throttle as configured, in the login operation's OpenAPI description. */
+function signInThrottleDescription({ accountAtAddress, address, account, failureMemoryMs }: SignInThrottlePolicy): string {
+  return [
+    `Failed sign-ins are throttled. After ${accountAtAddress.freeFailures} failures for one account from one client address,`,
+    `${address.freeFailures} from one address (an IPv6 /64) whatever the accounts, or ${account.freeFailures} for one account from every address,`,
+    `the next attempt must wait ${duration(accountAtAddress.firstDelayMs)}, and each further failure doubles the wait, up to`,
+    `${duration(accountAtAddress.maxDelayMs)} per account and address or per address, and only ${duration(account.maxDelayMs)} per account,`,
+    'so failures from elsewhere never keep the real user out longer than that.',
+    'While a wait runs, every attempt, even with the right password, is answered 429 `too_many_sign_in_attempts` with `Retry-After`, unchecked.',
+    'Unknown emails are throttled exactly like known ones.',
+    `A successful sign-in clears the account’s counts; failures are forgotten ${duration(failureMemoryMs)} after the wait they caused.`,
+  ].join(' ');
+}
+
+const TooManySignIns = Type.Ref('Problem', {
+  description: 'Too many failed sign-ins (`too_many_sign_in_attempts`) or requests (`rate_limited`): retry after `Retry-After` seconds',
+  headers: { 'retry-after': Type.Integer({ minimum: 1, description: 'Seconds to wait before the next attempt' }) },
 });
 
 /** Sign-up, login, refresh and logout. Reads here go to the primary: a session must never rest on a stale account. */
@@ -56,9 +80,16 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/login', {
-    schema: { tags: ['auth'], summary: 'Trade email and password for tokens (403 for a suspended account)', body: Credentials, response: { 200: Session, ...problems(400, 401, 403, 429) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Trade email and password for tokens (403 for a suspended account)',
+      description: signInThrottleDescription(app.signInThrottle.policy),
+      body: Credentials,
+      response: { 200: Session, ...problems(400, 401, 403), 429: TooManySignIns },
+    },
   }, async (request) => {
-    const account = await request.services({ primaryReads: true }).accounts.authenticate(request.body.email, request.body.password);
+    const { email, password } = request.body;
+    const account = await app.signInThrottle.attempt(request, email, () => request.services({ primaryReads: true }).accounts.authenticate(email, password));
     return openSession(request, account);
   });
 
