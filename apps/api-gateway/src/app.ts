@@ -39,7 +39,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(authPlugin, { secret: config.JWT_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_S });
   await app.register(signInThrottlePlugin, { config });
   await app.register(databasePlugin, { config, ...(options.clock ? { clock: options.clock } : {}) });
-  await app.register(expirySweepPlugin, { intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS });
+  await app.register(expirySweepPlugin, { intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS, databaseName: config.DB_NAME });
   await app.withTypeProvider<TypeBoxTypeProvider>().register(v1Routes, { prefix: '/v1' });
   return app;
 }

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 
 export interface ExpirySweepOptions {
   intervalMs: number;
+  /** The database swept: gateways of another database (a second environment, a test run) sweep on their own. */
+  databaseName: string;
 }
 
 /**
@@ -11,13 +13,13 @@ export interface ExpirySweepOptions {
  * replica's statistics honest. With several gateways, a Redis lock lets one of them run it.
  */
 export const expirySweepPlugin = fp<ExpirySweepOptions>(
-  async (app, { intervalMs }) => {
+  async (app, { intervalMs, databaseName }) => {
     const owner = randomUUID();
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<void> | null = null;
 
     async function sweepOnce(): Promise<void> {
-      const acquired = await app.redis.set('chucar:lock:expiry-sweep', owner, 'PX', Math.max(1000, intervalMs - 1000), 'NX').catch(() => null);
+      const acquired = await app.redis.set(`chucar:lock:expiry-sweep:${databaseName}`, owner, 'PX', Math.max(1000, intervalMs - 1000), 'NX').catch(() => null);
       if (acquired !== 'OK') return;
       const expired = await app.backgroundServices().marketplace.expireOverdueRequests();
       if (expired > 0) app.log.info({ expired }, 'expired overdue quote requests');
