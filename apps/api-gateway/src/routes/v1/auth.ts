@@ -35,7 +35,7 @@ function signInThrottleDescription({ accountAtAddress, address, account, failure
     `${address.freeFailures} from one address (an IPv6 /64) whatever the accounts, or ${account.freeFailures} for one account from every address,`,
     `the next attempt must wait ${duration(accountAtAddress.firstDelayMs)}, and each further failure doubles the wait, up to`,
     `${duration(accountAtAddress.maxDelayMs)} per account and address or per address, and only ${duration(account.maxDelayMs)} per account,`,
-    'so failures from elsewhere never keep the real user out longer than that.',
+    'so failures from other addresses never make the real user wait longer than that at a time.',
     'While a wait runs, every attempt, even with the right password, is answered 429 `too_many_sign_in_attempts` with `Retry-After`, unchecked.',
     'Unknown emails are throttled exactly like known ones.',
     `A successful sign-in clears the account’s counts; failures are forgotten ${duration(failureMemoryMs)} after the wait they caused.`,
