@@ -1,6 +1,38 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Two tag axes, and a project must satisfy the constraints of both of its tags.
+ * type: apps use libs; libs never use apps (nor does anything else); apps never use each other;
+ * domain and platform stand alone. scope: an app's own code, the shared libs, and the tooling.
+ */
+const depConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+  // Scripts and tests of the whole may use anything but the benchmarks and the deployment.
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'], notDependOnLibsWithTags: ['type:bench', 'type:deploy'] },
+  { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['*'] },
+  // Deployment files use the platform's env specs, and the programs' config modules (allowed below).
+  { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:platform'] },
+
+  { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
+  { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
+  { sourceTag: 'scope:reporter', onlyDependOnLibsWithTags: ['scope:reporter', 'scope:shared'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/**
+ * `allow` lists imports the rule skips entirely, so each list is as narrow as the need. Nothing here
+ * is bundled, so a dynamic import of a lib is no lazy load: tests use it to re-load a module under
+ * another environment.
+ */
+const moduleBoundaries = (allow) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow, depConstraints, checkDynamicDependenciesExceptions: ['^@chucar/'] },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.stack/**', '.nx/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
@@ -10,21 +42,25 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      // Apps use libs; libs never use apps; apps never use each other; domain and platform stand alone.
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
-            // Scripts, tests of the whole and benchmarks may use anything.
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
+    },
+  },
+  {
+    // Benchmarks drive the stack and the seeder through the tools' own modules, which no package exports.
+    files: ['bench/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['../tools/**']) },
+  },
+  {
+    // The deployment documents and checks every program's env spec, read from its config module:
+    // the apps' (Nx forbids importing an app at all) and the local stack's.
+    files: ['deploy/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': moduleBoundaries([
+        '^@chucar/api-gateway/config$',
+        '^@chucar/media-service/config$',
+        '^@chucar/replica-reporter/config$',
+        '^(\\.\\./)+tools/stack/config\\.ts$',
+      ]),
     },
   },
 );
