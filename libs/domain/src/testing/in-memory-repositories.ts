@@ -1,9 +1,5 @@
-import type { AccountsRepository, RefreshTokensRepository } from '../accounts/accounts.repository.ts';
-import type { Account, Dealer } from '../accounts/accounts.types.ts';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
 import { ConflictError } from '../errors.ts';
-import { compareNewestFirst, isAfterCursor } from '../pagination.ts';
-import type { PageQuery } from '../pagination.ts';
 import { effectiveRequestStatus } from '../quote-requests/quote-request-rules.ts';
 import type { QuoteRequestsRepository } from '../quote-requests/quote-requests.repository.ts';
 import type { QuoteRequest, QuoteRequestFilter, QuoteRequestScope } from '../quote-requests/quote-requests.types.ts';
@@ -11,18 +7,21 @@ import { effectiveQuoteStatus } from '../quotes/quote-rules.ts';
 import type { QuotesRepository } from '../quotes/quotes.repository.ts';
 import type { Quote } from '../quotes/quotes.types.ts';
 import type { Repositories, WriteRunner } from '../repositories.ts';
+import { inMemoryAccountsRepository, inMemoryRefreshTokensRepository } from './in-memory-accounts.ts';
+import { byName, collate, copy, page } from './in-memory-rows.ts';
 import { nextId } from './in-memory-store.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
 
 /**
  * Fakes with the same semantics as the Kysely repositories (effective statuses, cursor order,
- * unique keys), so service tests exercise the real rules without a database.
+ * unique keys, the columns' collation), so service tests exercise the real rules without a
+ * database. The repository contract (./repository-contract) holds both to it.
  */
 export function createInMemoryRepositories(store: InMemoryStore): Repositories {
   return {
     catalog: catalogRepository(store),
-    accounts: accountsRepository(store),
-    refreshTokens: refreshTokensRepository(store),
+    accounts: inMemoryAccountsRepository(store),
+    refreshTokens: inMemoryRefreshTokensRepository(store),
     quoteRequests: quoteRequestsRepository(store),
     quotes: quotesRepository(store),
   };
@@ -52,20 +51,10 @@ export function createInMemoryWriteRunner(store: InMemoryStore): WriteRunner {
   };
 }
 
-const copy = <T>(value: T): T => structuredClone(value);
-
-function page<T extends { createdAt: Date; id: number }>(rows: T[], query: PageQuery): T[] {
-  return rows
-    .filter((row) => isAfterCursor(row, query.after))
-    .sort(compareNewestFirst)
-    .slice(0, query.limit + 1)
-    .map(copy);
-}
-
 function catalogRepository(store: InMemoryStore): CatalogRepository {
   return {
-    listMakers: async () => copy([...store.state.makers].sort((a, b) => a.name.localeCompare(b.name))),
-    listModels: async (makerId) => copy(store.state.models.filter((model) => makerId === undefined || model.makerId === makerId)),
+    listMakers: async () => copy([...store.state.makers].sort(byName)),
+    listModels: async (makerId) => copy(store.state.models.filter((model) => makerId === undefined || model.makerId === makerId).sort(byName)),
     listTrims: async (filter) =>
       copy(
         store.state.trims
@@ -86,87 +75,9 @@ function catalogRepository(store: InMemoryStore): CatalogRepository {
   };
 }
 
-function accountsRepository(store: InMemoryStore): AccountsRepository {
-  const visible = (id: number): Account | undefined => {
-    const stored = store.state.accounts.find((account) => account.id === id);
-    if (!stored) return undefined;
-    const { passwordHash: _omitted, ...account } = stored;
-    return copy(account);
-  };
-  const dealer = (id: number): Dealer | undefined => {
-    const account = visible(id);
-    const profile = store.state.dealerProfiles.find((candidate) => candidate.accountId === id);
-    if (!account || account.role !== 'dealer' || !profile) return undefined;
-    const { accountId: _id, ...fields } = copy(profile);
-    return { ...account, ...fields, regions: [...fields.regions].sort() };
-  };
-
-  return {
-    async insertAccount(account) {
-      if (store.state.accounts.some((existing) => existing.email === account.email)) {
-        throw new ConflictError('an account with this email already exists', 'email_taken');
-      }
-      const id = nextId(store);
-      const { createdAt, ...fields } = account;
-      store.state.accounts.push({ ...copy(fields), id, createdAt, updatedAt: createdAt });
-      return id;
-    },
-    async insertDealerProfile(dealerId, dealershipName, regions) {
-      store.state.dealerProfiles.push({ accountId: dealerId, dealershipName, regions: [...regions], reviewedBy: null, reviewedAt: null });
-    },
-    findById: async (id) => visible(id),
-    async findByEmailWithPasswordHash(email) {
-      const account = store.state.accounts.find((candidate) => candidate.email === email);
-      return account && copy(account);
-    },
-    findDealer: async (id) => dealer(id),
-    async listDealers(filter, query) {
-      const dealers = store.state.dealerProfiles
-        .map((profile) => dealer(profile.accountId))
-        .filter((candidate): candidate is Dealer => candidate !== undefined)
-        .filter((candidate) => filter.status === undefined || candidate.status === filter.status);
-      return page(dealers, query);
-    },
-    countByRole: async (role) => store.state.accounts.filter((account) => account.role === role).length,
-    async updateStatus(id, status, now) {
-      const account = store.state.accounts.find((candidate) => candidate.id === id);
-      if (account) Object.assign(account, { status, updatedAt: now });
-    },
-    async recordDealerReview(dealerId, reviewerId, now) {
-      const profile = store.state.dealerProfiles.find((candidate) => candidate.accountId === dealerId);
-      if (profile) Object.assign(profile, { reviewedBy: reviewerId, reviewedAt: now });
-    },
-  };
-}
-
-function refreshTokensRepository(store: InMemoryStore): RefreshTokensRepository {
-  const revokeWhere = (matches: (token: { accountId: number; familyId: string }) => boolean, now: Date) => {
-    for (const token of store.state.refreshTokens) if (matches(token) && !token.revokedAt) token.revokedAt = now;
-  };
-  return {
-    async insert(token) {
-      if (store.state.refreshTokens.some((existing) => existing.tokenHash === token.tokenHash)) {
-        throw new Error('duplicate refresh token hash');
-      }
-      const id = nextId(store);
-      store.state.refreshTokens.push({ ...copy(token), id });
-      return id;
-    },
-    async findByHashForUpdate(tokenHash) {
-      const token = store.state.refreshTokens.find((candidate) => candidate.tokenHash === tokenHash);
-      return token && copy(token);
-    },
-    async markRotated(id, now) {
-      const token = store.state.refreshTokens.find((candidate) => candidate.id === id);
-      if (token) token.rotatedAt = now;
-    },
-    revokeFamily: async (familyId, now) => revokeWhere((token) => token.familyId === familyId, now),
-    revokeAllForAccount: async (accountId, now) => revokeWhere((token) => token.accountId === accountId, now),
-  };
-}
-
 function quoteRequestsRepository(store: InMemoryStore): QuoteRequestsRepository {
   const find = (id: number) => store.state.quoteRequests.find((request) => request.id === id);
+  const withOptionsByCode = (request: QuoteRequest): QuoteRequest => ({ ...request, options: [...request.options].sort((a, b) => collate(a.code, b.code)) });
   const inScope = (request: QuoteRequest, scope: QuoteRequestScope, now: Date): boolean => {
     switch (scope.kind) {
       case 'all':
@@ -202,10 +113,18 @@ function quoteRequestsRepository(store: InMemoryStore): QuoteRequestsRepository 
       });
       return id;
     },
-    findById: async (id) => copy(find(id)),
-    findByIdForUpdate: async (id) => copy(find(id)),
+    async findById(id) {
+      const request = find(id);
+      return request && copy(withOptionsByCode(request));
+    },
+    async findByIdForUpdate(id) {
+      const request = find(id);
+      if (!request) return undefined;
+      const { options: _options, attachmentIds: _attachmentIds, ...header } = request;
+      return copy(header);
+    },
     list: async (scope, filter, query, now) =>
-      page(store.state.quoteRequests.filter((request) => inScope(request, scope, now) && matches(request, filter, now)), query),
+      page(store.state.quoteRequests.filter((request) => inScope(request, scope, now) && matches(request, filter, now)).map(withOptionsByCode), query),
     async close(id, change) {
       const request = find(id);
       if (request?.status === 'open') {
@@ -215,6 +134,7 @@ function quoteRequestsRepository(store: InMemoryStore): QuoteRequestsRepository 
     async expireOverdue(now, limit) {
       const overdue = store.state.quoteRequests
         .filter((request) => request.status === 'open' && request.expiresAt.getTime() <= now.getTime())
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.id - b.id)
         .slice(0, limit);
       for (const request of overdue) Object.assign(request, { status: 'expired', closedAt: now, updatedAt: now });
       return overdue.map((request) => request.id);
