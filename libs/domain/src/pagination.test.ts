@@ -10,6 +10,11 @@ describe('cursors', () => {
     expect(decodeCursor(cursor)).toEqual(position);
   });
 
+  it('accept the latest instant a Date holds', () => {
+    const latest = { createdAt: new Date(8.64e15), id: 1 };
+    expect(decodeCursor(encodeCursor(latest))).toEqual(latest);
+  });
+
   it.each([
     ['not base64url', '***'],
     ['not json', Buffer.from('hello').toString('base64url')],
@@ -17,6 +22,7 @@ describe('cursors', () => {
     ['wrong version', Buffer.from(JSON.stringify([2, 0, 1])).toString('base64url')],
     ['non-integer id', Buffer.from(JSON.stringify([1, 0, 1.5])).toString('base64url')],
     ['negative time', Buffer.from(JSON.stringify([1, -5, 1])).toString('base64url')],
+    ['time past what a Date holds', Buffer.from(JSON.stringify([1, 8.64e15 + 1, 1])).toString('base64url')],
   ])('reject %s as a ValidationError on `cursor`', (_label, cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(ValidationError);
     try {

@@ -15,6 +15,8 @@ export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 
 const CURSOR_VERSION = 1;
+/** The latest instant a Date can hold; a forged cursor past it would become an Invalid Date. */
+const MAX_DATE_MS = 8.64e15;
 
 export function encodeCursor(position: CursorPosition): string {
   const payload = JSON.stringify([CURSOR_VERSION, position.createdAt.getTime(), position.id]);
@@ -32,7 +34,7 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid;
   const [version, createdAtMs, id] = parsed as unknown[];
-  if (version !== CURSOR_VERSION || !isNonNegativeSafeInteger(createdAtMs) || !isPositiveSafeInteger(id)) {
+  if (version !== CURSOR_VERSION || !isNonNegativeSafeInteger(createdAtMs) || createdAtMs > MAX_DATE_MS || !isPositiveSafeInteger(id)) {
     throw invalid;
   }
   return { createdAt: new Date(createdAtMs), id };
