@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listRegions } from '@chucar/domain';
-import { BodyType, CarModel, FuelType, Id, IdParams, Maker, RegionCode, Trim, TrimDetail, problems } from './schemas.ts';
+import { BodyType, CarModel, FuelType, IdInput, IdParams, Maker, RegionCode, Trim, TrimDetail, problems } from './schemas.ts';
 
 /** The public catalog and the region list: no login needed, so the web client can show them to visitors. */
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,14 +14,14 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().catalog.listMakers());
 
   app.get('/catalog/models', {
-    schema: { tags: ['catalog'], summary: 'Models, optionally of one maker', querystring: Type.Object({ makerId: Type.Optional(Id) }, { additionalProperties: false }), response: { 200: Type.Array(CarModel), ...problems(400) } },
+    schema: { tags: ['catalog'], summary: 'Models, optionally of one maker', querystring: Type.Object({ makerId: Type.Optional(IdInput) }, { additionalProperties: false }), response: { 200: Type.Array(CarModel), ...problems(400) } },
   }, async (request) => request.services().catalog.listModels(request.query.makerId));
 
   app.get('/catalog/trims', {
     schema: {
       tags: ['catalog'],
       summary: 'Trims with list prices',
-      querystring: Type.Object({ makerId: Type.Optional(Id), modelId: Type.Optional(Id), fuelType: Type.Optional(FuelType), bodyType: Type.Optional(BodyType) }, { additionalProperties: false }),
+      querystring: Type.Object({ makerId: Type.Optional(IdInput), modelId: Type.Optional(IdInput), fuelType: Type.Optional(FuelType), bodyType: Type.Optional(BodyType) }, { additionalProperties: false }),
       response: { 200: Type.Array(Trim), ...problems(400) },
     },
   }, async (request) => request.services().catalog.listTrims(request.query));

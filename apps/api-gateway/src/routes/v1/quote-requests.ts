@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CONDITIONS_MAX_LENGTH, MAX_ATTACHMENTS, NOTE_MAX_LENGTH } from '@chucar/domain';
-import { DateTimeInput, Id, IdParams, PageQuery, PaymentMethod, PurchaseTiming, Quote, QuoteRequest, QuoteRequestStatus, RegionCode, pageOf, problems } from './schemas.ts';
+import { DateTimeInput, IdInput, IdParams, IntegerInput, PageQuery, PaymentMethod, PurchaseTiming, Quote, QuoteRequest, QuoteRequestStatus, RegionCode, pageOf, problems } from './schemas.ts';
 
 const CreateQuoteRequest = Type.Object(
   {
-    trimId: Id,
+    trimId: IdInput,
     optionCodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, uniqueItems: true })),
     region: RegionCode,
     purchaseTiming: PurchaseTiming,
@@ -20,9 +20,9 @@ const ListQuery = Type.Object(
   {
     status: Type.Optional(QuoteRequestStatus),
     region: Type.Optional(RegionCode),
-    makerId: Type.Optional(Id),
-    modelId: Type.Optional(Id),
-    trimId: Type.Optional(Id),
+    makerId: Type.Optional(IdInput),
+    modelId: Type.Optional(IdInput),
+    trimId: Type.Optional(IdInput),
     createdFrom: Type.Optional(DateTimeInput),
     createdTo: Type.Optional(DateTimeInput),
     ...PageQuery,
@@ -30,9 +30,9 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const AcceptBody = Type.Object({ quoteId: Id }, { additionalProperties: false });
+const AcceptBody = Type.Object({ quoteId: IdInput }, { additionalProperties: false });
 const SubmitQuote = Type.Object(
-  { priceKrw: Type.Integer({ minimum: 1, maximum: 10_000_000_000 }), conditions: Type.String({ maxLength: CONDITIONS_MAX_LENGTH }), validUntil: DateTimeInput },
+  { priceKrw: IntegerInput({ minimum: 1, maximum: 10_000_000_000 }), conditions: Type.String({ maxLength: CONDITIONS_MAX_LENGTH }), validUntil: DateTimeInput },
   { additionalProperties: false },
 );
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams, PageQuery, Quote, QuoteRevision, QuoteStatus, Id, pageOf, problems } from './schemas.ts';
+import { IdInput, IdParams, PageQuery, Quote, QuoteRevision, QuoteStatus, pageOf, problems } from './schemas.ts';
 import { SubmitQuote } from './quote-requests.ts';
 
 const bearer = [{ bearerAuth: [] }];
@@ -12,7 +12,7 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['quotes'],
       summary: 'This dealer’s own quotes, newest first',
       security: bearer,
-      querystring: Type.Object({ status: Type.Optional(QuoteStatus), requestId: Type.Optional(Id), ...PageQuery }, { additionalProperties: false }),
+      querystring: Type.Object({ status: Type.Optional(QuoteStatus), requestId: Type.Optional(IdInput), ...PageQuery }, { additionalProperties: false }),
       response: { 200: pageOf(Quote), ...problems(400, 401, 403, 422) },
     },
   }, async (request) => {

@@ -17,10 +17,25 @@ import {
 const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 /** In responses: services return Date objects, which the serializer writes as ISO 8601. */
 export const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
-/** In requests: an ISO 8601 string the route turns into a Date. */
-export const DateTimeInput = Type.String({ format: 'date-time' });
+/**
+ * In requests: an ISO 8601 string the route turns into a Date. The format admits a leap second
+ * (23:59:60), which Date cannot hold: it would become an Invalid Date, so seconds stop at 59.
+ */
+export const DateTimeInput = Type.String({ format: 'date-time', pattern: '^\\d{4}-\\d\\d-\\d\\d[Tt ]\\d\\d:\\d\\d:[0-5]\\d' });
+/** In responses; a request takes IdInput, below. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
-export const IdParams = Type.Object({ id: Id });
+
+/**
+ * In requests: an integer within bounds. ajv coerces a string with `+value` and takes any result
+ * that looks whole, and ±Infinity does ("1e309", "Infinity": Infinity % 1 is NaN, and !NaN is true);
+ * minimum and maximum then skip it, since they only apply to finite numbers (ajv#2212,
+ * fastify#6718). The nested `type` checks the coerced value again, and rejects ±Infinity.
+ */
+export function IntegerInput(bounds: { minimum: number; maximum: number; default?: number }) {
+  return Type.Integer({ ...bounds, allOf: [{ type: 'integer' }] });
+}
+export const IdInput = IntegerInput({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+export const IdParams = Type.Object({ id: IdInput });
 
 export const Problem = Type.Object(
   {
@@ -43,7 +58,7 @@ export function problems(...statuses: number[]): Record<number, TSchema> {
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })),
+  limit: Type.Optional(IntegerInput({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })),
 };
 
 export function pageOf<T extends TSchema>(item: T) {
