@@ -2,6 +2,7 @@ import { createPool, type Pool, type PoolConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { readLastGtid, type Row, type RunSql } from './mariadb-dialect.ts';
+import { refuseUnsafeQueryValues } from './query-values.ts';
 
 export interface DatabaseSettings {
   host: string;
@@ -25,12 +26,20 @@ export interface Database<DB> {
 
 type QueryCallback = (error: Error | null, result?: unknown, fields?: unknown) => void;
 
-/** Gives every query sent on `connection` a client-side timeout, so a hung server cannot hang a request. */
+/**
+ * Gives every query sent on `connection` a client-side timeout, so a hung server cannot hang a request,
+ * and refuses values mysql2 would write into the SQL as anything but a literal (see query-values.ts).
+ */
 function enforceQueryTimeout(connection: PoolConnection, timeoutMs: number): void {
   const send = connection.query.bind(connection) as (options: object, callback: QueryCallback) => unknown;
   const withTimeout = (sql: unknown, values: unknown, callback: QueryCallback) => {
-    if (typeof sql !== 'string') return send(sql as object, (typeof values === 'function' ? values : callback) as QueryCallback);
+    if (typeof sql !== 'string') {
+      const command = sql as { sql?: string; values?: unknown };
+      refuseUnsafeQueryValues(String(command.sql), typeof values === 'function' || values === undefined ? command.values : values);
+      return send(sql as object, (typeof values === 'function' ? values : callback) as QueryCallback);
+    }
     if (typeof values === 'function') return send({ sql, timeout: timeoutMs }, values as QueryCallback);
+    refuseUnsafeQueryValues(sql, values);
     return send({ sql, values, timeout: timeoutMs }, callback);
   };
   (connection as unknown as { query: typeof withTimeout }).query = withTimeout;
