@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { toPage, toPageQuery } from '../pagination.ts';
 import type { Page, PageRequest } from '../pagination.ts';
-import type { ReadRunner, Repositories, WriteRunner } from '../repositories.ts';
+import type { ReadRunner, WriteRunner } from '../repositories.ts';
 import { ACCOUNT_STATUSES } from './accounts.types.ts';
 import type { AccountStatus, Dealer, DealerFilter } from './accounts.types.ts';
 
