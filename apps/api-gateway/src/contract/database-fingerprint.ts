@@ -26,6 +26,14 @@ export async function fingerprintBusinessTables(primary: RunSql): Promise<Finger
   const counts = await primary(tables.map((table) => `SELECT '${table}' AS name, COUNT(*) AS row_count FROM \`${table}\``).join(' UNION ALL '));
   // CHECKSUM TABLE (not QUICK) reads every row, so any changed value changes it.
   const checksums = await primary(`CHECKSUM TABLE ${tables.map((table) => `\`${table}\``).join(', ')}`);
-  const checksumOf = new Map(checksums.map((row) => [String(row['Table']).split('.').pop(), String(row['Checksum'])]));
-  return Object.fromEntries(counts.map((row) => [String(row['name']), { rows: Number(row['row_count']), checksum: checksumOf.get(String(row['name'])) ?? 'missing' }]));
+  const checksumOf = new Map(checksums.map((row) => [String(row['Table']).split('.').pop(), row['Checksum']]));
+  return Object.fromEntries(
+    counts.map((row) => {
+      const table = String(row['name']);
+      const checksum = checksumOf.get(table);
+      // NULL means the table could not be read: two NULLs would compare equal and prove nothing.
+      if (checksum === undefined || checksum === null) throw new Error(`CHECKSUM TABLE gave no checksum for ${table}`);
+      return [table, { rows: Number(row['row_count']), checksum: String(checksum) }];
+    }),
+  );
 }
