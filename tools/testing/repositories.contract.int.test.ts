@@ -6,7 +6,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type mysql from 'mysql2/promise';
 import type { Kysely } from 'kysely';
-import { createRepositories, type Database as Schema } from '@chucar/domain';
+import { createRepositories, TABLES_CHILDREN_FIRST, type Database as Schema } from '@chucar/domain';
 import { describeRepositoryContract } from '@chucar/domain/testing';
 import type { Database } from '@chucar/platform';
 import { applyPendingMigrations } from '../db/migrations.ts';
@@ -15,23 +15,6 @@ import { connectWithoutDatabase, openAppDatabase, testDatabaseName } from './sta
 
 /** A database of its own: every case empties every table, which no other test file would survive. */
 const DATABASE = `${testDatabaseName}_contract`;
-
-/** Children before parents, so no foreign key stops a delete. */
-const TABLES_CHILDREN_FIRST: readonly (keyof Schema)[] = [
-  'quote_revisions',
-  'quotes',
-  'quote_request_attachments',
-  'quote_request_options',
-  'quote_requests',
-  'refresh_tokens',
-  'dealer_regions',
-  'dealer_profiles',
-  'accounts',
-  'trim_options',
-  'trims',
-  'models',
-  'makers',
-];
 
 async function emptyEveryTable(db: Kysely<Schema>): Promise<void> {
   await db.transaction().execute(async (trx) => {

@@ -18,6 +18,7 @@ export type { Actor, Role } from './actor.ts';
 export { createKyselyWriteRunner, createRepositories, readsFrom } from './repositories.ts';
 export type { ReadRunner, Repositories, WriteRunner } from './repositories.ts';
 export type { Database } from './schema/database.ts';
+export { TABLES_CHILDREN_FIRST } from './schema/database.ts';
 export { marketplaceMigrations } from './schema/migrations/index.ts';
 
 // Catalog

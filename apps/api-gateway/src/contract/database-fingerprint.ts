@@ -1,28 +1,11 @@
 /** Row counts and checksums of every business table, read on the primary: equal fingerprints mean nothing was written. */
-import type { Database as Schema } from '@chucar/domain';
+import { TABLES_CHILDREN_FIRST } from '@chucar/domain';
 import type { RunSql } from '@chucar/platform';
-
-/** Every table of the schema; the type makes this list fail to compile when a table is added and not named here. */
-const businessTables: Record<keyof Schema, true> = {
-  makers: true,
-  models: true,
-  trims: true,
-  trim_options: true,
-  accounts: true,
-  dealer_profiles: true,
-  dealer_regions: true,
-  refresh_tokens: true,
-  quote_requests: true,
-  quote_request_options: true,
-  quote_request_attachments: true,
-  quotes: true,
-  quote_revisions: true,
-};
 
 export type Fingerprint = Record<string, { rows: number; checksum: string }>;
 
 export async function fingerprintBusinessTables(primary: RunSql): Promise<Fingerprint> {
-  const tables = Object.keys(businessTables);
+  const tables = TABLES_CHILDREN_FIRST;
   const counts = await primary(tables.map((table) => `SELECT '${table}' AS name, COUNT(*) AS row_count FROM \`${table}\``).join(' UNION ALL '));
   // CHECKSUM TABLE (not QUICK) reads every row, so any changed value changes it.
   const checksums = await primary(`CHECKSUM TABLE ${tables.map((table) => `\`${table}\``).join(', ')}`);

@@ -154,3 +154,24 @@ export interface Database {
   quotes: QuotesTable;
   quote_revisions: QuoteRevisionsTable;
 }
+
+/** Every table, children before parents: deleting or dropping in this order never trips a foreign key. */
+export const TABLES_CHILDREN_FIRST = [
+  'quote_revisions',
+  'quotes',
+  'quote_request_attachments',
+  'quote_request_options',
+  'quote_requests',
+  'refresh_tokens',
+  'dealer_regions',
+  'dealer_profiles',
+  'accounts',
+  'trim_options',
+  'trims',
+  'models',
+  'makers',
+] as const satisfies readonly (keyof Database)[];
+
+// Fails to compile when a table is added to Database and not to the list above.
+const everyTableListed: Exclude<keyof Database, (typeof TABLES_CHILDREN_FIRST)[number]> extends never ? true : never = true;
+void everyTableListed;
