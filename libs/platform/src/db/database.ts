@@ -1,7 +1,7 @@
 import { createPool, type Pool, type PoolConnection } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
-import { readLastGtid, type Row, type RunSql } from './mariadb-dialect.ts';
+import type { Row, RunSql } from './mariadb-dialect.ts';
 import { refuseUnsafeQueryValues } from './query-values.ts';
 
 export interface DatabaseSettings {
@@ -53,7 +53,7 @@ export function runSqlOnConnection(connection: Connection, timeoutMs = 30_000): 
   };
 }
 
-export function runSqlOn(db: Kysely<unknown>): RunSql {
+export function runSqlOn<DB>(db: Kysely<DB>): RunSql {
   return async (sql, params = []) => {
     const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, [...params]));
     return result.rows;
@@ -83,7 +83,7 @@ export function createDatabase<DB>(settings: DatabaseSettings): Database<DB> {
   return {
     db,
     pool,
-    runSql: runSqlOn(db as Kysely<unknown>),
+    runSql: runSqlOn(db),
     poolUsage: () => ({
       open: internals._allConnections?.length ?? 0,
       idle: internals._freeConnections?.length ?? 0,
@@ -91,22 +91,4 @@ export function createDatabase<DB>(settings: DatabaseSettings): Database<DB> {
     }),
     close: () => db.destroy(),
   };
-}
-
-export interface CommittedWrite<T> {
-  result: T;
-  /** GTID of the committed transaction: the read-your-writes token. Null when nothing was written. */
-  gtid: string | null;
-}
-
-/**
- * Runs `work` in one transaction on the primary and reads `@@last_gtid` on the same
- * connection right after commit, which is the only place that value is meaningful.
- */
-export async function writeAndCaptureGtid<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<CommittedWrite<T>> {
-  return db.connection().execute(async (connection) => {
-    const result = await connection.transaction().execute(work);
-    const gtid = await readLastGtid(runSqlOn(connection as Kysely<unknown>));
-    return { result, gtid };
-  });
 }
