@@ -3,7 +3,8 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { GatewayConfig } from '../config.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
-import { consistencyHeader, requestIdHeader } from './request-context.ts';
+import { requestIdHeader } from '@chucar/platform';
+import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
@@ -16,7 +17,7 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
       credentials: true,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['authorization', 'content-type', requestIdHeader, consistencyHeader],
-      exposedHeaders: [requestIdHeader, consistencyHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      exposedHeaders: [requestIdHeader, consistencyHeader, readSourceHeader, readLagBoundHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     });
     // Off only where something in front (an API gateway, the load balancer) already limits clients.
