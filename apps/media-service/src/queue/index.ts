@@ -1,0 +1,2 @@
+export * from './media-jobs.ts';
+export * from './producer.ts';
