@@ -3,7 +3,7 @@ import type { Migration } from 'kysely';
 import { allMigrations, checkMigrationOrder, orderedMigrations } from './migrations.ts';
 
 /** Applied to deployed databases already: these names may never change or move. */
-const APPLIED_NAMES = ['2026-11-25-0001-replication-heartbeat', '2026-11-25-0002-marketplace'];
+const APPLIED_NAMES = ['2026-11-25-0001-replication-heartbeat', '2026-11-25-0002-marketplace', '2026-11-26-0003-media'];
 
 const noop: Migration = { up: async () => undefined };
 const named = (...names: string[]) => names.map((name) => ({ name, migration: noop }));

@@ -1,5 +1,5 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
-import { marketplaceMigrations } from '@chucar/domain';
+import { domainMigrations } from '@chucar/domain';
 import { heartbeatMigration } from '@chucar/platform';
 
 export type NamedMigration = { name: string; migration: Migration };
@@ -11,8 +11,8 @@ export type NamedMigration = { name: string; migration: Migration };
  */
 export const orderedMigrations: readonly NamedMigration[] = [
   { name: '2026-11-25-0001-replication-heartbeat', migration: heartbeatMigration },
-  ...marketplaceMigrations,
-  // The media service's and then the replica reporter's migrations go here, after the marketplace's.
+  ...domainMigrations,
+  // The replica reporter's migrations go here, after the domain's (marketplace, media).
 ];
 
 /**

@@ -19,7 +19,7 @@ export { createKyselyWriteRunner, createRepositories, readsFrom } from './reposi
 export type { ReadRunner, Repositories, WriteRunner } from './repositories.ts';
 export type { Database } from './schema/database.ts';
 export { TABLES_CHILDREN_FIRST } from './schema/database.ts';
-export { marketplaceMigrations } from './schema/migrations/index.ts';
+export { domainMigrations } from './schema/migrations/index.ts';
 
 // Catalog
 export { createCatalog } from './catalog/catalog.service.ts';

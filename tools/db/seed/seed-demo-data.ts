@@ -81,9 +81,9 @@ export async function isMarketplaceEmpty(db: Kysely<Database>): Promise<boolean>
 }
 
 /**
- * Deletes every quote request and quote, and every seeded account with its dealer rows and
- * refresh tokens, children before parents, in one transaction. Other accounts, the catalog,
- * the schema and the migration history stay.
+ * Deletes every quote request and quote, and every seeded account with its dealer rows, refresh
+ * tokens and media rows (not their objects in S3), children before parents, in one transaction.
+ * Other accounts, the catalog, the schema and the migration history stay.
  */
 export async function resetMarketplace(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -91,6 +91,10 @@ export async function resetMarketplace(db: Kysely<Database>): Promise<void> {
       await trx.deleteFrom(table).execute();
     }
     const demoAccountIds = trx.selectFrom('accounts').select('id').where('email', 'like', DEMO_EMAIL_PATTERN);
+    // Demo accounts may have uploaded media through the running stack; its rows would block their deletion.
+    const demoMediaIds = trx.selectFrom('media').select('id').where('owner_id', 'in', demoAccountIds);
+    await trx.deleteFrom('media_variants').where('media_id', 'in', demoMediaIds).execute();
+    await trx.deleteFrom('media').where('owner_id', 'in', demoAccountIds).execute();
     await trx.deleteFrom('refresh_tokens').where('account_id', 'in', demoAccountIds).execute();
     await trx.deleteFrom('dealer_regions').where('dealer_id', 'in', demoAccountIds).execute();
     await trx.deleteFrom('dealer_profiles').where('account_id', 'in', demoAccountIds).execute();

@@ -98,6 +98,12 @@ export const SEED_INVARIANTS: readonly SeedInvariant[] = [
         OR r.created_at > COALESCE(@seeded_at, UTC_TIMESTAMP(3)) OR r.created_at < COALESCE(@seeded_at, UTC_TIMESTAMP(3)) - INTERVAL 365 DAY`,
   },
   {
+    rule: 'every attachment names a media of the request\'s customer that is neither deleted nor failed',
+    sql: `SELECT COUNT(*) FROM quote_request_attachments a JOIN quote_requests r ON r.id = a.request_id
+      WHERE NOT EXISTS (SELECT 1 FROM media m WHERE m.id = a.media_id AND m.owner_id = r.customer_id
+        AND m.status NOT IN ('deleted', 'failed'))`,
+  },
+  {
     rule: 'e-mails are normalized (trimmed, lower-case); every dealer has a profile and a region',
     sql: `SELECT COUNT(*) FROM accounts a
       WHERE BINARY a.email <> BINARY LOWER(TRIM(a.email))

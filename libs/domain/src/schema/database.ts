@@ -1,12 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AccountStatus, Role } from '../accounts/accounts.types.ts';
 import type { BodyType, FuelType } from '../catalog/catalog.types.ts';
+import type { MediaContentType, MediaKind, MediaStatus, VariantName, VariantsStatus } from '../media/media.types.ts';
 import type { PaymentMethod, PurchaseTiming, StoredQuoteRequestStatus } from '../quote-requests/quote-requests.types.ts';
 import type { StoredQuoteStatus } from '../quotes/quotes.types.ts';
 import type { RegionCode } from '../regions.ts';
 
 /**
- * Kysely table interfaces for the marketplace tables (migration 0002).
+ * Kysely table interfaces for the marketplace tables (migration 0002) and media (migration 0003).
  * Ids are BIGINT UNSIGNED read as JS numbers; money is BIGINT KRW; every DATETIME(3)
  * is UTC and written by the application from its Clock, never by a DB default.
  */
@@ -139,6 +140,40 @@ export interface QuoteRevisionsTable {
   created_at: Timestamp;
 }
 
+/** Media ids are UUIDs made by the media service, so the column is not generated. */
+export interface MediaTable {
+  id: string;
+  owner_id: number;
+  sha256: string;
+  size_bytes: number;
+  content_type: MediaContentType;
+  kind: MediaKind;
+  status: MediaStatus;
+  variants_status: VariantsStatus;
+  failure_reason: string | null;
+  store_attempts: Generated<number>;
+  original_key: string;
+  width: number | null;
+  height: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  stored_at: Date | null;
+  verified_at: Date | null;
+  deleted_at: Date | null;
+}
+
+export interface MediaVariantsTable {
+  media_id: string;
+  name: VariantName;
+  object_key: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  width: number;
+  height: number;
+  stored_at: Timestamp;
+}
+
 export interface Database {
   makers: MakersTable;
   models: ModelsTable;
@@ -153,6 +188,8 @@ export interface Database {
   quote_request_attachments: QuoteRequestAttachmentsTable;
   quotes: QuotesTable;
   quote_revisions: QuoteRevisionsTable;
+  media: MediaTable;
+  media_variants: MediaVariantsTable;
 }
 
 /** Every table, children before parents: deleting or dropping in this order never trips a foreign key. */
@@ -162,6 +199,8 @@ export const TABLES_CHILDREN_FIRST = [
   'quote_request_attachments',
   'quote_request_options',
   'quote_requests',
+  'media_variants',
+  'media',
   'refresh_tokens',
   'dealer_regions',
   'dealer_profiles',

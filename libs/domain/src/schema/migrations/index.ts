@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import { marketplaceMigration } from './2026-11-25-0002-marketplace.ts';
+import { mediaMigration } from './2026-11-26-0003-media.ts';
 
 /**
- * The marketplace's migrations, oldest first. Names are stored in the database once applied:
- * never rename or edit one; add a new one whose name sorts after the last.
+ * The domain's migrations (the marketplace, then media), oldest first. Names are stored in the
+ * database once applied: never rename or edit one; add a new one whose name sorts after the last.
  * tools/db/migrations.ts joins this list with the other owners' into the one applied order.
  */
-export const marketplaceMigrations: readonly { name: string; migration: Migration }[] = [
+export const domainMigrations: readonly { name: string; migration: Migration }[] = [
   { name: '2026-11-25-0002-marketplace', migration: marketplaceMigration },
+  { name: '2026-11-26-0003-media', migration: mediaMigration },
 ];
