@@ -1,10 +1,26 @@
-import { env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, type EnvValues } from '@chucar/platform';
+import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, type EnvValues } from '@chucar/platform';
+
+const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
 
 export const mediaEnv = {
   ...runtimeEnv,
   MEDIA_HOST: env.string({ description: 'Address the media API listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   MEDIA_PORT: env.port({ description: 'Media service API port', default: 3001 }),
+  MEDIA_SERVICE_SECRET: env.string({
+    description: 'HMAC secret of the service tokens the gateway signs for the media service (>= 32 characters, the gateway’s value; required in production)',
+    default: developmentServiceSecret,
+    secret: true,
+  }),
   MEDIA_SPOOL_DIR: env.string({ description: 'Durable spool for accepted uploads (a persistent volume)', default: '.stack/media-spool' }),
+  MEDIA_SPOOL_MIN_FREE_BYTES: env.int({ description: 'Uploads get 503 + Retry-After while the spool’s disk has less free space than this', default: 512 * 1024 * 1024, min: 0 }),
+  MEDIA_SPOOL_MIN_FREE_PERCENT: env.number({ description: '… or less than this share of the disk free, in percent', default: 5, min: 0, max: 99 }),
+  MEDIA_SPOOL_RETENTION_DAYS: env.int({ description: 'Days the spool keeps an original after it is stored (repair restores from it)', default: 7, min: 0, max: 365 }),
+  MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest file accepted (413 beyond; POST and resumable uploads alike)', default: 20 * 1024 * 1024, min: 1024 }),
+  MEDIA_MAX_PIXELS: env.int({ description: 'Largest image accepted, in pixels (width x height; more is refused as a decompression bomb)', default: 100_000_000, min: 1 }),
+  MEDIA_SIGNED_URL_TTL_S: env.int({ description: 'Lifetime of the signed GET URLs of originals and variants', default: 300, min: 1, max: 604_800 }),
+  MEDIA_TUS_EXPIRY_HOURS: env.int({ description: 'Hours an unfinished resumable upload may wait for its next byte before it is deleted', default: 24, min: 1, max: 720 }),
+  MEDIA_RECONCILE_INTERVAL_MS: env.int({ description: 'How often the worker re-enqueues media rows stuck in a non-final state', default: 60_000, min: 1000 }),
+  MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
   ...redisEnv,
   ...s3Env,
@@ -13,5 +29,11 @@ export const mediaEnv = {
 export type MediaConfig = EnvValues<typeof mediaEnv>;
 
 export function loadMediaConfig(source: Record<string, string | undefined> = process.env): MediaConfig {
-  return readEnv(mediaEnv, source);
+  const config = readEnv(mediaEnv, source);
+  const problems: string[] = [];
+  if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
+  if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
+  if (!/^[\w-]{1,32}$/.test(config.MEDIA_QUEUE_PREFIX)) problems.push('MEDIA_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }
