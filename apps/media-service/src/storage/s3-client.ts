@@ -1,8 +1,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MediaConfig } from '../config.ts';
 
+export type S3Settings = Pick<MediaConfig, 'S3_REGION' | 'S3_FORCE_PATH_STYLE' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_TIMEOUT_MS'>;
+
 /** One S3 client for the primary store; an empty S3_ENDPOINT means real AWS with the default credential chain. */
-export function createS3Client(config: MediaConfig): S3Client {
+export function createS3Client(config: S3Settings): S3Client {
   return new S3Client({
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
@@ -10,5 +12,9 @@ export function createS3Client(config: MediaConfig): S3Client {
     ...(config.S3_ACCESS_KEY_ID ? { credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } } : {}),
     requestHandler: { requestTimeout: config.S3_TIMEOUT_MS, connectionTimeout: Math.min(config.S3_TIMEOUT_MS, 5000) },
     maxAttempts: 2,
+    // Checksums are chosen per request (SHA-256, which the worker already knows) instead of the
+    // SDK's default CRC32 with aws-chunked trailers, which some S3-compatible stores reject.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { classifyStorageError, StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
+
+/** Bytes to store: a file (spooled originals) or a buffer (variants made in memory). */
+export type ObjectSource = { path: string } | { bytes: Uint8Array };
+
+export interface PutOptions {
+  /** Hex SHA-256 the bytes must have; it is checked before sending and stored as metadata. */
+  sha256: string;
+  contentType: string;
+  /** More object metadata (`media-id`); `sha256` is always added. */
+  metadata?: Record<string, string>;
+}
+
+export interface VerifiedObject {
+  key: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface ObjectStore {
+  /** Puts the object, then HEADs it: resolves only when S3 holds the size and SHA-256 that were sent. */
+  putVerified(key: string, source: ObjectSource, options: PutOptions): Promise<VerifiedObject>;
+  /** `missing` when there is no such object; throws `StoredObjectMismatchError` when it differs. */
+  verifyStoredObject(key: string, expected: { sizeBytes: number; sha256: string }): Promise<'verified' | 'missing'>;
+  /** Resolves when the bucket answers; the outage probe. */
+  probeBucket(): Promise<void>;
+}
+
+export interface ObjectStoreOptions {
+  bucket: string;
+  timeoutMs: number;
+  /** Above this size the object goes up in parts (lib-storage). S3 needs parts of at least 5 MiB. */
+  multipartThresholdBytes?: number;
+  partSizeBytes?: number;
+}
+
+/** A slow link still moves this much; a whole put gets `timeoutMs` plus the time for its size at this rate. */
+const slowestAcceptableBytesPerMs = 1024; // 1 MiB/s
+
+/** The bytes to store are not the ones accepted (a damaged spool copy): permanent for this object. */
+export class ContentMismatchError extends Error {
+  override readonly name = 'ContentMismatchError';
+}
+
+export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): ObjectStore {
+  const { bucket, timeoutMs } = options;
+  const multipartThresholdBytes = options.multipartThresholdBytes ?? 16 * 1024 * 1024;
+  const partSizeBytes = options.partSizeBytes ?? 8 * 1024 * 1024;
+  const deadlineFor = (sizeBytes: number) => timeoutMs + Math.ceil(sizeBytes / slowestAcceptableBytesPerMs);
+
+  async function head(key: string) {
+    try {
+      return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw classifyStorageError(error, `HEAD ${key}`);
+    }
+  }
+
+  async function verifyStoredObject(key: string, expected: { sizeBytes: number; sha256: string }): Promise<'verified' | 'missing'> {
+    const found = await head(key);
+    if (!found) return 'missing';
+    const problems: string[] = [];
+    if (found.ContentLength !== expected.sizeBytes) problems.push(`size ${found.ContentLength} instead of ${expected.sizeBytes}`);
+    if (found.Metadata?.['sha256'] !== expected.sha256) problems.push(`metadata sha256 ${found.Metadata?.['sha256'] ?? 'absent'} instead of ${expected.sha256}`);
+    // Real S3 returns the whole-object checksum it verified on upload; s3rver returns none, hence the metadata.
+    if (found.ChecksumSHA256 && found.ChecksumType === 'FULL_OBJECT' && found.ChecksumSHA256 !== hexToBase64(expected.sha256)) {
+      problems.push(`S3 checksum ${found.ChecksumSHA256} does not match`);
+    }
+    if (problems.length > 0) throw new StoredObjectMismatchError(`${key}: ${problems.join('; ')}`);
+    return 'verified';
+  }
+
+  async function putVerified(key: string, source: ObjectSource, put: PutOptions): Promise<VerifiedObject> {
+    const sizeBytes = 'path' in source ? await checkSpoolCopy(source.path, put.sha256) : checkBytes(source.bytes, put.sha256);
+    const metadata = { ...put.metadata, sha256: put.sha256 };
+    const signal = AbortSignal.timeout(deadlineFor(sizeBytes));
+    try {
+      if (sizeBytes > multipartThresholdBytes) {
+        // SHA-256 per part (composite): S3 offers no whole-object SHA-256 for multipart uploads.
+        const upload = new Upload({
+          client: s3,
+          params: { Bucket: bucket, Key: key, Body: bodyOf(source), ContentLength: sizeBytes, ContentType: put.contentType, Metadata: metadata, ChecksumAlgorithm: 'SHA256' },
+          partSize: partSizeBytes,
+          queueSize: 2,
+          leavePartsOnError: false,
+        });
+        signal.addEventListener('abort', () => void upload.abort(), { once: true });
+        await upload.done();
+      } else {
+        // The whole-object SHA-256 travels with the put, so S3 itself refuses bytes that differ.
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: bodyOf(source), ContentLength: sizeBytes, ContentType: put.contentType, Metadata: metadata, ChecksumSHA256: hexToBase64(put.sha256) }),
+          { abortSignal: signal },
+        );
+      }
+    } catch (error) {
+      throw classifyStorageError(error, `PUT ${key}`);
+    }
+    // A 200 is not proof: the HEAD must show what was sent.
+    const outcome = await verifyStoredObject(key, { sizeBytes, sha256: put.sha256 });
+    if (outcome === 'missing') throw new StoredObjectMismatchError(`${key}: absent right after a successful PUT`);
+    return { key, sizeBytes, sha256: put.sha256 };
+  }
+
+  async function probeBucket(): Promise<void> {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      // Whatever the reason (a 404 here is a missing bucket), the store cannot take objects.
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new StorageUnavailableError(`HEAD bucket ${bucket}: ${message}`, { cause: error });
+    }
+  }
+
+  return { putVerified, verifyStoredObject, probeBucket };
+}
+
+function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {
+  return 'path' in source ? fs.createReadStream(source.path) : source.bytes;
+}
+
+/** Hashes the file before sending it: s3rver (unlike S3) would take changed bytes under the expected SHA-256. */
+async function checkSpoolCopy(filePath: string, expectedSha256: string): Promise<number> {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    sizeBytes += chunk.length;
+  }
+  const actual = hash.digest('hex');
+  if (actual !== expectedSha256) throw new ContentMismatchError(`${filePath}: SHA-256 ${actual} instead of ${expectedSha256}`);
+  return sizeBytes;
+}
+
+function checkBytes(bytes: Uint8Array, expectedSha256: string): number {
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expectedSha256) throw new ContentMismatchError(`bytes to store: SHA-256 ${actual} instead of ${expectedSha256}`);
+  return bytes.length;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
+}
+
+function isNotFound(error: unknown): boolean {
+  const shape = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  return shape?.name === 'NotFound' || shape?.name === 'NoSuchKey' || shape?.$metadata?.httpStatusCode === 404;
+}
