@@ -72,3 +72,28 @@ export type {
 } from './quote-requests/quote-requests.types.ts';
 export { CONDITIONS_MAX_LENGTH, QUOTE_STATUSES } from './quotes/quotes.types.ts';
 export type { Quote, QuoteFilter, QuoteRevision, QuoteStatus, ReviseQuoteInput, SubmitQuoteInput } from './quotes/quotes.types.ts';
+
+// Media
+export { createMediaService, isMediaId } from './media/media.service.ts';
+export type { MediaForViewer, MediaService, MediaServiceDeps, RegisteredUpload, UploadedMedia } from './media/media.service.ts';
+export type { MediaRepository, RegisterOutcome } from './media/media.repository.ts';
+export { canAttach, canDelete, canSeeOriginal, canSeeVariants } from './media/media.rules.ts';
+export {
+  DEFAULT_MEDIA_MAX_UPLOAD_BYTES,
+  DOCUMENT_CONTENT_TYPES,
+  FAILURE_REASON_MAX_LENGTH,
+  IMAGE_CONTENT_TYPES,
+  MEDIA_CONTENT_TYPES,
+  MEDIA_KINDS,
+  MEDIA_MAX_PIXELS,
+  MEDIA_STATUSES,
+  VARIANT_CONTENT_TYPE,
+  VARIANT_NAMES,
+  VARIANT_WIDTHS,
+  VARIANTS_STATUSES,
+  isMediaContentType,
+  mediaKindOf,
+  originalObjectKey,
+  variantObjectKey,
+} from './media/media.types.ts';
+export type { Media, MediaContentType, MediaKind, MediaStatus, MediaVariant, NewMedia, NewMediaVariant, VariantName, VariantsStatus } from './media/media.types.ts';

@@ -4,6 +4,8 @@ import { createKyselyAccountsRepository } from './accounts/accounts.kysely-repos
 import { createKyselyRefreshTokensRepository } from './accounts/refresh-tokens.kysely-repository.ts';
 import { createKyselyCatalogRepository } from './catalog/catalog.kysely-repository.ts';
 import type { CatalogRepository } from './catalog/catalog.repository.ts';
+import { createKyselyMediaRepository } from './media/media.kysely-repository.ts';
+import type { MediaRepository } from './media/media.repository.ts';
 import { createKyselyQuoteRequestsRepository } from './quote-requests/quote-requests.kysely-repository.ts';
 import type { QuoteRequestsRepository } from './quote-requests/quote-requests.repository.ts';
 import { createKyselyQuotesRepository } from './quotes/quotes.kysely-repository.ts';
@@ -16,6 +18,7 @@ export type Repositories = {
   refreshTokens: RefreshTokensRepository;
   quoteRequests: QuoteRequestsRepository;
   quotes: QuotesRepository;
+  media: MediaRepository;
 };
 
 /**
@@ -49,6 +52,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     refreshTokens: createKyselyRefreshTokensRepository(db),
     quoteRequests: createKyselyQuoteRequestsRepository(db),
     quotes: createKyselyQuotesRepository(db),
+    media: createKyselyMediaRepository(db),
   };
 }
 

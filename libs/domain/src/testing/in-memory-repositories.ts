@@ -8,6 +8,7 @@ import type { QuotesRepository } from '../quotes/quotes.repository.ts';
 import type { Quote } from '../quotes/quotes.types.ts';
 import type { Repositories, WriteRunner } from '../repositories.ts';
 import { inMemoryAccountsRepository, inMemoryRefreshTokensRepository } from './in-memory-accounts.ts';
+import { inMemoryMediaRepository } from './in-memory-media.ts';
 import { byName, collate, copy, page } from './in-memory-rows.ts';
 import { nextId } from './in-memory-store.ts';
 import type { InMemoryStore } from './in-memory-store.ts';
@@ -24,6 +25,7 @@ export function createInMemoryRepositories(store: InMemoryStore): Repositories {
     refreshTokens: inMemoryRefreshTokensRepository(store),
     quoteRequests: quoteRequestsRepository(store),
     quotes: quotesRepository(store),
+    media: inMemoryMediaRepository(store),
   };
 }
 

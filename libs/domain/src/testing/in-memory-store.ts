@@ -2,6 +2,7 @@ import type { AccountWithPasswordHash, RefreshTokenRecord } from '../accounts/ac
 import type { CarModel, Maker, Trim, TrimOption } from '../catalog/catalog.types.ts';
 import type { Clock } from '../clock.ts';
 import { DAY_MS } from '../clock.ts';
+import type { Media, MediaVariant } from '../media/media.types.ts';
 import type { QuoteRequest } from '../quote-requests/quote-requests.types.ts';
 import type { Quote, QuoteRevision } from '../quotes/quotes.types.ts';
 import type { RegionCode } from '../regions.ts';
@@ -27,6 +28,8 @@ export type InMemoryState = {
   quoteRequests: QuoteRequest[];
   quotes: Omit<Quote, 'dealershipName'>[];
   quoteRevisions: QuoteRevision[];
+  media: Media[];
+  mediaVariants: MediaVariant[];
 };
 
 /** Holds the state by reference so a rolled-back transaction can swap in its snapshot. */
@@ -46,6 +49,8 @@ export function createInMemoryStore(): InMemoryStore {
       quoteRequests: [],
       quotes: [],
       quoteRevisions: [],
+      media: [],
+      mediaVariants: [],
     },
   };
 }
