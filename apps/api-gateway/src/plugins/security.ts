@@ -1,16 +1,20 @@
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { GatewayConfig } from '../config.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
+import { staticSecurityHeaders } from './security-headers.ts';
 import { requestIdHeader } from '@chucar/platform';
 import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
-    await app.register(helmet, {
+    const securityHeaders = staticSecurityHeaders({
       // The docs UI needs inline styles and scripts; the API itself serves only JSON.
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': config.NODE_ENV === 'production' ? [] : null, 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+    });
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(securityHeaders);
+      done();
     });
     await app.register(cors, {
       origin: config.CORS_ORIGINS,
