@@ -2,7 +2,8 @@ import type { Actor } from '../actor.ts';
 import { requireActiveDealer, requireRole } from '../access.ts';
 import { addDays } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { ConflictError, IssueCollector, NotFoundError } from '../errors.ts';
+import { ConflictError, IssueCollector, NotFoundError, ValidationError } from '../errors.ts';
+import { canAttach } from '../media/media.rules.ts';
 import { toPage, toPageQuery } from '../pagination.ts';
 import type { Page, PageRequest } from '../pagination.ts';
 import { isRegionCode } from '../regions.ts';
@@ -112,6 +113,7 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
       const now = clock.now();
       const listPriceKrw = trim.listPriceKrw + options.reduce((sum, option) => sum + option.priceKrw, 0);
       return writes.transaction(async (repos) => {
+        await requireAttachable(repos, actor, attachmentIds);
         const id = await repos.quoteRequests.insert({
           customerId: actor.accountId,
           makerId: trim.makerId,
@@ -184,6 +186,19 @@ export function createQuoteRequests(deps: MarketplaceDeps): QuoteRequestsService
       }
     },
   };
+}
+
+/**
+ * Every attachment must be the customer's own media, neither deleted nor failed. Checked inside the
+ * creating transaction under a shared lock on the media rows, so a concurrent delete waits for it.
+ */
+async function requireAttachable(repos: Repositories, actor: Actor, attachmentIds: readonly string[]): Promise<void> {
+  if (attachmentIds.length === 0) return;
+  const attachable = new Set((await repos.media.findManyForShare(attachmentIds)).filter((media) => canAttach(actor, media)).map((media) => media.id));
+  const refused = attachmentIds.filter((id) => !attachable.has(id));
+  if (refused.length > 0) {
+    throw ValidationError.single('attachmentIds', `not media of yours that can be attached (unknown, deleted or failed): ${refused.join(', ')}`);
+  }
 }
 
 function validateFilter(filter: QuoteRequestFilter): void {

@@ -57,14 +57,35 @@ describe('createQuoteRequest', () => {
     expect(fieldsOf(error).sort()).toEqual(['attachmentIds', 'note', 'paymentMethod', 'purchaseTiming', 'region', 'trimId']);
   });
 
-  it('accepts up to ten distinct attachments and rejects duplicates', async () => {
+  it('accepts up to ten distinct attachments of the customer\'s media, in the order given, and rejects duplicates', async () => {
     const s = createScenario();
     const customer = await s.addCustomer();
-    const ten = Array.from({ length: 10 }, (_, i) => `media-${i}`);
-    const request = await s.marketplace.createQuoteRequest(customer, s.requestInput({ attachmentIds: ten }));
-    expect(request.attachmentIds).toEqual(ten);
-    const error = await caught(s.marketplace.createQuoteRequest(customer, s.requestInput({ attachmentIds: ['a', 'a'] })));
+    const ten: string[] = [];
+    for (let i = 0; i < 10; i += 1) ten.push((await s.addMedia(customer, { status: i % 2 === 0 ? 'stored' : undefined })).id);
+    const request = await s.marketplace.createQuoteRequest(customer, s.requestInput({ attachmentIds: [...ten].reverse() }));
+    expect(request.attachmentIds).toEqual([...ten].reverse());
+    const [first = ''] = ten;
+    const error = await caught(s.marketplace.createQuoteRequest(customer, s.requestInput({ attachmentIds: [first, first] })));
     expect(fieldsOf(error)).toEqual(['attachmentIds']);
+  });
+
+  it('refuses attachments that are unknown, another customer\'s, deleted or failed, and creates nothing', async () => {
+    const s = createScenario();
+    const customer = await s.addCustomer();
+    const own = await s.addMedia(customer);
+    const refused = {
+      unknown: '00000000-0000-4000-8000-ffffffffffff',
+      foreign: (await s.addMedia(await s.addCustomer())).id,
+      deleted: (await s.addMedia(customer, { status: 'deleted' })).id,
+      failed: (await s.addMedia(customer, { status: 'failed' })).id,
+    };
+    for (const [reason, id] of Object.entries(refused)) {
+      const error = await caught(s.marketplace.createQuoteRequest(customer, s.requestInput({ attachmentIds: [own.id, id] })));
+      expect(fieldsOf(error), reason).toEqual(['attachmentIds']);
+      expect((error as ValidationError).issues[0]?.message, reason).toContain(id);
+      expect((error as ValidationError).issues[0]?.message, reason).not.toContain(own.id);
+    }
+    expect(s.store.state.quoteRequests).toEqual([]);
   });
 
   it('is only for customers', async () => {

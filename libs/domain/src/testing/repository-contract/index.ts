@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { accountsCases } from './accounts.cases.ts';
 import { catalogCases } from './catalog.cases.ts';
+import { mediaCases } from './media.cases.ts';
 import { quoteRequestsCases } from './quote-requests.cases.ts';
 import { quotesCases } from './quotes.cases.ts';
 import { refreshTokensCases } from './refresh-tokens.cases.ts';
@@ -20,5 +21,6 @@ export function describeRepositoryContract(backend: string, open: OpenRepositori
     refreshTokensCases(open);
     quoteRequestsCases(open);
     quotesCases(open);
+    mediaCases(open);
   });
 }
