@@ -31,3 +31,4 @@ export * from './http/metrics.ts';
 export * from './http/redis-plugin.ts';
 export * from './http/graceful-close.ts';
 export * from './http/serve.ts';
+export * from './http/service-token.ts';
