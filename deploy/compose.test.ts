@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvSpec } from '@chucar/platform';
 import { gatewayEnv, loadGatewayConfig } from '@chucar/api-gateway/config';
-import { mediaEnv } from '@chucar/media-service/config';
+import { loadMediaConfig, mediaEnv } from '@chucar/media-service/config';
 import { reporterEnv } from '@chucar/replica-reporter/config';
 import { stackEnv } from '../tools/stack/config.ts';
 import {
@@ -24,8 +24,11 @@ import {
   type ComposeService,
 } from './compose-file.ts';
 
-/** What a user puts in `.env` before `docker compose up`: only the one value without a default. */
-const userEnv = { JWT_SECRET: 'a-secret-the-user-generated-0123456789abcdef' };
+/** What a user puts in `.env` before `docker compose up`: only the values without a default. */
+const userEnv = {
+  JWT_SECRET: 'a-secret-the-user-generated-0123456789abcdef',
+  MEDIA_SERVICE_SECRET: 'another-secret-the-user-generated-0123456789',
+};
 const compose = loadCompose(userEnv);
 const services = compose.services;
 const serviceNames = Object.keys(services);
@@ -103,8 +106,15 @@ describe('docker-compose.yml', () => {
     for (const program of programs) expect(servicesRunning(program.name), program.name).not.toHaveLength(0);
   });
 
-  it('refuses to start without JWT_SECRET', () => {
-    expect(() => loadCompose({})).toThrow(/JWT_SECRET/);
+  it('refuses to start without JWT_SECRET or MEDIA_SERVICE_SECRET', () => {
+    expect(() => loadCompose({ MEDIA_SERVICE_SECRET: userEnv.MEDIA_SERVICE_SECRET })).toThrow(/JWT_SECRET/);
+    expect(() => loadCompose({ JWT_SECRET: userEnv.JWT_SECRET })).toThrow(/MEDIA_SERVICE_SECRET/);
+  });
+
+  it('gives the gateways and the media service the same service-token secret', () => {
+    const holders = [...servicesRunning('api-gateway'), ...servicesRunning('media-service')];
+    expect(holders.length).toBeGreaterThanOrEqual(4);
+    for (const name of holders) expect(environmentOf(services[name]!)['MEDIA_SERVICE_SECRET'], name).toBe(userEnv.MEDIA_SERVICE_SECRET);
   });
 
   describe.each(appServices)('app service %s', (name) => {
@@ -125,6 +135,7 @@ describe('docker-compose.yml', () => {
     it('gets values its configuration parser accepts, production mode included', () => {
       expect(() => readEnv(program.spec, environment)).not.toThrow();
       if (program.name === 'api-gateway') expect(() => loadGatewayConfig(environment)).not.toThrow();
+      if (program.name === 'media-service') expect(() => loadMediaConfig(environment)).not.toThrow();
       expect(environment['NODE_ENV']).toBe('production');
     });
 

@@ -1,7 +1,9 @@
-import { DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
+import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
 
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
+/** The media service's development default, so a local stack works without configuration. */
+const developmentMediaServiceSecret = 'development-only-media-service-secret-0123456789';
 
 export const gatewayEnv = {
   ...runtimeEnv,
@@ -32,7 +34,13 @@ export const gatewayEnv = {
   REPLICA_CHECK_INTERVAL_MS: env.int({ description: 'How often the replica lag is measured', default: 500, min: 50 }),
   GTID_WAIT_TIMEOUT_MS: env.int({ description: 'How long a read waits for the replica to reach the client’s last write', default: 100, min: 0, max: 5000 }),
   MEDIA_SERVICE_URL: env.url({ description: 'Media service API base URL', default: 'http://127.0.0.1:3001' }),
-  MEDIA_SERVICE_TIMEOUT_MS: env.int({ description: 'Timeout of a call to the media service', default: 30_000, min: 100 }),
+  MEDIA_SERVICE_TIMEOUT_MS: env.int({ description: 'Timeout of a call to the media service: connecting, and each wait for its answer or for the client’s next bytes', default: 30_000, min: 100 }),
+  MEDIA_SERVICE_SECRET: env.string({
+    description: 'HMAC secret of the service tokens the gateway signs for the media service (>= 32 characters, the media service’s value; required in production)',
+    default: developmentMediaServiceSecret,
+    secret: true,
+  }),
+  MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest body accepted on the media and resumable-upload routes (413 beyond)', default: DEFAULT_MEDIA_MAX_UPLOAD_BYTES, min: 1024 }),
   ...primaryDatabaseEnv,
   ...replicaDatabaseEnv,
   ...redisEnv,
@@ -45,6 +53,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   const problems: string[] = [];
   if (config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) problems.push('JWT_SECRET is required in production');
+  if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
+  if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentMediaServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
