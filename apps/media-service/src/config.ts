@@ -20,6 +20,8 @@ export const mediaEnv = {
   MEDIA_SIGNED_URL_TTL_S: env.int({ description: 'Lifetime of the signed GET URLs of originals and variants', default: 300, min: 1, max: 604_800 }),
   MEDIA_TUS_EXPIRY_HOURS: env.int({ description: 'Hours an unfinished resumable upload may wait for its next byte before it is deleted', default: 24, min: 1, max: 720 }),
   MEDIA_RECONCILE_INTERVAL_MS: env.int({ description: 'How often the worker re-enqueues media rows stuck in a non-final state', default: 60_000, min: 1000 }),
+  MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
+  MEDIA_WORKER_CONCURRENCY: env.int({ description: 'Jobs one media worker process runs at once (S3 puts wait on the network; previews use the CPU)', default: 4, min: 1, max: 64 }),
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
   ...redisEnv,

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { heifOrientsItself } from './heif-container.ts';
 import { readExifOrientation } from './image-orientation.ts';
 import { ImageUnusableError, renderVariants } from './image-variants.ts';
+import { cameraPhoto } from '../testing/camera-photo.ts';
 import { ORIENTATIONS, QUADRANT_COLOURS, UPRIGHT_HEIGHT, UPRIGHT_WIDTH, orientedJpeg, quadrantColours } from '../testing/orientation-images.ts';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../testing/fixtures/${name}`, import.meta.url));
@@ -16,16 +17,6 @@ function expectUpright(colours: Awaited<ReturnType<typeof quadrantColours>>): vo
     const expected = QUADRANT_COLOURS[quadrant];
     colours[quadrant].forEach((channel, index) => expect(Math.abs(channel - expected[index]!), `${quadrant} channel ${index}`).toBeLessThan(40));
   }
-}
-
-/** A camera-like JPEG: EXIF with GPS (IFD3), XMP and an ICC profile. */
-async function photoWithGps(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 120, g: 140, b: 160 } } })
-    .jpeg()
-    .withExif({ IFD0: { Make: 'TestCam', Model: 'T-1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 5000/100', GPSLongitudeRef: 'E', GPSLongitude: '126/1 58/1 3000/100' } })
-    .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="37,33.8N"/></rdf:RDF></x:xmpmeta>')
-    .withIccProfile('p3')
-    .toBuffer();
 }
 
 describe('image variants', () => {
@@ -53,7 +44,7 @@ describe('image variants', () => {
   });
 
   it('strips every metadata block (EXIF with GPS, XMP, ICC, IPTC) from every variant', async () => {
-    const photo = await photoWithGps(2000, 1500);
+    const photo = await cameraPhoto(2000, 1500);
     const input = await sharp(photo).metadata();
     expect(input.exif?.toString('latin1')).toContain('TestCam');
     expect(input.xmp).toBeDefined();
@@ -72,12 +63,12 @@ describe('image variants', () => {
   });
 
   it('makes 320 and 1280 px wide WebP and never enlarges a smaller image', async () => {
-    const large = await renderVariants(await photoWithGps(3000, 2000), 'image/jpeg', options);
+    const large = await renderVariants(await cameraPhoto(3000, 2000), 'image/jpeg', options);
     expect(large.variants.map(({ name, width, height }) => ({ name, width, height }))).toEqual([
       { name: 'w320', width: 320, height: 213 },
       { name: 'w1280', width: 1280, height: 853 },
     ]);
-    const small = await renderVariants(await photoWithGps(600, 400), 'image/jpeg', options);
+    const small = await renderVariants(await cameraPhoto(600, 400), 'image/jpeg', options);
     expect(small.variants.map(({ name, width, height }) => ({ name, width, height }))).toEqual([
       { name: 'w320', width: 320, height: 213 },
       { name: 'w1280', width: 600, height: 400 },

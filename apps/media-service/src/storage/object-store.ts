@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { classifyStorageError, StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
@@ -26,6 +26,8 @@ export interface ObjectStore {
   putVerified(key: string, source: ObjectSource, options: PutOptions): Promise<VerifiedObject>;
   /** `missing` when there is no such object; throws `StoredObjectMismatchError` when it differs. */
   verifyStoredObject(key: string, expected: { sizeBytes: number; sha256: string }): Promise<'verified' | 'missing'>;
+  /** The object's bytes, checked against the size and SHA-256 the caller expects. */
+  getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<Buffer>;
   /** Resolves when the bucket answers; the outage probe. */
   probeBucket(): Promise<void>;
 }
@@ -107,6 +109,21 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
     return { key, sizeBytes, sha256: put.sha256 };
   }
 
+  async function getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<Buffer> {
+    let bytes: Buffer;
+    try {
+      const signal = AbortSignal.timeout(deadlineFor(expected.sizeBytes));
+      const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+      if (!answer.Body) throw new StoredObjectMismatchError(`${key}: GET returned no body`);
+      bytes = Buffer.from(await answer.Body.transformToByteArray());
+    } catch (error) {
+      throw classifyStorageError(error, `GET ${key}`);
+    }
+    const actual = sha256Hex(bytes);
+    if (actual !== expected.sha256) throw new StoredObjectMismatchError(`${key}: read back ${bytes.length} bytes with SHA-256 ${actual} instead of ${expected.sha256}`);
+    return bytes;
+  }
+
   async function probeBucket(): Promise<void> {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(timeoutMs) });
@@ -117,7 +134,7 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
     }
   }
 
-  return { putVerified, verifyStoredObject, probeBucket };
+  return { putVerified, verifyStoredObject, getVerified, probeBucket };
 }
 
 function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {

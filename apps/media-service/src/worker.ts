@@ -1,0 +1,225 @@
+/**
+ * The media worker: a BullMQ worker on the `media` queue that runs one processor per job name,
+ * holds the whole queue (instead of failing jobs) while S3 is out, survives Redis restarts through
+ * a watchdog, keeps the reconcile scheduler in place, and serves /metrics and /health on its own
+ * port. `createMediaWorker` is what main-worker.ts and the tests start and stop.
+ */
+import { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { createRepositories, type Database as Schema } from '@chucar/domain';
+import { createDatabase, createHttpService, createLogger, createRedis, createUnitOfWork, loggerForJob, primaryDatabaseSettings, type Logger } from '@chucar/platform';
+import type { MediaConfig } from './config.ts';
+import { openSpool } from './intake/spool.ts';
+import type { JobContext, JobProcessors, JobSettings, MediaRows, QueuedMediaJob } from './jobs/job-context.ts';
+import { assertEveryJobHasProcessor, mediaJobProcessors, runMediaJob } from './jobs/processors.ts';
+import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, addMediaJob, createMediaQueue, type MediaJob, type MediaJobName } from './queue/index.ts';
+import { createObjectStore } from './storage/object-store.ts';
+import { createS3Client } from './storage/s3-client.ts';
+import { createStorageAvailability, type StorageState } from './storage/storage-availability.ts';
+import { StorageUnavailableError, StoredObjectMismatchError } from './storage/storage-errors.ts';
+import { QUEUE_STATES, registerWorkerMetrics } from './worker-metrics.ts';
+import { createWorkerSupervisor, type WorkerSupervisorOptions } from './worker-supervisor.ts';
+
+export interface MediaWorkerDeps {
+  logger?: Logger;
+  now?: () => Date;
+  processors?: JobProcessors;
+  /** How often the bucket is probed while S3 is down. */
+  storageProbeIntervalMs?: number;
+  /** BullMQ lock: a job whose worker died is handed out again after this long. */
+  lockDurationMs?: number;
+  watchdog?: Pick<WorkerSupervisorOptions, 'checkEveryMs' | 'reconnectGraceMs' | 'idleWithWorkMs'>;
+  /** How long a graceful close waits for running jobs. */
+  closeGraceMs?: number;
+}
+
+export interface MediaWorker {
+  /** /metrics and /health; main-worker.ts listens on it, and closing it closes the worker. */
+  app: FastifyInstance;
+  start(): Promise<void>;
+  readonly storageState: StorageState;
+  readonly workerRestarts: number;
+  close(): Promise<void>;
+}
+
+/** Needed for a manual rate limit (queue.rateLimit) to hold the queue; the numbers themselves never bind. */
+const limiterThatNeverBinds = { max: 100_000, duration: 1000 };
+const reconcileSchedulerId = 'reconcile';
+
+export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDeps = {}): Promise<MediaWorker> {
+  const logger = deps.logger ?? createLogger(config, 'media-worker');
+  const processors = deps.processors ?? mediaJobProcessors;
+  assertEveryJobHasProcessor(processors);
+  const now = deps.now ?? (() => new Date());
+  const concurrency = config.MEDIA_WORKER_CONCURRENCY;
+
+  const primary = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: Math.min(config.DB_POOL_SIZE, concurrency + 2) }));
+  const unitOfWork = createUnitOfWork(primary);
+  const rows: MediaRows = {
+    read: createRepositories(primary.db).media,
+    write: async (work) => (await unitOfWork.run((trx) => work(createRepositories(trx).media))).result,
+  };
+  const s3 = createS3Client(config);
+  const objects = createObjectStore(s3, { bucket: config.S3_BUCKET, timeoutMs: config.S3_TIMEOUT_MS });
+  const spool = await openSpool(config.MEDIA_SPOOL_DIR);
+  // Adds and counts fail fast on their own connection; the worker's blocking connection waits instead.
+  const queueConnection = createRedis(config, 'producer', logger);
+  const queue = createMediaQueue(queueConnection, config.MEDIA_QUEUE_PREFIX);
+  queue.on('error', (error) => logger.warn({ err: error }, 'media queue error'));
+  const redisTimeoutMs = config.REDIS_CONNECT_TIMEOUT_MS;
+
+  const app = await createHttpService({ service: 'media-worker', logging: config, logger: false });
+  const metrics = registerWorkerMetrics(app.metricsRegistry, {
+    queueCounts: () => withTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs),
+    spoolSpace: () => spool.space(),
+    spoolObjectsDir: spool.objectsDir,
+    storageState: () => storage.state,
+  });
+
+  const storage = createStorageAvailability({
+    probe: () => objects.probeBucket(),
+    ...(deps.storageProbeIntervalMs ? { probeIntervalMs: deps.storageProbeIntervalMs } : {}),
+    onStateChange: (state, detail) => {
+      if (state === 'down') {
+        logger.error({ detail }, 'S3 is unavailable: holding the media queue and probing the bucket');
+        return;
+      }
+      logger.info({ detail }, 'S3 answers again: releasing the media queue');
+      void queue.removeRateLimitKey().catch((error: unknown) => logger.warn({ err: error }, 'could not lift the queue hold; it expires by itself'));
+    },
+  });
+
+  const settings: JobSettings = {
+    maxPixels: config.MEDIA_MAX_PIXELS,
+    spoolRetentionDays: config.MEDIA_SPOOL_RETENTION_DAYS,
+    reconcileGraceMs: config.MEDIA_RECONCILE_INTERVAL_MS,
+    reconcileBatchSize: 500,
+  };
+  const shared: Omit<JobContext, 'log'> = {
+    rows,
+    objects,
+    spool,
+    enqueue: (name, data) => addMediaJob(queue, name, data, redisTimeoutMs),
+    now,
+    settings,
+  };
+
+  /** Holds every worker of the queue for `holdMs` and puts this job back, its attempts untouched. */
+  const holdQueue = async (holdMs: number): Promise<never> => {
+    await queue.rateLimit(holdMs);
+    throw Worker.RateLimitError();
+  };
+
+  async function processJob(job: QueuedMediaJob): Promise<string> {
+    const log = loggerForJob(logger, job);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const usesStorage = job.name !== 'reconcile';
+    if (usesStorage && storage.state === 'down') {
+      metrics.observeJob(job.name, 'held-for-storage', seconds());
+      return holdQueue(storage.holdMs);
+    }
+    try {
+      const outcome = await runMediaJob(processors, job, { ...shared, log });
+      if (usesStorage) storage.recordAvailable();
+      metrics.observeJob(job.name, outcome, seconds());
+      return outcome;
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) {
+        metrics.countStorageError('unavailable');
+        metrics.observeJob(job.name, 'held-for-storage', seconds());
+        const holdMs = storage.recordUnavailable(error);
+        log.warn({ err: error, holdMs }, 'S3 unavailable: job put back, queue held');
+        return holdQueue(holdMs);
+      }
+      if (error instanceof StoredObjectMismatchError) metrics.countStorageError('mismatch');
+      metrics.observeJob(job.name, 'error', seconds());
+      log.error({ err: error, attemptsMade: job.attemptsMade }, 'media job failed; BullMQ retries it with backoff');
+      throw error;
+    }
+  }
+
+  const supervisor = createWorkerSupervisor({
+    log: logger,
+    ...deps.watchdog,
+    create: () => {
+      const connection = createRedis(config, 'worker', logger);
+      const worker = new Worker<MediaJob['data'], string, MediaJobName>(MEDIA_QUEUE_NAME, processJob, {
+        connection,
+        prefix: config.MEDIA_QUEUE_PREFIX,
+        concurrency,
+        autorun: false,
+        limiter: limiterThatNeverBinds,
+        lockDuration: deps.lockDurationMs ?? 30_000,
+        // Retry fetching soon after Redis errors (the default waits 15 s).
+        runRetryDelay: 1000,
+      });
+      return { worker, connection };
+    },
+    redisAnswers: () => withTimeout(queueConnection.ping(), redisTimeoutMs).then(() => true, () => false),
+    workIsWaiting: async () => {
+      const [waiting, holdMs] = await withTimeout(Promise.all([queue.getWaitingCount(), queue.getRateLimitTtl()]), redisTimeoutMs);
+      return waiting > 0 && holdMs <= 0;
+    },
+    onRecreate: (reason) => metrics.countWorkerRestart(reason),
+  });
+
+  // A Redis that lost everything lost the scheduler too: it is put back on every interval.
+  const ensureReconcileScheduler = () =>
+    withTimeout(
+      queue.upsertJobScheduler(reconcileSchedulerId, { every: config.MEDIA_RECONCILE_INTERVAL_MS }, { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: true } }),
+      redisTimeoutMs,
+    ).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the reconcile scheduler; trying again next interval'));
+  let schedulerTimer: NodeJS.Timeout | undefined;
+
+  app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withTimeout(queueConnection.ping(), redisTimeoutMs)) });
+  app.addHealthCheck({ name: 'primary', critical: true, probe: async () => void (await primary.runSql('SELECT 1')) });
+  app.addHealthCheck({
+    name: 'storage',
+    critical: false,
+    probe: async () => {
+      if (storage.state === 'down') throw new Error('S3 unavailable: the queue is held while the bucket is probed');
+    },
+  });
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(schedulerTimer);
+    await supervisor.close(deps.closeGraceMs ?? config.S3_TIMEOUT_MS + 5000);
+    storage.close();
+    await queue.close().catch(() => undefined);
+    queueConnection.disconnect();
+    s3.destroy();
+    await primary.close();
+  };
+  app.addHook('onClose', close);
+
+  return {
+    app,
+    async start() {
+      await queueConnection.connect().catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
+      await ensureReconcileScheduler();
+      schedulerTimer = setInterval(() => void ensureReconcileScheduler(), config.MEDIA_RECONCILE_INTERVAL_MS);
+      schedulerTimer.unref();
+      supervisor.start();
+      logger.info({ concurrency, queue: MEDIA_QUEUE_NAME, prefix: config.MEDIA_QUEUE_PREFIX, jobOptions: MEDIA_JOB_OPTIONS }, 'media worker started');
+    },
+    get storageState() {
+      return storage.state;
+    },
+    get workerRestarts() {
+      return supervisor.restarts;
+    },
+    close: () => app.close(),
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
