@@ -1,18 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createHttpService, redisPlugin } from '@chucar/platform';
+import { serviceAuthPlugin } from './auth.ts';
 import type { MediaConfig } from './config.ts';
+import { databasePlugin } from './database.ts';
+import { mapDomainError } from './domain-errors.ts';
+import { intakePlugin } from './intake/intake-plugin.ts';
+import { mediaRoutes } from './routes/media-routes.ts';
+import { createUrlSigner } from './storage/signed-urls.ts';
 import { createS3Client } from './storage/s3-client.ts';
+import { tusRoutes } from './tus/tus-routes.ts';
 
 /**
- * The media service's HTTP side, built from the platform's service kit. Uploads, the spool and
- * the workers arrive with the media issue; for now it answers health checks against its real
- * dependencies: the queue (Redis) and the bucket.
+ * The media service's HTTP side, built from the platform's service kit: it takes uploads into the
+ * durable spool (POST /v1/media and tus resumable uploads under /v1/uploads), records them on the
+ * primary and queues their storage; it shows media with signed URLs. It trusts only the gateway.
  */
 export async function buildApp(config: MediaConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
-  const app = await createHttpService({ service: 'media-service', logging: config, ...(options.logger === false ? { logger: false } : {}) });
+  const app = await createHttpService({ service: 'media-service', logging: config, mapError: mapDomainError, ...(options.logger === false ? { logger: false } : {}) });
+  await app.register(serviceAuthPlugin, { secret: config.MEDIA_SERVICE_SECRET });
   // Producers fail fast while Redis is away; an accepted upload then waits in the spool.
   await app.register(redisPlugin, { settings: config, role: 'producer', critical: true, impactWhenDown: 'uploads cannot be queued for storage' });
+  await app.register(databasePlugin, { config });
+  await app.register(intakePlugin, { config });
 
   const s3 = createS3Client(config);
   // Uploads are accepted into the spool even while S3 is down, so storage only degrades the service.
@@ -22,6 +33,9 @@ export async function buildApp(config: MediaConfig, options: { logger?: false } 
     timeoutMs: 2000,
     probe: async () => void (await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: AbortSignal.timeout(2000) })),
   });
+  const signer = createUrlSigner(s3, config.S3_BUCKET, config.MEDIA_SIGNED_URL_TTL_S);
+  await app.withTypeProvider<TypeBoxTypeProvider>().register(mediaRoutes, { signer });
+  await app.register(tusRoutes, { expiryHours: config.MEDIA_TUS_EXPIRY_HOURS });
   app.addHook('onClose', async () => {
     s3.destroy();
   });
