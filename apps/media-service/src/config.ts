@@ -1,3 +1,4 @@
+import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, type EnvValues } from '@chucar/platform';
 
 const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
@@ -15,10 +16,10 @@ export const mediaEnv = {
   MEDIA_SPOOL_MIN_FREE_BYTES: env.int({ description: 'Uploads get 503 + Retry-After while the spool’s disk has less free space than this', default: 512 * 1024 * 1024, min: 0 }),
   MEDIA_SPOOL_MIN_FREE_PERCENT: env.number({ description: '… or less than this share of the disk free, in percent', default: 5, min: 0, max: 99 }),
   MEDIA_SPOOL_RETENTION_DAYS: env.int({ description: 'Days the spool keeps an original after it is stored (repair restores from it)', default: 7, min: 0, max: 365 }),
-  MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest file accepted (413 beyond; POST and resumable uploads alike)', default: 20 * 1024 * 1024, min: 1024 }),
-  MEDIA_MAX_PIXELS: env.int({ description: 'Largest image accepted, in pixels (width x height; more is refused as a decompression bomb)', default: 100_000_000, min: 1 }),
+  MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest file accepted (413 beyond; POST and resumable uploads alike)', default: DEFAULT_MEDIA_MAX_UPLOAD_BYTES, min: 1024 }),
+  MEDIA_MAX_PIXELS: env.int({ description: 'Largest image accepted, in pixels (width x height; more is refused as a decompression bomb)', default: MEDIA_MAX_PIXELS, min: 1 }),
   MEDIA_SIGNED_URL_TTL_S: env.int({ description: 'Lifetime of the signed GET URLs of originals and variants', default: 300, min: 1, max: 604_800 }),
-  MEDIA_TUS_EXPIRY_HOURS: env.int({ description: 'Hours an unfinished resumable upload may wait for its next byte before it is deleted', default: 24, min: 1, max: 720 }),
+  MEDIA_TUS_EXPIRY_HOURS: env.int({ description: 'Hours a resumable upload lives after its creation; then it is deleted, finished or not (a finished one is already in the spool)', default: 24, min: 1, max: 720 }),
   MEDIA_RECONCILE_INTERVAL_MS: env.int({ description: 'How often the worker re-enqueues media rows stuck in a non-final state', default: 60_000, min: 1000 }),
   MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
   MEDIA_WORKER_CONCURRENCY: env.int({ description: 'Jobs one media worker process runs at once (S3 puts wait on the network; previews use the CPU)', default: 4, min: 1, max: 64 }),
