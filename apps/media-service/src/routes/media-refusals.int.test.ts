@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,21 @@ describe('POST /v1/media refusals leave nothing behind (real MariaDB, Redis and 
     expect(await refused(twoFiles, `multipart/form-data; boundary=${boundary}`)).toMatchObject({ status: 400, code: 'one_file_expected' });
     const noFile = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`);
     expect(await refused(noFile, `multipart/form-data; boundary=${boundary}`)).toMatchObject({ status: 400, code: 'file_part_missing' });
+  });
+
+  it('keeps nothing of an upload whose client hangs up halfway', async () => {
+    const customer = await db.customer();
+    const address = await media.app.listen({ host: '127.0.0.1', port: 0 });
+    const socket = net.connect(Number(new URL(address).port), '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const headers = { ...serviceAuth(media.config, customer), 'content-type': 'image/jpeg', 'content-length': '100000', host: '127.0.0.1' };
+    socket.write(`POST /v1/media HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`);
+    socket.write(Buffer.concat([await testImage('jpeg'), Buffer.alloc(20_000, 1)]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await spoolListing(media.config)).incoming).toHaveLength(1);
+    socket.destroy();
+    await expect.poll(async () => (await spoolListing(media.config)).incoming, { timeout: 5000 }).toEqual([]);
+    expect(await db.mediaRowsOf(customer.id)).toEqual([]);
   });
 
   it('503 with Retry-After while the spool disk is nearly full', async () => {

@@ -53,6 +53,13 @@ describe('POST /v1/media (real MariaDB, Redis and spool)', () => {
     expect(await db.mediaRowsOf(customer.id)).toEqual([expect.objectContaining({ width: 120, height: 80 })]);
   });
 
+  it('sniffs a raw body that came without any content type', async () => {
+    const customer = await db.customer();
+    const response = await media.app.inject({ method: 'POST', url: '/v1/media', headers: serviceAuth(media.config, customer), payload: await testImage('png') });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toMatchObject({ contentType: 'image/png' });
+  });
+
   it('takes the one file part of a multipart/form-data body', async () => {
     const customer = await db.customer();
     const payload = await testImage('png');

@@ -118,7 +118,7 @@ export async function spoolListing(config: MediaConfig): Promise<{ incoming: str
 }
 
 /** A small photo-like image in `format`, different for every `seed`, so each test's bytes are its own. */
-export async function testImage(format: 'jpeg' | 'png' | 'webp' | 'avif', seed = randomUUID(), size = { width: 96, height: 64 }): Promise<Buffer> {
+export async function testImage(format: 'jpeg' | 'png' | 'webp' | 'avif', seed: string = randomUUID(), size = { width: 96, height: 64 }): Promise<Buffer> {
   const hue = Number.parseInt(seed.replace(/[^0-9a-f]/g, '').slice(0, 6) || '0', 16);
   const background = { r: hue & 0xff, g: (hue >> 8) & 0xff, b: (hue >> 16) & 0xff };
   const image = sharp({ create: { ...size, channels: 3, background } }).composite([
