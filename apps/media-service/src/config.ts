@@ -23,6 +23,7 @@ export const mediaEnv = {
   MEDIA_RECONCILE_INTERVAL_MS: env.int({ description: 'How often the worker re-enqueues media rows stuck in a non-final state', default: 60_000, min: 1000 }),
   MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
   MEDIA_WORKER_CONCURRENCY: env.int({ description: 'Jobs one media worker process runs at once (S3 puts wait on the network; previews use the CPU)', default: 4, min: 1, max: 64 }),
+  MEDIA_WORKER_LOCK_MS: env.int({ description: "How long a running job's lock lasts (renewed at half); a dead worker's jobs are handed out again within about twice this", default: 30_000, min: 2000 }),
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
   ...redisEnv,

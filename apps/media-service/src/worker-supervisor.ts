@@ -35,6 +35,8 @@ export interface WorkerSupervisor {
   /** Closes the worker gracefully: the jobs it runs finish first, for at most `graceMs`. */
   close(graceMs?: number): Promise<void>;
   readonly restarts: number;
+  /** The worker running now (null before start and after close). */
+  readonly current: SupervisedWorker | null;
 }
 
 export function createWorkerSupervisor(options: WorkerSupervisorOptions): WorkerSupervisor {
@@ -116,6 +118,9 @@ export function createWorkerSupervisor(options: WorkerSupervisorOptions): Worker
     },
     get restarts() {
       return restarts;
+    },
+    get current() {
+      return current;
     },
   };
 }

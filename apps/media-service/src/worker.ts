@@ -26,8 +26,6 @@ export interface MediaWorkerDeps {
   processors?: JobProcessors;
   /** How often the bucket is probed while S3 is down. */
   storageProbeIntervalMs?: number;
-  /** BullMQ lock: a job whose worker died is handed out again after this long. */
-  lockDurationMs?: number;
   watchdog?: Pick<WorkerSupervisorOptions, 'checkEveryMs' | 'reconnectGraceMs' | 'idleWithWorkMs'>;
   /** How long a graceful close waits for running jobs. */
   closeGraceMs?: number;
@@ -150,7 +148,9 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
         concurrency,
         autorun: false,
         limiter: limiterThatNeverBinds,
-        lockDuration: deps.lockDurationMs ?? 30_000,
+        // A dead worker's job is handed out again once its lock lapses and the next stalled check runs.
+        lockDuration: config.MEDIA_WORKER_LOCK_MS,
+        stalledInterval: config.MEDIA_WORKER_LOCK_MS,
         // Retry fetching soon after Redis errors (the default waits 15 s).
         runRetryDelay: 1000,
       });

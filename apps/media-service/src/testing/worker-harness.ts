@@ -76,6 +76,8 @@ export async function createWorkerHarness(options: HarnessOptions): Promise<Work
   const redis = createRedis(config, 'producer', silentLogger);
   await redis.connect();
   const queue = createMediaQueue(redis, config.MEDIA_QUEUE_PREFIX);
+  // Fault tests take Redis away on purpose; the failures they expect show in the assertions.
+  queue.on('error', () => undefined);
   const s3 = new S3Client({ endpoint: options.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   const objectsDir = path.join(spoolDir, 'objects');
   fs.mkdirSync(objectsDir, { recursive: true });
