@@ -29,6 +29,8 @@ declare module 'fastify' {
 }
 
 const spoolFullRetryAfterSeconds = 60;
+/** Far beyond any upload in progress (the request timeout ends those): what is older died with a process. */
+const staleIncomingMs = 3_600_000;
 
 /** The spool, the queue producer and the intake metrics; a critical readiness check on the spool. */
 export const intakePlugin = fp<{ config: MediaConfig }>(
@@ -66,7 +68,18 @@ export const intakePlugin = fp<{ config: MediaConfig }>(
         return { status: 'up', detail: `${space.freeBytes} bytes free` };
       },
     });
+    const sweepIncoming = () =>
+      spool.sweepIncoming(staleIncomingMs).then(
+        (removed) => removed > 0 && app.log.info({ removed }, 'stale partial uploads removed from the spool'),
+        (error: unknown) => app.log.warn({ err: error }, 'sweeping the spool’s incoming/ failed'),
+      );
+    const sweep = setInterval(sweepIncoming, staleIncomingMs);
+    sweep.unref();
+    app.addHook('onReady', async () => {
+      await sweepIncoming();
+    });
     app.addHook('onClose', async () => {
+      clearInterval(sweep);
       await queue.close();
     });
   },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -56,6 +56,24 @@ describe('spoolUpload (a real directory)', () => {
     expect(committed).toBe(path.join(spool.objectsDir, 'some-media-id'));
     expect(await readFile(committed)).toEqual(data);
     expect(await readdir(spool.incomingDir)).toEqual([]);
+  });
+});
+
+describe('sweeping incoming/', () => {
+  it('removes only files older than the limit', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'spool-sweep-'));
+    try {
+      const spool = await openSpool(root);
+      const [stale, fresh] = [spool.newIncomingPath(), spool.newIncomingPath()];
+      await writeFile(stale, 'left by a crash');
+      await writeFile(fresh, 'being written');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      await utimes(stale, twoHoursAgo, twoHoursAgo);
+      expect(await spool.sweepIncoming(3_600_000)).toBe(1);
+      expect(await readdir(spool.incomingDir)).toEqual([path.basename(fresh)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

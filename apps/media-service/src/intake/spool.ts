@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, statfs } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -21,6 +21,8 @@ export interface Spool {
   /** Removes a file that must leave nothing behind; a missing file is fine. */
   discard(filePath: string): Promise<void>;
   space(): Promise<SpoolSpace>;
+  /** Removes files left in incoming/ by uploads that died with their process; returns how many. */
+  sweepIncoming(olderThanMs: number, now?: number): Promise<number>;
 }
 
 export interface SpoolSpace {
@@ -55,7 +57,25 @@ export async function openSpool(root: string): Promise<Spool> {
       const stats = await statfs(absoluteRoot);
       return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
     },
+    async sweepIncoming(olderThanMs, now = Date.now()) {
+      let removed = 0;
+      for (const name of await readdir(incomingDir)) {
+        const filePath = path.join(incomingDir, name);
+        const stats = await stat(filePath).catch(ignoreVanished);
+        if (stats?.isFile() && now - stats.mtimeMs > olderThanMs) {
+          await rm(filePath, { force: true });
+          removed += 1;
+        }
+      }
+      return removed;
+    },
   };
+}
+
+/** A file another sweep or upload removed meanwhile is simply gone. */
+function ignoreVanished(error: NodeJS.ErrnoException): undefined {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
 }
 
 async function fsyncPath(target: string): Promise<void> {
