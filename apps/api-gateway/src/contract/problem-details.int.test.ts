@@ -157,6 +157,19 @@ describe('problem details for every error class', () => {
     });
   });
 
+  describe('CORS preflight', () => {
+    it('an OPTIONS request that is not a preflight is a 400 problem, not plain text', async () => {
+      expectProblem(await app.inject({ method: 'OPTIONS', url: '/v1/regions' }), 400, 'invalid_preflight');
+      expectProblem(await app.inject({ method: 'OPTIONS', url: '/v1/regions', headers: { origin: 'http://localhost:8080' } }), 400, 'invalid_preflight');
+    });
+
+    it('a real preflight from an allowed origin is answered', async () => {
+      const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/regions', headers: { origin: 'http://localhost:8080', 'access-control-request-method': 'GET' } });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8080');
+    });
+  });
+
   describe('409 conflicts', () => {
     it('a duplicate email, whatever its case, and the first account is untouched', async () => {
       const email = uniqueEmail('Dup');

@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import type { GatewayConfig } from '../config.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
 import { staticSecurityHeaders } from './security-headers.ts';
-import { requestIdHeader } from '@chucar/platform';
+import { HttpProblem, requestIdHeader } from '@chucar/platform';
 import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export const securityPlugin = fp<{ config: GatewayConfig }>(
@@ -12,8 +12,12 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
       // The docs UI needs inline styles and scripts; the API itself serves only JSON.
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': config.NODE_ENV === 'production' ? [] : null, 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
     });
-    app.addHook('onRequest', (_request, reply, done) => {
+    app.addHook('onRequest', (request, reply, done) => {
       reply.headers(securityHeaders);
+      // @fastify/cors answers a malformed preflight in plain text; every error here is problem+json.
+      if (request.method === 'OPTIONS' && (!request.headers.origin || !request.headers['access-control-request-method'])) {
+        return done(new HttpProblem(400, 'invalid_preflight', 'an OPTIONS request is a CORS preflight: it needs Origin and Access-Control-Request-Method'));
+      }
       done();
     });
     await app.register(cors, {
