@@ -186,6 +186,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
   const close = async () => {
     if (closed) return;
     closed = true;
+    logger.info('media worker closing: taking no new jobs, finishing the running ones');
     clearInterval(schedulerTimer);
     await supervisor.close(deps.closeGraceMs ?? config.S3_TIMEOUT_MS + 5000);
     storage.close();
@@ -193,13 +194,16 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     queueConnection.disconnect();
     s3.destroy();
     await primary.close();
+    logger.info('media worker closed');
+    logger.flush();
   };
   app.addHook('onClose', close);
 
   return {
     app,
     async start() {
-      await queueConnection.connect().catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
+      // The queue connects by itself; without Redis the worker starts anyway and waits for it.
+      await withTimeout(queue.waitUntilReady(), redisTimeoutMs).catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
       await ensureReconcileScheduler();
       schedulerTimer = setInterval(() => void ensureReconcileScheduler(), config.MEDIA_RECONCILE_INTERVAL_MS);
       schedulerTimer.unref();
