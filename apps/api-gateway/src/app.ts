@@ -40,6 +40,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(signInThrottlePlugin, { config });
   await app.register(databasePlugin, { config, ...(options.clock ? { clock: options.clock } : {}) });
   await app.register(expirySweepPlugin, { intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS, databaseName: config.DB_NAME });
-  await app.withTypeProvider<TypeBoxTypeProvider>().register(v1Routes, { prefix: '/v1' });
+  const media = { url: config.MEDIA_SERVICE_URL, timeoutMs: config.MEDIA_SERVICE_TIMEOUT_MS, secret: config.MEDIA_SERVICE_SECRET, maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES };
+  await app.withTypeProvider<TypeBoxTypeProvider>().register(v1Routes, { prefix: '/v1', media });
   return app;
 }

@@ -2,12 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { accountRoutes } from './accounts.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
+import { mediaRoutes } from './media.ts';
+import type { MediaServiceSettings } from './media-forwarding.ts';
 import { quoteRequestRoutes } from './quote-requests.ts';
 import { quoteRoutes } from './quotes.ts';
 import { Problem } from './schemas.ts';
 
+export type V1Options = { media: MediaServiceSettings };
+
 /** Version 1 of the one API every client uses. */
-export const v1Routes: FastifyPluginAsync = async (app) => {
+export const v1Routes: FastifyPluginAsync<V1Options> = async (app, options) => {
   app.addSchema(Problem);
   // The API speaks JSON only: fastify's built-in text/plain parser would turn a mislabelled body into a
   // confusing 400 ("body must be object") instead of the 415 the client needs to fix its content type.
@@ -17,4 +21,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(catalogRoutes);
   await app.register(quoteRequestRoutes);
   await app.register(quoteRoutes);
+  // Its own encapsulated plugin: its bodies stay unparsed streams, the JSON routes above keep their parsers.
+  await app.register(mediaRoutes, options.media);
 };
