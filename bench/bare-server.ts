@@ -35,5 +35,8 @@ for (const [name, statements] of Object.entries(settings.routes)) {
   });
 }
 
+// The same figures the gateway exports on /metrics, for the memory rows.
+app.get('/memory', async () => process.memoryUsage());
+
 await app.listen({ host: '127.0.0.1', port: Number(listenPort) });
 process.once('SIGTERM', () => void app.close().then(() => pool.end()).finally(() => process.exit(0)));

@@ -1,0 +1,33 @@
+/** What a benchmarked server process holds, read from the process itself (not from outside). */
+export interface ProcessMemory {
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  /** Memory outside the V8 heap that V8 knows of: Buffers, typed arrays. */
+  externalMiB: number;
+}
+
+const mib = (bytes: number) => bytes / 1024 / 1024;
+
+function metric(exposition: string, name: string): number {
+  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  if (!line) throw new Error(`/metrics has no ${name}`);
+  return Number(line.slice(name.length + 1).split(' ')[0]);
+}
+
+/** The gateway's own figures, from prom-client's default metrics on /metrics. */
+export async function memoryFromMetrics(baseUrl: string): Promise<ProcessMemory> {
+  const exposition = await (await fetch(`${baseUrl}/metrics`)).text();
+  return {
+    rssMiB: mib(metric(exposition, 'process_resident_memory_bytes')),
+    heapUsedMiB: mib(metric(exposition, 'nodejs_heap_size_used_bytes')),
+    heapTotalMiB: mib(metric(exposition, 'nodejs_heap_size_total_bytes')),
+    externalMiB: mib(metric(exposition, 'nodejs_external_memory_bytes')),
+  };
+}
+
+/** The bare server's `process.memoryUsage()` from its /memory route. */
+export async function memoryFromRoute(baseUrl: string): Promise<ProcessMemory> {
+  const usage = (await (await fetch(`${baseUrl}/memory`)).json()) as NodeJS.MemoryUsage;
+  return { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
+}
