@@ -30,6 +30,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     ...(options.logger === false ? { logger: false } : {}),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     mapError: mapDomainError,
     docs: gatewayDocs,
   });

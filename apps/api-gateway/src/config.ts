@@ -1,5 +1,5 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
-import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
 /** The media service's development default, so a local stack works without configuration. */
@@ -7,6 +7,7 @@ const developmentMediaServiceSecret = 'development-only-media-service-secret-012
 
 export const gatewayEnv = {
   ...runtimeEnv,
+  ...uploadRequestEnv,
   GATEWAY_HOST: env.string({ description: 'Address the gateway listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   GATEWAY_PORT: env.port({ description: 'Gateway HTTP port', default: 3000 }),
   TRUST_PROXY: env.bool({ description: 'Trust X-Forwarded-* from the load balancer', default: false }),

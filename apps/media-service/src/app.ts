@@ -18,7 +18,7 @@ import { tusRoutes } from './tus/tus-routes.ts';
  * primary and queues their storage; it shows media with signed URLs. It trusts only the gateway.
  */
 export async function buildApp(config: MediaConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
-  const app = await createHttpService({ service: 'media-service', logging: config, mapError: mapDomainError, ...(options.logger === false ? { logger: false } : {}) });
+  const app = await createHttpService({ service: 'media-service', logging: config, mapError: mapDomainError, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, ...(options.logger === false ? { logger: false } : {}) });
   await app.register(serviceAuthPlugin, { secret: config.MEDIA_SERVICE_SECRET });
   // Producers fail fast while Redis is away; an accepted upload then waits in the spool.
   await app.register(redisPlugin, { settings: config, role: 'producer', critical: true, impactWhenDown: 'uploads cannot be queued for storage' });

@@ -1,10 +1,11 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
-import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, type EnvValues } from '@chucar/platform';
+import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
 
 export const mediaEnv = {
   ...runtimeEnv,
+  ...uploadRequestEnv,
   MEDIA_HOST: env.string({ description: 'Address the media API listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   MEDIA_PORT: env.port({ description: 'Media service API port', default: 3001 }),
   MEDIA_SERVICE_SECRET: env.string({

@@ -13,6 +13,11 @@ export const runtimeEnv = {
   }),
 };
 
+/** For services that take uploads: a whole request may take this long to arrive. */
+export const uploadRequestEnv = {
+  HTTP_REQUEST_TIMEOUT_MS: env.int({ description: 'Time to receive a whole request, uploads included (20 MB at 1 Mbit/s takes ~3 min)', default: 300_000, min: 1000 }),
+};
+
 /** The primary takes every write; the app account may read and write the app's database. */
 export const primaryDatabaseEnv = {
   DB_PRIMARY_HOST: env.string({ description: 'MariaDB/MySQL primary host', default: '127.0.0.1' }),

@@ -31,13 +31,13 @@ export function redisOptions(settings: RedisSettings, role: RedisRole): RedisOpt
   }
 }
 
-/** A Redis client for one role; errors are logged once per distinct message, not per retry. */
 /** The two log calls the client makes; pino and fastify's logger both fit. */
 export interface RedisLogger {
   warn(details: object, message: string): void;
   info(details: object, message: string): void;
 }
 
+/** A Redis client for one role; errors are logged once per distinct message, not per retry. */
 export function createRedis(settings: RedisSettings, role: RedisRole, logger: RedisLogger): Redis {
   const redis = new Redis(redisOptions(settings, role));
   let lastError = '';
