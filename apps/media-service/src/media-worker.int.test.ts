@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
-import { VARIANT_CONTENT_TYPE } from '@chucar/domain';
+import { VARIANT_CONTENT_TYPE, createRepositories } from '@chucar/domain';
 import { cameraPhoto } from './testing/camera-photo.ts';
 import { ownS3Server, type OwnServer } from './testing/own-servers.ts';
 import { createWorkerHarness, sha256Of, silentLogger, testBucket, type WorkerHarness } from './testing/worker-harness.ts';
@@ -75,7 +75,8 @@ describe('media worker: store and previews (own s3rver, shared Redis with its ow
   it('a retry after a crash between the put and the row update only verifies the object again', async () => {
     const photo = await cameraPhoto(640, 480, { seed: 7 });
     const media = await harness.spoolUpload(photo, 'image/jpeg');
-    // What a worker killed right after its verified put leaves behind: the object, a row still spooled.
+    // What a worker killed right after its verified put leaves behind: an attempt counted, the object, a row still spooled.
+    await createRepositories(harness.database.db).media.incrementStoreAttempts(media.id, new Date());
     await harness.s3.send(new PutObjectCommand({ Bucket: testBucket, Key: `originals/${media.id}`, Body: photo, Metadata: { sha256: sha256Of(photo), 'media-id': media.id } }));
     await harness.enqueueStore(media.id);
     await harness.waitForMedia([media.id], (row) => row.status === 'stored', 20_000);
@@ -86,6 +87,8 @@ describe('media worker: store and previews (own s3rver, shared Redis with its ow
   it('sends the original again when the object under its key is not the accepted one', async () => {
     const photo = await cameraPhoto(640, 480, { seed: 9 });
     const media = await harness.spoolUpload(photo, 'image/jpeg');
+    // An earlier attempt was cut short in the middle of its put.
+    await createRepositories(harness.database.db).media.incrementStoreAttempts(media.id, new Date());
     await harness.s3.send(new PutObjectCommand({ Bucket: testBucket, Key: `originals/${media.id}`, Body: photo.subarray(0, 1000), Metadata: { sha256: sha256Of(photo) } }));
     await harness.enqueueStore(media.id);
     await harness.waitForMedia([media.id], (row) => row.status === 'stored', 20_000);

@@ -23,9 +23,11 @@ export async function storeOriginal(job: MediaJobOf<'store'>, context: JobContex
   await rows.write((repository) => repository.incrementStoreAttempts(mediaId, context.now()));
 
   const expected = { sizeBytes: media.sizeBytes, sha256: media.sha256 };
+  // Every put follows a committed attempt count: with none before this one, no object can exist yet.
+  const mayExist = media.storeAttempts > 0;
   let sent = false;
   try {
-    if ((await presentAndVerified(context, media.originalKey, expected)) === false) {
+    if (!mayExist || !(await presentAndVerified(context, media.originalKey, expected))) {
       await objects.putVerified(media.originalKey, { path: context.spool.objectPath(mediaId) }, { sha256: media.sha256, contentType: media.contentType, metadata: { 'media-id': mediaId } });
       sent = true;
     }
