@@ -92,7 +92,8 @@ function addressesOf(name: string): { variable: string; host: string; port: numb
     if (variable.endsWith('_HOST') && variable !== listenHost) {
       addresses.push({ variable, host: value, port: Number(environment[variable.replace(/_HOST$/, '_PORT')]) });
     }
-    if (/_(URL|ENDPOINT)$/.test(variable) && value !== '') {
+    // A public endpoint is what clients outside the compose network reach: checked on its own below.
+    if (/_(URL|ENDPOINT)$/.test(variable) && !variable.includes('_PUBLIC_') && value !== '') {
       const url = new URL(value);
       addresses.push({ variable, host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
     }
@@ -159,6 +160,13 @@ describe('docker-compose.yml', () => {
         expect(serviceNames, `${name}: ${variable}=${host}`).toContain(host);
         expect(listeningPorts(host), `${name}: ${variable} port`).toContain(port);
       }
+    }
+  });
+
+  it('signs media URLs for the address clients reach: the port MinIO publishes on the host', () => {
+    for (const name of servicesRunning('media-api')) {
+      const url = new URL(effectiveEnv(name)['S3_PUBLIC_ENDPOINT'] ?? '');
+      expect(publishedPortsOf(services['minio']!).map((port) => port.host), name).toContain(Number(url.port));
     }
   });
 

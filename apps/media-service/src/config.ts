@@ -20,6 +20,7 @@ export const mediaEnv = {
   MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest file accepted (413 beyond; POST and resumable uploads alike)', default: DEFAULT_MEDIA_MAX_UPLOAD_BYTES, min: 1024 }),
   MEDIA_MAX_PIXELS: env.int({ description: 'Largest image accepted, in pixels (width x height; more is refused as a decompression bomb)', default: MEDIA_MAX_PIXELS, min: 1 }),
   MEDIA_SIGNED_URL_TTL_S: env.int({ description: 'Lifetime of the signed GET URLs of originals and variants', default: 300, min: 1, max: 604_800 }),
+  S3_PUBLIC_ENDPOINT: env.string({ description: 'S3 endpoint as clients reach it, for signed URLs (empty: S3_ENDPOINT; set it when the service reaches S3 by an internal name)', default: '' }),
   MEDIA_TUS_EXPIRY_HOURS: env.int({ description: 'Hours a resumable upload lives after its creation; then it is deleted, finished or not (a finished one is already in the spool)', default: 24, min: 1, max: 720 }),
   MEDIA_RECONCILE_INTERVAL_MS: env.int({ description: 'How often the worker re-enqueues media rows stuck in a non-final state', default: 60_000, min: 1000 }),
   MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
