@@ -20,6 +20,7 @@ import {
   submitQuote,
   type Session,
 } from '../testing/test-app.ts';
+import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../testing/media-service.ts';
 import { badRequest, type BadRequest, type Fixtures } from './bad-requests.ts';
 import { forgedVariants, jsonText } from './bad-values.ts';
 import { fingerprintBusinessTables, type Fingerprint } from './database-fingerprint.ts';
@@ -49,8 +50,12 @@ describe('bad input over the whole API', () => {
   let issuedCursor: string;
   let before: Fingerprint;
 
+  let media: RunningMediaService;
+
   beforeAll(async () => {
-    app = await buildTestApp();
+    // The media routes forward to the real media service, so what they answer is its answer.
+    media = await startMediaService();
+    app = await buildTestApp({ MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: testMediaServiceSecret });
     // Every legitimate write happens here, before the fingerprint: sign-ups, sign-ins, two requests, a quote.
     const trim = await someTrim(app);
     const customer = await signUpCustomer(app, 'bad-input-customer');
@@ -72,7 +77,10 @@ describe('bad input over the whole API', () => {
     operations = operationsOf((await app.inject({ method: 'GET', url: '/docs/json' })).json() as OpenApiDocument);
     before = await fingerprintBusinessTables(app.databases.primary.runSql);
   });
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await media?.stop();
+  });
 
   /** The same request from every caller and from nobody: someone may call the route, the others are refused first. */
   const fromEveryCaller = (request: InjectRequest) =>

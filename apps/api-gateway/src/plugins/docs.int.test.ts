@@ -66,10 +66,15 @@ describe('OpenAPI document', () => {
         expect(operation.summary, where).toBeTruthy();
         expect(operation.tags?.length, where).toBeGreaterThan(0);
         const responses = operation.responses ?? {};
+        // Usually one; an upload answers 202 for new bytes and 200 for bytes the caller had sent before.
         const success = Object.keys(responses).filter((status) => /^2\d\d$/.test(status));
-        expect(success, where).toHaveLength(1);
-        const status = success[0]!;
-        if (status !== '204') expect(responses[status]!.content?.['application/json']?.schema, where).toBeTruthy();
+        expect(success.length, where).toBeGreaterThanOrEqual(1);
+        for (const status of success) {
+          // An answer without a body (a tus creation's 201) is documented as such, not left as fastify's default.
+          const { content, description } = responses[status] as { content?: Record<string, { schema?: object }>; description?: string };
+          if (status === '204' || (!content && description && description !== 'Default Response')) continue;
+          expect(content?.['application/json']?.schema, `${where} ${status}`).toBeTruthy();
+        }
         for (const [code, response] of Object.entries(responses).filter(([code]) => /^[45]\d\d$/.test(code))) {
           const schema = resolve(response.content?.['application/json']?.schema) as { required?: string[]; properties?: Record<string, unknown> } | undefined;
           expect(schema?.required, `${where} ${code}`).toEqual(expect.arrayContaining(['type', 'title', 'status']));

@@ -6,6 +6,10 @@ import { staticSecurityHeaders } from './security-headers.ts';
 import { HttpProblem, requestIdHeader } from '@chucar/platform';
 import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
+/** Resumable uploads from a browser (tus, under /v1/uploads) send and read these. */
+const tusRequestHeaders = ['tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length'];
+const tusResponseHeaders = ['location', 'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-expires', 'x-media-id', 'x-media-location'];
+
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
     const securityHeaders = staticSecurityHeaders({
@@ -23,9 +27,9 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
     await app.register(cors, {
       origin: config.CORS_ORIGINS,
       credentials: true,
-      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
-      allowedHeaders: ['authorization', 'content-type', requestIdHeader, consistencyHeader],
-      exposedHeaders: [requestIdHeader, consistencyHeader, readSourceHeader, readLagBoundHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', requestIdHeader, consistencyHeader, ...tusRequestHeaders],
+      exposedHeaders: [requestIdHeader, consistencyHeader, readSourceHeader, readLagBoundHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', ...tusResponseHeaders],
       maxAge: 600,
     });
     // Off only where something in front (an API gateway, the load balancer) already limits clients.

@@ -25,6 +25,12 @@ const AcceptedMedia = Type.Object(
   { description: 'An upload safely on the media service’s disk (`spooled`); storage and previews follow in the background.' },
 );
 
+/** tus names an upload by one path segment (32 hex digits by default). */
+const UploadParams = Type.Object(
+  { uploadId: Type.String({ pattern: '^[0-9A-Za-z_-]{1,128}$', description: 'The upload’s id, the last segment of the `Location` its creation answered' }) },
+  { additionalProperties: false },
+);
+
 const SignedUrl = Type.Object({ url: Type.String({ description: 'A signed GET URL; the bucket itself is private' }), expiresAt: DateTime });
 
 const MediaView = Type.Object({
@@ -78,7 +84,8 @@ const TUS_DESCRIPTION =
   'expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as ' +
   '`POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media ' +
   'in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). ' +
-  '`OPTIONS` lists the supported extensions and size.';
+  'At the gateway `OPTIONS` is the browsers’ CORS preflight; the server supports tus 1.0.0 with the extensions above and ' +
+  'the size limit of `POST /v1/media`.';
 
 /** The gateway's side of media: authenticate, rate-limit (as every route), bound the body, forward the rest. */
 export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app, settings) => {
@@ -130,15 +137,16 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
     },
   }, forward);
 
-  // tus: one description, on the creation route; the others name the protocol step they are.
+  // tus: every route carries the protocol's description and names the step it is.
   const tusRoute = (summary: string, extra: object = {}) => ({
     onRequest: app.requireRole('customer'),
     schema: { tags: ['resumable uploads'], summary, description: TUS_DESCRIPTION, security: bearer, ...extra },
   });
   app.post('/uploads', tusRoute('Create a resumable upload (tus creation)', { response: { 201: Type.Null({ description: 'Created; `Location` names the upload' }), ...problems(400, 401, 403, 412, 413, 415, 429), ...unavailable } }), forward);
-  app.options('/uploads', tusRoute('What the tus server supports (tus core)'), forward);
-  app.head('/uploads/*', tusRoute('The offset an upload reached (tus core)'), forward);
-  app.patch('/uploads/*', tusRoute('Send bytes from the upload’s offset (tus core); the last PATCH answers with the media', {
+  const upload = { params: UploadParams };
+  app.head('/uploads/:uploadId', tusRoute('The offset an upload reached (tus core)', upload), forward);
+  app.patch('/uploads/:uploadId', tusRoute('Send bytes from the upload’s offset (tus core); the last PATCH answers with the media', {
+    ...upload,
     response: {
       204: Type.Null({ description: 'Bytes stored; `Upload-Offset` is the new offset' }),
       202: { ...AcceptedMedia, description: 'The upload is complete and became this media' },
@@ -147,6 +155,5 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
       ...unavailable,
     },
   }), forward);
-  app.delete('/uploads/*', tusRoute('Abandon an upload (tus termination)', { response: { 204: Type.Null({ description: 'Abandoned' }), ...problems(401, 403, 404, 410, 412, 429), ...unavailable } }), forward);
-  app.options('/uploads/*', tusRoute('What the tus server supports (tus core)'), forward);
+  app.delete('/uploads/:uploadId', tusRoute('Abandon an upload (tus termination)', { ...upload, response: { 204: Type.Null({ description: 'Abandoned' }), ...problems(400, 401, 403, 404, 410, 412, 429), ...unavailable } }), forward);
 };
