@@ -128,3 +128,35 @@ describe('media worker: store and previews (own s3rver, shared Redis with its ow
     expect(await metricLine(/^media_spool_disk_bytes\{kind="free"\}/)).toMatch(/ \d+$/);
   });
 });
+
+describe('media worker: originals before previews', () => {
+  let s3server: OwnServer & { endpoint: string };
+  let harness: WorkerHarness;
+  let worker: MediaWorker | undefined;
+
+  beforeAll(async () => {
+    s3server = await ownS3Server(testBucket);
+    harness = await createWorkerHarness({ s3Endpoint: s3server.endpoint, env: { MEDIA_WORKER_CONCURRENCY: '1', MEDIA_RECONCILE_INTERVAL_MS: '1000' } });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await harness?.dispose();
+    await s3server?.dispose();
+  });
+
+  it('stores every waiting original before it makes previews queued earlier', async () => {
+    // A backlog the reconciler finds: previews of one stored photo waiting, and four originals waiting.
+    const previewsFirstInLine = await harness.spoolUpload(await cameraPhoto(1600, 1200, { seed: 40 }), 'image/jpeg');
+    await harness.database.db.updateTable('media').set({ status: 'stored', stored_at: new Date(), verified_at: new Date() }).where('id', '=', previewsFirstInLine.id).execute();
+    const originals = [];
+    for (let seed = 41; seed < 45; seed++) originals.push(await harness.spoolUpload(await cameraPhoto(1600, 1200, { seed }), 'image/jpeg'));
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the reconciler's grace period
+
+    worker = await createMediaWorker(harness.config, { logger: silentLogger });
+    await worker.start();
+    const [previewed] = await harness.waitForMedia([previewsFirstInLine.id], (media) => media.variantsStatus === 'ready', 30_000);
+    const stored = await harness.waitForMedia(originals.map((media) => media.id), (media) => media.status === 'stored', 30_000);
+    for (const media of stored) expect(media.storedAt!.getTime()).toBeLessThanOrEqual(previewed!.updatedAt.getTime());
+    await harness.waitForMedia(originals.map((media) => media.id), (media) => media.variantsStatus === 'ready', 30_000);
+  });
+});

@@ -12,7 +12,7 @@ import type { MediaConfig } from './config.ts';
 import { openSpool } from './intake/spool.ts';
 import type { JobContext, JobProcessors, JobSettings, MediaRows, QueuedMediaJob } from './jobs/job-context.ts';
 import { assertEveryJobHasProcessor, mediaJobProcessors, runMediaJob } from './jobs/processors.ts';
-import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, addMediaJob, createMediaQueue, type MediaJob, type MediaJobName } from './queue/index.ts';
+import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, createMediaQueue, jobIdFor, type MediaJob, type MediaJobName } from './queue/index.ts';
 import { createObjectStore } from './storage/object-store.ts';
 import { createS3Client } from './storage/s3-client.ts';
 import { createStorageAvailability, type StorageState } from './storage/storage-availability.ts';
@@ -43,6 +43,7 @@ export interface MediaWorker {
 /** Needed for a manual rate limit (queue.rateLimit) to hold the queue; the numbers themselves never bind. */
 const limiterThatNeverBinds = { max: 100_000, duration: 1000 };
 const reconcileSchedulerId = 'reconcile';
+const previewPriority = 10;
 
 export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDeps = {}): Promise<MediaWorker> {
   const logger = deps.logger ?? createLogger(config, 'media-worker');
@@ -57,7 +58,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     read: createRepositories(primary.db).media,
     write: async (work) => (await unitOfWork.run((trx) => work(createRepositories(trx).media))).result,
   };
-  const s3 = createS3Client(config);
+  const s3 = createS3Client(config, logger);
   const objects = createObjectStore(s3, { bucket: config.S3_BUCKET, timeoutMs: config.S3_TIMEOUT_MS });
   const spool = await openSpool(config.MEDIA_SPOOL_DIR);
   // Adds and counts fail fast on their own connection; the worker's blocking connection waits instead.
@@ -76,7 +77,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
 
   const storage = createStorageAvailability({
     probe: () => objects.probeBucket(),
-    ...(deps.storageProbeIntervalMs ? { probeIntervalMs: deps.storageProbeIntervalMs } : {}),
+    // Also how long the queue is held at a time: S3's return is noticed within about twice this.
+    probeIntervalMs: deps.storageProbeIntervalMs ?? 1000,
     onStateChange: (state, detail) => {
       if (state === 'down') {
         logger.error({ detail }, 'S3 is unavailable: holding the media queue and probing the bucket');
@@ -97,7 +99,9 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     rows,
     objects,
     spool,
-    enqueue: (name, data) => addMediaJob(queue, name, data, redisTimeoutMs),
+    // Originals before previews: under load the work that makes an upload safe goes first, and
+    // previews catch up once it eases (BullMQ takes jobs without a priority before any with one).
+    enqueue: (name, data) => withTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId), ...(name === 'variants' ? { priority: previewPriority } : {}) }), redisTimeoutMs).then(() => undefined),
     now,
     settings,
   };

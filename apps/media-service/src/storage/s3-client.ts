@@ -3,9 +3,20 @@ import type { MediaConfig } from '../config.ts';
 
 export type S3Settings = Pick<MediaConfig, 'S3_REGION' | 'S3_FORCE_PATH_STYLE' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_TIMEOUT_MS'>;
 
-/** One S3 client for the primary store; an empty S3_ENDPOINT means real AWS with the default credential chain. */
-export function createS3Client(config: S3Settings): S3Client {
+/** Where the SDK's own warnings go (a failed streaming request, which it cannot retry). */
+export interface S3WarningLogger {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * One S3 client for the primary store; an empty S3_ENDPOINT means real AWS with the default
+ * credential chain. With `log`, the SDK's warnings and errors go there instead of the console; its
+ * per-request info lines are dropped (they would log every command's input).
+ */
+export function createS3Client(config: S3Settings, log?: S3WarningLogger): S3Client {
+  const quiet = () => undefined;
   return new S3Client({
+    ...(log ? { logger: { trace: quiet, debug: quiet, info: quiet, warn: (...content: unknown[]) => log.warn({ sdk: content }, 'S3 client warning'), error: (...content: unknown[]) => log.warn({ sdk: content }, 'S3 client error') } } : {}),
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
