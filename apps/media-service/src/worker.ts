@@ -67,14 +67,6 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
   queue.on('error', (error) => logger.warn({ err: error }, 'media queue error'));
   const redisTimeoutMs = config.REDIS_CONNECT_TIMEOUT_MS;
 
-  const app = await createHttpService({ service: 'media-worker', logging: config, logger: false });
-  const metrics = registerWorkerMetrics(app.metricsRegistry, {
-    queueCounts: () => withTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs),
-    spoolSpace: () => spool.space(),
-    spoolObjectsDir: spool.objectsDir,
-    storageState: () => storage.state,
-  });
-
   const storage = createStorageAvailability({
     probe: () => objects.probeBucket(),
     // Also how long the queue is held at a time: S3's return is noticed within about twice this.
@@ -87,6 +79,14 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
       logger.info({ detail }, 'S3 answers again: releasing the media queue');
       void queue.removeRateLimitKey().catch((error: unknown) => logger.warn({ err: error }, 'could not lift the queue hold; it expires by itself'));
     },
+  });
+
+  const app = await createHttpService({ service: 'media-worker', logging: config, logger: false });
+  const metrics = registerWorkerMetrics(app.metricsRegistry, {
+    queueCounts: () => withTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs),
+    spoolSpace: () => spool.space(),
+    spoolObjectsDir: spool.objectsDir,
+    storageState: () => storage.state,
   });
 
   const settings: JobSettings = {
@@ -162,8 +162,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     },
     redisAnswers: () => withTimeout(queueConnection.ping(), redisTimeoutMs).then(() => true, () => false),
     workIsWaiting: async () => {
-      const [waiting, holdMs] = await withTimeout(Promise.all([queue.getWaitingCount(), queue.getRateLimitTtl()]), redisTimeoutMs);
-      return waiting > 0 && holdMs <= 0;
+      const [counts, holdMs] = await withTimeout(Promise.all([queue.getJobCounts('waiting', 'prioritized'), queue.getRateLimitTtl()]), redisTimeoutMs);
+      return (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) > 0 && holdMs <= 0;
     },
     onRecreate: (reason) => metrics.countWorkerRestart(reason),
   });

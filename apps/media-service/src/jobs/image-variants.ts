@@ -2,7 +2,6 @@
  * Previews of an image: upright, every byte of metadata gone (EXIF GPS of a photo taken at home is
  * the customer's address), WebP at each variant width, never wider than the original.
  */
-import decodeHeic from 'heic-decode';
 import sharp, { type Sharp } from 'sharp';
 import { VARIANT_NAMES, VARIANT_WIDTHS, type MediaContentType, type VariantName } from '@chucar/domain';
 import { heifOrientsItself } from './heif-container.ts';
@@ -66,6 +65,8 @@ async function uprightHeif(original: Buffer, maxPixels: number): Promise<Upright
   // sharp reads the HEIF header (size, EXIF) without decoding, so a bomb is refused before any pixel exists.
   const header = await sharp(original).metadata();
   if (header.width * header.height > maxPixels) throw new ImageUnusableError(`${header.width}x${header.height} exceeds ${maxPixels} pixels`);
+  // Loaded on the first HEIC: libheif's WASM build adds about 20 MiB of RSS to a worker that may never see one.
+  const { default: decodeHeic } = await import('heic-decode');
   const decoded = await decodeHeic({ buffer: original });
   const orientation = heifOrientsItself(original) ? 1 : (readExifOrientation(header.exif) ?? 1);
   const rgba = Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
