@@ -66,8 +66,7 @@ describe('reconcile (test database, real queue, spool on disk)', () => {
     const finished = await mediaAged(5 * 60_000, { status: 'stored', variantsStatus: 'ready', storedAgoMs: 5 * 60_000 });
     const failed = await mediaAged(5 * 60_000, { status: 'failed' });
 
-    const outcome = await reconcile({ name: 'reconcile', id: 'r1', data: {}, attemptsMade: 0, maxAttempts: 1 }, context);
-    expect(outcome).toMatch(/^requeued store=1 variants=1/);
+    await reconcile({ name: 'reconcile', id: 'r1', data: {}, attemptsMade: 0, maxAttempts: 1 }, context);
     expect(await queued('store', stuckSpooled.id)).toBe(true);
     expect(await queued('variants', stuckPreviews.id)).toBe(true);
     for (const untouched of [freshSpooled, finished, failed]) {
@@ -91,8 +90,7 @@ describe('reconcile (test database, real queue, spool on disk)', () => {
     for (const orphan of [orphanOld, orphanNew]) fs.writeFileSync(path.join(harness.spoolDir, 'objects', orphan), 'bytes whose row never committed');
     ageSpoolFile(orphanOld, eightDays);
 
-    const outcome = await reconcile({ name: 'reconcile', id: 'r3', data: {}, attemptsMade: 0, maxAttempts: 1 }, context);
-    expect(outcome).toMatch(/spool copies removed=3$/);
+    await reconcile({ name: 'reconcile', id: 'r3', data: {}, attemptsMade: 0, maxAttempts: 1 }, context);
     expect(onSpool(storedLongAgo.id)).toBe(false);
     expect(onSpool(deletedLongAgo.id)).toBe(false);
     expect(onSpool(orphanOld)).toBe(false);
