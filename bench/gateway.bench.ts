@@ -20,7 +20,7 @@ import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
 import { gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
-import { memoryFromMetrics, memoryFromRoute } from './process-memory.ts';
+import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
 
 const { database } = gatewayDataset;
 const connections = 50;
@@ -50,12 +50,24 @@ interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time the server process spent per request answered. */
+  cpuMicrosPerRequest: number;
   non2xx: number;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: durationSeconds, headers });
-  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+/** A server process under load: where to send requests, with which headers. */
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  pid: number;
+}
+
+async function load(target: Target): Promise<LoadResult> {
+  const cpuBefore = cpuTimeMs(target.pid);
+  const result = await autocannon({ url: target.url, connections, duration: durationSeconds, headers: target.headers });
+  const requestsAnswered = Math.max(1, result.requests.average * durationSeconds);
+  const cpuMicrosPerRequest = ((cpuTimeMs(target.pid) - cpuBefore) * 1000) / requestsAnswered;
+  return { requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, cpuMicrosPerRequest, non2xx: result.non2xx + result.errors + result.timeouts };
 }
 
 function median(values: number[]): number {
@@ -64,22 +76,22 @@ function median(values: number[]): number {
 }
 
 /** Warms both servers up, then alternates `rounds` runs of each; returns the medians. */
-async function compare(bareUrl: string, gatewayUrl: string, headers: Record<string, string>, bareHeaders: Record<string, string> = {}): Promise<{ bare: LoadResult; gateway: LoadResult }> {
-  await autocannon({ url: bareUrl, connections, duration: 2, headers: bareHeaders }); // warm-up: JIT, pools
-  await autocannon({ url: gatewayUrl, connections, duration: 2, headers });
-  const bare: LoadResult[] = [];
-  const gateway: LoadResult[] = [];
+async function compare(baseline: Target, measured: Target): Promise<{ baseline: LoadResult; measured: LoadResult }> {
+  for (const target of [baseline, measured]) await autocannon({ url: target.url, connections, duration: 2, headers: target.headers }); // warm-up: JIT, pools
+  const baselineRuns: LoadResult[] = [];
+  const measuredRuns: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
-    bare.push(await load(bareUrl, bareHeaders));
-    gateway.push(await load(gatewayUrl, headers));
+    baselineRuns.push(await load(baseline));
+    measuredRuns.push(await load(measured));
   }
   const summarise = (runs: LoadResult[]): LoadResult => ({
     requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
+    cpuMicrosPerRequest: median(runs.map((run) => run.cpuMicrosPerRequest)),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
   });
-  return { bare: summarise(bare), gateway: summarise(gateway) };
+  return { baseline: summarise(baselineRuns), measured: summarise(measuredRuns) };
 }
 
 /** The SQL the repositories send for the two reads, captured from Kysely's log, for the bare server. */
@@ -131,9 +143,9 @@ export const benchmark: Benchmark = {
     };
     const children: ChildProcess[] = [];
     try {
-      const { url: gatewayUrl } = await startGateway({});
+      const { child: gateway, url: gatewayUrl } = await startGateway({});
       // The issue's target names auth, validation, logging and metrics; the Redis rate limit is measured on and off.
-      const { url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
+      const { child: unlimited, url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
       const login = await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) });
       const session = (await login.json()) as { accessToken: string; account: { id: number } };
       const auth = { authorization: `Bearer ${session.accessToken}` };
@@ -151,31 +163,33 @@ export const benchmark: Benchmark = {
       await waitForHttp(`${bareUrl}/byId`);
 
       const rows: BenchRow[] = [];
+      const on = (child: ChildProcess, url: string, headers: Record<string, string> = {}): Target => ({ url, headers, pid: child.pid! });
       const scenarios = [
-        { name: 'GET /v1/quote-requests/:id', gateway: `${gatewayUrl}/v1/quote-requests/${requestId}`, bare: `${bareUrl}/byId`, target: 'target >= 0.80x' },
-        { name: 'GET /v1/quote-requests/:id, rate limit off', gateway: `${unlimitedUrl}/v1/quote-requests/${requestId}`, bare: `${bareUrl}/byId`, target: '' },
-        { name: 'GET /v1/quote-requests (list)', gateway: `${gatewayUrl}/v1/quote-requests?limit=20`, bare: `${bareUrl}/list`, target: 'target >= 0.90x' },
-        { name: 'GET /v1/quote-requests (list), rate limit off', gateway: `${unlimitedUrl}/v1/quote-requests?limit=20`, bare: `${bareUrl}/list`, target: '' },
+        { name: 'GET /v1/quote-requests/:id', gateway: on(gateway, `${gatewayUrl}/v1/quote-requests/${requestId}`, auth), bare: on(bare, `${bareUrl}/byId`), target: 'target >= 0.80x' },
+        { name: 'GET /v1/quote-requests/:id, rate limit off', gateway: on(unlimited, `${unlimitedUrl}/v1/quote-requests/${requestId}`, auth), bare: on(bare, `${bareUrl}/byId`), target: '' },
+        { name: 'GET /v1/quote-requests (list)', gateway: on(gateway, `${gatewayUrl}/v1/quote-requests?limit=20`, auth), bare: on(bare, `${bareUrl}/list`), target: 'target >= 0.90x' },
+        { name: 'GET /v1/quote-requests (list), rate limit off', gateway: on(unlimited, `${unlimitedUrl}/v1/quote-requests?limit=20`, auth), bare: on(bare, `${bareUrl}/list`), target: '' },
       ];
       // Every process sees load before any measurement: otherwise the first scenario alone pays the
       // gateway's JIT and heap growth, which the bare server (far less code) gets over sooner.
-      for (const scenario of scenarios) {
-        await autocannon({ url: scenario.gateway, connections, duration: 3, headers: auth });
-        await autocannon({ url: scenario.bare, connections, duration: 3 });
+      for (const target of scenarios.flatMap((scenario) => [scenario.gateway, scenario.bare])) {
+        await autocannon({ url: target.url, connections, duration: 3, headers: target.headers });
       }
       for (const scenario of scenarios) {
-        const { bare: baseline, gateway: measured } = await compare(scenario.bare, scenario.gateway, auth);
+        const { baseline, measured } = await compare(scenario.bare, scenario.gateway);
         if (measured.non2xx > 0 || baseline.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} gateway / ${baseline.non2xx} bare requests failed`);
         rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, `baseline: bare fastify + mysql2, same SQL${scenario.target ? `; ${scenario.target}` : ''}`));
         rows.push(row(`gateway ${scenario.name} p50`, measured.p50Ms, 'ms', baseline.p50Ms));
         rows.push(row(`gateway ${scenario.name} p99`, measured.p99Ms, 'ms', baseline.p99Ms));
+        rows.push(row(`gateway ${scenario.name} CPU per request`, measured.cpuMicrosPerRequest, 'µs', baseline.cpuMicrosPerRequest, 'server process CPU time / requests; steadier than req/s on a shared machine'));
       }
       // Read-your-writes: the same read with a token costs one MASTER_GTID_WAIT round trip on the replica.
       const byId = `${unlimitedUrl}/v1/quote-requests/${requestId}`;
-      const { bare: plain, gateway: tokened } = await compare(byId, byId, withToken, auth);
+      const { baseline: plain, measured: tokened } = await compare(on(unlimited, byId, auth), on(unlimited, byId, withToken));
       if (plain.non2xx > 0 || tokened.non2xx > 0) throw new Error('read-your-writes scenario: requests failed');
       rows.push(row('read-your-writes: GET by id with x-consistency-token, throughput', tokened.requestsPerSecond, 'req/s', plain.requestsPerSecond, 'baseline: the same gateway read without a token; target >= 0.85x'));
       rows.push(row('read-your-writes: GET by id with x-consistency-token, p50', tokened.p50Ms, 'ms', plain.p50Ms));
+      rows.push(row('read-your-writes: GET by id with x-consistency-token, CPU per request', tokened.cpuMicrosPerRequest, 'µs', plain.cpuMicrosPerRequest));
       const [gatewayMemory, bareMemory] = await Promise.all([memoryFromMetrics(gatewayUrl), memoryFromRoute(bareUrl)]);
       rows.push(row('gateway memory after load: RSS', gatewayMemory.rssMiB, 'MiB', bareMemory.rssMiB, 'baseline: bare server; target <= 1.15x'));
       rows.push(row('gateway memory after load: V8 heap used', gatewayMemory.heapUsedMiB, 'MiB', bareMemory.heapUsedMiB, 'baseline: bare server'));

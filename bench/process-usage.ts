@@ -1,3 +1,15 @@
+import fs from 'node:fs';
+
+/**
+ * CPU time (user + system) a process has used so far, from Linux's /proc. CPU per request varies far
+ * less than throughput on a machine that other work shares, so the bench reports both.
+ */
+export function cpuTimeMs(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** What a benchmarked server process holds, read from the process itself (not from outside). */
 export interface ProcessMemory {
   rssMiB: number;
