@@ -5,7 +5,6 @@ import { createHttpService, redisPlugin } from '@chucar/platform';
 import type { GatewayConfig } from './config.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
-import { mapDomainError } from './plugins/domain-errors.ts';
 import { gatewayDocs } from './openapi.ts';
 import { expirySweepPlugin } from './plugins/expiry-sweep.ts';
 import { requestContextPlugin } from './plugins/request-context.ts';
@@ -31,7 +30,6 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-    mapError: mapDomainError,
     docs: gatewayDocs,
   });
   await app.register(requestContextPlugin);

@@ -5,7 +5,6 @@ import { createHttpService, redisPlugin } from '@chucar/platform';
 import { serviceAuthPlugin } from './auth.ts';
 import type { MediaConfig } from './config.ts';
 import { databasePlugin } from './database.ts';
-import { mapDomainError } from './domain-errors.ts';
 import { intakePlugin } from './intake/intake-plugin.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { createUrlSigner } from './storage/signed-urls.ts';
@@ -18,7 +17,7 @@ import { tusRoutes } from './tus/tus-routes.ts';
  * primary and queues their storage; it shows media with signed URLs. It trusts only the gateway.
  */
 export async function buildApp(config: MediaConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
-  const app = await createHttpService({ service: 'media-service', logging: config, mapError: mapDomainError, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, ...(options.logger === false ? { logger: false } : {}) });
+  const app = await createHttpService({ service: 'media-service', logging: config, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, ...(options.logger === false ? { logger: false } : {}) });
   await app.register(serviceAuthPlugin, { secret: config.MEDIA_SERVICE_SECRET });
   // Producers fail fast while Redis is away; an accepted upload then waits in the spool.
   await app.register(redisPlugin, { settings: config, role: 'producer', critical: true, impactWhenDown: 'uploads cannot be queued for storage' });

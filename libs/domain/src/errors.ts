@@ -1,13 +1,22 @@
 /**
- * Typed domain errors. Each carries a stable `code` the gateway maps to an HTTP
- * problem+json response; messages are for humans and may change.
+ * What went wrong, in the domain's words. The service kit turns each kind into an HTTP status
+ * (invalid 422, not_found 404, forbidden 403, conflict 409, unauthenticated 401), so every app
+ * answers the same without a mapping of its own; the domain itself knows nothing of HTTP.
+ */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'forbidden' | 'conflict' | 'unauthenticated';
+
+/**
+ * Typed domain errors. Each carries a stable `code` that clients see in problem+json answers;
+ * messages are for humans and may change.
  */
 export class DomainError extends Error {
   readonly code: string;
+  readonly errorKind: DomainErrorKind;
 
-  constructor(code: string, message: string) {
+  constructor(errorKind: DomainErrorKind, code: string, message: string) {
     super(message);
     this.name = new.target.name;
+    this.errorKind = errorKind;
     this.code = code;
   }
 }
@@ -16,20 +25,20 @@ export class NotFoundError extends DomainError {
   readonly resource: string;
 
   constructor(resource: string, id: number | string) {
-    super('not_found', `${resource} ${id} was not found`);
+    super('not_found', 'not_found', `${resource} ${id} was not found`);
     this.resource = resource;
   }
 }
 
 export class ForbiddenError extends DomainError {
   constructor(message: string, code = 'forbidden') {
-    super(code, message);
+    super('forbidden', code, message);
   }
 }
 
 export class ConflictError extends DomainError {
   constructor(message: string, code = 'conflict') {
-    super(code, message);
+    super('conflict', code, message);
   }
 }
 
@@ -39,7 +48,7 @@ export class ValidationError extends DomainError {
   readonly issues: readonly FieldIssue[];
 
   constructor(issues: readonly FieldIssue[]) {
-    super('validation_failed', issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
+    super('invalid', 'validation_failed', issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
     this.issues = issues;
   }
 
@@ -51,7 +60,7 @@ export class ValidationError extends DomainError {
 /** Bad credentials or an unusable refresh token; deliberately vague about which. */
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'invalid credentials') {
-    super('unauthenticated', message);
+    super('unauthenticated', 'unauthenticated', message);
   }
 }
 

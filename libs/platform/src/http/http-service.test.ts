@@ -48,6 +48,16 @@ describe('createHttpService', () => {
     app.get('/teapot', async () => {
       throw new HttpProblem(422, 'not_a_teapot', 'this server is not a teapot', { 'x-hint': 'coffee' }, [{ field: 'kind', message: 'must be coffee' }]);
     });
+    // Shaped like the domain's errors: a kind of failure and a stable code (the kit imports no domain).
+    class KindError extends Error {
+      constructor(readonly errorKind: string, readonly code: string, readonly issues?: { field: string; message: string }[]) {
+        super(`${errorKind} happened`);
+      }
+    }
+    app.get('/kind/:kind', async (request) => {
+      const { kind } = request.params as { kind: string };
+      throw new KindError(kind, `${kind}_code`, kind === 'invalid' ? [{ field: 'price', message: 'too low' }] : undefined);
+    });
     app.get('/boom', async () => {
       throw new Error('secret internals');
     });
@@ -81,6 +91,19 @@ describe('createHttpService', () => {
     expect(crash.statusCode).toBe(500);
     expect(crash.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(crash.body).not.toContain('secret internals');
+  });
+
+  it('maps an error that names its kind (the domain’s) to its status, with its code and fields', async () => {
+    const expected: Record<string, number> = { invalid: 422, not_found: 404, forbidden: 403, conflict: 409, unauthenticated: 401 };
+    for (const [kind, status] of Object.entries(expected)) {
+      const response = await app.inject({ method: 'GET', url: `/kind/${kind}` });
+      expect(response.statusCode, kind).toBe(status);
+      expect(response.json()).toMatchObject({ status, code: `${kind}_code`, detail: `${kind} happened` });
+    }
+    expect((await app.inject({ method: 'GET', url: '/kind/invalid' })).json().errors).toEqual([{ field: 'price', message: 'too low' }]);
+    expect((await app.inject({ method: 'GET', url: '/kind/unauthenticated' })).headers['www-authenticate']).toBe('Bearer realm="chucar"');
+    // An unknown kind is not trusted: it stays an internal error.
+    expect((await app.inject({ method: 'GET', url: '/kind/teapot' })).statusCode).toBe(500);
   });
 
   it('answers an over-long URL with 414 problem+json', async () => {

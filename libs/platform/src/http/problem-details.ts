@@ -79,7 +79,26 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, status
   return reply.code(status).type(problemContentType).header(requestIdHeader, request.id).send(body);
 }
 
-/** What an app's own error classes (the domain's) map to; null leaves the error to the kit. */
+const statusByErrorKind: Record<string, number> = { invalid: 422, not_found: 404, forbidden: 403, conflict: 409, unauthenticated: 401 };
+
+/**
+ * An error that names its kind of failure (`errorKind`, as the domain's errors do) and a stable
+ * `code`: the kit chooses the status, so no app keeps a mapping of its own. Recognised by shape,
+ * since the platform imports no other lib.
+ */
+function fromErrorKind(error: Error): ErrorMapping | null {
+  const { errorKind, code, issues } = error as { errorKind?: unknown; code?: unknown; issues?: unknown };
+  const status = typeof errorKind === 'string' ? statusByErrorKind[errorKind] : undefined;
+  if (status === undefined || typeof code !== 'string') return null;
+  return {
+    status,
+    code,
+    ...(Array.isArray(issues) ? { errors: issues as FieldProblem[] } : {}),
+    ...(status === 401 ? { headers: { 'www-authenticate': 'Bearer realm="chucar"' } } : {}),
+  };
+}
+
+/** What an app's own error classes map to; null leaves the error to the kit. */
 export type ErrorMapping = { status: number; code: string; errors?: readonly FieldProblem[]; headers?: Record<string, string> };
 export type MapError = (error: Error) => ErrorMapping | null;
 
@@ -125,7 +144,7 @@ export const problemDetailsPlugin = fp<ProblemDetailsOptions>(
         reply.headers(error.headers);
         return sendProblem(request, reply, error.status, error.code, error.message, error.errors);
       }
-      const mapped = mapError?.(error);
+      const mapped = mapError?.(error) ?? fromErrorKind(error);
       if (mapped) {
         if (mapped.headers) reply.headers(mapped.headers);
         return sendProblem(request, reply, mapped.status, mapped.code, error.message, mapped.errors);
