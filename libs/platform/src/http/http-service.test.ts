@@ -50,8 +50,14 @@ describe('createHttpService', () => {
     });
     // Shaped like the domain's errors: a kind of failure and a stable code (the kit imports no domain).
     class KindError extends Error {
-      constructor(readonly errorKind: string, readonly code: string, readonly issues?: { field: string; message: string }[]) {
+      readonly errorKind: string;
+      readonly code: string;
+      readonly issues: { field: string; message: string }[] | undefined;
+      constructor(errorKind: string, code: string, issues?: { field: string; message: string }[]) {
         super(`${errorKind} happened`);
+        this.errorKind = errorKind;
+        this.code = code;
+        this.issues = issues;
       }
     }
     app.get('/kind/:kind', async (request) => {
