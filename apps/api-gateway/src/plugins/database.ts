@@ -146,11 +146,13 @@ export const databasePlugin = fp<DatabasePluginOptions>(
     app.decorate('backgroundServices', () => bindServices(primaryReads, () => {}));
 
     // Every answer that read through a session says where, and how stale it may be.
-    app.addHook('onSend', async (request, reply) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       const freshness = request.readSession?.freshness();
-      if (!freshness) return;
-      reply.header(readSourceHeader, freshness.source);
-      reply.header(readLagBoundHeader, String(freshness.lagBoundMs));
+      if (freshness) {
+        reply.header(readSourceHeader, freshness.source);
+        reply.header(readLagBoundHeader, String(freshness.lagBoundMs));
+      }
+      done(null, payload);
     });
 
     app.addHook('onReady', async () => {

@@ -31,11 +31,18 @@ export const requestContextPlugin = fp(
   async (app) => {
     app.decorateRequest('consistencyToken', null);
     app.decorateRequest('committedGtid', null);
-    app.addHook('onRequest', async (request) => {
-      request.consistencyToken = readConsistencyToken(request);
+    // Callback hooks, not async: they run on every request.
+    app.addHook('onRequest', (request, _reply, done) => {
+      try {
+        request.consistencyToken = readConsistencyToken(request);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
     });
-    app.addHook('onSend', async (request, reply) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       if (request.committedGtid) reply.header(consistencyHeader, request.committedGtid);
+      done(null, payload);
     });
   },
   { name: 'request-context' },

@@ -97,12 +97,16 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
   });
 
   closeKeepAliveWhileClosing(app);
-  app.addHook('onRequest', async (request, reply) => {
+  // Per-request hooks take a callback, not async: no promise per request on the hot path.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(requestIdHeader, request.id);
-    if (request.url.length > maxUrlLength) return sendProblem(request, reply, 414, 'uri_too_long', `the URL exceeds ${maxUrlLength} characters`);
+    // Answering from the hook ends the request: done() is not called then.
+    if (request.url.length > maxUrlLength) return void sendProblem(request, reply, 414, 'uri_too_long', `the URL exceeds ${maxUrlLength} characters`);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    done();
   });
   await app.register(problemDetailsPlugin, options.mapError ? { mapError: options.mapError } : {});
   if (options.docs) await app.register(docsPlugin, options.docs);
