@@ -21,7 +21,7 @@ function uprightColour(x: number, y: number): Rgb {
 }
 
 /** Where stored pixel (column c, row r) of a `storedWidth` x `storedHeight` image is displayed, per EXIF. */
-function displayedAt(orientation: ExifOrientation, c: number, r: number, storedWidth: number, storedHeight: number): [number, number] {
+export function displayedAt(orientation: ExifOrientation, c: number, r: number, storedWidth: number, storedHeight: number): [number, number] {
   switch (orientation) {
     case 1: return [c, r];
     case 2: return [storedWidth - 1 - c, r];
