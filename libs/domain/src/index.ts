@@ -78,6 +78,8 @@ export { createMediaService, isMediaId } from './media/media.service.ts';
 export type { MediaForViewer, MediaService, MediaServiceDeps, RegisteredUpload, UploadedMedia } from './media/media.service.ts';
 export type { MediaRepository, RegisterOutcome } from './media/media.repository.ts';
 export { canAttach, canDelete, canSeeOriginal, canSeeVariants } from './media/media.rules.ts';
+export { createKyselyMediaOperationsRepository, requeueDecision } from './media/media-operations.ts';
+export type { MediaOperationsRepository, RequeueDecision, RequeueJob } from './media/media-operations.ts';
 export {
   DEFAULT_MEDIA_MAX_UPLOAD_BYTES,
   DOCUMENT_CONTENT_TYPES,
