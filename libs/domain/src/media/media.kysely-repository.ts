@@ -4,7 +4,7 @@ import type { Database, MediaTable, MediaVariantsTable } from '../schema/databas
 import { isDuplicateKeyError } from '../schema/kysely-helpers.ts';
 import type { MediaRepository } from './media.repository.ts';
 import { FAILURE_REASON_MAX_LENGTH, VARIANT_WIDTHS, mediaKindOf, originalObjectKey } from './media.types.ts';
-import type { Media, MediaStatus, MediaVariant } from './media.types.ts';
+import type { Media, MediaStatus, MediaVariant, VariantsStatus } from './media.types.ts';
 
 type Row = Selectable<MediaTable>;
 type VariantRow = Selectable<MediaVariantsTable>;
@@ -118,19 +118,30 @@ export function createKyselyMediaRepository(db: Kysely<Database>): MediaReposito
     },
 
     async revive(id, now) {
+      // MariaDB assigns left to right, each later expression seeing the earlier ones: the CASEs
+      // read purged_at, lost and stored_at before purged_at and lost_at are cleared.
+      const mustStoreAgain = sql<boolean>`(purged_at IS NOT NULL OR stored_at IS NULL OR status = 'lost')`;
       const result = await db
         .updateTable('media')
         .set((eb) => ({
-          status: eb.case().when('stored_at', 'is not', null).then(sql.lit<MediaStatus>('stored')).else(sql.lit<MediaStatus>('spooled')).end(),
+          variants_status: eb
+            .case()
+            .when(sql<boolean>`purged_at IS NOT NULL AND kind = 'image'`)
+            .then(sql.lit<VariantsStatus>('pending'))
+            .else(eb.ref('variants_status'))
+            .end(),
+          failure_reason: eb.case().when('status', '=', 'lost').then(sql.lit(null)).else(eb.ref('failure_reason')).end(),
+          status: eb.case().when(mustStoreAgain).then(sql.lit<MediaStatus>('spooled')).else(sql.lit<MediaStatus>('stored')).end(),
           deleted_at: null,
+          lost_at: null,
+          purged_at: null,
           updated_at: now,
         }))
         .where('id', '=', id)
-        .where('status', '=', 'deleted')
+        .where('status', 'in', ['deleted', 'lost'])
         .executeTakeFirst();
       return changed(result);
     },
-
     async recordVariant(variant, storedAt) {
       const row = {
         media_id: variant.mediaId,
@@ -225,6 +236,8 @@ function toMedia(row: Row): Media {
     storedAt: row.stored_at,
     verifiedAt: row.verified_at,
     deletedAt: row.deleted_at,
+    lostAt: row.lost_at,
+    purgedAt: row.purged_at,
   };
 }
 

@@ -30,8 +30,10 @@ export interface MediaRepository {
   /** Any status but deleted → deleted. */
   markDeleted(id: string, now: Date): Promise<boolean>;
   /**
-   * deleted → the status it had (stored when it had been stored, else spooled), for the owner
-   * uploading the same bytes again: the unique key allows one row per owner and content.
+   * deleted or lost → stored when its objects are still stored, else spooled (never stored, purged
+   * after the retention window, or lost), for the owner uploading the same bytes again: the unique
+   * key allows one row per owner and content, and the new upload's spool copy is stored afresh.
+   * A purged image's previews are made again.
    */
   revive(id: string, now: Date): Promise<boolean>;
   /** Writes or rewrites one variant (a repeated job overwrites its own earlier row). */

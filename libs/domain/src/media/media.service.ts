@@ -33,8 +33,9 @@ export type UploadedMedia = {
 
 /**
  * `created`: keep the spool file and enqueue `store`. `existing`: the owner already had these
- * bytes; drop the new spool file and answer with `media`. `revived`: the owner had deleted them;
- * the row is back (stored if it had been stored, else spooled under its old id).
+ * bytes; drop the new spool file and answer with `media`. `revived`: the owner had deleted them
+ * (or the scrubber had found them lost); the row is back, stored if its objects still are, else
+ * spooled under its old id so that the new spool copy is stored afresh.
  */
 export type RegisteredUpload = { media: Media; outcome: RegisterOutcome };
 
@@ -104,7 +105,8 @@ export function createMediaService({ reads, writes, clock }: MediaServiceDeps): 
         const now = clock.now();
         const { media, created } = await repos.media.insert({ ...upload, contentType, ownerId: actor.accountId }, now);
         if (created) return { media, outcome: 'created' };
-        if (media.status !== 'deleted') return { media, outcome: 'existing' };
+        // A deleted media comes back; so does a lost one, whose original this upload brings back.
+        if (media.status !== 'deleted' && media.status !== 'lost') return { media, outcome: 'existing' };
         await repos.media.revive(media.id, now);
         const revived = await repos.media.findById(media.id);
         if (!revived) throw new NotFoundError('media', media.id);

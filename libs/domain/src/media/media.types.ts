@@ -3,8 +3,11 @@
  * media service enforces at intake. The row is the source of truth; S3 and the queue follow it.
  */
 
-/** `spooled`: accepted and fsynced on the spool, not yet in S3. Part 2 adds `lost`. */
-export const MEDIA_STATUSES = ['spooled', 'stored', 'failed', 'deleted'] as const;
+/**
+ * `spooled`: accepted and fsynced on the spool, not yet in S3. `lost`: stored once, then neither
+ * store nor the spool could give the original back (the scrubber's last word, never silent).
+ */
+export const MEDIA_STATUSES = ['spooled', 'stored', 'failed', 'deleted', 'lost'] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
 
 export const MEDIA_KINDS = ['image', 'document'] as const;
@@ -53,6 +56,10 @@ export type Media = {
   storedAt: Date | null;
   verifiedAt: Date | null;
   deletedAt: Date | null;
+  /** When the scrubber found the original gone from everywhere (status `lost`). */
+  lostAt: Date | null;
+  /** When a deleted media's objects were removed from the stores, after the retention window. */
+  purgedAt: Date | null;
 };
 
 export type MediaVariant = {

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AccountStatus, Role } from '../accounts/accounts.types.ts';
 import type { BodyType, FuelType } from '../catalog/catalog.types.ts';
 import type { MediaContentType, MediaKind, MediaStatus, VariantName, VariantsStatus } from '../media/media.types.ts';
+import type { IncidentKind, IncidentOutcome, MediaStoreName, RepairSource, ScrubPass } from '../media/media-integrity.types.ts';
 import type { PaymentMethod, PurchaseTiming, StoredQuoteRequestStatus } from '../quote-requests/quote-requests.types.ts';
 import type { StoredQuoteStatus } from '../quotes/quotes.types.ts';
 import type { RegionCode } from '../regions.ts';
@@ -160,6 +161,10 @@ export interface MediaTable {
   stored_at: Date | null;
   verified_at: Date | null;
   deleted_at: Date | null;
+  /** Migration 0004: when no store nor the spool could give the original back. */
+  lost_at: Generated<Date | null>;
+  /** Migration 0004: when a deleted media's objects were removed from every store. */
+  purged_at: Generated<Date | null>;
 }
 
 export interface MediaVariantsTable {
@@ -172,6 +177,34 @@ export interface MediaVariantsTable {
   width: number;
   height: number;
   stored_at: Timestamp;
+}
+
+/** Migration 0004: one object in one store, as last seen good (HEAD: verified_at; full re-read: rehashed_at). */
+export interface MediaObjectCopiesTable {
+  store: MediaStoreName;
+  object_key: string;
+  media_id: string;
+  sha256: string;
+  size_bytes: number;
+  stored_at: Timestamp;
+  verified_at: Timestamp;
+  rehashed_at: Date | null;
+}
+
+/** Migration 0004: a missing or changed object the scrubber found, and what became of it. */
+export interface MediaIncidentsTable {
+  id: Id;
+  media_id: string;
+  object_key: string;
+  store: MediaStoreName;
+  kind: IncidentKind;
+  pass: ScrubPass;
+  last_verified_good_at: Date | null;
+  detected_at: Timestamp;
+  repaired_at: Date | null;
+  repaired_from: RepairSource | null;
+  outcome: IncidentOutcome;
+  detail: string | null;
 }
 
 export interface Database {
@@ -190,6 +223,8 @@ export interface Database {
   quote_revisions: QuoteRevisionsTable;
   media: MediaTable;
   media_variants: MediaVariantsTable;
+  media_object_copies: MediaObjectCopiesTable;
+  media_incidents: MediaIncidentsTable;
 }
 
 /** Every table, children before parents: deleting or dropping in this order never trips a foreign key. */
@@ -199,6 +234,8 @@ export const TABLES_CHILDREN_FIRST = [
   'quote_request_attachments',
   'quote_request_options',
   'quote_requests',
+  'media_incidents',
+  'media_object_copies',
   'media_variants',
   'media',
   'refresh_tokens',

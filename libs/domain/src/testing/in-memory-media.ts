@@ -45,6 +45,8 @@ export function inMemoryMediaRepository(store: InMemoryStore): MediaRepository {
         storedAt: null,
         verifiedAt: null,
         deletedAt: null,
+        lostAt: null,
+        purgedAt: null,
       };
       store.state.media.push(row);
       return { media: copy(row), created: true };
@@ -65,7 +67,19 @@ export function inMemoryMediaRepository(store: InMemoryStore): MediaRepository {
       move(id, (media) => media.status === 'spooled', () => ({ status: 'failed', failureReason: reason.slice(0, FAILURE_REASON_MAX_LENGTH), updatedAt: now })),
     markDeleted: async (id, now) => move(id, (media) => media.status !== 'deleted', () => ({ status: 'deleted', deletedAt: now, updatedAt: now })),
     revive: async (id, now) =>
-      move(id, (media) => media.status === 'deleted', (media) => ({ status: media.storedAt ? 'stored' : 'spooled', deletedAt: null, updatedAt: now })),
+      move(
+        id,
+        (media) => media.status === 'deleted' || media.status === 'lost',
+        (media) => ({
+          status: media.storedAt && !media.purgedAt && media.status !== 'lost' ? 'stored' : 'spooled',
+          variantsStatus: media.purgedAt && media.kind === 'image' ? 'pending' : media.variantsStatus,
+          failureReason: media.status === 'lost' ? null : media.failureReason,
+          deletedAt: null,
+          lostAt: null,
+          purgedAt: null,
+          updatedAt: now,
+        }),
+      ),
     async recordVariant(variant, storedAt) {
       const others = store.state.mediaVariants.filter((row) => !(row.mediaId === variant.mediaId && row.name === variant.name));
       store.state.mediaVariants = [...others, { ...copy(variant), storedAt }];

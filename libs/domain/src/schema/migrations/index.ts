@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { marketplaceMigration } from './2026-11-25-0002-marketplace.ts';
 import { mediaMigration } from './2026-11-26-0003-media.ts';
+import { mediaIntegrityMigration } from './2026-11-26-0004-media-integrity.ts';
 
 /**
  * The domain's migrations (the marketplace, then media), oldest first. Names are stored in the
@@ -10,4 +11,5 @@ import { mediaMigration } from './2026-11-26-0003-media.ts';
 export const domainMigrations: readonly { name: string; migration: Migration }[] = [
   { name: '2026-11-25-0002-marketplace', migration: marketplaceMigration },
   { name: '2026-11-26-0003-media', migration: mediaMigration },
+  { name: '2026-11-26-0004-media-integrity', migration: mediaIntegrityMigration },
 ];

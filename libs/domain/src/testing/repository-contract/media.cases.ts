@@ -49,6 +49,8 @@ export function mediaCases(open: OpenRepositories): void {
         storedAt: null,
         verifiedAt: null,
         deletedAt: null,
+        lostAt: null,
+        purgedAt: null,
       };
       expect(photo).toEqual({ media: expectedPhoto, created: true });
       expect(pdf.media).toMatchObject({ kind: 'document', variantsStatus: 'none', width: null, height: null });
