@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
 import { staticSecurityHeaders } from './security-headers.ts';
@@ -10,6 +11,17 @@ import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './reque
 const tusRequestHeaders = ['tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length'];
 const tusResponseHeaders = ['location', 'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-expires', 'x-media-id', 'x-media-location'];
 
+const TUS_PATH = /^\/v1\/uploads(?:[/?]|$)/;
+
+/**
+ * A tus client may ask the server's version, extensions and size limit with a plain OPTIONS (no
+ * Access-Control-Request-Method): that request is forwarded like the rest of tus, not answered as
+ * a CORS preflight.
+ */
+function isTusDiscovery(request: FastifyRequest): boolean {
+  return request.method === 'OPTIONS' && !request.headers['access-control-request-method'] && TUS_PATH.test(request.url);
+}
+
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
     const securityHeaders = staticSecurityHeaders({
@@ -19,19 +31,22 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
     app.addHook('onRequest', (request, reply, done) => {
       reply.headers(securityHeaders);
       // @fastify/cors answers a malformed preflight in plain text; every error here is problem+json.
-      if (request.method === 'OPTIONS' && (!request.headers.origin || !request.headers['access-control-request-method'])) {
+      if (request.method === 'OPTIONS' && (!request.headers.origin || !request.headers['access-control-request-method']) && !isTusDiscovery(request)) {
         return done(new HttpProblem(400, 'invalid_preflight', 'an OPTIONS request is a CORS preflight: it needs Origin and Access-Control-Request-Method'));
       }
       done();
     });
-    await app.register(cors, {
+    const corsOptions: FastifyCorsOptions = {
       origin: config.CORS_ORIGINS,
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['authorization', 'content-type', requestIdHeader, consistencyHeader, ...tusRequestHeaders],
       exposedHeaders: [requestIdHeader, consistencyHeader, readSourceHeader, readLagBoundHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', ...tusResponseHeaders],
       maxAge: 600,
-    });
+    };
+    // CORS off for a tus discovery request only, so that @fastify/cors lets it reach its route.
+    const noCors: FastifyCorsOptions = { origin: false };
+    await app.register(cors, { delegator: (request, callback) => callback(null, isTusDiscovery(request) ? noCors : corsOptions) });
     // Off only where something in front (an API gateway, the load balancer) already limits clients.
     if (config.RATE_LIMIT_ENABLED) {
       await app.register(rateLimitPlugin, {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRepositories, type Repositories } from '@chucar/domain';
+import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, createRepositories, type Repositories } from '@chucar/domain';
 import { unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../../app.ts';
 import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../../testing/media-service.ts';
@@ -116,6 +116,26 @@ describe('media through the gateway (real media service)', () => {
       expectProblem(await app.inject({ method: 'POST', url: '/v1/media', headers: { 'content-type': 'image/jpeg' }, payload: await uniqueJpeg() }), 401, 'unauthenticated');
       const dealer = await activeDealer(app, ['seoul'], 'media-dealer-upload');
       expectProblem(await upload(dealer, await uniqueJpeg()), 403, 'forbidden');
+    });
+
+    it('forwards a tus discovery OPTIONS to the media service, and still answers a browser preflight itself', async () => {
+      const customer = await signUpCustomer(app, 'media-tus-options');
+      for (const url of ['/v1/uploads', '/v1/uploads/0123456789abcdef']) {
+        const discovery = await app.inject({ method: 'OPTIONS', url, headers: { ...customer.headers, 'tus-resumable': '1.0.0' } });
+        expect(discovery.statusCode, discovery.body).toBe(204);
+        expect(discovery.headers['tus-version']).toBe('1.0.0');
+        expect(String(discovery.headers['tus-extension'])).toMatch(/creation/);
+        expect(String(discovery.headers['tus-extension'])).toMatch(/termination/);
+        expect(discovery.headers['tus-max-size']).toBe(String(DEFAULT_MEDIA_MAX_UPLOAD_BYTES));
+      }
+      expectProblem(await app.inject({ method: 'OPTIONS', url: '/v1/uploads', headers: { 'tus-resumable': '1.0.0' } }), 401, 'unauthenticated');
+
+      const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/uploads', headers: { origin: 'http://localhost:8080', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'upload-offset,tus-resumable' } });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-methods']).toContain('PATCH');
+      expect(preflight.headers['tus-version']).toBeUndefined();
+      // Anywhere else, an OPTIONS that is not a preflight stays a client error.
+      expectProblem(await app.inject({ method: 'OPTIONS', url: '/v1/catalog/makers' }), 400, 'invalid_preflight');
     });
 
     it('takes resumable uploads (tus) through the same paths, resuming from the offset', async () => {

@@ -84,8 +84,8 @@ const TUS_DESCRIPTION =
   'expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as ' +
   '`POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media ' +
   'in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). ' +
-  'At the gateway `OPTIONS` is the browsers’ CORS preflight; the server supports tus 1.0.0 with the extensions above and ' +
-  'the size limit of `POST /v1/media`.';
+  '`OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` ' +
+  '(with that header it is a browser’s CORS preflight).';
 
 /** The gateway's side of media: authenticate, rate-limit (as every route), bound the body, forward the rest. */
 export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app, settings) => {
@@ -155,5 +155,11 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
       ...unavailable,
     },
   }), forward);
+  const discovery = (summary: string, extra: object = {}) => ({
+    onRequest: app.requireRole(),
+    schema: { ...tusRoute(summary).schema, ...extra, response: { 204: Type.Null({ description: 'The server’s tus version, extensions and size limit, in headers' }), ...problems(401, 429), ...unavailable } },
+  });
+  app.options('/uploads', discovery('The server’s tus capabilities (tus core)'), forward);
+  app.options('/uploads/:uploadId', discovery('The server’s tus capabilities (tus core)', upload), forward);
   app.delete('/uploads/:uploadId', tusRoute('Abandon an upload (tus termination)', { ...upload, response: { 204: Type.Null({ description: 'Abandoned' }), ...problems(400, 401, 403, 404, 410, 412, 429), ...unavailable } }), forward);
 };
