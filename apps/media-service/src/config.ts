@@ -2,6 +2,8 @@ import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
+/** The gateway's development access-token secret, so the dashboard works under `npm start`. */
+export const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
 
 export const mediaEnv = {
   ...runtimeEnv,
@@ -26,6 +28,14 @@ export const mediaEnv = {
   MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
   MEDIA_WORKER_CONCURRENCY: env.int({ description: 'Jobs one media worker process runs at once (S3 puts wait on the network; previews use the CPU)', default: 4, min: 1, max: 64 }),
   MEDIA_WORKER_LOCK_MS: env.int({ description: "How long a running job's lock lasts (renewed at half); a dead worker's jobs are handed out again within about twice this", default: 30_000, min: 2000 }),
+  MEDIA_STORAGE_PROBE_INTERVAL_MS: env.int({ description: 'How often the worker probes each object store even while idle (down after two failed probes in a row: an outage shows within about twice this plus S3_TIMEOUT_MS)', default: 15_000, min: 1000, max: 60_000 }),
+  MEDIA_QUEUE_STUCK_AFTER_MS: env.int({ description: 'The media queue counts as stuck (readiness degraded, media_queue_stuck 1, an error log) when work has waited this long with no job completing', default: 300_000, min: 1000 }),
+  MEDIA_ORPHAN_GRACE_HOURS: env.number({ description: 'The orphan sweep never touches an object younger than this (objects with no media row)', default: 24, min: 1 }),
+  MEDIA_ORPHAN_TOMBSTONE_DAYS: env.number({ description: 'Days an orphan stays under tombstones/ (restorable) before the sweep purges it', default: 30, min: 1 }),
+  MEDIA_ORPHAN_SCHEDULE: env.oneOf(['off', 'report', 'sweep'] as const, { description: 'What the scheduled orphan run does: report only (counts in media_orphan_objects and the log), sweep (tombstone and purge), or nothing', default: 'report' }),
+  MEDIA_ORPHAN_INTERVAL_MS: env.int({ description: 'How often the scheduled orphan run goes', default: 6 * 60 * 60 * 1000, min: 60_000 }),
+  MEDIA_ORPHAN_MAX_SHARE_PERCENT: env.number({ description: 'A sweep refuses to move anything when more than this share of a store looks orphaned (a wrong database or bucket, not leftovers)', default: 10, min: 0, max: 100 }),
+  JWT_SECRET: env.string({ description: "The gateway's access-token secret: the worker's queue dashboard (/admin/queues) admits admins' tokens. The development default is the gateway's; in production the dashboard stays off until it is set", default: developmentJwtSecret, secret: true }),
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
   ...redisEnv,
@@ -40,6 +50,7 @@ export function loadMediaConfig(source: Record<string, string | undefined> = pro
   if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
   if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
   if (!/^[\w-]{1,32}$/.test(config.MEDIA_QUEUE_PREFIX)) problems.push('MEDIA_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
+  if (config.JWT_SECRET !== '' && config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters (or empty: no queue dashboard)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

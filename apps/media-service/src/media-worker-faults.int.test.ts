@@ -62,7 +62,7 @@ describe('media worker faults', () => {
     expect(await harness.queue.getFailedCount()).toBe(0);
     expect((await Promise.all(ids.map(harness.findMedia))).map((media) => media.status)).toEqual(Array(20).fill('spooled'));
     const metrics = (await worker.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toContain('media_storage_up 0');
+    expect(metrics).toContain('media_storage_up{store="primary"} 0');
     expect(metrics).toMatch(/media_storage_errors_total\{kind="unavailable"\} [1-9]/);
     expect((await worker.app.inject({ method: 'GET', url: '/health/ready' })).json()).toMatchObject({ status: 'degraded', checks: { storage: { status: 'down' } } });
 

@@ -122,7 +122,7 @@ describe('media worker: store and previews (own s3rver, shared Redis with its ow
   it('answers readiness and metrics on its own HTTP service', async () => {
     const ready = await worker.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.json()).toMatchObject({ service: 'media-worker', status: 'ready', checks: { redis: { status: 'up' }, primary: { status: 'up' }, storage: { status: 'up' } } });
-    expect(await metricLine(/^media_storage_up /)).toBe('media_storage_up 1');
+    expect(await metricLine(/^media_storage_up\{store="primary"\} /)).toBe('media_storage_up{store="primary"} 1');
     expect(await metricLine(/^media_queue_jobs\{state="failed"\}/)).toBe('media_queue_jobs{state="failed"} 0');
     expect(await metricLine(/^media_spool_objects /)).toMatch(/^media_spool_objects \d+$/);
     expect(await metricLine(/^media_spool_disk_bytes\{kind="free"\}/)).toMatch(/ \d+$/);

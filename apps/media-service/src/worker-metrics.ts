@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SpoolSpace } from './intake/spool.ts';
-import type { StorageState } from './storage/storage-availability.ts';
 
 export interface WorkerMetricSources {
   /** Job counts by BullMQ state; rejects when Redis does not answer. */
   queueCounts(): Promise<Record<string, number>>;
   spoolSpace(): Promise<SpoolSpace>;
   spoolObjectsDir: string;
-  storageState(): StorageState;
+  /** Each object store by name (primary, mirror): up, or down by the probes or the jobs' own calls. */
+  storageStates(): Record<string, 'up' | 'down'>;
 }
 
 export interface WorkerMetrics {
@@ -46,10 +46,11 @@ export function registerWorkerMetrics(registry: Registry, sources: WorkerMetricS
   });
   new Gauge({
     name: 'media_storage_up',
-    help: '1 while S3 takes objects, 0 while the worker holds the queue and probes the bucket',
+    help: 'Per object store: 1 while it answers, 0 while it is down (probed on a timer, and held by the jobs while they cannot reach it)',
+    labelNames: ['store'] as const,
     registers: [registry],
     collect() {
-      this.set(sources.storageState() === 'up' ? 1 : 0);
+      for (const [store, state] of Object.entries(sources.storageStates())) this.set({ store }, state === 'up' ? 1 : 0);
     },
   });
   new Gauge({

@@ -4,7 +4,7 @@
  * a watchdog, keeps the reconcile scheduler in place, and serves /metrics and /health on its own
  * port. `createMediaWorker` is what main-worker.ts and the tests start and stop.
  */
-import { Worker } from 'bullmq';
+import { MetricsTime, Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { createDatabase, createHttpService, createLogger, createRedis, createUnitOfWork, loggerForJob, primaryDatabaseSettings, type Logger } from '@chucar/platform';
@@ -19,6 +19,9 @@ import { createStorageAvailability, type StorageState } from './storage/storage-
 import { StorageUnavailableError, StoredObjectMismatchError } from './storage/storage-errors.ts';
 import { QUEUE_STATES, registerWorkerMetrics } from './worker-metrics.ts';
 import { createWorkerSupervisor, type WorkerSupervisorOptions } from './worker-supervisor.ts';
+import { giveUpReason } from './operations/give-up.ts';
+import { createNamedStores } from './operations/store-list.ts';
+import { attachWorkerOperations, type WorkerOperationsDeps } from './operations/worker-operations.ts';
 
 export interface MediaWorkerDeps {
   logger?: Logger;
@@ -29,6 +32,8 @@ export interface MediaWorkerDeps {
   watchdog?: Pick<WorkerSupervisorOptions, 'checkEveryMs' | 'reconnectGraceMs' | 'idleWithWorkMs'>;
   /** How long a graceful close waits for running jobs. */
   closeGraceMs?: number;
+  /** How often the operations side probes the stores and looks at the queue (tests shorten them). */
+  operations?: Pick<WorkerOperationsDeps, 'storeCheckEveryMs' | 'queueCheckEveryMs'>;
 }
 
 export interface MediaWorker {
@@ -82,11 +87,26 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
   });
 
   const app = await createHttpService({ service: 'media-worker', logging: config, logger: false });
+  // Every store probed on a timer, the stuck-queue watch, failed media, orphans, the dashboard.
+  const namedStores = createNamedStores(config, logger);
+  const operations = await attachWorkerOperations({
+    app,
+    config,
+    logger,
+    db: primary.db,
+    mediaQueue: queue,
+    queueConnection,
+    createWorkerConnection: () => createRedis(config, 'worker', logger),
+    stores: namedStores.stores,
+    jobStorageState: (store) => (store === 'primary' ? storage.state : undefined),
+    redisTimeoutMs,
+    ...deps.operations,
+  });
   const metrics = registerWorkerMetrics(app.metricsRegistry, {
     queueCounts: () => withTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs),
     spoolSpace: () => spool.space(),
     spoolObjectsDir: spool.objectsDir,
-    storageState: () => storage.state,
+    storageStates: () => operations.storageStates(),
   });
 
   const settings: JobSettings = {
@@ -135,6 +155,15 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
         return holdQueue(holdMs);
       }
       if (error instanceof StoredObjectMismatchError) metrics.countStorageError('mismatch');
+      // The last attempt: the row says why instead of waiting in `spooled` for the same round again.
+      const reason = job.name === 'store' ? giveUpReason(error, job.attemptsMade + 1, job.opts.attempts ?? 1) : null;
+      if (reason && 'mediaId' in job.data) {
+        const { mediaId } = job.data;
+        await rows.write((repository) => repository.markFailed(mediaId, reason, now())).catch((markError: unknown) => log.warn({ err: markError }, 'could not record the failure; the reconciler retries the row'));
+        metrics.observeJob(job.name, 'gave-up', seconds());
+        log.error({ err: error, mediaId, attemptsMade: job.attemptsMade + 1 }, `media failed for good: ${reason}`);
+        throw error;
+      }
       metrics.observeJob(job.name, 'error', seconds());
       log.error({ err: error, attemptsMade: job.attemptsMade }, 'media job failed; BullMQ retries it with backoff');
       throw error;
@@ -157,6 +186,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
         stalledInterval: config.MEDIA_WORKER_LOCK_MS,
         // Retry fetching soon after Redis errors (the default waits 15 s).
         runRetryDelay: 1000,
+        // Completions per minute in Redis: the stuck-queue watch judges every worker process by them.
+        metrics: { maxDataPoints: MetricsTime.ONE_HOUR * 24 },
       });
       return { worker, connection };
     },
@@ -178,13 +209,6 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
 
   app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withTimeout(queueConnection.ping(), redisTimeoutMs)) });
   app.addHealthCheck({ name: 'primary', critical: true, probe: async () => void (await primary.runSql('SELECT 1')) });
-  app.addHealthCheck({
-    name: 'storage',
-    critical: false,
-    probe: async () => {
-      if (storage.state === 'down') throw new Error('S3 unavailable: the queue is held while the bucket is probed');
-    },
-  });
 
   let closed = false;
   const close = async () => {
@@ -194,6 +218,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     clearInterval(schedulerTimer);
     await supervisor.close(deps.closeGraceMs ?? config.S3_TIMEOUT_MS + 5000);
     storage.close();
+    await operations.close();
+    namedStores.destroy();
     await queue.close().catch(() => undefined);
     queueConnection.disconnect();
     s3.destroy();
@@ -212,6 +238,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
       schedulerTimer = setInterval(() => void ensureReconcileScheduler(), config.MEDIA_RECONCILE_INTERVAL_MS);
       schedulerTimer.unref();
       supervisor.start();
+      await operations.start();
       logger.info({ concurrency, queue: MEDIA_QUEUE_NAME, prefix: config.MEDIA_QUEUE_PREFIX, jobOptions: MEDIA_JOB_OPTIONS }, 'media worker started');
     },
     get storageState() {

@@ -1,0 +1,108 @@
+/**
+ * The operators' queue dashboard (bull-board) at /admin/queues on the worker's internal port,
+ * for admins only: the gateway's own access tokens (HS256 with JWT_SECRET, role admin), sent as
+ * `Authorization: Bearer …`, or once through POST /admin/session, which keeps the token in an
+ * HttpOnly cookie for the browser's page loads. The board is read-only: the database is the source
+ * of truth, so failed work goes back through `npm run media:requeue`, never a raw job retry.
+ */
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queue } from 'bullmq';
+import { createVerifier } from 'fast-jwt';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { ROLES, type Role } from '@chucar/domain';
+import { bearerToken, sendProblem } from '@chucar/platform';
+
+export const DASHBOARD_PATH = '/admin/queues';
+export const SESSION_PATH = '/admin/session';
+const cookieName = 'media_admin_token';
+
+export interface DashboardOptions {
+  /** The gateway's JWT_SECRET. */
+  jwtSecret: string;
+  queues: readonly Queue[];
+}
+
+type Verdict = { ok: true; accountId: number; expiresAtS: number } | { ok: false; status: 401 | 403; code: string; detail: string };
+
+export function createAdminTokenCheck(secret: string): (token: string | undefined) => Verdict {
+  // The gateway signs { sub, role } with HS256 and an expiry; nothing else is accepted.
+  const verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['sub', 'role', 'exp'], cache: 1000 });
+  return (token) => {
+    if (!token) return { ok: false, status: 401, code: 'unauthenticated', detail: 'an admin access token is required (Authorization: Bearer …)' };
+    let claims: Record<string, unknown>;
+    try {
+      claims = verify(token) as Record<string, unknown>;
+    } catch (error) {
+      const expired = (error as { code?: string }).code === 'FAST_JWT_EXPIRED';
+      return { ok: false, status: 401, code: 'unauthenticated', detail: expired ? 'the access token has expired; sign in again' : 'the access token is invalid' };
+    }
+    const accountId = typeof claims['sub'] === 'string' ? Number(claims['sub']) : NaN;
+    const role = claims['role'];
+    if (!Number.isSafeInteger(accountId) || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      return { ok: false, status: 401, code: 'unauthenticated', detail: 'the access token is invalid' };
+    }
+    if ((role as Role) !== 'admin') return { ok: false, status: 403, code: 'forbidden', detail: 'the queue dashboard is for admin accounts' };
+    return { ok: true, accountId, expiresAtS: Number(claims['exp']) };
+  };
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const fromHeader = bearerToken(request.headers.authorization);
+  if (fromHeader) return fromHeader;
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === cookieName) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+function refuse(request: FastifyRequest, reply: FastifyReply, verdict: Extract<Verdict, { ok: false }>): FastifyReply {
+  if (verdict.status === 401) reply.header('www-authenticate', 'Bearer realm="chucar"');
+  return sendProblem(request, reply, verdict.status, verdict.code, verdict.detail);
+}
+
+/** Registers the dashboard and the session route on the worker's app. */
+export async function registerQueueDashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
+  const check = createAdminTokenCheck(options.jwtSecret);
+
+  app.post(
+    SESSION_PATH,
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Keeps an admin access token in an HttpOnly cookie for the queue dashboard',
+        body: Type.Object({ accessToken: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const verdict = check((request.body as { accessToken: string }).accessToken);
+      if (!verdict.ok) return refuse(request, reply, verdict);
+      const maxAgeS = Math.max(0, verdict.expiresAtS - Math.floor(Date.now() / 1000));
+      reply.header('set-cookie', `${cookieName}=${(request.body as { accessToken: string }).accessToken}; Max-Age=${maxAgeS}; Path=/admin; HttpOnly; SameSite=Strict`);
+      return reply.code(204).send();
+    },
+  );
+
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: options.queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Chucar media queues' } },
+  });
+  await app.register(
+    async (dashboard) => {
+      // Answered here rather than thrown: bull-board's own error handler would turn a throw into its JSON.
+      dashboard.addHook('onRequest', async (request, reply) => {
+        const verdict = check(tokenOf(request));
+        if (!verdict.ok) return refuse(request, reply, verdict);
+        return undefined;
+      });
+      await dashboard.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+    },
+  );
+}
