@@ -43,7 +43,7 @@ export async function runRequeueCli(argv: readonly string[], env: Record<string,
       for (const id of args.target.ids) if (!(await media.findById(id))) unknown.push(id);
       if (unknown.length > 0) throw new UsageError(`no media ${unknown.join(', ')}; nothing was requeued`);
     }
-    await withTimeout(redis.connect(), config.REDIS_CONNECT_TIMEOUT_MS, 'connecting to Redis');
+    await withTimeout(queue.waitUntilReady(), config.REDIS_CONNECT_TIMEOUT_MS, 'connecting to Redis');
     const deps: RequeueDeps = { media, operations, queue, now: () => new Date(), timeoutMs: config.REDIS_CONNECT_TIMEOUT_MS };
     const outcomes: RequeueOutcome[] = [];
     if (args.target === 'all-failed') outcomes.push(...(await requeueAllFailed(deps)));
