@@ -136,3 +136,84 @@ export function heartbeatTeardownSql(): string[] {
   return ['DROP EVENT IF EXISTS replication_heartbeat_tick', `DROP TABLE IF EXISTS ${heartbeatTable}`];
 }
 
+
+/**
+ * What a read-only replica looks like from any account, without SLAVE MONITOR: `read_only`, and
+ * the replica threads as the global status reports them (`Slave_running` is ON only while both the
+ * IO and the SQL thread run). `gtid_slave_pos` is set once the server has applied replicated events.
+ */
+export interface ReplicaRole {
+  readOnly: boolean;
+  replicationConfigured: boolean;
+  replicationRunning: boolean;
+}
+
+export async function readReplicaRole(run: RunSql): Promise<ReplicaRole> {
+  const [variables] = await run('SELECT @@read_only AS readOnly, @@gtid_slave_pos AS slavePos');
+  const status = await run("SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_running', 'Slaves_running', 'Slave_heartbeat_period')");
+  const value = (name: string) => String(status.find((row) => row['Variable_name'] === name)?.['Value'] ?? '');
+  const running = value('Slave_running') === 'ON' || Number(value('Slaves_running')) > 0;
+  return {
+    readOnly: Number(variables?.['readOnly']) === 1,
+    replicationConfigured: running || String(variables?.['slavePos'] ?? '') !== '' || Number(value('Slave_heartbeat_period')) > 0,
+    replicationRunning: running,
+  };
+}
+
+/** The current account's grants, one statement each, as the server prints them. */
+export async function readOwnGrants(run: RunSql): Promise<string[]> {
+  const rows = await run('SHOW GRANTS');
+  return rows.map((row) => String(Object.values(row)[0] ?? ''));
+}
+
+/** Privileges that cannot change data or the server; anything else in a grant counts as a write privilege. */
+const READ_ONLY_PRIVILEGES = new Set(['SELECT', 'USAGE', 'SHOW VIEW', 'SLAVE MONITOR', 'REPLICA MONITOR', 'REPLICATION CLIENT', 'BINLOG MONITOR', 'PROCESS', 'SHOW DATABASES']);
+
+/**
+ * The privileges in `grants` beyond reading (INSERT, ALL PRIVILEGES, SUPER, READ ONLY ADMIN, …),
+ * each with the grant it came from. Granted roles and proxy rights cannot be judged from the
+ * line alone, so they count as writes too: an account meant to only read needs neither.
+ */
+export function findWritePrivileges(grants: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const grant of grants) {
+    if (/\bWITH\s+GRANT\s+OPTION\b/i.test(grant)) found.push('GRANT OPTION');
+    const privileges = /^GRANT\s+(.+?)\s+ON\s+/i.exec(grant);
+    if (!privileges) {
+      if (/^GRANT\s/i.test(grant)) found.push(`role or proxy grant: ${grant.replace(/\s+IDENTIFIED\s+BY\s+.*$/i, '')}`);
+      continue;
+    }
+    if (/^PROXY$/i.test(privileges[1]!.trim())) {
+      found.push('PROXY');
+      continue;
+    }
+    // Column lists, `UPDATE (a, b)`, hold commas of their own: drop them before splitting.
+    for (const privilege of privileges[1]!.replace(/\([^)]*\)/g, '').split(',')) {
+      const name = privilege.trim().toUpperCase();
+      if (!READ_ONLY_PRIVILEGES.has(name)) found.push(name);
+    }
+  }
+  return found;
+}
+
+/** The replicated heartbeat's time and the server's clock, both UTC; their gap is the lag. */
+export async function readHeartbeatTimes(run: RunSql): Promise<{ beatAt: Date; serverNow: Date } | null> {
+  const [row] = await run(`SELECT beat_at AS beatAt, UTC_TIMESTAMP(6) AS serverNow FROM ${heartbeatTable} WHERE id = 1`);
+  if (!row) return null;
+  return { beatAt: new Date(row['beatAt'] as Date), serverNow: new Date(row['serverNow'] as Date) };
+}
+
+/**
+ * Bounds one SELECT on the server (MariaDB: `max_statement_time`, in seconds, for this statement
+ * only): a runaway report query is killed by the replica itself, not just abandoned by the client.
+ */
+export function withStatementTimeLimit(selectSql: string, seconds: number): string {
+  if (!/^\s*select\b/i.test(selectSql)) throw new Error('a statement time limit applies to SELECT statements only');
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError(`a statement time limit must be a positive number of seconds, not ${seconds}`);
+  return `SET STATEMENT max_statement_time=${Number(seconds.toFixed(3))} FOR ${selectSql}`;
+}
+
+/** The error a statement killed by its time limit ends with (MariaDB ER_STATEMENT_TIMEOUT). */
+export function isStatementTimeout(error: unknown): boolean {
+  return (error as { errno?: number } | null)?.errno === 1969;
+}
