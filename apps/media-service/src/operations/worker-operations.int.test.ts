@@ -122,7 +122,8 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
     const get = (url: string, headers: Record<string, string> = {}) => worker.app.inject({ method: 'GET', url, headers });
 
     it('answers 401 problem+json without a valid token, 403 to other roles, 200 to admins', async () => {
-      for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${sign('admin', 60_000, 'another-secret-of-at-least-32-characters!')}` }]) {
+      const refusedHeaders: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${sign('admin', 60_000, 'another-secret-of-at-least-32-characters!')}` }];
+      for (const headers of refusedHeaders) {
         const refused = await get('/admin/queues', headers);
         expect(refused.statusCode).toBe(401);
         expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
