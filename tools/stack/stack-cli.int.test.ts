@@ -14,12 +14,13 @@ describe('stack CLI', () => {
     expect(stdout).toMatch(/MariaDB replica :\d+ already running/);
     expect(stdout).toMatch(/Redis :\d+ already running/);
     expect(stdout).toMatch(/S3 \(s3rver\) :\d+ already running/);
+    expect(stdout).toMatch(/S3 mirror \(s3rver\) :\d+ already running/);
   });
 
   it('stack:status --json reports every server answering and replication running with its lag', async () => {
     const { stdout } = await cli('status', '--json');
     const status = JSON.parse(stdout);
-    expect(status.servers.map((server: { name: string }) => server.name)).toEqual(['mariadb-primary', 'mariadb-replica', 'redis', 's3']);
+    expect(status.servers.map((server: { name: string }) => server.name)).toEqual(['mariadb-primary', 'mariadb-replica', 'redis', 's3', 's3-mirror']);
     for (const server of status.servers) expect(server).toMatchObject({ host: '127.0.0.1', answering: true });
     expect(status.replication).toMatchObject({ running: true, ioRunning: true, sqlRunning: true });
     expect(status.replication.heartbeatLagSeconds).toBeGreaterThanOrEqual(0);

@@ -3,7 +3,7 @@ import { loadStackConfig, type StackConfig } from './config.ts';
 import { bootstrapPrimary, ensureReplication, readReplication, startMariadb, stopMariadb, type ReplicationReport } from './mariadb.ts';
 import { portAnswers } from './processes.ts';
 import { redisPings, startRedis, stopRedis } from './redis.ts';
-import { s3Answers, startS3, stopS3 } from './s3.ts';
+import { s3Answers, startS3, startS3Mirror, stopS3, stopS3Mirror } from './s3.ts';
 
 export interface ServerStatus {
   name: string;
@@ -31,6 +31,7 @@ export async function stackUp(config: StackConfig = loadStackConfig(), progress:
   progress('replication running (GTID, slave_pos), replica caught up');
   progress(`Redis :${config.REDIS_PORT} ${await startRedis(config)}`);
   progress(`S3 (s3rver) :${config.S3_PORT} ${await startS3(config)}`);
+  progress(`S3 mirror (s3rver) :${config.S3_MIRROR_PORT} ${await startS3Mirror(config)}`);
 }
 
 export async function stackDown(config: StackConfig = loadStackConfig(), purge = false): Promise<void> {
@@ -39,16 +40,18 @@ export async function stackDown(config: StackConfig = loadStackConfig(), purge =
   await stopMariadb(config, 'primary');
   await stopRedis(config);
   await stopS3(config);
+  await stopS3Mirror(config);
   if (purge) fs.rmSync(config.stateDir, { recursive: true, force: true });
 }
 
 export async function stackStatus(config: StackConfig = loadStackConfig()): Promise<StackStatus> {
   const host = '127.0.0.1';
-  const [primary, replica, redis, s3, replication] = await Promise.all([
+  const [primary, replica, redis, s3, s3Mirror, replication] = await Promise.all([
     portAnswers(config.DB_PRIMARY_PORT),
     portAnswers(config.DB_REPLICA_PORT),
     redisPings(config.REDIS_PORT),
     s3Answers(config.S3_PORT),
+    s3Answers(config.S3_MIRROR_PORT),
     readReplication(config),
   ]);
   const servers: ServerStatus[] = [
@@ -56,6 +59,7 @@ export async function stackStatus(config: StackConfig = loadStackConfig()): Prom
     { name: 'mariadb-replica', host, port: config.DB_REPLICA_PORT, answering: replica },
     { name: 'redis', host, port: config.REDIS_PORT, answering: redis },
     { name: 's3', host, port: config.S3_PORT, answering: s3 },
+    { name: 's3-mirror', host, port: config.S3_MIRROR_PORT, answering: s3Mirror },
   ];
   const healthy = servers.every((server) => server.answering) && replication?.running === true;
   return { stateDir: config.stateDir, servers, replication, healthy };
@@ -69,6 +73,7 @@ export function connectionHelp(config: StackConfig): string {
     `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only; reporter: -u${config.DB_REPORTER_USER})`,
     `  redis     redis-cli -p ${config.REDIS_PORT}`,
     `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key S3RVER / S3RVER)`,
+    `  mirror    http://127.0.0.1:${config.S3_MIRROR_PORT}  bucket ${config.S3_MIRROR_BUCKET}, its own s3rver and data (media: MEDIA_MIRROR_BUCKET=${config.S3_MIRROR_BUCKET} MEDIA_MIRROR_ENDPOINT=http://127.0.0.1:${config.S3_MIRROR_PORT})`,
     `  state     ${config.stateDir}`,
   ].join('\n');
 }
