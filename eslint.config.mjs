@@ -20,6 +20,8 @@ const depConstraints = [
   { sourceTag: 'scope:media', onlyDependOnLibsWithTags: ['scope:media', 'scope:shared'] },
   { sourceTag: 'scope:reporter', onlyDependOnLibsWithTags: ['scope:reporter', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // The web client runs in the browser and reaches the platform only through the public API.
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
   { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['*'] },
 ];
 
@@ -37,7 +39,7 @@ export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.stack/**', '.nx/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -49,6 +51,12 @@ export default tseslint.config(
     // Benchmarks drive the stack and the seeder through the tools' own modules, which no package exports.
     files: ['bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['../tools/**']) },
+  },
+  {
+    // The web client's type generator builds the gateway in-process for its OpenAPI document, and the
+    // browser tests start the gateway the way its own integration tests do (Nx forbids importing an app).
+    files: ['tools/web-api-types.ts', 'tools/browser/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['^(\\.\\./)+apps/api-gateway/src/']) },
   },
   {
     // The deployment documents and checks every program's env spec, read from its config module:

@@ -1,0 +1,93 @@
+/** Pure helpers of the web client: messages, formatting, routing, error texts, report charts. */
+import { describe, expect, it } from 'vitest';
+import { describeProblem } from './api/problem-message.ts';
+import { ApiProblem } from './api/problem.ts';
+import { formatKrw, koreanDay } from './format.ts';
+import { catalogues, en, formatMessage, ko, type MessageKey } from './i18n/messages.ts';
+import { chartsOf } from './pages/report-charts.ts';
+import { matchPath } from './router.tsx';
+
+const translate = (language: 'ko' | 'en') => (key: MessageKey, values?: Record<string, string | number>) => formatMessage(catalogues[language][key], values);
+
+describe('messages', () => {
+  it('have the same keys and placeholders in Korean and English', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ko).sort());
+    const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(ko) as MessageKey[]) expect(placeholders(en[key]), key).toEqual(placeholders(ko[key]));
+  });
+
+  it('fill placeholders and leave unknown ones visible', () => {
+    expect(formatMessage('요청 #{id}', { id: 12 })).toBe('요청 #12');
+    expect(formatMessage('{a} {b}', { a: 1 })).toBe('1 {b}');
+  });
+});
+
+describe('formatting', () => {
+  it('writes prices as Korean won', () => {
+    expect(formatKrw(35_000_000)).toBe('₩35,000,000');
+  });
+
+  it('names the Korean calendar day', () => {
+    // 2026-11-25 16:00 UTC is already 26 November in Seoul.
+    expect(koreanDay(0, new Date('2026-11-25T16:00:00Z'))).toBe('2026-11-26');
+    expect(koreanDay(1, new Date('2026-11-25T16:00:00Z'))).toBe('2026-11-25');
+  });
+});
+
+describe('routing', () => {
+  it('matches app paths with parameters', () => {
+    expect(matchPath('/requests/:id', '/requests/12')).toEqual({ id: '12' });
+    expect(matchPath('/requests/:id', '/requests/12/quotes')).toBeNull();
+    expect(matchPath('/dealer/requests/:id', '/requests/12')).toBeNull();
+  });
+});
+
+describe('error messages', () => {
+  it('say what happened in the chosen language, with the API detail, fields and request id', () => {
+    const problem = new ApiProblem(422, { title: 'Unprocessable Entity', detail: 'trimId: no such trim', code: 'validation_failed', requestId: 'req-9', errors: [{ field: 'trimId', message: 'no such trim' }] });
+    const text = describeProblem(problem, translate('ko'));
+    expect(text.headline).toBe(ko.error_422);
+    expect(text.details).toEqual(['trimId: no such trim']);
+    expect(text.reference).toBe('문의 시 요청 번호: req-9');
+  });
+
+  it('use the code when it has its own message, with the Retry-After wait', () => {
+    const problem = new ApiProblem(429, { code: 'too_many_sign_in_attempts', detail: 'wait' }, 8);
+    expect(describeProblem(problem, translate('en')).headline).toBe('Too many sign-in attempts. Try again in 8 s.');
+  });
+
+  it('say "wrong email or password" for a 401 on the sign-in form, and name a network failure', () => {
+    expect(describeProblem(new ApiProblem(401, { code: 'unauthenticated' }), translate('ko'), { signIn: true }).headline).toBe(ko.code_invalid_credentials);
+    expect(describeProblem(new ApiProblem(0, { detail: 'Failed to fetch' }), translate('en')).headline).toBe(en.error_network);
+    expect(describeProblem(new ApiProblem(502, {}), translate('en')).headline).toBe(en.error_5xx);
+  });
+});
+
+describe('report charts', () => {
+  it('chart each kind of measure along the first text column, leaving ids and ranks out', () => {
+    const charts = chartsOf({
+      report: 'dealers',
+      title: '딜러 순위',
+      dataAsOf: '2026-11-26T00:00:00Z',
+      replicaLagSeconds: 0.4,
+      warnings: [],
+      columns: [
+        { key: 'period', label: '기간', type: 'text' },
+        { key: 'rank', label: '순위', type: 'integer' },
+        { key: 'dealerId', label: '딜러 ID', type: 'integer' },
+        { key: 'quotes', label: '견적 수', type: 'integer' },
+        { key: 'responsePercent', label: '응답률(%)', type: 'percent' },
+      ],
+      rows: [
+        { period: '2026-11-24', rank: 1, dealerId: 4, quotes: 3, responsePercent: 50 },
+        { period: '2026-11-25', rank: 1, dealerId: 4, quotes: 5, responsePercent: null },
+      ],
+    });
+    expect(charts.map((chart) => [chart.title, chart.kind])).toEqual([
+      ['견적 수', 'bar'],
+      ['응답률(%)', 'line'],
+    ]);
+    expect(charts[1]!.series[0]!.values).toEqual([50, null]);
+    expect(charts[0]!.categories).toEqual(['2026-11-24', '2026-11-25']);
+  });
+});

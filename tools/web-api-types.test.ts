@@ -1,0 +1,23 @@
+/**
+ * The web client's API types are generated, never edited: this fails when the committed
+ * apps/web/src/api/schema.d.ts differs from what the gateway's OpenAPI document generates now
+ * (a route schema changed and `npm run web:api-types` was not run). No server is contacted.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gatewayOpenApiDocument, generateSchemaTypes, schemaTypesFile } from './web-api-types.ts';
+
+describe('web client API types', () => {
+  it('match a fresh generation from the gateway OpenAPI document', async () => {
+    const fresh = await generateSchemaTypes(await gatewayOpenApiDocument());
+    const committed = fs.readFileSync(schemaTypesFile, 'utf8');
+    expect(committed === fresh, 'apps/web/src/api/schema.d.ts is stale: run `npm run web:api-types` and commit it').toBe(true);
+  });
+
+  it('cover the routes the web client calls', async () => {
+    const document = await gatewayOpenApiDocument();
+    for (const path of ['/v1/auth/login', '/v1/catalog/trims', '/v1/quote-requests', '/v1/quote-requests/{id}/accept', '/v1/quotes/{id}', '/v1/media/{id}', '/v1/uploads']) {
+      expect(document.paths?.[path], path).toBeDefined();
+    }
+  });
+});
