@@ -1,8 +1,8 @@
 /**
  * The operators' queue dashboard (bull-board) at /admin/queues on the worker's internal port,
  * for admins only: the gateway's own access tokens (HS256 with JWT_SECRET, role admin), sent as
- * `Authorization: Bearer …`, or once through POST /admin/session, which keeps the token in an
- * HttpOnly cookie for the browser's page loads. The board is read-only: the database is the source
+ * `Authorization: Bearer …`, or once through POST /admin/session (the form at /admin/login),
+ * which keeps the token in an HttpOnly cookie for the browser's page loads. The board is read-only: the database is the source
  * of truth, so failed work goes back through `npm run media:requeue`, never a raw job retry.
  */
 import { createBullBoard } from '@bull-board/api';
@@ -17,7 +17,18 @@ import { bearerToken, sendProblem } from '@chucar/platform';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_PATH = '/admin/session';
+export const LOGIN_PATH = '/admin/login';
 const cookieName = 'media_admin_token';
+
+/** A form, no script: paste the access token from POST /v1/auth/login of an admin account. */
+const loginPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Media queues: sign in</title></head>
+<body><form method="post" action="/admin/session">
+<p><label for="token">Admin access token (from POST /v1/auth/login)</label></p>
+<p><textarea id="token" name="accessToken" rows="6" cols="80" required></textarea></p>
+<p><button type="submit">Open the queue dashboard</button></p>
+</form></body></html>
+`;
 
 export interface DashboardOptions {
   /** The gateway's JWT_SECRET. */
@@ -68,24 +79,33 @@ function refuse(request: FastifyRequest, reply: FastifyReply, verdict: Extract<V
 export async function registerQueueDashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const check = createAdminTokenCheck(options.jwtSecret);
 
-  app.post(
-    SESSION_PATH,
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'Keeps an admin access token in an HttpOnly cookie for the queue dashboard',
-        body: Type.Object({ accessToken: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
-        response: { 204: Type.Null() },
+  await app.register(async (session) => {
+    // The sign-in page posts a plain form; only this scope reads form bodies.
+    session.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    session.get(LOGIN_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(loginPage));
+    session.post(
+      SESSION_PATH,
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Keeps an admin access token in an HttpOnly cookie for the queue dashboard (JSON: 204; the sign-in form: 303 to the dashboard)',
+          body: Type.Object({ accessToken: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), 303: Type.Null() },
+        },
       },
-    },
-    async (request, reply) => {
-      const verdict = check((request.body as { accessToken: string }).accessToken);
-      if (!verdict.ok) return refuse(request, reply, verdict);
-      const maxAgeS = Math.max(0, verdict.expiresAtS - Math.floor(Date.now() / 1000));
-      reply.header('set-cookie', `${cookieName}=${(request.body as { accessToken: string }).accessToken}; Max-Age=${maxAgeS}; Path=/admin; HttpOnly; SameSite=Strict`);
-      return reply.code(204).send();
-    },
-  );
+      async (request, reply) => {
+        const { accessToken } = request.body as { accessToken: string };
+        const verdict = check(accessToken.trim());
+        if (!verdict.ok) return refuse(request, reply, verdict);
+        const maxAgeS = Math.max(0, verdict.expiresAtS - Math.floor(Date.now() / 1000));
+        reply.header('set-cookie', `${cookieName}=${accessToken.trim()}; Max-Age=${maxAgeS}; Path=/admin; HttpOnly; SameSite=Strict`);
+        if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return reply.code(303).header('location', DASHBOARD_PATH).send();
+        return reply.code(204).send();
+      },
+    );
+  });
 
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);

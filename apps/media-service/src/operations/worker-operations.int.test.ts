@@ -159,6 +159,12 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
       expect(cookie).toMatch(/^media_admin_token=[^;]+; Max-Age=(59|60); Path=\/admin; HttpOnly; SameSite=Strict$/);
       expect((await get('/admin/queues', { cookie: cookie.split(';')[0]! })).statusCode).toBe(200);
       expect((await get('/admin/queues', { cookie: 'media_admin_token=forged' })).statusCode).toBe(401);
+      // The sign-in page's plain form: a redirect to the dashboard with the cookie.
+      expect((await get('/admin/login')).body).toContain('<form method="post" action="/admin/session">');
+      const form = await worker.app.inject({ method: 'POST', url: '/admin/session', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `accessToken=${encodeURIComponent(sign('admin'))}` });
+      expect(form.statusCode).toBe(303);
+      expect(form.headers['location']).toBe('/admin/queues');
+      expect(String(form.headers['set-cookie'])).toMatch(/^media_admin_token=/);
     });
   });
 });
