@@ -15,9 +15,10 @@ function fakeServer(name: string, answer: { lag?: number | Error; gtidWait?: num
   return { db: { name } as unknown as Kysely<unknown>, pool: null as never, runSql, poolUsage: () => ({ open: 0, idle: 0, waiting: 0 }), close: async () => {} };
 }
 
-function setup(replicaAnswer: { lag?: number | Error; gtidWait?: number | Error }) {
+function setup(replicaAnswer: { lag?: number | Error; gtidWait?: number | Error }, primaryAvailable?: () => boolean) {
   const decisions: ReadDecisionReason[] = [];
   const router = createReadRouter({
+    ...(primaryAvailable ? { primaryAvailable } : {}),
     primary: fakeServer('primary', {}),
     replica: fakeServer('replica', replicaAnswer),
     maxLagSeconds: 2,
@@ -31,6 +32,21 @@ function setup(replicaAnswer: { lag?: number | Error; gtidWait?: number | Error 
 }
 
 describe('read router', () => {
+  it('keeps reads on a lagging replica while the primary is unreachable, and skips the GTID wait', async () => {
+    let primaryUp = true;
+    const { router, answer, decisions } = setup({ lag: 0, gtidWait: 1 }, () => primaryUp);
+    await router.checkNow();
+    primaryUp = false;
+    expect((await router.chooseReader('0-1-5')).target).toBe('replica');
+    answer.lag = 30; // the primary's heartbeat stopped
+    await router.checkNow();
+    expect(router.health().state).toBe('lagging');
+    expect((await router.chooseReader(null)).target).toBe('replica');
+    primaryUp = true;
+    expect((await router.chooseReader(null)).target).toBe('primary');
+    expect(decisions).toEqual(['replica_primary_unavailable', 'replica_primary_unavailable', 'primary_replica_unavailable']);
+  });
+
   it('reads from the primary until the first check found the replica fresh', async () => {
     const { router, decisions } = setup({ lag: 0 });
     expect((await router.chooseReader(null)).target).toBe('primary');

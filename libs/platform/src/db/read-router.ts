@@ -17,6 +17,7 @@ export const readDecisionReasons = [
   'primary_replica_unavailable',
   'primary_gtid_timeout',
   'primary_replica_failed',
+  'replica_primary_unavailable',
 ] as const;
 export type ReadDecisionReason = (typeof readDecisionReasons)[number];
 
@@ -37,6 +38,13 @@ export interface ReadRouterOptions<DB> {
   checkIntervalMs: number;
   /** How long a read waits for the replica to apply the client's last write. */
   gtidWaitTimeoutMs: number;
+  /**
+   * Whether the primary is reachable now (see watchServerAvailability). While it is not, reads that
+   * would have moved to it for freshness stay on a replica that still answers: with no primary the
+   * replica's data is the newest there is (its heartbeat stops, so the lag it reports keeps growing
+   * and the freshness headers say so).
+   */
+  primaryAvailable?: () => boolean;
   onDecision?: (reason: ReadDecisionReason) => void;
   onStateChange?: (from: ReplicaState, to: ReplicaState, health: ReplicaHealth) => void;
 }
@@ -130,9 +138,14 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
   }
 
   async function chooseReader(consistencyToken: string | null): Promise<ReadChoice<DB>> {
-    if (health.state !== 'healthy') return decide({ target: 'primary', reason: 'primary_replica_unavailable' });
+    const primaryDown = options.primaryAvailable?.() === false;
+    if (health.state !== 'healthy') {
+      if (primaryDown && health.state === 'lagging') return decide({ target: 'replica', reason: 'replica_primary_unavailable' });
+      return decide({ target: 'primary', reason: 'primary_replica_unavailable' });
+    }
     if (consistencyToken === null) return decide({ target: 'replica', reason: 'replica' });
     if (!isGtidList(consistencyToken)) throw new TypeError('consistency token is not a GTID list');
+    if (primaryDown) return decide({ target: 'replica', reason: 'replica_primary_unavailable' });
     try {
       const outcome = await waitForGtid(options.replica.runSql, consistencyToken, options.gtidWaitTimeoutMs);
       return decide(outcome === 'reached' ? { target: 'replica', reason: 'replica_gtid_reached' } : { target: 'primary', reason: 'primary_gtid_timeout' });

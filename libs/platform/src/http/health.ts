@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { Gauge } from 'prom-client';
 import { Type, type Static } from 'typebox';
 
 /**
@@ -42,6 +43,11 @@ declare module 'fastify' {
     /** Adds a dependency to `/health/ready`; plugins call it for what they own. */
     addHealthCheck(check: HealthCheck): void;
     readiness(): Promise<Readiness>;
+    /**
+     * From now on readiness answers `not_ready` (a `shutdown` check, down and critical) while the
+     * instance keeps serving: the load balancer's checks take it out of rotation before it closes.
+     */
+    startDraining(): void;
   }
 }
 
@@ -78,10 +84,42 @@ export const healthPlugin = fp<{ service: string }>(
       if (checks.some((existing) => existing.name === check.name)) throw new Error(`health check ${check.name} is registered twice`);
       checks.push(check);
     });
+    let drainingSince: Date | null = null;
+    let lastReadiness: Readiness | null = null;
+    app.decorate('startDraining', () => {
+      drainingSince ??= new Date();
+    });
     app.decorate('readiness', async (): Promise<Readiness> => {
       const results = await Promise.all(checks.map(async (check) => [check.name, await runProbe(check)] as const));
-      const byName = Object.fromEntries(results);
-      return { service, status: overallStatus(byName), checkedAt: new Date().toISOString(), checks: byName };
+      const byName: Record<string, DependencyHealth> = Object.fromEntries(results);
+      if (drainingSince) {
+        byName['shutdown'] = { status: 'down', critical: true, latencyMs: 0, detail: `draining since ${drainingSince.toISOString()}: still serving, closing soon` };
+      }
+      const readiness: Readiness = { service, status: overallStatus(byName), checkedAt: new Date().toISOString(), checks: byName };
+      lastReadiness = readiness;
+      return readiness;
+    });
+
+    // The last answer, as gauges: a scrape does not probe the dependencies again.
+    new Gauge({
+      name: 'service_readiness',
+      help: 'Readiness at the last check: 1 for the current status (ready, degraded, not_ready), 0 for the others',
+      labelNames: ['status'] as const,
+      registers: [app.metricsRegistry],
+      collect() {
+        for (const status of ['ready', 'degraded', 'not_ready'] as const) this.set({ status }, lastReadiness?.status === status ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'service_dependency_status',
+      help: 'Each dependency at the last readiness check: 1 for its current status (up, degraded, down), 0 for the others',
+      labelNames: ['dependency', 'status'] as const,
+      registers: [app.metricsRegistry],
+      collect() {
+        for (const [dependency, check] of Object.entries(lastReadiness?.checks ?? {})) {
+          for (const status of ['up', 'degraded', 'down'] as const) this.set({ dependency, status }, check.status === status ? 1 : 0);
+        }
+      },
     });
 
     app.addSchema(Readiness);
@@ -96,5 +134,5 @@ export const healthPlugin = fp<{ service: string }>(
       },
     );
   },
-  { name: 'health' },
+  { name: 'health', dependencies: ['metrics'] },
 );

@@ -183,6 +183,20 @@ describe('readiness contract', () => {
     await app.close();
   });
 
+  it('fails readiness while draining, keeps serving, and reports the state in metrics', async () => {
+    const app = await appWith([{ name: 'db', critical: false, probe: async () => {} }]);
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
+    app.startDraining();
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { db: { status: 'up' }, shutdown: { status: 'down', critical: true, detail: expect.stringContaining('draining since') } } });
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('service_readiness{status="not_ready"} 1');
+    expect(metrics).toContain('service_dependency_status{dependency="shutdown",status="down"} 1');
+    await app.close();
+  });
+
   it('refuses a dependency registered twice', async () => {
     const app = await appWith([{ name: 'db', critical: true, probe: async () => {} }]);
     expect(() => app.addHealthCheck({ name: 'db', critical: false, probe: async () => {} })).toThrow('registered twice');

@@ -30,6 +30,12 @@ export interface HttpServiceOptions {
    * phone at 1 Mbit/s takes almost three minutes. Slow headers are cut by Node's headersTimeout (60 s).
    */
   requestTimeoutMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open (default 30 s). Behind a load balancer it must
+   * exceed the time the balancer keeps an idle connection to this instance, or the balancer may
+   * send a request on a socket this side is just closing (a 502).
+   */
+  keepAliveTimeoutMs?: number;
   /** Serves OpenAPI at /docs/json (and a UI at /docs) for every route, the health routes included. */
   docs?: DocsOptions;
 }
@@ -80,7 +86,8 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     // An idle socket (no bytes either way) is closed after this long.
-    connectionTimeout: 30_000,
+    connectionTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     // Requests that arrive while closing are served (with Connection: close), not refused with a plain-JSON 503.
     return503OnClosing: false,
     clientErrorHandler: writeClientError,

@@ -9,3 +9,4 @@ export {
   waitForReplicaToReachPrimary,
 } from '../db/mariadb-dialect.ts';
 export type { ReplicationSource } from '../db/mariadb-dialect.ts';
+export * from './tcp-proxy.ts';

@@ -1,0 +1,73 @@
+import net from 'node:net';
+
+export type ProxyMode = 'forward' | 'refuse' | 'blackhole';
+
+export interface CuttableProxy {
+  readonly port: number;
+  /**
+   * `refuse`: the port stops listening and every open connection is reset (a server that died);
+   * `blackhole`: connections are accepted and never answered, open ones are dropped (a hung host).
+   */
+  cut(mode: Exclude<ProxyMode, 'forward'>): Promise<void>;
+  /** Forwards again, on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback TCP proxy in front of a server that others share: cutting it makes that server
+ * unreachable for whoever connects through the proxy only, while the server itself runs on.
+ */
+export async function startCuttableProxy(upstream: { host: string; port: number }): Promise<CuttableProxy> {
+  let mode: ProxyMode = 'forward';
+  const open = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => socket.destroy());
+  };
+  const onConnection = (client: net.Socket) => {
+    track(client);
+    if (mode !== 'forward') return; // blackhole: accepted, never answered
+    const server = net.connect(upstream);
+    track(server);
+    client.pipe(server);
+    server.pipe(client);
+    client.on('close', () => server.destroy());
+    server.on('close', () => client.destroy());
+  };
+  let listener = net.createServer(onConnection);
+  const listen = (port: number) => new Promise<void>((resolve, reject) => listener.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const stopListening = () => new Promise<void>((resolve) => (listener.listening ? listener.close(() => resolve()) : resolve()));
+  await listen(0);
+  const port = (listener.address() as net.AddressInfo).port;
+  const dropAll = () => {
+    for (const socket of open) socket.destroy();
+  };
+
+  return {
+    port,
+    async cut(next) {
+      mode = next;
+      if (next === 'refuse') {
+        const closed = stopListening();
+        dropAll();
+        await closed;
+      } else {
+        dropAll();
+      }
+    },
+    async restore() {
+      mode = 'forward';
+      if (!listener.listening) {
+        listener = net.createServer(onConnection);
+        await listen(port);
+      }
+    },
+    async close() {
+      const closed = stopListening();
+      dropAll();
+      await closed;
+    },
+  };
+}
