@@ -207,6 +207,17 @@ export interface MediaIncidentsTable {
   detail: string | null;
 }
 
+/** Migration 0005: an Idempotency-Key and the sealed answer of the write it guarded (see libs/platform idempotency). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  idem_key: string;
+  fingerprint: Buffer;
+  status_code: number | null;
+  sealed_response: Buffer | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   makers: MakersTable;
   models: ModelsTable;
@@ -225,10 +236,12 @@ export interface Database {
   media_variants: MediaVariantsTable;
   media_object_copies: MediaObjectCopiesTable;
   media_incidents: MediaIncidentsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** Every table, children before parents: deleting or dropping in this order never trips a foreign key. */
 export const TABLES_CHILDREN_FIRST = [
+  'idempotency_keys',
   'quote_revisions',
   'quotes',
   'quote_request_attachments',
