@@ -11,12 +11,19 @@ export * from './logging/logger.ts';
 // Databases: pools, the unit of work, read routing, the engine's statements
 export * from './db/database.ts';
 export * from './db/unit-of-work.ts';
+export * from './db/server-availability.ts';
 export * from './db/read-router.ts';
 export * from './db/database-metrics.ts';
 export * from './db/settings-from-env.ts';
 export * from './db/heartbeat-migration.ts';
 export { heartbeatTable, isGtidList, readAppliedGtids, readHeartbeatLagSeconds, readLastGtid, readReplicaStatus, waitForGtid } from './db/mariadb-dialect.ts';
 export type { GtidWaitResult, ReplicaStatus, Row, RunSql } from './db/mariadb-dialect.ts';
+export { findWritePrivileges, isStatementTimeout, readHeartbeatTimes, readOwnGrants, readReplicaRole, withStatementTimeLimit } from './db/mariadb-dialect.ts';
+export type { ReplicaRole } from './db/mariadb-dialect.ts';
+
+// Idempotency keys: the header's rules and their table
+export * from './idempotency/idempotency-key.ts';
+export * from './idempotency/idempotency-store.ts';
 
 // Redis
 export * from './redis/redis.ts';
