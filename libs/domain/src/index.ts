@@ -77,6 +77,10 @@ export type { Quote, QuoteFilter, QuoteRevision, QuoteStatus, ReviseQuoteInput, 
 export { createMediaService, isMediaId } from './media/media.service.ts';
 export type { MediaForViewer, MediaService, MediaServiceDeps, RegisteredUpload, UploadedMedia } from './media/media.service.ts';
 export type { MediaRepository, RegisterOutcome } from './media/media.repository.ts';
+export { createKyselyMediaIntegrityRepository } from './media/media-integrity.kysely-repository.ts';
+export type { LostMedia, MediaIntegrityRepository, PurgeCandidate, VerifiedCopy } from './media/media-integrity.repository.ts';
+export { INCIDENT_DETAIL_MAX_LENGTH, INCIDENT_KINDS, INCIDENT_OUTCOMES, MEDIA_STORES, REPAIR_SOURCES, SCRUB_PASSES } from './media/media-integrity.types.ts';
+export type { ExpectedObject, IncidentKind, IncidentOutcome, MediaIncident, MediaStoreName, NewIncident, ObjectCopy, RepairSource, ScrubPass } from './media/media-integrity.types.ts';
 export { canAttach, canDelete, canSeeOriginal, canSeeVariants } from './media/media.rules.ts';
 export { createKyselyMediaOperationsRepository, requeueDecision } from './media/media-operations.ts';
 export type { MediaOperationsRepository, RequeueDecision, RequeueJob } from './media/media-operations.ts';
@@ -99,3 +103,6 @@ export {
   variantObjectKey,
 } from './media/media.types.ts';
 export type { Media, MediaContentType, MediaKind, MediaStatus, MediaVariant, NewMedia, NewMediaVariant, VariantName, VariantsStatus } from './media/media.types.ts';
+
+// Reporting (the replica reporter's definitions and arithmetic)
+export * from './reporting/index.ts';
