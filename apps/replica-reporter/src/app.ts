@@ -1,38 +1,54 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import type { Database as Schema } from '@chucar/domain';
-import { createDatabase, createHttpService } from '@chucar/platform';
+import type { Logger } from 'pino';
+import { createHttpService } from '@chucar/platform';
 import type { ReporterConfig } from './config.ts';
+import { readFreshness } from './guard/freshness.ts';
+import { replicaOnlyViolation } from './guard/replica-guard.ts';
+import { reportRoutes } from './http/report-routes.ts';
+import { openReplica, runnerSettings } from './reporter-database.ts';
+import { ReportRunner } from './reports/report-runner.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The reporter's runner: main.ts checks the replica with it before listening. */
+    reportRunner: ReportRunner;
+  }
+}
 
 /**
- * The reporter's HTTP side, built from the platform's service kit. Reports arrive with the
- * reporter issue; for now it proves at every readiness check that its only database is a
- * read-only replica, and reads it through Kysely with the domain's schema types.
+ * The reporter's HTTP side, built from the platform's service kit: `GET /reports` and
+ * `GET /reports/:name` for analysts and admins, computed on the read-only replica, which every
+ * readiness check and every run proves it is connected to.
  */
 export async function buildApp(config: ReporterConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
-  const app = await createHttpService({ service: 'replica-reporter', logging: config, ...(options.logger === false ? { logger: false } : {}) });
-  const replica = createDatabase<Schema>({
-    host: config.REPORTER_DB_HOST,
-    port: config.REPORTER_DB_PORT,
-    user: config.REPORTER_DB_USER,
-    password: config.REPORTER_DB_PASSWORD,
-    database: config.REPORTER_DB_NAME,
-    poolSize: 4,
-    connectTimeoutMs: 2000,
-    // Reports scan whole tables: their queries get the reporter's own, longer limit.
-    queryTimeoutMs: config.REPORTER_DB_TIMEOUT_MS,
-  });
-
-  // Reading from a writable server would mean pointing at the primary: refuse to serve.
-  app.addHealthCheck({
-    name: 'replica',
-    critical: true,
-    probe: async () => {
-      const { rows } = await sql<{ readOnly: number }>`SELECT @@read_only AS readOnly`.execute(replica.db);
-      if (Number(rows[0]?.readOnly) !== 1) throw new Error('NOT read-only: this is a writable server, refusing to report from it');
-      return { status: 'up', detail: 'read_only' };
+  const app = await createHttpService({
+    service: 'replica-reporter',
+    logging: config,
+    ...(options.logger === false ? { logger: false } : {}),
+    docs: {
+      document: {
+        info: { title: 'Chucar replica reporter', version: '1.0.0', description: 'Statistics for analysts, read from the read-only replica only. Errors are RFC 9457 problem+json.' },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      },
     },
   });
+  const replica = openReplica(config);
+  const runner = new ReportRunner(replica, runnerSettings(config), app.log as Logger);
+
+  // Not ready unless the database is a replica this account can only read; a lagging one is degraded.
+  app.addHealthCheck({
+    name: 'replica',
+    critical: !config.REPORTER_ALLOW_NON_REPLICA,
+    probe: async () => {
+      const violation = await replicaOnlyViolation(replica.runSql);
+      if (violation !== null) throw new Error(violation);
+      const freshness = await readFreshness(replica.runSql);
+      const detail = `read-only replica, replication running, SELECT only; lag ${freshness.replicaLagSeconds} s`;
+      return { status: freshness.replicaLagSeconds > config.REPORTER_LAG_WARN_S ? 'degraded' : 'up', detail };
+    },
+  });
+  await app.register(reportRoutes, { runner, jwtSecret: config.REPORTER_JWT_SECRET, serviceSecret: config.REPORTER_SERVICE_SECRET });
+  app.decorate('reportRunner', runner);
   app.addHook('onClose', async () => {
     await replica.close();
   });

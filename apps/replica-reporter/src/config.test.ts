@@ -3,12 +3,22 @@ import { ConfigError } from '@chucar/platform';
 import { loadReporterConfig } from './config.ts';
 
 describe('reporter config', () => {
-  it('defaults to the local replica with the SELECT-only account', () => {
-    expect(loadReporterConfig({})).toMatchObject({ REPORTER_DB_PORT: 3308, REPORTER_DB_USER: 'chucar_reporter' });
+  it('defaults to the local replica with the SELECT-only account, two query slots, no break glass', () => {
+    expect(loadReporterConfig({})).toMatchObject({ REPORTER_DB_PORT: 3308, REPORTER_DB_USER: 'chucar_reporter', REPORTER_MAX_CONCURRENT_QUERIES: 2, REPORTER_ALLOW_NON_REPLICA: false });
+  });
+
+  it('has no variable that names the primary', () => {
+    expect(Object.keys(loadReporterConfig({})).filter((name) => /PRIMARY|DB_HOST$|DB_PORT$/.test(name) && !name.startsWith('REPORTER_DB_'))).toEqual([]);
   });
 
   it('names the bad variable', () => {
     expect(() => loadReporterConfig({ REPORTER_DB_PORT: 'replica' })).toThrow(ConfigError);
     expect(() => loadReporterConfig({ REPORTER_DB_PORT: 'replica' })).toThrow(/REPORTER_DB_PORT must be a port number/);
+  });
+
+  it('insists on real secrets in production and a server limit inside the client timeout', () => {
+    expect(() => loadReporterConfig({ NODE_ENV: 'production' })).toThrow(/REPORTER_JWT_SECRET is required in production[\s\S]*REPORTER_SERVICE_SECRET is required in production/);
+    expect(() => loadReporterConfig({ REPORTER_SERVICE_SECRET: 'short' })).toThrow(/REPORTER_SERVICE_SECRET must be at least 32 characters/);
+    expect(() => loadReporterConfig({ REPORTER_STATEMENT_TIME_LIMIT_S: '60', REPORTER_DB_TIMEOUT_MS: '30000' })).toThrow(/must not exceed REPORTER_DB_TIMEOUT_MS/);
   });
 });

@@ -1,4 +1,8 @@
-import { env, readEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { ConfigError, env, readEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+
+/** The gateway's development defaults, so a local stack works without configuration. */
+const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
+const developmentServiceSecret = 'development-only-reporter-service-secret-0123456789';
 
 /** The reporter knows only the replica: it has no variable that could point it at the primary. */
 export const reporterEnv = {
@@ -10,11 +14,33 @@ export const reporterEnv = {
   REPORTER_DB_NAME: env.string({ description: 'Application database on the replica', default: 'chucar' }),
   REPORTER_DB_USER: env.string({ description: 'Reporter account (SELECT only)', default: 'chucar_reporter' }),
   REPORTER_DB_PASSWORD: env.string({ description: 'Reporter account password', default: 'chucar_reporter_pw', secret: true }),
-  REPORTER_DB_TIMEOUT_MS: env.int({ description: 'Timeout of one report query', default: 60_000, min: 100 }),
+  REPORTER_DB_TIMEOUT_MS: env.int({ description: 'Client-side timeout of one report query, streaming included', default: 120_000, min: 100 }),
+  REPORTER_STATEMENT_TIME_LIMIT_S: env.number({ description: 'Server-side limit of one report query on the replica (MariaDB max_statement_time, seconds)', default: 110, min: 0.1 }),
+  REPORTER_MAX_CONCURRENT_QUERIES: env.int({ description: 'Report queries this process runs on the replica at once; more wait', default: 2, min: 1, max: 16 }),
+  REPORTER_QUEUE_WAIT_MS: env.int({ description: 'How long a report waits for a query slot before 503 reports_busy', default: 30_000, min: 0 }),
+  REPORTER_LAG_WARN_S: env.number({ description: 'Replica lag (from the heartbeat) above which every report carries a warning', default: 60, min: 0 }),
+  REPORTER_ALLOW_NON_REPLICA: env.bool({
+    description: 'BREAK GLASS: report even when the server fails the replica checks (writable, replication stopped, account can write). Logged loudly at start and on every run; never set it in normal operation',
+    default: false,
+  }),
+  REPORTER_JWT_SECRET: env.string({ description: 'The gateway’s JWT_SECRET: analysts’ and admins’ access tokens are verified with it (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
+  REPORTER_SERVICE_SECRET: env.string({
+    description: 'HMAC secret of the service tokens the gateway signs when it forwards /v1/reports (>= 32 characters, the gateway’s value; required in production)',
+    default: developmentServiceSecret,
+    secret: true,
+  }),
 };
 
 export type ReporterConfig = EnvValues<typeof reporterEnv>;
 
 export function loadReporterConfig(source: Record<string, string | undefined> = process.env): ReporterConfig {
-  return readEnv(reporterEnv, source);
+  const config = readEnv(reporterEnv, source);
+  const problems: string[] = [];
+  for (const [name, development] of [['REPORTER_JWT_SECRET', developmentJwtSecret], ['REPORTER_SERVICE_SECRET', developmentServiceSecret]] as const) {
+    if (config[name].length < 32) problems.push(`${name} must be at least 32 characters`);
+    if (config.NODE_ENV === 'production' && config[name] === development) problems.push(`${name} is required in production`);
+  }
+  if (config.REPORTER_STATEMENT_TIME_LIMIT_S * 1000 > config.REPORTER_DB_TIMEOUT_MS) problems.push('REPORTER_STATEMENT_TIME_LIMIT_S must not exceed REPORTER_DB_TIMEOUT_MS: the server should stop a query before the client gives up on it');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -1,0 +1,99 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+import { ConfigError } from '@chucar/platform';
+import { ValidationError } from '@chucar/domain';
+import { loadReporterConfig } from '../config.ts';
+import { ReportRefusal } from '../guard/refusal.ts';
+import { renderReport } from '../render/render.ts';
+import { openReplica, runnerSettings } from '../reporter-database.ts';
+import { ReportRunner } from '../reports/report-runner.ts';
+import { UsageError, helpText, parseCliArgs } from './cli-args.ts';
+
+export type CliIo = { stdout: Writable; stderr: Writable & { isTTY?: boolean }; env: Record<string, string | undefined>; log?: Logger };
+
+async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!target.write(chunk)) await once(target, 'drain');
+  }
+}
+
+/** Progress on stderr once a run has taken more than a second: elapsed time and rows read. */
+function progressReporter(report: string, stderr: CliIo['stderr']) {
+  const startedMs = performance.now();
+  let rowsRead = 0;
+  let shown = false;
+  const show = () => {
+    const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+    stderr.write(`${stderr.isTTY ? '\r' : ''}${report}: ${seconds} s, ${rowsRead.toLocaleString('en-US')} rows read${stderr.isTTY ? '' : '\n'}`);
+    shown = true;
+  };
+  const timer = setInterval(show, 1000);
+  timer.unref();
+  return {
+    onProgress: (rows: number) => {
+      rowsRead = rows;
+    },
+    stop: () => {
+      clearInterval(timer);
+      if (shown && stderr.isTTY) stderr.write('\n');
+    },
+  };
+}
+
+/**
+ * `npm run report -- …`: returns the exit code. 2 for a bad command line or bad dates (nothing
+ * touched), 1 when the replica checks refuse or the run fails, 0 when the report was written.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const fail = (code: number, message: string) => {
+    io.stderr.write(`report: ${message.split('\n')[0]}\n`);
+    return code;
+  };
+  let request;
+  try {
+    request = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(2, `${error.message} (--help for usage)`);
+    throw error;
+  }
+  if (request.kind === 'help') {
+    io.stdout.write(helpText(request.report));
+    return 0;
+  }
+  let config;
+  try {
+    config = loadReporterConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(1, error.problems.join('; '));
+    throw error;
+  }
+  const log = io.log ?? pino({ level: 'warn', base: { service: 'replica-reporter-cli' } }, pino.destination({ dest: 2, sync: true }));
+  const database = openReplica(config);
+  const progress = progressReporter(request.report, io.stderr);
+  try {
+    const runner = new ReportRunner(database, runnerSettings(config), log);
+    const result = await runner.run(request.report, request.input, { maxLagS: request.maxLagS, onProgress: progress.onProgress });
+    progress.stop();
+    for (const warning of result.header.warnings) io.stderr.write(`report: warning: ${warning}\n`);
+    const chunks = renderReport(result, request.format, { bom: request.bom });
+    if (request.out === undefined) {
+      await writeAll(io.stdout, chunks);
+    } else {
+      const file = createWriteStream(request.out);
+      await writeAll(file, chunks);
+      file.end();
+      await once(file, 'close');
+      io.stderr.write(`report: wrote ${request.out} (${result.rows.length} rows; data as of ${result.header.dataAsOf}, replica lag ${result.header.replicaLagSeconds} s)\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.stop();
+    if (error instanceof ValidationError) return fail(2, `${error.message} (--help for usage)`);
+    if (error instanceof ReportRefusal) return fail(1, error.message);
+    return fail(1, `the report failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await database.close();
+  }
+}

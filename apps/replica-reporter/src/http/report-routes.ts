@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Static } from 'typebox';
+import { listReportDefinitions } from '@chucar/domain';
+import { HttpProblem } from '@chucar/platform';
+import { ReportRefusal } from '../guard/refusal.ts';
+import { OUTPUT_FORMATS } from '../render/cells.ts';
+import { CONTENT_TYPES, FILE_EXTENSIONS, renderReport } from '../render/render.ts';
+import { UnknownReportError, type ReportRunner } from '../reports/report-runner.ts';
+import { createReportAuth } from './auth.ts';
+import { Problem, ReportJson, ReportList, ReportParamsSchema, ReportQuery, freshnessHeaders, problems } from './report-schemas.ts';
+
+export type ReportRoutesOptions = { runner: ReportRunner; jwtSecret: string; serviceSecret: string };
+
+const bearer = [{ bearerAuth: [] }];
+
+/** A refusal as the answer a client can act on: 503 with Retry-After and the one-line reason. */
+function refusalProblem(refusal: ReportRefusal): HttpProblem {
+  return new HttpProblem(503, refusal.code, refusal.message, { 'retry-after': String(refusal.retryAfterS) });
+}
+
+export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, options) => {
+  app.addSchema(Problem);
+  const requireReportRole = createReportAuth({ jwtSecret: options.jwtSecret, serviceSecret: options.serviceSecret });
+
+  app.get('/reports', {
+    onRequest: requireReportRole,
+    schema: {
+      tags: ['reports'],
+      summary: 'The reports, their columns and how each figure is computed',
+      security: bearer,
+      response: { 200: ReportList, ...problems(401, 403) },
+    },
+  }, async () => ({
+    reports: listReportDefinitions().map(({ name, title, summary, method, filters, columns }) => ({ name, title, summary, method, filters: [...filters], columns: [...columns] })),
+    formats: [...OUTPUT_FORMATS],
+  }));
+
+  app.get<{ Params: Static<typeof ReportParamsSchema>; Querystring: Static<typeof ReportQuery> }>('/reports/:name', {
+    onRequest: requireReportRole,
+    schema: {
+      tags: ['reports'],
+      summary: 'Run one report on the read-only replica',
+      description:
+        'Computed from the replica only, after checking it is one (read_only, replication running, a SELECT-only account). ' +
+        'Every format states dataAsOf and replicaLagSeconds (JSON fields, the first line of CSV and table, a stamp on the page, ' +
+        'and the x-data-as-of / x-replica-lag-seconds headers). 503 when the server is not a replica, lags more than maxLag, ' +
+        'or the report queries are busy; 422 for impossible dates or unknown catalog codes.',
+      security: bearer,
+      params: ReportParamsSchema,
+      querystring: ReportQuery,
+      response: {
+        200: {
+          description: 'The report, streamed',
+          headers: freshnessHeaders,
+          content: {
+            'application/json': { schema: ReportJson },
+            'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF, UTF-8 with BOM; line 1 states the report and its freshness' } },
+            'text/html': { schema: { type: 'string', description: 'A self-contained page: freshness stamp, SVG charts, tables' } },
+            'text/plain': { schema: { type: 'string', description: 'An aligned text table under a freshness line' } },
+          },
+        },
+        ...problems(400, 401, 403, 404, 422, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const { format = 'json', maxLag, bom = true, ...input } = request.query;
+    let result;
+    try {
+      result = await options.runner.run(request.params.name, input, { maxLagS: maxLag });
+    } catch (error) {
+      if (error instanceof UnknownReportError) throw new HttpProblem(404, 'unknown_report', error.message);
+      if (error instanceof ReportRefusal) throw refusalProblem(error);
+      throw error;
+    }
+    const { header } = result;
+    const fileName = `${header.report}-${header.params.from}-${header.params.to}-${header.params.granularity}.${FILE_EXTENSIONS[format]}`;
+    reply
+      .type(CONTENT_TYPES[format])
+      .header('x-data-as-of', header.dataAsOf)
+      .header('x-replica-lag-seconds', String(header.replicaLagSeconds))
+      .header('cache-control', 'no-store');
+    if (format === 'csv') reply.header('content-disposition', `attachment; filename="${fileName}"`);
+    return reply.send(Readable.from(renderReport(result, format, { bom })));
+  });
+};

@@ -1,0 +1,55 @@
+import type { ReportResult } from '../reports/report-runner.ts';
+import { displayValue, kstClock } from './cells.ts';
+import { renderChartSvg } from './charts.ts';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+}
+
+const STYLE = `
+body{font-family:'Noto Sans KR','Nanum Gothic','Malgun Gothic','Apple SD Gothic Neo',sans-serif;margin:24px;color:#1f2933}
+h1{font-size:22px;margin:0 0 8px}
+.stamp{display:inline-block;background:#eef6ff;border:1px solid #9cc3f5;border-radius:6px;padding:8px 12px;margin:8px 0 16px;font-size:14px}
+.stamp strong{font-size:15px}
+.warning{background:#fff4e5;border:1px solid #f5b971;border-radius:6px;padding:8px 12px;margin:0 0 12px}
+.method{color:#52606d;font-size:13px;max-width:1100px}
+.pair{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start;margin:20px 0}
+.chart{flex:0 0 auto}
+.table{flex:1 1 420px;overflow:auto;max-height:520px}
+table{border-collapse:collapse;font-size:13px}
+th,td{border:1px solid #d9e2ec;padding:4px 8px;white-space:nowrap}
+th{background:#f0f4f8;position:sticky;top:0}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+`;
+
+/**
+ * A self-contained page (no script, no external file): the freshness stamp at the top, then each
+ * chart as inline SVG with the full table beside it, labels in Korean.
+ */
+export async function* renderHtml(result: ReportResult): AsyncGenerator<string> {
+  const { header, definition, rows } = result;
+  const { params } = header;
+  const filters = Object.entries(params.filters).map(([name, value]) => `${name}: ${value}`).join(', ');
+  const granularity = { day: '일별', week: '주별', month: '월별' }[params.granularity];
+  let page =
+    `<!doctype html>\n<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(`${header.title} ${params.from} ~ ${params.to}`)}</title><style>${STYLE}</style></head><body>\n` +
+    `<h1>${escapeHtml(header.title)}</h1>\n` +
+    `<div>${escapeHtml(`${params.from} ~ ${params.to} · ${granularity} · 한국 시간(${header.timeZone})${filters ? ` · ${filters}` : ''}`)}</div>\n` +
+    `<div class="stamp" data-data-as-of="${escapeHtml(header.dataAsOf)}" data-replica-lag-seconds="${header.replicaLagSeconds}">` +
+    `<strong>데이터 기준 시각: ${escapeHtml(kstClock(header.dataAsOf))}</strong> · 복제 지연 ${header.replicaLagSeconds}초 · ` +
+    `읽기 전용 복제본에서 생성 ${escapeHtml(kstClock(header.generatedAt))}</div>\n`;
+  for (const warning of header.warnings) page += `<div class="warning">⚠ ${escapeHtml(warning)}</div>\n`;
+  page += `<p class="method">${escapeHtml(definition.method)}</p>\n`;
+  yield page;
+
+  const head = definition.columns.map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr>${definition.columns.map((column) => `<td${column.type === 'text' ? '' : ' class="n"'}>${escapeHtml(displayValue(row[column.key] ?? null, column.type))}</td>`).join('')}</tr>`)
+    .join('\n');
+  const table = `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${body || `<tr><td colspan="${definition.columns.length}">해당 기간에 데이터가 없습니다</td></tr>`}\n</tbody></table></div>`;
+  for (const chart of definition.charts) {
+    yield `<section class="pair"><div class="chart">${renderChartSvg(chart, definition.columns, rows)}</div>${table}</section>\n`;
+  }
+  yield '</body></html>\n';
+}

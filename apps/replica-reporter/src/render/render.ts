@@ -1,0 +1,29 @@
+import type { ReportResult } from '../reports/report-runner.ts';
+import type { OutputFormat } from './cells.ts';
+import { renderCsv } from './csv.ts';
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import { renderTable } from './table.ts';
+
+export const CONTENT_TYPES: Record<OutputFormat, string> = {
+  table: 'text/plain; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  json: 'application/json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+export const FILE_EXTENSIONS: Record<OutputFormat, string> = { table: 'txt', csv: 'csv', json: 'json', html: 'html' };
+
+/** The report in `format`, as chunks to write as they come. */
+export function renderReport(result: ReportResult, format: OutputFormat, options: { bom: boolean }): AsyncGenerator<string> {
+  switch (format) {
+    case 'csv':
+      return renderCsv(result, options);
+    case 'json':
+      return renderJson(result);
+    case 'html':
+      return renderHtml(result);
+    case 'table':
+      return renderTable(result);
+  }
+}

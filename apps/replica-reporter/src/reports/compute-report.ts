@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import {
+  DealersAggregator,
+  MediaAggregator,
+  PricesAggregator,
+  ResponsivenessAggregator,
+  aggregateConversion,
+  aggregateVolume,
+  type Database as Schema,
+  type DealerInfo,
+  type RegionCode,
+  type ReportName,
+  type ReportParams,
+  type ReportRow,
+} from '@chucar/domain';
+import * as queries from './report-queries.ts';
+import type { ReportScope } from './scope.ts';
+import { streamWithTimeLimit } from './stream-query.ts';
+
+export type ComputeContext = {
+  db: Kysely<Schema>;
+  params: ReportParams;
+  scope: ReportScope;
+  /** The data's own "now" (the replicated heartbeat): what is overdue or 24 h old is judged against it. */
+  asOf: Date;
+  timeLimitS: number;
+  /** Called with the rows read so far, now and then. */
+  onProgress?: ((rowsRead: number) => void) | undefined;
+};
+
+const PROGRESS_EVERY_ROWS = 50_000;
+
+/** Reads a query's rows one at a time off the replica, counting them for the progress line. */
+function reader(context: ComputeContext) {
+  let rowsRead = 0;
+  return async function* read<Row>(query: Parameters<typeof streamWithTimeLimit<Row>>[1]): AsyncGenerator<Row> {
+    for await (const row of streamWithTimeLimit<Row>(context.db, query, context.timeLimitS)) {
+      rowsRead += 1;
+      if (rowsRead % PROGRESS_EVERY_ROWS === 0) context.onProgress?.(rowsRead);
+      yield row;
+    }
+  };
+}
+
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
+
+/** Runs one report's SQL on the replica and folds the streamed rows with the domain's aggregators. */
+export async function computeReport(name: ReportName, context: ComputeContext): Promise<ReportRow[]> {
+  const { db, params, scope } = context;
+  const read = reader(context);
+  switch (name) {
+    case 'volume':
+      // One row per Korean day: small whatever the table's size.
+      return aggregateVolume(params, await collect(read(queries.volumeByDay(db, scope))));
+    case 'conversion':
+      return aggregateConversion(params, await collect(read(queries.conversionByDay(db, scope, context.asOf))));
+    case 'responsiveness': {
+      const aggregator = new ResponsivenessAggregator(params, context.asOf);
+      for await (const request of read(queries.firstQuotes(db, scope))) aggregator.add(request);
+      return aggregator.rows();
+    }
+    case 'prices': {
+      const aggregator = new PricesAggregator(params);
+      for await (const quote of read(queries.quotedPrices(db, scope))) aggregator.add(quote);
+      const names = new Map<number, { maker: string; model: string; trim: string }>();
+      for await (const trim of read(queries.trimNames(db))) names.set(trim.trimId, { maker: trim.maker, model: trim.model, trim: trim.trim });
+      return aggregator.rows(names);
+    }
+    case 'dealers': {
+      const aggregator = new DealersAggregator(params);
+      for await (const day of read(queries.requestsByDayAndRegion(db, scope))) aggregator.addRegionDay(day);
+      for await (const quote of read(queries.dealerQuotes(db, scope))) {
+        aggregator.addQuote({ dealerId: quote.dealerId, requestCreatedAt: quote.requestCreatedAt, quotedAt: quote.quotedAt, accepted: quote.status === 'accepted' });
+      }
+      const dealers = new Map<number, DealerInfo & { regions: RegionCode[] }>();
+      for await (const row of read(queries.dealerDirectory(db))) {
+        let dealer = dealers.get(row.dealerId);
+        if (!dealer) dealers.set(row.dealerId, (dealer = { name: row.name, regions: [] }));
+        // Only active dealers are expected to answer; others appear only if they quoted.
+        if (row.region !== null && row.status === 'active') dealer.regions.push(row.region);
+      }
+      return aggregator.rows(dealers);
+    }
+    case 'media': {
+      const aggregator = new MediaAggregator(params);
+      for await (const upload of read(queries.uploads(db, scope))) aggregator.add(upload);
+      for await (const incident of read(queries.incidents(db, scope))) aggregator.addIncident(incident);
+      return aggregator.rows();
+    }
+  }
+}

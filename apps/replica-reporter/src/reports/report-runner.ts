@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { Database } from '@chucar/platform';
+import {
+  REPORT_TIME_ZONE,
+  isReportName,
+  parseReportParams,
+  reportDefinition,
+  type Database as Schema,
+  type ReportDefinition,
+  type ReportParams,
+  type ReportParamsInput,
+  type ReportRow,
+} from '@chucar/domain';
+import { judgeLag, readFreshness } from '../guard/freshness.ts';
+import { QuerySlots } from '../guard/query-slots.ts';
+import { ReplicaGuard } from '../guard/replica-guard.ts';
+import { computeReport } from './compute-report.ts';
+import { resolveScope } from './scope.ts';
+
+/** What every output states above its figures. */
+export type ReportHeader = {
+  report: ReportDefinition['name'];
+  title: string;
+  params: ReportParams;
+  timeZone: typeof REPORT_TIME_ZONE;
+  /** The replica's data includes everything the primary committed up to this instant (the last heartbeat applied). */
+  dataAsOf: string;
+  replicaLagSeconds: number;
+  generatedAt: string;
+  warnings: string[];
+};
+
+export type ReportResult = { definition: ReportDefinition; header: ReportHeader; rows: ReportRow[] };
+
+export class UnknownReportError extends Error {
+  readonly reportName: string;
+  constructor(name: string) {
+    super(`unknown report ${JSON.stringify(name)}`);
+    this.name = 'UnknownReportError';
+    this.reportName = name;
+  }
+}
+
+export type RunnerSettings = {
+  statementTimeLimitS: number;
+  maxConcurrentQueries: number;
+  queueWaitMs: number;
+  warnLagS: number;
+  allowNonReplica: boolean;
+};
+
+export type RunOptions = { maxLagS?: number | undefined; onProgress?: ((rowsRead: number) => void) | undefined };
+
+/**
+ * Runs reports on the replica: inputs checked first (a bad one touches no server), then the
+ * replica-only checks and the freshness, then the SQL inside a query slot.
+ */
+export class ReportRunner {
+  readonly #database: Database<Schema>;
+  readonly #settings: RunnerSettings;
+  readonly #guard: ReplicaGuard;
+  readonly #slots: QuerySlots;
+  readonly #log: Logger;
+
+  constructor(database: Database<Schema>, settings: RunnerSettings, log: Logger) {
+    this.#database = database;
+    this.#settings = settings;
+    this.#log = log;
+    this.#guard = new ReplicaGuard(database.runSql, { allowNonReplica: settings.allowNonReplica, log });
+    this.#slots = new QuerySlots(settings.maxConcurrentQueries, settings.queueWaitMs);
+  }
+
+  /** The start-up check: rejects with a ReportRefusal unless the server is a replica (or break glass). */
+  checkReplica(): Promise<string[]> {
+    return this.#guard.check();
+  }
+
+  async run(name: string, input: ReportParamsInput, options: RunOptions = {}): Promise<ReportResult> {
+    if (!isReportName(name)) throw new UnknownReportError(name);
+    const definition = reportDefinition(name);
+    const params = parseReportParams(definition, input);
+    const warnings = await this.#guard.check();
+    const freshness = await readFreshness(this.#database.runSql);
+    warnings.push(...judgeLag(freshness, { warnLagS: this.#settings.warnLagS, maxLagS: options.maxLagS }));
+    const release = await this.#slots.acquire();
+    const startedMs = performance.now();
+    try {
+      const db = this.#database.db;
+      const scope = await resolveScope(db, params);
+      const rows = await computeReport(name, { db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
+      this.#log.info({ report: name, params, rows: rows.length, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds }, 'report computed');
+      return {
+        definition,
+        header: {
+          report: name,
+          title: definition.title,
+          params,
+          timeZone: REPORT_TIME_ZONE,
+          dataAsOf: freshness.dataAsOf.toISOString(),
+          replicaLagSeconds: freshness.replicaLagSeconds,
+          generatedAt: new Date().toISOString(),
+          warnings,
+        },
+        rows,
+      };
+    } finally {
+      release();
+    }
+  }
+}
