@@ -6,9 +6,10 @@ import { mediaRoutes } from './media.ts';
 import type { MediaServiceSettings } from './media-forwarding.ts';
 import { quoteRequestRoutes } from './quote-requests.ts';
 import { quoteRoutes } from './quotes.ts';
+import { reportForwardingRoutes, type ReporterServiceSettings } from './reports-forwarding.ts';
 import { Problem } from './schemas.ts';
 
-export type V1Options = { media: MediaServiceSettings };
+export type V1Options = { media: MediaServiceSettings; reports?: ReporterServiceSettings | undefined };
 
 /** Version 1 of the one API every client uses. */
 export const v1Routes: FastifyPluginAsync<V1Options> = async (app, options) => {
@@ -23,4 +24,6 @@ export const v1Routes: FastifyPluginAsync<V1Options> = async (app, options) => {
   await app.register(quoteRoutes);
   // Its own encapsulated plugin: its bodies stay unparsed streams, the JSON routes above keep their parsers.
   await app.register(mediaRoutes, options.media);
+  // Reports are the replica reporter's; the gateway only forwards them, when one is configured.
+  if (options.reports) await app.register(reportForwardingRoutes, options.reports);
 };
