@@ -8,7 +8,7 @@ import {
   DeleteObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 
@@ -34,19 +34,25 @@ export interface HeadedObject {
 
 const signal = (store: NamedStore) => ({ abortSignal: AbortSignal.timeout(store.timeoutMs) });
 
-/** Every object under `prefix`, a page (up to 1000) at a time. */
+/**
+ * Every object under `prefix`, a page (up to 1000) at a time. ListObjects (v1) with the last key as
+ * the marker: s3rver, the local stack's S3, fails every truncated ListObjectsV2 on Node 24 (its
+ * continuation token uses DES, which OpenSSL 3 no longer offers), and S3 and MinIO answer both.
+ */
 export async function* listObjectPages(store: NamedStore, prefix: string): AsyncGenerator<ListedObject[]> {
-  let token: string | undefined;
-  do {
-    const page = await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: prefix, ContinuationToken: token }), signal(store));
+  let marker: string | undefined;
+  for (;;) {
+    const page = await store.client.send(new ListObjectsCommand({ Bucket: store.bucket, Prefix: prefix, Marker: marker }), signal(store));
     const objects: ListedObject[] = [];
     for (const object of page.Contents ?? []) {
       if (object.Key === undefined) continue;
       objects.push({ key: object.Key, sizeBytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0), etag: object.ETag ?? null });
     }
     yield objects;
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    const last = page.NextMarker ?? objects.at(-1)?.key;
+    if (!page.IsTruncated || last === undefined) return;
+    marker = last;
+  }
 }
 
 export async function headObject(store: NamedStore, key: string): Promise<HeadedObject | null> {

@@ -70,6 +70,8 @@ export interface OrphanSweepReport {
   graceHours: number;
   tombstoneRetentionDays: number;
   stores: StoreOrphanReport[];
+  /** Wall time of the whole run. */
+  tookMs: number;
 }
 
 type MediaKeyKind = { kind: 'media'; mediaId: string } | { kind: 'tombstone'; tombstonedAt: Date } | { kind: 'foreign' };
@@ -114,9 +116,11 @@ const hourMs = 60 * 60 * 1000;
 const dayMs = 24 * hourMs;
 
 export async function sweepOrphans(options: OrphanSweepOptions): Promise<OrphanSweepReport> {
+  const started = performance.now();
   const stores: StoreOrphanReport[] = [];
   for (const store of options.stores) stores.push(await sweepStore(store, options));
   return {
+    tookMs: Math.round(performance.now() - started),
     mode: options.mode,
     at: options.now.toISOString(),
     graceHours: options.graceMs / hourMs,

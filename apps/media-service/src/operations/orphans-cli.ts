@@ -58,7 +58,7 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
 }
 
 function describe(report: OrphanSweepReport): string[] {
-  const lines = [`orphan ${report.mode} at ${report.at} (grace ${report.graceHours} h, tombstones kept ${report.tombstoneRetentionDays} d)`];
+  const lines = [`orphan ${report.mode} at ${report.at} (grace ${report.graceHours} h, tombstones kept ${report.tombstoneRetentionDays} d), ${report.tookMs} ms`];
   for (const store of report.stores) {
     lines.push(
       `${store.store}: ${store.mediaObjects} media objects, ${store.withRow} with a row, ${store.orphans} orphans (${store.orphanBytes} bytes) past the grace period, ${store.orphansInGrace} inside it, ${store.foreignObjects} other keys left alone; ${store.tombstones} tombstones (${store.tombstonesDue} due)`,
