@@ -97,6 +97,8 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
     holdStores = false;
     releaseStores();
     await harness.waitForMedia(media.map(({ id }) => id), (row) => row.status === 'stored', 15_000);
+    // The completions the watch reads are BullMQ's own counter, shared by every worker process.
+    expect((await harness.queue.getMetrics('completed', 0, 0)).meta.count).toBeGreaterThanOrEqual(3);
     const moving = await eventually(ready, (answer) => answer.checks['queue']?.status === 'up', 10_000);
     expect(moving.checks['queue']?.status).toBe('up');
     expect(await metric('media_queue_stuck ')).toBe('media_queue_stuck 0');
@@ -112,7 +114,8 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
     await operationsQueue.add('orphans', { mode: 'report' });
     await operationsQueue.close();
     connection.disconnect();
-    const line = await eventually(() => metric('media_orphan_objects{store="primary",state="in_grace"}'), (found) => found !== undefined, 10_000);
+    // The schedule's first run may have counted before the put: wait for the run that saw it.
+    const line = await eventually(() => metric('media_orphan_objects{store="primary",state="in_grace"}'), (found) => found?.endsWith(' 1') === true, 10_000);
     expect(line).toBe('media_orphan_objects{store="primary",state="in_grace"} 1');
     expect(await metric('media_orphan_objects{store="primary",state="orphan"}')).toBe('media_orphan_objects{store="primary",state="orphan"} 0');
   });
