@@ -4,6 +4,7 @@ import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabas
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
 /** The media service's development default, so a local stack works without configuration. */
 const developmentMediaServiceSecret = 'development-only-media-service-secret-0123456789';
+const developmentReporterSecret = 'development-only-reporter-service-secret-0123456789';
 
 export const gatewayEnv = {
   ...runtimeEnv,
@@ -33,6 +34,11 @@ export const gatewayEnv = {
   REPLICA_MAX_LAG_S: env.number({ description: 'Replica lag above which reads go to the primary', default: 1, min: 0 }),
   REPLICA_RECOVER_LAG_S: env.number({ description: 'Lag below which reads return to the replica (hysteresis)', default: 0.5, min: 0 }),
   REPLICA_CHECK_INTERVAL_MS: env.int({ description: 'How often the replica lag is measured', default: 500, min: 50 }),
+  PRIMARY_CHECK_INTERVAL_MS: env.int({ description: 'How often the primary is probed; while it does not answer, writes get 503 at once and reads stay on the replica', default: 500, min: 50, max: 60_000 }),
+  SHUTDOWN_DRAIN_MS: env.int({ description: 'On SIGTERM, how long readiness fails while the gateway still serves, before it closes (above the load balancer’s check interval × fall count)', default: 3000, min: 0, max: 120_000 }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: env.int({ description: 'Idle keep-alive connections close after this long (above the load balancer’s idle server-connection time, 60 s in deploy/haproxy)', default: 75_000, min: 1000 }),
+  IDEMPOTENCY_KEY_TTL_H: env.int({ description: 'Hours an Idempotency-Key and its stored answer are kept', default: 24, min: 1, max: 720 }),
+  IDEMPOTENCY_SWEEP_INTERVAL_MS: env.int({ description: 'How often each gateway deletes expired idempotency keys', default: 600_000, min: 1000 }),
   GTID_WAIT_TIMEOUT_MS: env.int({ description: 'How long a read waits for the replica to reach the client’s last write', default: 100, min: 0, max: 5000 }),
   MEDIA_SERVICE_URL: env.url({ description: 'Media service API base URL', default: 'http://127.0.0.1:3001' }),
   MEDIA_SERVICE_TIMEOUT_MS: env.int({ description: 'Timeout of a call to the media service: connecting, and each wait for its answer or for the client’s next bytes', default: 30_000, min: 100 }),
@@ -42,6 +48,11 @@ export const gatewayEnv = {
     secret: true,
   }),
   MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest body accepted on the media and resumable-upload routes (413 beyond)', default: DEFAULT_MEDIA_MAX_UPLOAD_BYTES, min: 1024 }),
+  WEB_DIST_DIR: env.string({ description: 'The built web client (vite output of apps/web) served at / by the gateway; empty: not served', default: 'dist/apps/web' }),
+  WEB_IMAGE_ORIGINS: env.list({ description: 'Origins the web client may load images from (where signed media URLs point: S3_PUBLIC_ENDPOINT), added to its Content-Security-Policy img-src', default: ['http://127.0.0.1:9000', 'http://localhost:9000'] }),
+  REPORTER_URL: env.string({ description: 'Replica reporter base URL; /v1/reports is forwarded there (empty: this gateway exposes no reports)', default: '' }),
+  REPORTER_TIMEOUT_MS: env.int({ description: 'Timeout of a forwarded report: connecting, and each wait for the reporter’s next bytes', default: 120_000, min: 100 }),
+  REPORTER_SERVICE_SECRET: env.string({ description: 'HMAC secret of the service tokens the gateway signs for the reporter (>= 32 characters, the reporter’s value; required in production)', default: developmentReporterSecret, secret: true }),
   ...primaryDatabaseEnv,
   ...replicaDatabaseEnv,
   ...redisEnv,
@@ -56,6 +67,9 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) problems.push('JWT_SECRET is required in production');
   if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
   if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentMediaServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
+  if (config.REPORTER_SERVICE_SECRET.length < 32) problems.push('REPORTER_SERVICE_SECRET must be at least 32 characters');
+  if (config.NODE_ENV === 'production' && config.REPORTER_URL !== '' && config.REPORTER_SERVICE_SECRET === developmentReporterSecret) problems.push('REPORTER_SERVICE_SECRET is required in production');
+  if (config.REPORTER_URL !== '' && !URL.canParse(config.REPORTER_URL)) problems.push('REPORTER_URL must be a URL (or empty)');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -31,11 +31,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().accounts.getDealer(request.actor, request.params.id));
 
   app.post('/dealers/:id/approve', {
+    config: { idempotent: true },
     onRequest: app.requireRole('admin'),
     schema: { tags: ['dealers'], summary: 'Approve a dealer under review', security: bearer, params: IdParams, response: { 200: Dealer, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().accounts.approveDealer(request.actor, request.params.id));
 
   app.post('/dealers/:id/suspend', {
+    config: { idempotent: true },
     onRequest: app.requireRole('admin'),
     schema: { tags: ['dealers'], summary: 'Suspend a dealer (their sessions end at the next refresh)', security: bearer, params: IdParams, response: { 200: Dealer, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().accounts.suspendDealer(request.actor, request.params.id));

@@ -61,6 +61,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post('/auth/customers', {
+    config: { idempotent: true },
     schema: { tags: ['auth'], summary: 'Sign up as a customer', body: CustomerSignUp, response: { 201: Session, ...problems(400, 409, 422, 429) } },
   }, async (request, reply) => {
     const account = await request.services({ primaryReads: true }).accounts.signUpCustomer(request.body);
@@ -68,6 +69,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/dealers', {
+    config: { idempotent: true },
     schema: {
       tags: ['auth'],
       summary: 'Sign up as a dealer (pending review until an admin approves)',
@@ -94,6 +96,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/refresh', {
+    config: { idempotent: true },
     schema: { tags: ['auth'], summary: 'Rotate a refresh token; reusing an old one revokes the session', body: RefreshBody, response: { 200: Session, ...problems(400, 401, 429) } },
   }, async (request) => {
     const rotated = await request.services({ primaryReads: true }).accounts.rotateRefreshToken(request.body.refreshToken);
@@ -107,6 +110,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/auth/logout', {
+    config: { idempotent: true },
     schema: { tags: ['auth'], summary: 'Revoke the refresh token’s session', body: RefreshBody, response: { 204: Type.Null(), ...problems(400, 429) } },
   }, async (request, reply) => {
     await request.services({ primaryReads: true }).accounts.revokeRefreshToken(request.body.refreshToken);

@@ -44,6 +44,7 @@ const bearer = [{ bearerAuth: [] }];
  */
 export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/quote-requests', {
+    config: { idempotent: true },
     onRequest: app.requireRole('customer'),
     schema: { tags: ['quote requests'], summary: 'Ask dealers for quotes on a trim', security: bearer, body: CreateQuoteRequest, response: { 201: QuoteRequest, ...problems(400, 401, 403, 404, 422, 429) } },
   }, async (request, reply) => {
@@ -69,11 +70,13 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().marketplace.getQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/cancel', {
+    config: { idempotent: true },
     onRequest: app.requireRole('customer'),
     schema: { tags: ['quote requests'], summary: 'Cancel an open request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.cancelQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/accept', {
+    config: { idempotent: true },
     onRequest: app.requireRole('customer'),
     schema: {
       tags: ['quote requests'],
@@ -98,6 +101,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().marketplace.listQuotesForRequest(request.actor, request.params.id, request.query));
 
   app.post('/quote-requests/:id/quotes', {
+    config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Submit this dealer’s quote (one per request)', security: bearer, params: IdParams, body: SubmitQuote, response: { 201: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request, reply) => {

@@ -26,11 +26,13 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => request.services().marketplace.getQuote(request.actor, request.params.id));
 
   app.patch('/quotes/:id', {
+    config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Revise the quote while the request is open', security: bearer, params: IdParams, body: SubmitQuote, response: { 200: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request) => request.services().marketplace.reviseQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) }));
 
   app.post('/quotes/:id/withdraw', {
+    config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
     schema: { tags: ['quotes'], summary: 'Withdraw the quote while the request is open', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.withdrawQuote(request.actor, request.params.id));

@@ -1,0 +1,231 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { Type } from 'typebox';
+import { createRepositories, type Database as Schema, type WriteRunner } from '@chucar/domain';
+import {
+  claimIdempotencyKey,
+  deleteExpiredIdempotencyKeys,
+  deriveIdempotencySecrets,
+  findIdempotencyRecord,
+  HttpProblem,
+  idempotencyKeyHeader,
+  idempotencyScope,
+  idempotentReplayedHeader,
+  maxIdempotencyKeyLength,
+  openAnswer,
+  parseIdempotencyKey,
+  problemBody,
+  problemContentType,
+  readAppliedGtids,
+  requestFingerprint,
+  sameFingerprint,
+  sealAnswer,
+  storeIdempotentAnswer,
+  type OpenTransaction,
+} from '@chucar/platform';
+import { consistencyHeader } from './request-context.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route creates or changes something and honours an Idempotency-Key (see plugins/idempotency.ts). */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency: IdempotentRequest | null;
+  }
+}
+
+interface IdempotentRequest {
+  scope: string;
+  key: string;
+  fingerprint: Buffer;
+  /** The request's one write transaction, opened by its first write (the key is claimed in it). */
+  open: OpenTransaction<Schema> | null;
+  /** A write step threw: whatever else happened, nothing of this request is committed. */
+  failed: boolean;
+  ended: boolean;
+}
+
+export interface IdempotencyPluginOptions {
+  /** The secret every gateway shares (JWT_SECRET): fingerprints and sealed answers must read the same on all. */
+  secret: string;
+  keyTtlMs: number;
+  sweepIntervalMs: number;
+}
+
+/** Answer headers a replay repeats besides the body. */
+const replayedHeaders = ['content-type', 'location'] as const;
+
+export const idempotencyDescription =
+  'Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): ' +
+  'the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored ' +
+  'answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); ' +
+  'with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 ' +
+  '`idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. ' +
+  'Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).';
+
+/**
+ * Idempotency keys on the routes marked `config: { idempotent: true }`. A request with a key runs
+ * all its writes in one transaction that first claims the key (a concurrent twin gets 409 at once)
+ * and, just before commit, stores the sealed answer: so a write is never committed without its key
+ * and answer, and a crash at any point leaves either both or neither.
+ */
+export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
+  async (app, { secret, keyTtlMs, sweepIntervalMs }) => {
+    const secrets = deriveIdempotencySecrets(secret);
+    app.decorateRequest('idempotency', null);
+
+    async function replayOrPrepare(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const key = parseIdempotencyKey(request.headers[idempotencyKeyHeader]);
+      if (key === null) return;
+      app.refuseWhilePrimaryDown();
+      const scope = idempotencyScope(request.actor ?? null, request.ip);
+      const fingerprint = requestFingerprint(secrets, { method: request.method, url: request.url, body: request.body });
+      const stored = await findIdempotencyRecord(app.databases.primary.runSql, scope, key, new Date()).catch((error: unknown) => {
+        app.notePrimaryFailure(error);
+        throw error;
+      });
+      if (stored) {
+        if (!sameFingerprint(stored.fingerprint, fingerprint)) {
+          throw new HttpProblem(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request; use a new key for a new request');
+        }
+        const answer = openAnswer(secrets, stored.sealedAnswer);
+        // The write's own GTID is not stored (it exists only after commit); the primary's applied set includes it.
+        const token = await readAppliedGtids(app.databases.primary.runSql).catch(() => null);
+        for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+        reply.header(idempotentReplayedHeader, 'true');
+        if (token) reply.header(consistencyHeader, token);
+        await reply.code(answer.statusCode).send(answer.body === '' ? undefined : answer.body);
+        return;
+      }
+      const pending: IdempotentRequest = { scope, key, fingerprint, open: null, failed: false, ended: false };
+      request.idempotency = pending;
+      request.requestWrites = requestWritesFor(pending);
+    }
+
+    function requestWritesFor(pending: IdempotentRequest): WriteRunner {
+      return {
+        async transaction(work) {
+          if (!pending.open) {
+            app.refuseWhilePrimaryDown();
+            let open: OpenTransaction<Schema>;
+            try {
+              open = await app.databases.unitOfWork.begin();
+            } catch (error) {
+              app.notePrimaryFailure(error);
+              throw error;
+            }
+            const now = new Date();
+            let outcome;
+            try {
+              outcome = await claimIdempotencyKey(open.runSql, { scope: pending.scope, key: pending.key, fingerprint: pending.fingerprint, now, expiresAt: new Date(now.getTime() + keyTtlMs) });
+            } catch (error) {
+              await open.rollback().catch(() => {});
+              throw error;
+            }
+            if (outcome !== 'claimed') {
+              await open.rollback();
+              pending.ended = true;
+              throw new HttpProblem(409, 'idempotency_key_in_flight', 'another request with this Idempotency-Key is being processed; retry shortly to get its answer', { 'retry-after': '1' });
+            }
+            pending.open = open;
+          }
+          try {
+            return await work(createRepositories(pending.open.trx));
+          } catch (error) {
+            pending.failed = true;
+            throw error;
+          }
+        },
+      };
+    }
+
+    /** Ends the request's transaction before its answer leaves: commit with the answer stored, or roll back. */
+    async function settle(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+      const pending = request.idempotency;
+      if (!pending?.open || pending.ended) return payload;
+      pending.ended = true;
+      const open = pending.open;
+      if (pending.failed || reply.statusCode >= 500) {
+        await open.rollback().catch((error: unknown) => request.log.warn({ err: error }, 'rollback of an idempotent request failed'));
+        return payload;
+      }
+      const headers: Record<string, string> = {};
+      for (const name of replayedHeaders) {
+        const value = reply.getHeader(name);
+        if (value !== undefined) headers[name] = String(value);
+      }
+      const body = payload === null || payload === undefined ? '' : Buffer.isBuffer(payload) ? payload.toString('utf8') : String(payload);
+      let committed = false;
+      try {
+        await storeIdempotentAnswer(open.runSql, pending.scope, pending.key, reply.statusCode, sealAnswer(secrets, { statusCode: reply.statusCode, headers, body }));
+        const { gtid } = await open.commit();
+        committed = true;
+        if (gtid) reply.header(consistencyHeader, gtid);
+        return payload;
+      } catch (error) {
+        if (!committed) await open.rollback().catch(() => {});
+        app.notePrimaryFailure(error);
+        request.log.error({ err: error }, 'could not commit an idempotent request');
+        // If the commit itself was cut, it may or may not have landed: a retry with the same key tells.
+        reply.removeHeader('location').code(503).type(problemContentType).header('retry-after', '5');
+        return JSON.stringify(problemBody(503, 'database_unavailable', 'the write could not be confirmed; retry with the same Idempotency-Key', request.id, request.url.split('?')[0]));
+      }
+    }
+
+    app.addHook('onRoute', (route: RouteOptions) => {
+      if (route.config?.idempotent !== true) return;
+      const schema = (route.schema ??= {});
+      const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
+      schema.headers = Type.Object({
+        ...(headers.properties ?? {}),
+        [idempotencyKeyHeader]: Type.Optional(
+          Type.String({ minLength: 1, maxLength: maxIdempotencyKeyLength + 2, description: 'A key unique to this logical request; send the same key when retrying it (see the operation description)' }),
+        ),
+      });
+      schema.description = [schema.description, idempotencyDescription].filter(Boolean).join('\n\n');
+      const responses = (schema.response ??= {}) as Record<string, unknown>;
+      for (const status of ['409', '422', '503']) responses[status] ??= Type.Ref('Problem');
+      const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
+      route.preHandler = [...existing, replayOrPrepare];
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => settle(request, reply, payload));
+    // Safety net: a request that ended without sending (an aborted client) releases its transaction.
+    app.addHook('onResponse', async (request) => {
+      const pending = request.idempotency;
+      if (pending?.open && !pending.ended) {
+        pending.ended = true;
+        await pending.open.rollback().catch(() => {});
+      }
+    });
+
+    let timer: NodeJS.Timeout | null = null;
+    let sweeping: Promise<void> | null = null;
+    async function sweepExpiredKeys(): Promise<void> {
+      if (!app.databases.primaryAvailability.isUp()) return;
+      let removed = 0;
+      for (let batch = 0; batch < 100; batch += 1) {
+        const deleted = await deleteExpiredIdempotencyKeys(app.databases.primary.db, new Date(), 1000);
+        removed += deleted;
+        if (deleted < 1000) break;
+      }
+      if (removed > 0) app.log.info({ removed }, 'deleted expired idempotency keys');
+    }
+    app.addHook('onReady', async () => {
+      timer = setInterval(() => {
+        sweeping ??= sweepExpiredKeys()
+          .catch((error: unknown) => app.log.warn({ err: error }, 'idempotency key sweep failed; retrying next interval'))
+          .finally(() => {
+            sweeping = null;
+          });
+      }, sweepIntervalMs);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => {
+      if (timer) clearInterval(timer);
+      await sweeping;
+    });
+  },
+  { name: 'idempotency', dependencies: ['database', 'auth'] },
+);
