@@ -7,7 +7,7 @@ import type { MediaConfig } from './config.ts';
 import { databasePlugin } from './database.ts';
 import { intakePlugin } from './intake/intake-plugin.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
-import { createUrlSigner } from './storage/signed-urls.ts';
+import { createReadSigner } from './storage/read-signer.ts';
 import { createS3Client } from './storage/s3-client.ts';
 import { tusRoutes } from './tus/tus-routes.ts';
 
@@ -32,14 +32,14 @@ export async function buildApp(config: MediaConfig, options: { logger?: false } 
     timeoutMs: 2000,
     probe: async () => void (await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: AbortSignal.timeout(2000) })),
   });
-  // A signed URL names its host, and clients cannot resolve an internal one (e.g. http://minio:9000).
-  const signingClient = config.S3_PUBLIC_ENDPOINT ? createS3Client({ ...config, S3_ENDPOINT: config.S3_PUBLIC_ENDPOINT }) : s3;
-  const signer = createUrlSigner(signingClient, config.S3_BUCKET, config.MEDIA_SIGNED_URL_TTL_S);
+  // A signed URL names its host, and clients cannot resolve an internal one (e.g. http://minio:9000);
+  // with a mirror, reads fall back to it while the primary errors or lacks the object.
+  const { signer, destroy: destroySigner } = createReadSigner(config, s3, app.log);
   await app.withTypeProvider<TypeBoxTypeProvider>().register(mediaRoutes, { signer });
   await app.register(tusRoutes, { expiryHours: config.MEDIA_TUS_EXPIRY_HOURS });
   app.addHook('onClose', async () => {
     s3.destroy();
-    if (signingClient !== s3) signingClient.destroy();
+    destroySigner();
   });
   return app;
 }

@@ -1,5 +1,7 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
+import { integrityEnv } from './scrub/scrub-config.ts';
+import { mirrorEnv } from './storage/mirror-config.ts';
 
 const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
 /** The gateway's development access-token secret, so the dashboard works under `npm start`. */
@@ -36,6 +38,8 @@ export const mediaEnv = {
   MEDIA_ORPHAN_INTERVAL_MS: env.int({ description: 'How often the scheduled orphan run goes', default: 6 * 60 * 60 * 1000, min: 60_000 }),
   MEDIA_ORPHAN_MAX_SHARE_PERCENT: env.number({ description: 'A sweep refuses to move anything when more than this share of a store looks orphaned (a wrong database or bucket, not leftovers)', default: 10, min: 0, max: 100 }),
   JWT_SECRET: env.string({ description: "The gateway's access-token secret: the worker's queue dashboard (/admin/queues) admits admins' tokens. The development default is the gateway's; in production the dashboard stays off until it is set", default: developmentJwtSecret, secret: true }),
+  ...mirrorEnv,
+  ...integrityEnv,
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
   ...redisEnv,

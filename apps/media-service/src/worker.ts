@@ -13,8 +13,11 @@ import { openSpool } from './intake/spool.ts';
 import type { JobContext, JobProcessors, JobSettings, MediaRows, QueuedMediaJob } from './jobs/job-context.ts';
 import { assertEveryJobHasProcessor, mediaJobProcessors, runMediaJob } from './jobs/processors.ts';
 import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, createMediaQueue, jobIdFor, type MediaJob, type MediaJobName } from './queue/index.ts';
-import { createObjectStore } from './storage/object-store.ts';
-import { createS3Client } from './storage/s3-client.ts';
+import { registerIntegrityMetrics } from './scrub/integrity-metrics.ts';
+import { integrityDeps, integrityRows } from './scrub/integrity-setup.ts';
+import { createIntegrityWork } from './scrub/integrity-work.ts';
+import { ensureIntegritySchedulers } from './scrub/schedules.ts';
+import { createMediaStores, createMirrorGate } from './storage/media-stores.ts';
 import { createStorageAvailability, type StorageState } from './storage/storage-availability.ts';
 import { StorageUnavailableError, StoredObjectMismatchError } from './storage/storage-errors.ts';
 import { QUEUE_STATES, registerWorkerMetrics } from './worker-metrics.ts';
@@ -63,8 +66,9 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     read: createRepositories(primary.db).media,
     write: async (work) => (await unitOfWork.run((trx) => work(createRepositories(trx).media))).result,
   };
-  const s3 = createS3Client(config, logger);
-  const objects = createObjectStore(s3, { bucket: config.S3_BUCKET, timeoutMs: config.S3_TIMEOUT_MS });
+  // The primary store, and the mirror when configured (written best effort, caught up later).
+  const stores = createMediaStores(config, logger);
+  const objects = stores.primary.objects;
   const spool = await openSpool(config.MEDIA_SPOOL_DIR);
   // Adds and counts fail fast on their own connection; the worker's blocking connection waits instead.
   const queueConnection = createRedis(config, 'producer', logger);
@@ -115,13 +119,30 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     reconcileGraceMs: config.MEDIA_RECONCILE_INTERVAL_MS,
     reconcileBatchSize: 500,
   };
+  const enqueuePerMedia: JobContext['enqueue'] = (name, data) =>
+    withTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId), ...(name === 'variants' ? { priority: previewPriority } : {}) }), redisTimeoutMs).then(() => undefined);
+  const integrityWork = createIntegrityWork(
+    integrityDeps({
+      config,
+      primary,
+      stores,
+      spool,
+      enqueueVariants: (mediaId) => enqueuePerMedia('variants', { mediaId }),
+      log: logger,
+      metrics: registerIntegrityMetrics(app.metricsRegistry),
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   const shared: Omit<JobContext, 'log'> = {
     rows,
     objects,
     spool,
+    ...(stores.mirror ? { mirror: { objects: stores.mirror.objects, gate: createMirrorGate() } } : {}),
+    integrity: integrityRows(primary),
+    integrityWork,
     // Originals before previews: under load the work that makes an upload safe goes first, and
     // previews catch up once it eases (BullMQ takes jobs without a priority before any with one).
-    enqueue: (name, data) => withTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId), ...(name === 'variants' ? { priority: previewPriority } : {}) }), redisTimeoutMs).then(() => undefined),
+    enqueue: enqueuePerMedia,
     now,
     settings,
   };
@@ -205,6 +226,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
       queue.upsertJobScheduler(reconcileSchedulerId, { every: config.MEDIA_RECONCILE_INTERVAL_MS }, { name: 'reconcile', data: {}, opts: { removeOnComplete: true, removeOnFail: true } }),
       redisTimeoutMs,
     ).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the reconcile scheduler; trying again next interval'));
+  const ensureScrubSchedulers = () =>
+    withTimeout(ensureIntegritySchedulers(queue, config), redisTimeoutMs).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the scrub and purge schedulers; trying again next interval'));
   let schedulerTimer: NodeJS.Timeout | undefined;
 
   app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withTimeout(queueConnection.ping(), redisTimeoutMs)) });
@@ -222,7 +245,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     namedStores.destroy();
     await queue.close().catch(() => undefined);
     queueConnection.disconnect();
-    s3.destroy();
+    stores.destroy();
     await primary.close();
     logger.info('media worker closed');
     logger.flush();
@@ -235,7 +258,8 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
       // The queue connects by itself; without Redis the worker starts anyway and waits for it.
       await withTimeout(queue.waitUntilReady(), redisTimeoutMs).catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
       await ensureReconcileScheduler();
-      schedulerTimer = setInterval(() => void ensureReconcileScheduler(), config.MEDIA_RECONCILE_INTERVAL_MS);
+      await ensureScrubSchedulers();
+      schedulerTimer = setInterval(() => void ensureReconcileScheduler().then(ensureScrubSchedulers), config.MEDIA_RECONCILE_INTERVAL_MS);
       schedulerTimer.unref();
       supervisor.start();
       await operations.start();

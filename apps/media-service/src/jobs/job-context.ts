@@ -1,7 +1,9 @@
 import type { Job } from 'bullmq';
-import type { MediaRepository } from '@chucar/domain';
+import type { MediaIntegrityRepository, MediaRepository } from '@chucar/domain';
 import type { Logger } from '@chucar/platform';
 import type { MediaJob, MediaJobDataOf, MediaJobName, PerMediaJobName } from '../queue/index.ts';
+import type { IntegrityWork } from '../scrub/integrity-work.ts';
+import type { MirrorGate } from '../storage/media-stores.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
 /** Media rows on the primary: the worker must see what the API just committed, never a lagging replica. */
@@ -9,6 +11,18 @@ export interface MediaRows {
   read: MediaRepository;
   /** One transaction through the kit's unit of work. */
   write<T>(work: (media: MediaRepository) => Promise<T>): Promise<T>;
+}
+
+/** Copies, incidents, lost and purged media, on the primary. */
+export interface IntegrityRows {
+  read: MediaIntegrityRepository;
+  write<T>(work: (integrity: MediaIntegrityRepository) => Promise<T>): Promise<T>;
+}
+
+/** The mirror as the store and variants jobs write to it: best effort, behind its gate. */
+export interface MirrorTarget {
+  objects: ObjectStore;
+  gate: MirrorGate;
 }
 
 export interface JobSettings {
@@ -32,6 +46,12 @@ export interface JobContext {
   enqueue<N extends PerMediaJobName>(name: N, data: MediaJobDataOf<N>): Promise<void>;
   now(): Date;
   settings: JobSettings;
+  /** The mirror, when one is configured: every original and preview is also written there. */
+  mirror?: MirrorTarget;
+  /** Where verified copies are recorded (the scrubber's and the catch-up's ledger). */
+  integrity?: IntegrityRows;
+  /** The scrub passes, the mirror's catch-up and the purge, for their scheduled jobs. */
+  integrityWork?: IntegrityWork;
 }
 
 /** What a processor sees of its job: the data (checked when it left Redis) and where its attempts stand. */

@@ -1,11 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
-import { MEDIA_JOB_NAMES, type MediaJobData, type MediaJobName } from '../queue/index.ts';
+import { MEDIA_JOB_NAMES, SCRUB_JOB_PASSES, type MediaJobData, type MediaJobName, type ScrubJobPass } from '../queue/index.ts';
 import type { JobContext, JobOutcome, JobProcessors, MediaJobOf, QueuedMediaJob } from './job-context.ts';
+import { purgeDeleted, scrub } from './integrity.ts';
 import { reconcile } from './reconcile.ts';
 import { storeOriginal } from './store.ts';
 import { makeVariants } from './variants.ts';
 
-export const mediaJobProcessors: JobProcessors = { store: storeOriginal, variants: makeVariants, reconcile };
+export const mediaJobProcessors: JobProcessors = { store: storeOriginal, variants: makeVariants, reconcile, scrub, purge: purgeDeleted };
 
 /** The start-up check: a worker that would leave some job name unprocessed refuses to start. */
 export function assertEveryJobHasProcessor(processors: Partial<Record<MediaJobName, unknown>>): void {
@@ -25,6 +26,13 @@ function perMediaData(job: QueuedMediaJob): MediaJobData {
   return requestId === undefined ? { mediaId } : { mediaId, requestId };
 }
 
+function scrubData(job: QueuedMediaJob): { pass: ScrubJobPass } {
+  const data: object = job.data;
+  const pass = 'pass' in data ? data.pass : undefined;
+  if (!(SCRUB_JOB_PASSES as readonly unknown[]).includes(pass)) throw new UnrecoverableError(`job ${job.id}: pass is not one of ${SCRUB_JOB_PASSES.join(', ')}`);
+  return { pass: pass as ScrubJobPass };
+}
+
 function jobOf<N extends MediaJobName>(job: QueuedMediaJob, name: N, data: MediaJobOf<N>['data']): MediaJobOf<N> {
   return { name, id: job.id, data, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 };
 }
@@ -38,6 +46,10 @@ export function runMediaJob(processors: JobProcessors, job: QueuedMediaJob, cont
       return processors.variants(jobOf(job, 'variants', perMediaData(job)), context);
     case 'reconcile':
       return processors.reconcile(jobOf(job, 'reconcile', {}), context);
+    case 'scrub':
+      return processors.scrub(jobOf(job, 'scrub', scrubData(job)), context);
+    case 'purge':
+      return processors.purge(jobOf(job, 'purge', {}), context);
     default:
       throw new UnrecoverableError(`no processor for job ${String(job.name)}`);
   }

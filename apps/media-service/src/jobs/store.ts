@@ -1,15 +1,17 @@
 /**
- * `store`: the spool copy of an accepted upload goes to `originals/<id>`, verified, then the row
- * says `stored` and images get their `variants` job. Safe to repeat at any point: an object that
+ * `store`: the spool copy of an accepted upload goes to `originals/<id>` in the primary (and the
+ * mirror, best effort), verified, then the row says `stored`, the copies are recorded, and images
+ * get their `variants` job. Safe to repeat at any point: an object that
  * is already there and verifies is not sent again, and a row already `stored` is left alone.
  */
 import { ContentMismatchError } from '../storage/object-store.ts';
 import { StorageUnavailableError, StoredObjectMismatchError } from '../storage/storage-errors.ts';
 import type { JobContext, JobOutcome, MediaJobOf } from './job-context.ts';
+import { recordCopies, storeInEveryStore, type StoredEverywhere } from './object-copies.ts';
 
 export async function storeOriginal(job: MediaJobOf<'store'>, context: JobContext): Promise<JobOutcome> {
   const { mediaId, requestId } = job.data;
-  const { rows, objects, log } = context;
+  const { rows, log } = context;
   const media = await rows.read.findById(mediaId);
   if (!media) {
     log.warn({ mediaId }, 'no media row: nothing to store');
@@ -22,15 +24,18 @@ export async function storeOriginal(job: MediaJobOf<'store'>, context: JobContex
   }
   await rows.write((repository) => repository.incrementStoreAttempts(mediaId, context.now()));
 
-  const expected = { sizeBytes: media.sizeBytes, sha256: media.sha256 };
   // Every put follows a committed attempt count: with none before this one, no object can exist yet.
   const mayExist = media.storeAttempts > 0;
-  let sent = false;
+  let stored: StoredEverywhere;
   try {
-    if (!mayExist || !(await presentAndVerified(context, media.originalKey, expected))) {
-      await objects.putVerified(media.originalKey, { path: context.spool.objectPath(mediaId) }, { sha256: media.sha256, contentType: media.contentType, metadata: { 'media-id': mediaId } });
-      sent = true;
-    }
+    stored = await storeInEveryStore(context, {
+      mediaId,
+      key: media.originalKey,
+      source: { path: context.spool.objectPath(mediaId) },
+      put: { sha256: media.sha256, contentType: media.contentType, metadata: { 'media-id': mediaId } },
+      sizeBytes: media.sizeBytes,
+      mayExist,
+    });
   } catch (error) {
     const reason = permanentFailureReason(error);
     if (reason === null) throw error;
@@ -38,27 +43,19 @@ export async function storeOriginal(job: MediaJobOf<'store'>, context: JobContex
     log.error({ err: error, mediaId }, `media failed for good: ${reason}`);
     return 'failed';
   }
+  const sent = stored.sentToPrimary;
 
   const marked = await rows.write((repository) => repository.markStored(mediaId, context.now()));
+  // Recorded whatever the row says now: a purge of deleted media finds its objects by these too.
+  await recordCopies(context, stored.copies);
   if (!marked) {
     // Deleted (or failed by another attempt) meanwhile: the object stays for part 2's retention sweep.
     log.warn({ mediaId }, 'original stored, but the row is no longer spooled; left as it is');
     return 'row-moved-on';
   }
-  log.info({ mediaId, sizeBytes: media.sizeBytes, sent }, sent ? 'original stored and verified' : 'original was already stored; verified again');
+  log.info({ mediaId, sizeBytes: media.sizeBytes, sent, stores: stored.copies.map((copy) => copy.store) }, sent ? 'original stored and verified' : 'original was already stored; verified again');
   if (media.kind === 'image') await context.enqueue('variants', withRequestId(mediaId, requestId));
   return sent ? 'stored' : 'verified-existing';
-}
-
-/** true when S3 already holds the original as accepted; false when it must be (re)sent. */
-async function presentAndVerified(context: JobContext, key: string, expected: { sizeBytes: number; sha256: string }): Promise<boolean> {
-  try {
-    return (await context.objects.verifyStoredObject(key, expected)) === 'verified';
-  } catch (error) {
-    // A different object under the key (an interrupted earlier attempt): the put overwrites it.
-    if (error instanceof StoredObjectMismatchError) return false;
-    throw error;
-  }
 }
 
 /**

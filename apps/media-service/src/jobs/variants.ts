@@ -4,15 +4,16 @@
  * made marks the variants `failed` with the reason; the original stays stored and usable.
  */
 import { readFile } from 'node:fs/promises';
-import { VARIANT_CONTENT_TYPE, variantObjectKey, type Media, type NewMediaVariant } from '@chucar/domain';
+import { VARIANT_CONTENT_TYPE, variantObjectKey, type Media, type NewMediaVariant, type VerifiedCopy } from '@chucar/domain';
 import { sha256Hex } from '../storage/object-store.ts';
 import { StorageUnavailableError } from '../storage/storage-errors.ts';
 import { ImageUnusableError, renderVariants } from './image-variants.ts';
 import type { JobContext, JobOutcome, MediaJobOf } from './job-context.ts';
+import { recordCopies, storeInEveryStore } from './object-copies.ts';
 
 export async function makeVariants(job: MediaJobOf<'variants'>, context: JobContext): Promise<JobOutcome> {
   const { mediaId } = job.data;
-  const { rows, objects, log } = context;
+  const { rows, log } = context;
   const media = await rows.read.findById(mediaId);
   if (!media) return 'no-row';
   if (media.variantsStatus !== 'pending') return `already-${media.variantsStatus}`;
@@ -22,11 +23,15 @@ export async function makeVariants(job: MediaJobOf<'variants'>, context: JobCont
   try {
     const original = await readOriginal(context, media);
     const rendered = await renderVariants(original, media.contentType, { maxPixels: context.settings.maxPixels });
+    const copies: VerifiedCopy[] = [];
     const variants: NewMediaVariant[] = await Promise.all(
       rendered.variants.map(async ({ name, bytes, width, height }) => {
         const objectKey = variantObjectKey(mediaId, name);
         const sha256 = sha256Hex(bytes);
-        await objects.putVerified(objectKey, { bytes }, { sha256, contentType: VARIANT_CONTENT_TYPE, metadata: { 'media-id': mediaId } });
+        const put = { sha256, contentType: VARIANT_CONTENT_TYPE, metadata: { 'media-id': mediaId } };
+        // Made afresh each time, so never "already there": every store gets these bytes.
+        const stored = await storeInEveryStore(context, { mediaId, key: objectKey, source: { bytes }, put, sizeBytes: bytes.length, mayExist: false });
+        copies.push(...stored.copies);
         return { mediaId, name, objectKey, contentType: VARIANT_CONTENT_TYPE, sizeBytes: bytes.length, sha256, width, height };
       }),
     );
@@ -36,6 +41,7 @@ export async function makeVariants(job: MediaJobOf<'variants'>, context: JobCont
       if (media.width === null || media.height === null) await repository.setDimensions(mediaId, { width: rendered.width, height: rendered.height }, now);
       await repository.markVariantsReady(mediaId, now);
     });
+    await recordCopies(context, copies);
     log.info({ mediaId, variants: variants.map(({ name, width, height, sizeBytes }) => ({ name, width, height, sizeBytes })) }, 'previews stored and verified');
     return 'ready';
   } catch (error) {
@@ -49,7 +55,7 @@ export async function makeVariants(job: MediaJobOf<'variants'>, context: JobCont
   }
 }
 
-/** The spool copy while it is kept (and intact), else the stored original from S3. */
+/** The spool copy while it is kept (and intact), else the stored original from S3 (the mirror if the primary fails). */
 async function readOriginal(context: JobContext, media: Media): Promise<Buffer> {
   try {
     const bytes = await readFile(context.spool.objectPath(media.id));
@@ -58,5 +64,13 @@ async function readOriginal(context: JobContext, media: Media): Promise<Buffer> 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return context.objects.getVerified(media.originalKey, { sizeBytes: media.sizeBytes, sha256: media.sha256 });
+  const expected = { sizeBytes: media.sizeBytes, sha256: media.sha256 };
+  try {
+    return await context.objects.getVerified(media.originalKey, expected);
+  } catch (error) {
+    // The primary lost or changed it (the scrubber will put it back): the mirror's copy will do.
+    if (!context.mirror) throw error;
+    context.log.warn({ err: error, mediaId: media.id }, 'original unreadable in the primary; reading the mirror');
+    return context.mirror.objects.getVerified(media.originalKey, expected);
+  }
 }

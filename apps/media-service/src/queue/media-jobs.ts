@@ -12,18 +12,24 @@ export interface MediaJobData {
   requestId?: string;
 }
 
+/** Which scrub work a `scrub` job does (issue #12): the HEAD pass, the full re-read, the mirror's catch-up. */
+export const SCRUB_JOB_PASSES = ['head', 'full', 'catch-up'] as const;
+export type ScrubJobPass = (typeof SCRUB_JOB_PASSES)[number];
+
 export type MediaJob =
   | { name: 'store'; data: MediaJobData }
   | { name: 'variants'; data: MediaJobData }
-  | { name: 'reconcile'; data: Record<string, never> };
+  | { name: 'reconcile'; data: Record<string, never> }
+  | { name: 'scrub'; data: { pass: ScrubJobPass } }
+  | { name: 'purge'; data: Record<string, never> };
 
 export type MediaJobName = MediaJob['name'];
 export type MediaJobDataOf<N extends MediaJobName> = Extract<MediaJob, { name: N }>['data'];
 /** The jobs that act on one media row, hence have one job id per row. */
-export type PerMediaJobName = Exclude<MediaJobName, 'reconcile'>;
+export type PerMediaJobName = Exclude<MediaJobName, 'reconcile' | 'scrub' | 'purge'>;
 
 /** Every job name, for the worker's start-up check that each has a handler. */
-export const MEDIA_JOB_NAMES = ['store', 'variants', 'reconcile'] as const satisfies readonly MediaJobName[];
+export const MEDIA_JOB_NAMES = ['store', 'variants', 'reconcile', 'scrub', 'purge'] as const satisfies readonly MediaJobName[];
 // Fails to compile if a job is added to the union but not to the list above.
 const everyJobNameListed: MediaJobName extends (typeof MEDIA_JOB_NAMES)[number] ? true : never = true;
 void everyJobNameListed;

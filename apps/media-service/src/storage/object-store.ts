@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { classifyStorageError, StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
@@ -30,6 +30,21 @@ export interface ObjectStore {
   getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<Buffer>;
   /** Resolves when the bucket answers; the outage probe. */
   probeBucket(): Promise<void>;
+  /** What a HEAD shows (the scrubber's fast pass); `null` when there is no such object. */
+  inspectObject(key: string): Promise<InspectedObject | null>;
+  /**
+   * Reads the whole object and hashes it as it streams (the scrubber's full pass), calling
+   * `beforeChunk` with each chunk's size first so a caller can pace the reads; `null` when absent.
+   */
+  rehashObject(key: string, beforeChunk?: (bytes: number) => Promise<void>): Promise<{ sizeBytes: number; sha256: string } | null>;
+  /** Removes the object; absent already is fine. */
+  deleteObject(key: string): Promise<void>;
+}
+
+export interface InspectedObject {
+  sizeBytes: number;
+  /** The `sha256` metadata written with the object; undefined when it has none. */
+  metadataSha256: string | undefined;
 }
 
 export interface ObjectStoreOptions {
@@ -134,7 +149,51 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
     }
   }
 
-  return { putVerified, verifyStoredObject, getVerified, probeBucket };
+  async function inspectObject(key: string): Promise<InspectedObject | null> {
+    const found = await head(key);
+    if (!found) return null;
+    return { sizeBytes: found.ContentLength ?? 0, metadataSha256: found.Metadata?.['sha256'] };
+  }
+
+  async function rehashObject(key: string, beforeChunk?: (bytes: number) => Promise<void>): Promise<{ sizeBytes: number; sha256: string } | null> {
+    const controller = new AbortController();
+    // The deadline grows with the object, as a put's does; pacing by the caller is added on top.
+    let deadline = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: controller.signal });
+      clearTimeout(deadline);
+      deadline = setTimeout(() => controller.abort(), deadlineFor(answer.ContentLength ?? 0));
+      if (!answer.Body) throw new StoredObjectMismatchError(`${key}: GET returned no body`);
+      const hash = createHash('sha256');
+      let sizeBytes = 0;
+      for await (const chunk of answer.Body as AsyncIterable<Uint8Array>) {
+        if (beforeChunk) {
+          clearTimeout(deadline);
+          await beforeChunk(chunk.length);
+          deadline = setTimeout(() => controller.abort(), timeoutMs);
+        }
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+      }
+      return { sizeBytes, sha256: hash.digest('hex') };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw classifyStorageError(error, `GET ${key}`);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  async function deleteObject(key: string): Promise<void> {
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw classifyStorageError(error, `DELETE ${key}`);
+    }
+  }
+
+  return { putVerified, verifyStoredObject, getVerified, probeBucket, inspectObject, rehashObject, deleteObject };
 }
 
 function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {

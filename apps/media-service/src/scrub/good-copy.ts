@@ -1,0 +1,45 @@
+/**
+ * Finding the accepted bytes of an object again: the retained spool copy (originals only), else
+ * the other store. Each candidate is hashed against the database's SHA-256, so a damaged source
+ * is never copied over. `uncertain` says a source could not be asked (a store down): not finding
+ * the bytes then proves nothing, and nothing is declared lost.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ExpectedObject, MediaStoreName } from '@chucar/domain';
+import { sha256Hex } from '../storage/object-store.ts';
+import { isStorageUnavailable } from '../storage/storage-errors.ts';
+import type { IntegrityDeps } from './integrity-types.ts';
+
+export type GoodCopy = { found: true; bytes: Buffer; source: 'spool' | MediaStoreName } | { found: false; uncertain: boolean; tried: string[] };
+
+export async function findGoodCopy(deps: Pick<IntegrityDeps, 'stores' | 'spool' | 'log'>, object: ExpectedObject, missingFrom: MediaStoreName, unavailable: ReadonlySet<MediaStoreName>): Promise<GoodCopy> {
+  const tried: string[] = [];
+  let uncertain = false;
+  if (object.role === 'original') {
+    try {
+      const bytes = await readFile(deps.spool.objectPath(object.mediaId));
+      if (sha256Hex(bytes) === object.sha256 && bytes.length === object.sizeBytes) return { found: true, bytes, source: 'spool' };
+      tried.push('spool: copy differs');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      tried.push('spool: no copy (past retention)');
+    }
+  }
+  const otherName: MediaStoreName = missingFrom === 'primary' ? 'mirror' : 'primary';
+  const other = deps.stores[otherName];
+  if (!other) {
+    tried.push(`${otherName}: not configured`);
+  } else if (unavailable.has(otherName)) {
+    uncertain = true;
+    tried.push(`${otherName}: unavailable`);
+  } else {
+    try {
+      const bytes = await other.getVerified(object.objectKey, { sizeBytes: object.sizeBytes, sha256: object.sha256 });
+      return { found: true, bytes, source: otherName };
+    } catch (error) {
+      if (isStorageUnavailable(error)) uncertain = true;
+      tried.push(`${otherName}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
+    }
+  }
+  return { found: false, uncertain, tried };
+}

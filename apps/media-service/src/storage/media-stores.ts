@@ -1,0 +1,92 @@
+/**
+ * The object stores media lives in: the primary bucket and, when configured, the mirror (a second,
+ * independent S3 endpoint with its own bucket and credentials). Everything that writes, checks or
+ * signs objects takes them from here, so nothing builds an S3 client of its own.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { MediaStoreName } from '@chucar/domain';
+import type { MediaConfig } from '../config.ts';
+import { createObjectStore, type ObjectStore } from './object-store.ts';
+import { createS3Client, type S3WarningLogger } from './s3-client.ts';
+import { isStorageUnavailable } from './storage-errors.ts';
+
+export interface MediaStore {
+  name: MediaStoreName;
+  bucket: string;
+  client: S3Client;
+  objects: ObjectStore;
+}
+
+export interface MediaStores {
+  primary: MediaStore;
+  /** null when no mirror is configured. */
+  mirror: MediaStore | null;
+  /** Primary first, then the mirror if any. */
+  all: MediaStore[];
+  destroy(): void;
+}
+
+type MirrorSettings = Pick<
+  MediaConfig,
+  'MEDIA_MIRROR_BUCKET' | 'MEDIA_MIRROR_ENDPOINT' | 'MEDIA_MIRROR_REGION' | 'MEDIA_MIRROR_ACCESS_KEY_ID' | 'MEDIA_MIRROR_SECRET_ACCESS_KEY' | 'MEDIA_MIRROR_FORCE_PATH_STYLE' | 'S3_TIMEOUT_MS'
+>;
+
+/** The mirror's settings in the shape the S3 client takes; null when none is configured. */
+export function mirrorS3Settings(config: MirrorSettings, endpoint = config.MEDIA_MIRROR_ENDPOINT) {
+  if (!config.MEDIA_MIRROR_BUCKET) return null;
+  return {
+    S3_REGION: config.MEDIA_MIRROR_REGION,
+    S3_FORCE_PATH_STYLE: config.MEDIA_MIRROR_FORCE_PATH_STYLE,
+    S3_ENDPOINT: endpoint,
+    S3_ACCESS_KEY_ID: config.MEDIA_MIRROR_ACCESS_KEY_ID,
+    S3_SECRET_ACCESS_KEY: config.MEDIA_MIRROR_SECRET_ACCESS_KEY,
+    S3_TIMEOUT_MS: config.S3_TIMEOUT_MS,
+  };
+}
+
+export function createMediaStores(config: MediaConfig, log?: S3WarningLogger): MediaStores {
+  const objectOptions = (bucket: string) => ({ bucket, timeoutMs: config.S3_TIMEOUT_MS });
+  const primaryClient = createS3Client(config, log);
+  const primary: MediaStore = { name: 'primary', bucket: config.S3_BUCKET, client: primaryClient, objects: createObjectStore(primaryClient, objectOptions(config.S3_BUCKET)) };
+  const mirrorSettings = mirrorS3Settings(config);
+  let mirror: MediaStore | null = null;
+  if (mirrorSettings) {
+    const client = createS3Client(mirrorSettings, log);
+    mirror = { name: 'mirror', bucket: config.MEDIA_MIRROR_BUCKET, client, objects: createObjectStore(client, objectOptions(config.MEDIA_MIRROR_BUCKET)) };
+  }
+  return {
+    primary,
+    mirror,
+    all: mirror ? [primary, mirror] : [primary],
+    destroy() {
+      primary.client.destroy();
+      mirror?.client.destroy();
+    },
+  };
+}
+
+/**
+ * Whether to try the mirror now. A mirror outage must never slow the primary path: after an
+ * unavailable error, writes skip the mirror for `pauseMs`, then one tries again (the catch-up
+ * copies what they skipped).
+ */
+export interface MirrorGate {
+  readonly open: boolean;
+  recordFailure(error: unknown): void;
+  recordSuccess(): void;
+}
+
+export function createMirrorGate(pauseMs = 5000, now: () => number = Date.now): MirrorGate {
+  let closedUntil = 0;
+  return {
+    get open() {
+      return now() >= closedUntil;
+    },
+    recordFailure(error) {
+      if (isStorageUnavailable(error)) closedUntil = now() + pauseMs;
+    },
+    recordSuccess() {
+      closedUntil = 0;
+    },
+  };
+}
