@@ -1,4 +1,6 @@
-import { ConfigError, env, readEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { REPORT_NAMES } from '@chucar/domain';
+import { ConfigError, env, readEnv, redisEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { OUTPUT_FORMATS } from './render/cells.ts';
 
 /** The gateway's development defaults, so a local stack works without configuration. */
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
@@ -29,6 +31,19 @@ export const reporterEnv = {
     default: developmentServiceSecret,
     secret: true,
   }),
+  // The daily reports (main-schedule.ts): a BullMQ job scheduler in Redis, files to a folder and/or a bucket.
+  ...redisEnv,
+  REPORTER_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the reports queue (keeps environments sharing one Redis apart)', default: 'bull' }),
+  REPORTER_DAILY_CRON: env.string({ description: 'When the previous day’s reports are written (cron, read in Korean time)', default: '30 0 * * *' }),
+  REPORTER_DAILY_REPORTS: env.list({ description: 'Reports written every day', default: [...REPORT_NAMES] }),
+  REPORTER_DAILY_FORMATS: env.list({ description: 'Formats of the daily reports (csv, json, html, table)', default: ['csv', 'html'] }),
+  REPORTER_DAILY_DIR: env.string({ description: 'Folder the daily reports are written to, one folder per day (empty: none)', default: '.stack/reports' }),
+  REPORTER_DAILY_BUCKET: env.string({ description: 'S3 bucket the daily reports are written to, under daily/<day>/ (empty: none)', default: '' }),
+  REPORTER_S3_ENDPOINT: env.string({ description: 'S3-compatible endpoint of the reports bucket (empty: AWS S3 in REPORTER_S3_REGION)', default: 'http://127.0.0.1:9000' }),
+  REPORTER_S3_REGION: env.string({ description: 'Region of the reports bucket', default: 'us-east-1' }),
+  REPORTER_S3_ACCESS_KEY_ID: env.string({ description: 'Access key of the reports bucket (empty: the AWS default chain)', default: 'S3RVER' }),
+  REPORTER_S3_SECRET_ACCESS_KEY: env.string({ description: 'Secret key of the reports bucket', default: 'S3RVER', secret: true }),
+  REPORTER_S3_FORCE_PATH_STYLE: env.bool({ description: 'Path-style bucket URLs for the reports bucket', default: true }),
 };
 
 export type ReporterConfig = EnvValues<typeof reporterEnv>;
@@ -41,6 +56,11 @@ export function loadReporterConfig(source: Record<string, string | undefined> = 
     if (config.NODE_ENV === 'production' && config[name] === development) problems.push(`${name} is required in production`);
   }
   if (config.REPORTER_STATEMENT_TIME_LIMIT_S * 1000 > config.REPORTER_DB_TIMEOUT_MS) problems.push('REPORTER_STATEMENT_TIME_LIMIT_S must not exceed REPORTER_DB_TIMEOUT_MS: the server should stop a query before the client gives up on it');
+  const unknownReports = config.REPORTER_DAILY_REPORTS.filter((name) => !(REPORT_NAMES as readonly string[]).includes(name));
+  if (unknownReports.length > 0) problems.push(`REPORTER_DAILY_REPORTS names unknown reports: ${unknownReports.join(', ')} (reports: ${REPORT_NAMES.join(', ')})`);
+  const unknownFormats = config.REPORTER_DAILY_FORMATS.filter((name) => !(OUTPUT_FORMATS as readonly string[]).includes(name));
+  if (unknownFormats.length > 0) problems.push(`REPORTER_DAILY_FORMATS names unknown formats: ${unknownFormats.join(', ')} (formats: ${OUTPUT_FORMATS.join(', ')})`);
+  if (!/^[\w-]{1,32}$/.test(config.REPORTER_QUEUE_PREFIX)) problems.push('REPORTER_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import { addCalendarDays, kstDayOf, type CalendarDate, type ReportName } from '@chucar/domain';
+import type { OutputFormat } from '../render/cells.ts';
+import { CONTENT_TYPES, FILE_EXTENSIONS, renderReport } from '../render/render.ts';
+import type { ReportRunner } from '../reports/report-runner.ts';
+import type { ReportTarget } from './report-targets.ts';
+
+/** The Korean day before the one `instant` falls on: what a run just after midnight in Seoul reports. */
+export function previousKstDay(instant: Date): CalendarDate {
+  return addCalendarDays(kstDayOf(instant), -1);
+}
+
+/** `daily/2026-11-25/volume-2026-11-25.csv`: one folder per day, names that still say what they are once downloaded. */
+export function dailyReportKey(day: CalendarDate, report: ReportName, format: OutputFormat): string {
+  return `daily/${day}/${report}-${day}.${FILE_EXTENSIONS[format]}`;
+}
+
+export type DailyRun = { day: CalendarDate; reports: readonly ReportName[]; formats: readonly OutputFormat[]; targets: readonly ReportTarget[] };
+
+/**
+ * Writes each report of `day` in each format to each target, skipping what a target already has:
+ * a retried or repeated run for the same day writes nothing twice, and a run cut short is finished
+ * by the next. A report is computed only if some target still lacks one of its files.
+ */
+export async function writeDailyReports(runner: ReportRunner, run: DailyRun, log: Logger): Promise<{ written: string[]; skipped: string[] }> {
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const report of run.reports) {
+    const missing: { target: ReportTarget; format: OutputFormat; key: string }[] = [];
+    for (const format of run.formats) {
+      const key = dailyReportKey(run.day, report, format);
+      for (const target of run.targets) {
+        if (await target.exists(key)) skipped.push(`${target.name}: ${key}`);
+        else missing.push({ target, format, key });
+      }
+    }
+    if (missing.length === 0) continue;
+    const result = await runner.run(report, { from: run.day, to: run.day, granularity: 'day' });
+    for (const { target, format, key } of missing) {
+      let text = '';
+      for await (const chunk of renderReport(result, format, { bom: true })) text += chunk;
+      await target.write(key, Buffer.from(text, 'utf8'), CONTENT_TYPES[format]);
+      written.push(`${target.name}: ${key}`);
+    }
+    log.info({ day: run.day, report, dataAsOf: result.header.dataAsOf, replicaLagSeconds: result.header.replicaLagSeconds }, 'daily report written');
+  }
+  return { written, skipped };
+}
