@@ -23,7 +23,7 @@ import { StorageUnavailableError, StoredObjectMismatchError } from './storage/st
 import { QUEUE_STATES, registerWorkerMetrics } from './worker-metrics.ts';
 import { createWorkerSupervisor, type WorkerSupervisorOptions } from './worker-supervisor.ts';
 import { giveUpReason } from './operations/give-up.ts';
-import { createNamedStores } from './operations/store-list.ts';
+import { namedStoresOf } from './operations/store-list.ts';
 import { attachWorkerOperations, type WorkerOperationsDeps } from './operations/worker-operations.ts';
 
 export interface MediaWorkerDeps {
@@ -92,7 +92,6 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
 
   const app = await createHttpService({ service: 'media-worker', logging: config, logger: false });
   // Every store probed on a timer, the stuck-queue watch, failed media, orphans, the dashboard.
-  const namedStores = createNamedStores(config, logger);
   const operations = await attachWorkerOperations({
     app,
     config,
@@ -101,7 +100,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     mediaQueue: queue,
     queueConnection,
     createWorkerConnection: () => createRedis(config, 'worker', logger),
-    stores: namedStores.stores,
+    stores: namedStoresOf(stores, config.S3_TIMEOUT_MS),
     jobStorageState: (store) => (store === 'primary' ? storage.state : undefined),
     redisTimeoutMs,
     ...deps.operations,
@@ -242,7 +241,6 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     await supervisor.close(deps.closeGraceMs ?? config.S3_TIMEOUT_MS + 5000);
     storage.close();
     await operations.close();
-    namedStores.destroy();
     await queue.close().catch(() => undefined);
     queueConnection.disconnect();
     stores.destroy();

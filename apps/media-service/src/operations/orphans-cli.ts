@@ -9,7 +9,8 @@ import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
 import { ORPHANS_USAGE, UsageError, parseOrphansArgs } from './cli-args.ts';
 import { restoreTombstone, sweepOrphans, type OrphanSweepReport } from './orphan-sweep.ts';
-import { createNamedStores } from './store-list.ts';
+import { createMediaStores } from '../storage/media-stores.ts';
+import { namedStoresOf } from './store-list.ts';
 
 const hourMs = 60 * 60 * 1000;
 
@@ -21,12 +22,13 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
   }
   const config = loadMediaConfig(env);
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const storeList = createNamedStores(config, log);
+  const mediaStores = createMediaStores(config, log);
+  const allStores = namedStoresOf(mediaStores, config.S3_TIMEOUT_MS);
   try {
-    const known = storeList.stores.map((store) => store.name);
+    const known = allStores.map((store) => store.name);
     const unknown = args.stores.filter((name) => !known.includes(name));
     if (unknown.length > 0) throw new UsageError(`no store named ${unknown.join(', ')} (configured: ${known.join(', ')})`);
-    const stores = args.stores.length === 0 ? storeList.stores : storeList.stores.filter((store) => args.stores.includes(store.name));
+    const stores = args.stores.length === 0 ? allStores : allStores.filter((store) => args.stores.includes(store.name));
 
     if (args.action.kind === 'restore') {
       const restored = await restoreTombstone(stores[0]!, args.action.key);
@@ -53,7 +55,7 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
       await database.close();
     }
   } finally {
-    storeList.destroy();
+    mediaStores.destroy();
   }
 }
 
