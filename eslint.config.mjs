@@ -56,7 +56,7 @@ export default tseslint.config(
     // The web client's type generator builds the gateway in-process for its OpenAPI document, and the
     // browser tests start the gateway the way its own integration tests do (Nx forbids importing an app).
     files: ['tools/web-api-types.ts', 'tools/browser/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['^(\\.\\./)+apps/api-gateway/src/']) },
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(['^(\\.\\./)+apps/(api-gateway|web)/src/']) },
   },
   {
     // The deployment documents and checks every program's env spec, read from its config module:

@@ -117,7 +117,7 @@ export function DealerRequestPage({ id }: { id: number }) {
           <form key={`${quote?.id ?? 'new'}-${quote?.revision ?? 0}`} onSubmit={submit}>
             <label>
               {t('priceKrw')}
-              <input name="priceKrw" type="number" inputMode="numeric" min={1} step={1000} required defaultValue={quote?.priceKrw ?? current.listPriceKrw} data-testid="quote-price-input" />
+              <input name="priceKrw" type="number" inputMode="numeric" min={1} step={1} required defaultValue={quote?.priceKrw ?? current.listPriceKrw} data-testid="quote-price-input" />
             </label>
             <label>
               {t('conditions')}

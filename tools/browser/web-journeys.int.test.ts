@@ -1,0 +1,239 @@
+/**
+ * The web client in a real browser (Debian's Chromium, driven by playwright-core, headless), on a
+ * phone-sized screen, against the real gateway serving the built app, the real media API and
+ * worker, and the local stack: a customer signs up, uploads a photo (tus, progress bar, then the
+ * worker's thumbnail) with a quote request; a dealer sees it with the photo, quotes and revises; a
+ * second dealer quotes; the customer compares both side by side and accepts; an analyst opens the
+ * reports. Screenshots go to test-results/browser/. Every wait is for an element or a state, never
+ * a fixed sleep.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ko } from '../../apps/web/src/i18n/messages.ts';
+import { activeDealer, signInStaff, submitQuote, testPassword, uniqueEmail, type Session } from '../../apps/api-gateway/src/testing/test-app.ts';
+import { ensureChromium } from './chromium.ts';
+import { gatewayForwardsReports, startWebStack, type WebStack } from './web-stack.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshotDir = path.join(repoRoot, 'test-results', 'browser');
+const phone = { width: 390, height: 844 };
+const WAIT_MS = 20_000;
+
+/** YYYY-MM-DD in Korea, `days` days ago: the reports' calendar. */
+function koreanDayBefore(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() - days * 86_400_000));
+}
+
+/** A photo of about 1.5 MB (noise does not compress), so the upload takes two tus chunks of 1 MiB. */
+async function cameraLikePhoto(): Promise<Buffer> {
+  const width = 1200;
+  const height = 900;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let index = 0; index < pixels.length; index += 1) pixels[index] = (index * 2654435761) >>> 24;
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+}
+
+describe('web client in Chromium (customer, dealer and analyst journeys)', () => {
+  let stack: WebStack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const policyViolations: string[] = [];
+  const pageErrors: string[] = [];
+
+  let requestId = 0;
+  let listPriceKrw = 0;
+  let customerPage: Page;
+  let dealer: Session;
+
+  beforeAll(async () => {
+    const executablePath = ensureChromium();
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    [stack, browser] = await Promise.all([startWebStack(), chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] })]);
+  }, 120_000);
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    // What each open page showed when the step failed, beside the step's screenshots.
+    const pages = contexts.flatMap((open) => open.pages());
+    await Promise.all(pages.map((page, index) => shot(page, `failed-${context.task.name.slice(0, 20).replace(/\W+/g, '-')}-${index}`).catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: phone, locale: 'ko-KR', timezoneId: 'Asia/Seoul', acceptDownloads: true, baseURL: stack.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+
+  /**
+   * Waits for `text`; if the page shows a problem instead, fails at once with what it says (the
+   * API's answer), rather than after the timeout with nothing to go on.
+   */
+  async function waitForText(page: Page, text: string): Promise<void> {
+    const problem = page.getByTestId('problem').first();
+    const outcome = await Promise.race([
+      page.getByText(text).first().waitFor().then(() => ({ shown: true }), () => ({ shown: false })),
+      problem.waitFor().then(async () => ({ problem: await problem.textContent() }), () => ({ shown: false })),
+    ]);
+    if ('problem' in outcome) throw new Error(`the page shows a problem instead of "${text}": ${outcome.problem}`);
+    if (!outcome.shown) throw new Error(`"${text}" did not appear within ${WAIT_MS} ms`);
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+
+  async function signIn(page: Page, email: string, password = testPassword): Promise<void> {
+    await page.goto('/signin');
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill(password);
+    await page.locator('form button[type=submit]').click();
+  }
+
+  it('customer: a wrong password is a clear message; sign-up lands on their requests', async () => {
+    customerPage = await newPage();
+    const email = uniqueEmail('browser-customer');
+    await signIn(customerPage, email, 'not the password');
+    await expect(customerPage.getByTestId('problem').textContent()).resolves.toContain(ko.code_invalid_credentials);
+
+    await customerPage.goto('/signup');
+    await customerPage.locator('input[name=displayName]').fill('김고객');
+    await customerPage.locator('input[name=email]').fill(email);
+    await customerPage.locator('input[name=password]').fill(testPassword);
+    await customerPage.locator('form button[type=submit]').click();
+    await customerPage.waitForURL('**/requests');
+    await expect(customerPage.getByTestId('signed-in-as').textContent()).resolves.toContain('김고객');
+    await customerPage.getByText(ko.noRequests).waitFor();
+  });
+
+  it('customer: picks a car, uploads a photo with a progress bar, sees its thumbnail, and sends the request', async () => {
+    const page = customerPage;
+    await page.goto('/catalog');
+    await page.getByTestId('trim-card').first().waitFor();
+    expect(await page.getByTestId('trim-card').first().textContent()).toMatch(/₩[\d,]+/);
+    await page.getByTestId('request-quote').first().click();
+    await page.getByTestId('new-request-car').waitFor();
+
+    await page.getByTestId('photo-input').setInputFiles({ name: 'my-car.jpg', mimeType: 'image/jpeg', buffer: await cameraLikePhoto() });
+    await page.getByTestId('upload-progress').waitFor();
+    // Uploaded: the bar is full, and the worker's 320 px preview replaces the placeholder.
+    await waitForText(page, ko.uploadDone);
+    expect(await page.getByTestId('upload-progress').evaluate((bar) => Reflect.get(bar, 'value'))).toBe(1);
+    const thumb = page.getByTestId('media-thumb');
+    await thumb.waitFor({ timeout: 30_000 });
+    // The image itself loaded (from the signed S3 URL, allowed by the page's img-src), not only its tag.
+    await page.waitForFunction("(() => { const image = document.querySelector('[data-testid=media-thumb]'); return image !== null && image.complete && image.naturalWidth > 0; })()");
+    expect(await thumb.evaluate((image) => Reflect.get(image, 'naturalWidth'))).toBe(320);
+    await shot(page, '01-customer-new-request');
+
+    await page.getByTestId('submit-request').click();
+    await page.waitForURL(/\/requests\/\d+$/);
+    requestId = Number(new URL(page.url()).pathname.split('/').pop());
+    await page.getByText(ko.noQuotesYet).waitFor();
+    await page.locator('[data-testid=request-photos] [data-testid=media-thumb]').waitFor();
+    const created = (await stack.app.inject({ method: 'GET', url: `/v1/quote-requests/${requestId}`, headers: { authorization: `Bearer ${await page.evaluate(() => JSON.parse(sessionStorage.getItem('chucar.session') ?? '{}').accessToken)}` } })).json<{ attachmentIds: string[]; listPriceKrw: number; region: string }>();
+    expect(created.attachmentIds).toHaveLength(1);
+    expect(created.region).toBe('seoul');
+    listPriceKrw = created.listPriceKrw;
+    // The client kept the consistency token of its last write, to read it back from any gateway.
+    expect(await page.evaluate(() => sessionStorage.getItem('chucar.consistencyToken'))).toMatch(/^\d+-\d+-\d+/);
+    await shot(page, '02-customer-request-sent');
+  });
+
+  it('dealer: sees the open request of their region with its photo, sends a quote and revises it', async () => {
+    expect(requestId).toBeGreaterThan(0);
+    dealer = await activeDealer(stack.app, ['seoul'], 'browser-dealer');
+    const page = await newPage();
+    await signIn(page, dealer.account.email);
+    await page.waitForURL('**/dealer/requests');
+    await page.locator(`[data-testid=dealer-request-card][data-request-id="${requestId}"] a`).click();
+    await page.waitForURL(`**/dealer/requests/${requestId}`);
+    await page.locator('[data-testid=request-photos] [data-testid=media-thumb]').waitFor();
+
+    await page.getByTestId('quote-price-input').fill(String(listPriceKrw - 1_500_000));
+    await page.getByTestId('save-quote').click();
+    await waitForText(page, ko.quoteSubmitted);
+    await page.getByTestId('my-quote').waitFor();
+
+    await page.getByTestId('quote-price-input').fill(String(listPriceKrw - 2_000_000));
+    await page.getByTestId('save-quote').click();
+    await waitForText(page, '견적을 수정했습니다 (수정 2회차).');
+    const revisedPrice = new Intl.NumberFormat('ko-KR', { style: 'currency', currency: 'KRW' }).format(listPriceKrw - 2_000_000);
+    await page.locator('[data-testid=my-quote]', { hasText: revisedPrice }).waitFor();
+    await shot(page, '03-dealer-quote-revised');
+  });
+
+  it('customer: compares the two quotes side by side, cheapest first, and accepts one', async () => {
+    const second = await activeDealer(stack.app, ['seoul'], 'browser-dealer-2');
+    await submitQuote(stack.app, second, { id: requestId, listPriceKrw });
+    const page = customerPage;
+    await page.goto(`/requests/${requestId}`);
+    await page.locator('[data-testid=quote-card]:nth-child(2)').waitFor();
+    const prices = await page.getByTestId('quote-price').allTextContents();
+    const krw = new Intl.NumberFormat('ko-KR', { style: 'currency', currency: 'KRW' });
+    expect(prices).toEqual([krw.format(listPriceKrw - 2_000_000), krw.format(listPriceKrw - 1_000_000)]);
+    expect(await page.getByTestId('quote-card').first().textContent()).toContain(ko.lowestPrice);
+    await shot(page, '04-customer-compare-quotes');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('accept-quote').first().click();
+    await waitForText(page, ko.accepted);
+    await page.locator('[data-testid=request-status]', { hasText: ko.status_accepted }).waitFor();
+    const request = (await stack.app.inject({ method: 'GET', url: `/v1/quote-requests/${requestId}`, headers: dealer.headers })).json<{ status: string }>();
+    expect(request.status).toBe('accepted');
+    await shot(page, '05-customer-accepted');
+  });
+
+  it('analyst: runs a report for a date range with its chart, freshness and CSV download', async () => {
+    await signInStaff(stack.app, 'analyst');
+    const page = await newPage();
+    await signIn(page, 'analyst@test.chucar.kr');
+    await page.waitForURL('**/reports');
+    if (!gatewayForwardsReports) {
+      // A gateway without the reporter: the page says so instead of failing silently.
+      expect(await page.getByTestId('reports-unavailable').textContent()).toMatch(/리포트 서비스가 아직 준비되지 않았습니다 \((404|503)\)/);
+    } else {
+      await page.getByTestId('report-form').waitFor();
+      await page.getByTestId('report-name').selectOption('volume');
+      await page.getByTestId('report-from').fill(koreanDayBefore(6));
+      await page.getByTestId('report-to').fill(koreanDayBefore(0));
+      await page.getByTestId('run-report').click();
+      const table = page.getByTestId('report-table');
+      await Promise.race([table.waitFor(), page.getByTestId('problem').waitFor().then(async () => {
+        throw new Error(`the report failed: ${await page.getByTestId('problem').textContent()}`);
+      })]);
+      expect(await page.getByTestId('freshness').textContent()).toMatch(/기준 시각 .+ · 복제 지연 [\d.]+초/);
+      await page.getByTestId('chart').first().waitFor();
+      // Seven Korean days, one row each; this test's request is in the last one.
+      expect(await table.locator('tbody tr').count()).toBe(7);
+      expect(Number(await table.locator('tbody tr').last().locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+      expect(download.suggestedFilename()).toMatch(/^volume-.*\.csv$/);
+      const csv = fs.readFileSync(await download.path());
+      // UTF-8 with a BOM, so Excel reads the Korean labels.
+      expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      expect(csv.toString('utf8')).toContain('견적 요청');
+    }
+    await shot(page, '06-analyst-reports');
+
+    // English on request, everywhere in the interface.
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    await shot(page, '07-analyst-reports-english');
+  });
+
+  it('ran under the page policy without a violation or an uncaught error', () => {
+    expect(policyViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
