@@ -30,6 +30,8 @@ export interface LbCluster {
   gateways: GatewayProcess[];
   primary: CuttableProxy;
   checks: Pick<BalancerSettings, 'checkIntervalMs' | 'fall' | 'rise'>;
+  /** Another HAProxy in front of the same gateways, with other settings; stopped with the cluster. */
+  startBalancer(settings: Pick<BalancerSettings, 'retryKeyedWrites'>): Promise<RunningBalancer>;
   stop(): Promise<void>;
 }
 
@@ -121,14 +123,21 @@ export async function startLbCluster(options: LbClusterOptions = {}): Promise<Lb
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-faults-'));
   try {
     await Promise.all(gateways.map((gateway) => gateway.start()));
-    const balancer = await startHaproxy({ port: await unusedLoopbackPort(), servers: gateways.map(({ name, port }) => ({ name, port })), ...checks }, path.join(dir, 'haproxy.cfg'), options.onBalancerLine);
+    const servers = gateways.map(({ name, port }) => ({ name, port }));
+    const balancer = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...checks }, path.join(dir, 'haproxy.cfg'), options.onBalancerLine);
+    const extraBalancers: RunningBalancer[] = [];
     return {
       balancer,
       gateways,
       primary,
       checks,
+      async startBalancer(settings) {
+        const extra = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...checks, ...settings }, path.join(dir, `haproxy-${extraBalancers.length + 2}.cfg`));
+        extraBalancers.push(extra);
+        return extra;
+      },
       async stop() {
-        await balancer.stop();
+        await Promise.all([balancer, ...extraBalancers].map((running) => running.stop()));
         await Promise.all(gateways.map((gateway) => gateway.kill()));
         await primary.close();
         fs.rmSync(dir, { recursive: true, force: true });

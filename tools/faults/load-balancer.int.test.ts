@@ -49,7 +49,8 @@ describe('gateways behind the load balancer', () => {
     await cluster?.stop();
   });
 
-  it('loses nothing and applies every create exactly once when a gateway is killed with SIGKILL under load', async () => {
+  /** Creates (with keys, retried by the client on any failure) and reads through `balancerUrl` while gateway `victim` is killed. */
+  async function killUnderLoad(balancerUrl: string, victim: number, label: string) {
     const tag = `lb-kill-${randomUUID().slice(0, 8)}-`;
     const creates = newTally();
     const reads = newTally();
@@ -58,13 +59,13 @@ describe('gateways behind the load balancer', () => {
     const load = Promise.all([
       runClients(8, () => stop, async () => {
         const key = randomUUID();
-        const created = await createWithRetries(creates, `${lb}/v1/quote-requests`, auth, key, requestBody(`${tag}${key}`));
+        const created = await createWithRetries(creates, `${balancerUrl}/v1/quote-requests`, auth, key, requestBody(`${tag}${key}`));
         if (created) done.push(created);
       }),
-      runClients(4, () => stop, async () => void (await requestOnce(reads, `${lb}/v1/catalog/makers`))),
+      runClients(4, () => stop, async () => void (await requestOnce(reads, `${balancerUrl}/v1/catalog/makers`))),
     ]);
     await pause(800);
-    await cluster.gateways[0]!.kill();
+    await cluster.gateways[victim]!.kill();
     await pause(1500);
     stop = true;
     await load;
@@ -76,10 +77,20 @@ describe('gateways behind the load balancer', () => {
     expect(done.length).toBeGreaterThan(20);
     expect(rows.size).toBe(done.length);
     for (const { key } of done) expect(rows.get(`${tag}${key}`), key).toBe(1);
-    console.log(`[lb faults] SIGKILL: ${done.length} creates (${creates.retried} retried attempts, ${done.filter((item) => item.replayed).length} answered by replay), ${reads.ok} reads, 0 failed`);
+    console.log(`[lb faults] SIGKILL, ${label}: ${done.length} creates (${creates.retried} attempts retried by clients, ${done.filter((item) => item.replayed).length} answered by replay), ${reads.ok} reads, 0 failed`);
 
-    await cluster.gateways[0]!.start();
+    await cluster.gateways[victim]!.start();
     await settle();
+    return creates;
+  }
+
+  it('loses nothing and applies every create exactly once when a gateway is killed with SIGKILL under load', async () => {
+    await killUnderLoad(lb, 0, 'HAProxy resends keyed writes');
+  });
+
+  it('applies every create exactly once when only the clients resend (HAProxy sends no write twice)', async () => {
+    const strict = await cluster.startBalancer({ retryKeyedWrites: false });
+    await killUnderLoad(strict.url, 1, 'only clients resend writes');
   });
 
   it('fails no request while every gateway is restarted in turn with SIGTERM under load', async () => {
