@@ -126,6 +126,8 @@ async function main(): Promise<void> {
     });
   }
 
+  const readiness = await Promise.all(services.map(async (service) => [service, await waitUntilReady(service)] as const));
+  // The balancer starts once the gateways answer, so its first checks find them up.
   const runningGateways = services.filter((service) => gateways.includes(service));
   if (runningGateways.length > 0) {
     const configPath = path.join(stackConfig.stateDir, 'haproxy.cfg');
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
       configPath,
       (line) => console.log(`[haproxy] ${line}`),
     );
+    if (stopping) await balancer.stop(); // Ctrl-C came while it started
     balancer.process.once('exit', (code, signal) => {
       if (stopping) return;
       log(`haproxy exited (${signal ?? `code ${code}`}); stopping the others`);
@@ -141,7 +144,6 @@ async function main(): Promise<void> {
     });
   }
 
-  const readiness = await Promise.all(services.map(async (service) => [service, await waitUntilReady(service)] as const));
   console.log('');
   console.log(connectionHelp(stackConfig));
   if (balancer) {
