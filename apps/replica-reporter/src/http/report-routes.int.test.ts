@@ -51,6 +51,10 @@ describe('GET /reports (real replica)', () => {
     expect(csv.headers['content-disposition']).toBe('attachment; filename="volume-2024-02-26-2024-03-10-week.csv"');
     expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.body.split('\r\n').slice(1)).toEqual(['기간,견적 요청,받은 견적,요청당 견적', '2024-02-26 주,3,5,1.67', '2024-03-04 주,2,1,0.5', '']);
+    // A dealer named "=가나모터스" cannot become a formula in a spreadsheet.
+    const dealers = await app.inject({ method: 'GET', url: `/reports/dealers?${query}&format=csv`, headers: analyst });
+    expect(dealers.body).toContain(",'=가나모터스,");
+    expect(dealers.body).not.toMatch(/,=가나모터스/);
     const plain = await app.inject({ method: 'GET', url: `/reports/volume?${query}&format=csv&bom=false`, headers: analyst });
     expect(plain.body.startsWith('# ')).toBe(true);
 

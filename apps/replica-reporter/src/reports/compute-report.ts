@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import type { Database } from '@chucar/platform';
 import {
   DealersAggregator,
   MediaAggregator,
@@ -18,6 +19,7 @@ import type { ReportScope } from './scope.ts';
 import { streamWithTimeLimit } from './stream-query.ts';
 
 export type ComputeContext = {
+  database: Database<Schema>;
   db: Kysely<Schema>;
   params: ReportParams;
   scope: ReportScope;
@@ -30,21 +32,25 @@ export type ComputeContext = {
 
 const PROGRESS_EVERY_ROWS = 50_000;
 
-/** Reads a query's rows one at a time off the replica, counting them for the progress line. */
+/** Reads a query's rows off the replica in batches, counting them for the progress line. */
 function reader(context: ComputeContext) {
   let rowsRead = 0;
-  return async function* read<Row>(query: Parameters<typeof streamWithTimeLimit<Row>>[1]): AsyncGenerator<Row> {
-    for await (const row of streamWithTimeLimit<Row>(context.db, query, context.timeLimitS)) {
-      rowsRead += 1;
-      if (rowsRead % PROGRESS_EVERY_ROWS === 0) context.onProgress?.(rowsRead);
-      yield row;
+  let reported = 0;
+  return async function* read<Row>(query: Compilable<Row>): AsyncGenerator<Row[]> {
+    for await (const batch of streamWithTimeLimit<Row>(context.database, query, context.timeLimitS)) {
+      rowsRead += batch.length;
+      if (rowsRead - reported >= PROGRESS_EVERY_ROWS) {
+        reported = rowsRead;
+        context.onProgress?.(rowsRead);
+      }
+      yield batch;
     }
   };
 }
 
-async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
   const all: T[] = [];
-  for await (const row of rows) all.push(row);
+  for await (const batch of batches) all.push(...batch);
   return all;
 }
 
@@ -60,24 +66,24 @@ export async function computeReport(name: ReportName, context: ComputeContext): 
       return aggregateConversion(params, await collect(read(queries.conversionByDay(db, scope, context.asOf))));
     case 'responsiveness': {
       const aggregator = new ResponsivenessAggregator(params, context.asOf);
-      for await (const request of read(queries.firstQuotes(db, scope))) aggregator.add(request);
+      for await (const batch of read(queries.firstQuotes(db, scope))) for (const request of batch) aggregator.add(request);
       return aggregator.rows();
     }
     case 'prices': {
       const aggregator = new PricesAggregator(params);
-      for await (const quote of read(queries.quotedPrices(db, scope))) aggregator.add(quote);
+      for await (const batch of read(queries.quotedPrices(db, scope))) for (const quote of batch) aggregator.add(quote);
       const names = new Map<number, { maker: string; model: string; trim: string }>();
-      for await (const trim of read(queries.trimNames(db))) names.set(trim.trimId, { maker: trim.maker, model: trim.model, trim: trim.trim });
+      for (const trim of await collect(read(queries.trimNames(db)))) names.set(trim.trimId, { maker: trim.maker, model: trim.model, trim: trim.trim });
       return aggregator.rows(names);
     }
     case 'dealers': {
       const aggregator = new DealersAggregator(params);
-      for await (const day of read(queries.requestsByDayAndRegion(db, scope))) aggregator.addRegionDay(day);
-      for await (const quote of read(queries.dealerQuotes(db, scope))) {
-        aggregator.addQuote({ dealerId: quote.dealerId, requestCreatedAt: quote.requestCreatedAt, quotedAt: quote.quotedAt, accepted: quote.status === 'accepted' });
+      for (const day of await collect(read(queries.requestsByDayAndRegion(db, scope)))) aggregator.addRegionDay(day);
+      for await (const batch of read(queries.dealerQuotes(db, scope))) {
+        for (const quote of batch) aggregator.addQuote({ dealerId: quote.dealerId, requestCreatedAt: quote.requestCreatedAt, quotedAt: quote.quotedAt, accepted: quote.status === 'accepted' });
       }
       const dealers = new Map<number, DealerInfo & { regions: RegionCode[] }>();
-      for await (const row of read(queries.dealerDirectory(db))) {
+      for (const row of await collect(read(queries.dealerDirectory(db)))) {
         let dealer = dealers.get(row.dealerId);
         if (!dealer) dealers.set(row.dealerId, (dealer = { name: row.name, regions: [] }));
         // Only active dealers are expected to answer; others appear only if they quoted.
@@ -87,8 +93,8 @@ export async function computeReport(name: ReportName, context: ComputeContext): 
     }
     case 'media': {
       const aggregator = new MediaAggregator(params);
-      for await (const upload of read(queries.uploads(db, scope))) aggregator.add(upload);
-      for await (const incident of read(queries.incidents(db, scope))) aggregator.addIncident(incident);
+      for await (const batch of read(queries.uploads(db, scope))) for (const upload of batch) aggregator.add(upload);
+      for await (const batch of read(queries.incidents(db, scope))) for (const incident of batch) aggregator.addIncident(incident);
       return aggregator.rows();
     }
   }

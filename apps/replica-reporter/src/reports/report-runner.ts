@@ -87,7 +87,7 @@ export class ReportRunner {
     try {
       const db = this.#database.db;
       const scope = await resolveScope(db, params);
-      const rows = await computeReport(name, { db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
+      const rows = await computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
       this.#log.info({ report: name, params, rows: rows.length, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds }, 'report computed');
       return {
         definition,

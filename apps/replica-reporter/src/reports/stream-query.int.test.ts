@@ -16,12 +16,28 @@ describe('report queries carry the replica’s own time limit (real replica)', (
   it('a statement past max_statement_time is stopped by the server and refused in one line', async () => {
     const slow = replica.db.selectNoFrom(sql<number>`SLEEP(3)`.as('slept'));
     const rows = async () => {
-      for await (const row of streamWithTimeLimit(replica.db, slow, 0.2)) void row;
+      for await (const batch of streamWithTimeLimit(replica, slow, 0.2)) void batch;
     };
     await expect(rows()).rejects.toMatchObject({ code: 'report_query_timeout', message: expect.stringMatching(/ran past its 0.2 s limit on the replica/) });
     // The connection is fine afterwards: the limit ended one statement, not the session.
     const quick: { one: number }[] = [];
-    for await (const row of streamWithTimeLimit(replica.db, replica.db.selectNoFrom(sql<number>`1`.as('one')), 5)) quick.push(row);
+    for await (const batch of streamWithTimeLimit(replica, replica.db.selectNoFrom(sql<number>`1`.as('one')), 5)) quick.push(...batch);
     expect(quick).toEqual([{ one: 1 }]);
+  });
+
+  it('streams a large result in batches, and a reader that stops early leaves the pool usable', async () => {
+    // 2,500 rows, 1 to 2500, from 50 × 50 (MariaDB stops recursion at 1,000 iterations by default): no table needed.
+    const numbers = sql<{ n: number }>`WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 50) SELECT a.n + (b.n - 1) * 50 AS n FROM seq a CROSS JOIN seq b ORDER BY n`;
+    const query = { compile: () => numbers.compile(replica.db) };
+    const sizes: number[] = [];
+    for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) sizes.push(batch.length);
+    expect(sizes).toEqual([1000, 1000, 500]);
+    for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) {
+      expect(batch[0]).toEqual({ n: 1 });
+      break;
+    }
+    const again: number[] = [];
+    for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) again.push(batch.length);
+    expect(again.reduce((sum, size) => sum + size, 0)).toBe(2500);
   });
 });

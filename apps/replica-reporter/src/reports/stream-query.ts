@@ -1,25 +1,74 @@
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
-import { isStatementTimeout, withStatementTimeLimit } from '@chucar/platform';
+import type { PoolConnection } from 'mysql2';
+import type { Compilable } from 'kysely';
+import { isStatementTimeout, withStatementTimeLimit, type Database } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { ReportRefusal } from '../guard/refusal.ts';
 
-/** Rows stream from the replica in chunks; nothing holds a whole result. */
-const STREAM_CHUNK_ROWS = 1000;
+/** Rows handed on at a time; the connection stops reading the socket while a batch waits. */
+const BATCH_ROWS = 1000;
+
+function connectionOf(database: Database<Schema>): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => database.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))));
+}
 
 /**
- * Streams a Kysely query's rows with the replica's own time limit on the statement
- * (SET STATEMENT max_statement_time … FOR SELECT …), the same path `.stream()` takes.
- * `onRow` counts progress.
+ * Streams a query's rows in batches, with the replica's own time limit on the statement
+ * (SET STATEMENT max_statement_time … FOR SELECT …). Kysely builds and compiles the SQL; the rows
+ * come straight off the pooled mysql2 connection, paused whenever a batch is waiting, so memory
+ * holds at most a batch or two whatever the result's size. (Kysely's own `.stream()` hands rows
+ * on one at a time through several async generators: measured at three times the raw SQL's time
+ * on 275,000 rows, against about one here.)
  */
-export async function* streamWithTimeLimit<Row>(db: Kysely<Schema>, query: Compilable<Row>, timeLimitS: number): AsyncGenerator<Row> {
+export async function* streamWithTimeLimit<Row>(database: Database<Schema>, query: Compilable<Row>, timeLimitS: number): AsyncGenerator<Row[]> {
   const compiled = query.compile();
-  const limited = CompiledQuery.raw(withStatementTimeLimit(compiled.sql, timeLimitS), [...compiled.parameters]);
+  const connection = await connectionOf(database);
+  let finished = false;
   try {
-    for await (const result of db.getExecutor().stream(limited, STREAM_CHUNK_ROWS)) {
-      for (const row of result.rows as Row[]) yield row;
+    const ready: Row[][] = [];
+    let batch: Row[] = [];
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const resume = wake;
+      wake = null;
+      resume?.();
+    };
+    connection
+      .query(withStatementTimeLimit(compiled.sql, timeLimitS), [...compiled.parameters])
+      .on('result', (row) => {
+        batch.push(row as Row);
+        if (batch.length < BATCH_ROWS) return;
+        ready.push(batch);
+        batch = [];
+        connection.pause();
+        notify();
+      })
+      .on('error', (error) => {
+        failure = error;
+        notify();
+      })
+      .on('end', () => {
+        if (batch.length > 0) ready.push(batch);
+        finished = true;
+        notify();
+      });
+    for (;;) {
+      const next = ready.shift();
+      if (next) {
+        if (ready.length === 0 && !finished) connection.resume();
+        yield next;
+        continue;
+      }
+      if (failure !== null) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   } catch (error) {
     if (isStatementTimeout(error)) throw new ReportRefusal('report_query_timeout', `a report query ran past its ${timeLimitS} s limit on the replica and was stopped; narrow the range or filters`, 60);
     throw error;
+  } finally {
+    // A connection left mid-result cannot serve another query: it is closed, not returned.
+    if (finished) connection.release();
+    else connection.destroy();
   }
 }

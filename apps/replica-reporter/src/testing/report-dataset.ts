@@ -1,7 +1,8 @@
 /**
  * A small marketplace written on the primary for the report tests, in a window no other test
  * writes to (late February and early March 2024), with every figure the reports must give worked
- * out by hand in the tests. Times are UTC; Korean days are 9 hours ahead.
+ * out by hand in the tests. Times are UTC; Korean days are 9 hours ahead. Written once per test
+ * database: every report test file of a run shares it (the figures would double otherwise).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database as Schema, RegionCode } from '@chucar/domain';
@@ -33,26 +34,35 @@ async function pickCars(db: ReturnType<typeof openAppDatabase<Schema>>['db']): P
   return { t1, t2 };
 }
 
+const CUSTOMER_EMAIL = 'report-customer@reports.test';
+const DEALER_KEYS = ['d1', 'd2', 'd3'] as const;
+const dealerEmail = (key: string) => `report-${key}@reports.test`;
+// d1's name starts with "=": the CSV outputs must neutralise it.
+const dealerNames = { d1: '=가나모터스', d2: '다라자동차', d3: '마바오토' };
+
 export async function writeReportDataset(): Promise<ReportDataset> {
   const database = openAppDatabase<Schema>('primary');
   const db = database.db;
-  const tag = randomBytes(4).toString('hex');
   try {
     const cars = await pickCars(db);
-    const account = async (role: 'customer' | 'dealer', name: string) => {
+    const existing = await db.selectFrom('accounts').select(['id', 'email']).where('email', 'in', [CUSTOMER_EMAIL, ...DEALER_KEYS.map(dealerEmail)]).execute();
+    if (existing.length > 0) {
+      const idOf = (key: string) => existing.find((account) => account.email === dealerEmail(key))!.id;
+      return { cars, dealers: { d1: idOf('d1'), d2: idOf('d2'), d3: idOf('d3') }, dealerNames };
+    }
+    const account = async (role: 'customer' | 'dealer', email: string) => {
       const now = at('2024-01-01T00:00:00Z');
       const result = await db
         .insertInto('accounts')
-        .values({ email: `${name}-${tag}@reports.test`, password_hash: 'x', role, status: 'active', display_name: name, created_at: now, updated_at: now })
+        .values({ email, password_hash: 'x', role, status: 'active', display_name: email.split('@')[0]!, created_at: now, updated_at: now })
         .executeTakeFirstOrThrow();
       return Number(result.insertId);
     };
-    const customer = await account('customer', 'report-customer');
-    const dealerNames = { d1: `가나모터스 ${tag}`, d2: `다라자동차 ${tag}`, d3: `마바오토 ${tag}` };
+    const customer = await account('customer', CUSTOMER_EMAIL);
     const dealerRegions: Record<'d1' | 'd2' | 'd3', RegionCode[]> = { d1: ['seoul'], d2: ['seoul', 'busan'], d3: ['busan'] };
     const dealers = { d1: 0, d2: 0, d3: 0 };
-    for (const key of ['d1', 'd2', 'd3'] as const) {
-      dealers[key] = await account('dealer', `report-${key}`);
+    for (const key of DEALER_KEYS) {
+      dealers[key] = await account('dealer', dealerEmail(key));
       await db.insertInto('dealer_profiles').values({ account_id: dealers[key], dealership_name: dealerNames[key], reviewed_by: null, reviewed_at: null }).execute();
       await db.insertInto('dealer_regions').values(dealerRegions[key].map((region) => ({ dealer_id: dealers[key], region }))).execute();
     }

@@ -71,9 +71,21 @@ export function periodOf(day: CalendarDate, granularity: Granularity): string {
   return addCalendarDays(day, -weekday);
 }
 
-/** The period an instant belongs to, in Korea's time zone. */
+/** Periods by Korean day number, per granularity: reports ask for the same few hundred days millions of times. */
+const periodsByDayNumber: Record<Granularity, Map<number, string>> = { day: new Map(), week: new Map(), month: new Map() };
+const PERIOD_CACHE_MAX = 20_000;
+
+/** The period an instant belongs to, in Korea's time zone (called once per row a report reads). */
 export function periodOfInstant(instant: Date, granularity: Granularity): string {
-  return periodOf(kstDayOf(instant), granularity);
+  const dayNumber = Math.floor((instant.getTime() + KST_OFFSET_MS) / DAY_MS);
+  const cache = periodsByDayNumber[granularity];
+  let period = cache.get(dayNumber);
+  if (period === undefined) {
+    if (cache.size >= PERIOD_CACHE_MAX) cache.clear();
+    period = periodOf(kstDayOf(instant), granularity);
+    cache.set(dayNumber, period);
+  }
+  return period;
 }
 
 /** Every period touching `from`..`to`, in order: reports list empty periods too, with zeros. */

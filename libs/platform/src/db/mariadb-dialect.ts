@@ -208,7 +208,7 @@ export async function readHeartbeatTimes(run: RunSql): Promise<{ beatAt: Date; s
  * only): a runaway report query is killed by the replica itself, not just abandoned by the client.
  */
 export function withStatementTimeLimit(selectSql: string, seconds: number): string {
-  if (!/^\s*select\b/i.test(selectSql)) throw new Error('a statement time limit applies to SELECT statements only');
+  if (!/^\s*(select|with)\b/i.test(selectSql)) throw new Error('a statement time limit applies to SELECT statements only');
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError(`a statement time limit must be a positive number of seconds, not ${seconds}`);
   return `SET STATEMENT max_statement_time=${Number(seconds.toFixed(3))} FOR ${selectSql}`;
 }

@@ -21,6 +21,7 @@ describe('statement time limits', () => {
   it('prefixes a SELECT with MariaDB’s per-statement max_statement_time, in seconds', () => {
     expect(withStatementTimeLimit('select 1', 90)).toBe('SET STATEMENT max_statement_time=90 FOR select 1');
     expect(withStatementTimeLimit('SELECT 1', 0.5)).toBe('SET STATEMENT max_statement_time=0.5 FOR SELECT 1');
+    expect(withStatementTimeLimit('WITH t AS (SELECT 1) SELECT * FROM t', 2)).toBe('SET STATEMENT max_statement_time=2 FOR WITH t AS (SELECT 1) SELECT * FROM t');
     expect(() => withStatementTimeLimit('DELETE FROM quotes', 1)).toThrow(/SELECT statements only/);
     expect(() => withStatementTimeLimit('SELECT 1', 0)).toThrow(/positive number of seconds/);
   });
