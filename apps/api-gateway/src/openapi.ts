@@ -33,7 +33,8 @@ export const gatewayDocs: DocsOptions = {
       description:
         'The one API for the mobile apps and the web client. Errors are RFC 9457 problem+json. ' +
         `Every write returns \`${consistencyHeader}\`; send it back on reads to see your own writes. ` +
-        `Every read states where it was served (\`${readSourceHeader}\`) and how stale it can be (\`${readLagBoundHeader}\`).`,
+        `Every read states where it was served (\`${readSourceHeader}\`) and how stale it can be (\`${readLagBoundHeader}\`). ` +
+        'Writes accept an `Idempotency-Key` header: retry a write whose answer you did not get with the same key, and it is applied at most once (see each operation).',
     },
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   },
