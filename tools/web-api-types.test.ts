@@ -16,7 +16,7 @@ describe('web client API types', () => {
 
   it('cover the routes the web client calls', async () => {
     const document = await gatewayOpenApiDocument();
-    for (const path of ['/v1/auth/login', '/v1/catalog/trims', '/v1/quote-requests', '/v1/quote-requests/{id}/accept', '/v1/quotes/{id}', '/v1/media/{id}', '/v1/uploads']) {
+    for (const path of ['/v1/auth/login', '/v1/catalog/trims', '/v1/reports', '/v1/reports/{name}', '/v1/quote-requests', '/v1/quote-requests/{id}/accept', '/v1/quotes/{id}', '/v1/media/{id}', '/v1/uploads']) {
       expect(document.paths?.[path], path).toBeDefined();
     }
   });

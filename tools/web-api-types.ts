@@ -22,7 +22,16 @@ export const openApiDocumentFile = path.join(repoRoot, 'dist/web-api/openapi.jso
  * app needs none, and a stray connection attempt fails at once instead of touching a real stack.
  */
 export async function gatewayOpenApiDocument(): Promise<OpenAPI3> {
-  const config = loadGatewayConfig({ NODE_ENV: 'test', WEB_DIST_DIR: '', DB_PRIMARY_PORT: '1', DB_REPLICA_PORT: '1', REDIS_PORT: '1', EXPIRY_SWEEP_INTERVAL_MS: '3600000' });
+  const config = loadGatewayConfig({
+    NODE_ENV: 'test',
+    WEB_DIST_DIR: '',
+    DB_PRIMARY_PORT: '1',
+    DB_REPLICA_PORT: '1',
+    REDIS_PORT: '1',
+    EXPIRY_SWEEP_INTERVAL_MS: '3600000',
+    // The report routes exist only when a reporter is configured; the web client calls them.
+    REPORTER_URL: 'http://127.0.0.1:1',
+  });
   const app = await buildApp(config, { logger: false });
   try {
     await app.ready();

@@ -136,7 +136,12 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     expect(await thumb.evaluate((image) => Reflect.get(image, 'naturalWidth'))).toBe(320);
     await shot(page, '01-customer-new-request');
 
-    await page.getByTestId('submit-request').click();
+    const [create] = await Promise.all([
+      page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/v1/quote-requests'),
+      page.getByTestId('submit-request').click(),
+    ]);
+    // A retry of this submission would reuse the key, so the gateway cannot apply it twice.
+    expect(await create.headerValue('idempotency-key')).toMatch(/^[0-9a-f-]{36}$/);
     await page.waitForURL(/\/requests\/\d+$/);
     requestId = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByText(ko.noQuotesYet).waitFor();

@@ -1,5 +1,6 @@
 /** Pure helpers of the web client: messages, formatting, routing, error texts, report charts. */
 import { describe, expect, it } from 'vitest';
+import { keepKeyAfter, newIdempotencyKey } from './api/idempotency.ts';
 import { describeProblem } from './api/problem-message.ts';
 import { ApiProblem } from './api/problem.ts';
 import { formatKrw, koreanDay } from './format.ts';
@@ -66,11 +67,6 @@ describe('error messages', () => {
 describe('report charts', () => {
   it('chart each kind of measure along the first text column, leaving ids and ranks out', () => {
     const charts = chartsOf({
-      report: 'dealers',
-      title: '딜러 순위',
-      dataAsOf: '2026-11-26T00:00:00Z',
-      replicaLagSeconds: 0.4,
-      warnings: [],
       columns: [
         { key: 'period', label: '기간', type: 'text' },
         { key: 'rank', label: '순위', type: 'integer' },
@@ -89,5 +85,22 @@ describe('report charts', () => {
     ]);
     expect(charts[1]!.series[0]!.values).toEqual([50, null]);
     expect(charts[0]!.categories).toEqual(['2026-11-24', '2026-11-25']);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('are random v4 UUIDs', () => {
+    const keys = new Set(Array.from({ length: 100 }, newIdempotencyKey));
+    expect(keys.size).toBe(100);
+    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('are kept for a retry only when the write may have happened or is still running', () => {
+    expect(keepKeyAfter(new ApiProblem(0, {}))).toBe(true);
+    expect(keepKeyAfter(new ApiProblem(503, { code: 'database_unavailable' }))).toBe(true);
+    expect(keepKeyAfter(new ApiProblem(409, { code: 'idempotency_key_in_flight' }))).toBe(true);
+    expect(keepKeyAfter(new ApiProblem(409, { code: 'request_not_open' }))).toBe(false);
+    expect(keepKeyAfter(new ApiProblem(422, { code: 'validation_failed' }))).toBe(false);
+    expect(keepKeyAfter(undefined)).toBe(false);
   });
 });

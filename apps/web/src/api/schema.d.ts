@@ -3267,6 +3267,278 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reports, their columns and how each figure is computed
+         * @description Statistics for analysts and admins, computed by the replica reporter on the read-only replica only (the live service is never queried), with Korean days, ISO weeks or months. Every format states `dataAsOf` and `replicaLagSeconds`: JSON fields, the first line of CSV and table, a stamp on the HTML page, and the `x-data-as-of` / `x-replica-lag-seconds` headers. 503 when the reporter is unreachable or refuses (its server is not a read-only replica, lags more than `maxLag`, or is busy), 504 when it does not answer in time; 422 for impossible dates or unknown catalog codes.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                        "x-read-lag-bound-ms"?: number;
+                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                        "x-read-source"?: "primary" | "replica";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formats: string[];
+                            reports: {
+                                columns: {
+                                    key: string;
+                                    /** @description Korean label */
+                                    label: string;
+                                    type: string;
+                                }[];
+                                filters: ("region" | "maker" | "model")[];
+                                method: string;
+                                /** @enum {string} */
+                                name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                                summary: string;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run one report on the read-only replica
+         * @description Statistics for analysts and admins, computed by the replica reporter on the read-only replica only (the live service is never queried), with Korean days, ISO weeks or months. Every format states `dataAsOf` and `replicaLagSeconds`: JSON fields, the first line of CSV and table, a stamp on the HTML page, and the `x-data-as-of` / `x-replica-lag-seconds` headers. 503 when the reporter is unreachable or refuses (its server is not a read-only replica, lags more than `maxLag`, or is busy), 504 when it does not answer in time; 422 for impossible dates or unknown catalog codes.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description CSV only: false leaves out the UTF-8 BOM (pipelines); default true (Excel needs it for Korean) */
+                    bom?: boolean;
+                    /** @description json (default), csv (UTF-8 with BOM, CRLF, formula-safe), html (a page with SVG charts) or table (text) */
+                    format?: "json" | "csv" | "html" | "table";
+                    /** @description First Korean calendar day (Asia/Seoul), included */
+                    from: string;
+                    /** @description day, ISO week (Monday to Sunday) or month; default day */
+                    granularity?: "day" | "week" | "month";
+                    /** @description A maker’s catalog code, e.g. hyundai (not for media) */
+                    maker?: string;
+                    /** @description Refuse (503 replica_too_stale) if the replica lags more than this many seconds */
+                    maxLag?: number;
+                    /** @description A model’s catalog code, e.g. grandeur (not for media) */
+                    model?: string;
+                    /** @description Only requests of this region (not for media) */
+                    region?: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                    /** @description Last Korean calendar day, included (at most 731 days after from) */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The report */
+                    name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report, streamed */
+                200: {
+                    headers: {
+                        /** @description dataAsOf of the report (ISO 8601, UTC) */
+                        "x-data-as-of"?: unknown;
+                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                        "x-read-lag-bound-ms"?: number;
+                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                        "x-read-source"?: "primary" | "replica";
+                        /** @description replicaLagSeconds of the report */
+                        "x-replica-lag-seconds"?: unknown;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                key: string;
+                                /** @description Korean label */
+                                label: string;
+                                type: string;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description The replica held everything the primary committed up to this instant
+                             */
+                            dataAsOf: string;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            params: {
+                                filters: {
+                                    [key: string]: string;
+                                };
+                                from: string;
+                                /** @enum {string} */
+                                granularity: "day" | "week" | "month";
+                                to: string;
+                            };
+                            replicaLagSeconds: number;
+                            /** @enum {string} */
+                            report: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            /** @enum {string} */
+                            timeZone: "Asia/Seoul";
+                            title: string;
+                            warnings: string[];
+                        };
+                        "text/csv": string;
+                        "text/html": string;
+                        "text/plain": string;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/uploads": {
         parameters: {
             query?: never;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { asProblem, useApi, useLoad, useSession } from '../api/api-context.tsx';
 import { unwrap } from '../api/client.ts';
+import { useIdempotencyKey } from '../api/idempotency.ts';
 import type { ApiProblem } from '../api/problem.ts';
 import type { Quote } from '../api/types.ts';
 import { Loading, ProblemAlert } from '../components/ProblemAlert.tsx';
@@ -54,6 +55,7 @@ export function DealerRequestPage({ id }: { id: number }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const idempotency = useIdempotencyKey();
 
   if (request.error) return <ProblemAlert problem={request.error} onRetry={request.reload} />;
   if (!request.data) return <Loading />;
@@ -71,16 +73,19 @@ export function DealerRequestPage({ id }: { id: number }) {
     setBusy(true);
     setProblem(null);
     setNotice(null);
+    const header = { 'idempotency-key': idempotency.key };
     try {
       if (quote) {
-        const revised = await unwrap(api.client.PATCH('/v1/quotes/{id}', { params: { path: { id: quote.id } }, body }));
+        const revised = await unwrap(api.client.PATCH('/v1/quotes/{id}', { params: { path: { id: quote.id }, header }, body }));
         setNotice(t('quoteRevised', { revision: revised.revision }));
       } else {
-        await unwrap(api.client.POST('/v1/quote-requests/{id}/quotes', { params: { path: { id } }, body }));
+        await unwrap(api.client.POST('/v1/quote-requests/{id}/quotes', { params: { path: { id }, header }, body }));
         setNotice(t('quoteSubmitted'));
       }
+      idempotency.settle();
       mine.reload();
     } catch (error) {
+      idempotency.settle(error);
       setProblem(asProblem(error));
     } finally {
       setBusy(false);

@@ -1,6 +1,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { asProblem, useApi, useLoad } from '../api/api-context.tsx';
 import { unwrap } from '../api/client.ts';
+import { useIdempotencyKey } from '../api/idempotency.ts';
 import type { ApiProblem } from '../api/problem.ts';
 import type { PaymentMethod, PurchaseTiming, RegionCode } from '../api/types.ts';
 import { PhotoUploader, type PhotoState } from '../components/PhotoUploader.tsx';
@@ -22,6 +23,7 @@ export function NewRequestPage({ trimId }: { trimId: number | null }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const onPhotos = useCallback((state: PhotoState) => setPhotos(state), []);
+  const idempotency = useIdempotencyKey();
 
   if (!trimId) {
     return (
@@ -47,6 +49,7 @@ export function NewRequestPage({ trimId }: { trimId: number | null }) {
       const note = String(form.get('note') ?? '').trim();
       const created = await unwrap(
         api.client.POST('/v1/quote-requests', {
+          params: { header: { 'idempotency-key': idempotency.key } },
           body: {
             trimId,
             optionCodes,
@@ -58,8 +61,10 @@ export function NewRequestPage({ trimId }: { trimId: number | null }) {
           },
         }),
       );
+      idempotency.settle();
       navigate(`/requests/${created.id}`);
     } catch (error) {
+      idempotency.settle(error);
       setProblem(asProblem(error));
     } finally {
       setBusy(false);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { asProblem, useApi, useLoad } from '../api/api-context.tsx';
 import type { ApiProblem } from '../api/problem.ts';
-import { downloadReportCsv, listReports, runReport, type Granularity, type ReportAnswer, type ReportColumn, type ReportQuery } from '../api/reports.ts';
+import { downloadReportCsv, listReports, runReport, type Granularity, type ReportAnswer, type ReportColumn, type ReportName, type ReportQuery } from '../api/reports.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Loading, ProblemAlert } from '../components/ProblemAlert.tsx';
 import { formatDateTime, formatKrw, formatNumber, koreanDay } from '../format.ts';
@@ -44,7 +44,7 @@ export function ReportsPage() {
   const run = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const next: ReportQuery = { name: String(form.get('name')), from: String(form.get('from')), to: String(form.get('to')), granularity: String(form.get('granularity')) as Granularity };
+    const next: ReportQuery = { name: String(form.get('name')) as ReportName, from: String(form.get('from')), to: String(form.get('to')), granularity: String(form.get('granularity')) as Granularity };
     setProblem(null);
     setRangeError(next.to < next.from);
     if (next.to < next.from) {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { asProblem, useApi, useLoad } from '../api/api-context.tsx';
 import { unwrap } from '../api/client.ts';
+import { useIdempotencyKey } from '../api/idempotency.ts';
 import type { ApiProblem } from '../api/problem.ts';
 import type { Quote, QuoteRequest } from '../api/types.ts';
 import { MediaThumb } from '../components/MediaThumb.tsx';
@@ -97,6 +98,8 @@ export function RequestDetailPage({ id }: { id: number }) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const acceptKey = useIdempotencyKey();
+  const cancelKey = useIdempotencyKey();
 
   if (request.error) return <ProblemAlert problem={request.error} onRetry={request.reload} />;
   if (!request.data) return <Loading />;
@@ -104,16 +107,18 @@ export function RequestDetailPage({ id }: { id: number }) {
   const visible = [...(quotes.data?.items ?? [])].filter((quote) => quote.status !== 'withdrawn').sort((a, b) => a.priceKrw - b.priceKrw);
   const lowest = visible.find((quote) => quote.status === 'active' || quote.status === 'accepted')?.priceKrw;
 
-  const act = async (run: () => Promise<unknown>, done: string) => {
+  const act = async (run: () => Promise<unknown>, idempotency: ReturnType<typeof useIdempotencyKey>, done: string) => {
     setBusy(true);
     setProblem(null);
     setNotice(null);
     try {
       await run();
+      idempotency.settle();
       setNotice(done);
       request.reload();
       quotes.reload();
     } catch (error) {
+      idempotency.settle(error);
       setProblem(asProblem(error));
     } finally {
       setBusy(false);
@@ -121,11 +126,11 @@ export function RequestDetailPage({ id }: { id: number }) {
   };
   const accept = (quote: Quote) => {
     if (!window.confirm(t('confirmAccept', { dealer: quote.dealershipName, price: formatKrw(quote.priceKrw) }))) return;
-    void act(() => unwrap(api.client.POST('/v1/quote-requests/{id}/accept', { params: { path: { id } }, body: { quoteId: quote.id } })), t('accepted'));
+    void act(() => unwrap(api.client.POST('/v1/quote-requests/{id}/accept', { params: { path: { id }, header: { 'idempotency-key': acceptKey.key } }, body: { quoteId: quote.id } })), acceptKey, t('accepted'));
   };
   const cancel = () => {
     if (!window.confirm(t('confirmCancel'))) return;
-    void act(() => unwrap(api.client.POST('/v1/quote-requests/{id}/cancel', { params: { path: { id } } })), t('status_cancelled'));
+    void act(() => unwrap(api.client.POST('/v1/quote-requests/{id}/cancel', { params: { path: { id }, header: { 'idempotency-key': cancelKey.key } } })), cancelKey, t('status_cancelled'));
   };
 
   return (

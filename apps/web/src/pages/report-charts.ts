@@ -18,7 +18,7 @@ const CHARTED: ColumnType[] = ['integer', 'percent', 'krw', 'minutes', 'seconds'
 const NOT_MEASURES = /(^|[a-z])(Id|id|rank)$/;
 const MAX_SERIES = 4;
 
-export function chartsOf(answer: ReportAnswer): ChartModel[] {
+export function chartsOf(answer: Pick<ReportAnswer, 'columns' | 'rows'>): ChartModel[] {
   const category = answer.columns.find((column) => column.type === 'text');
   if (!category || answer.rows.length === 0) return [];
   const categories = answer.rows.map((row) => String(row[category.key] ?? ''));
