@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
+import type { GatewayApp } from '../../app.ts';
+import { buildTestApp, expectProblem, signInStaff, signUpCustomer, type Session } from '../../testing/test-app.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
+const reporterSecret = 'gateway-reporter-test-secret-0123456789abcdef';
+const query = 'from=2024-02-26&to=2024-03-10&granularity=week';
+
+/** The real replica reporter as a process (the gateway may not import it), on the test database. */
+async function startReporter(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await unusedLoopbackPort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', REPORTER_PORT: String(port), REPORTER_DB_NAME: testDatabaseName, REPORTER_SERVICE_SECRET: reporterSecret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killed);
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the reporter exited with ${child.exitCode}:\n${output}`);
+    if (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((answer) => answer.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the reporter was not ready in 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, stop };
+}
+
+describe('/v1/reports forwards to the replica reporter (real reporter process)', () => {
+  let reporter: Awaited<ReturnType<typeof startReporter>>;
+  let app: GatewayApp;
+  let analyst: Session;
+  let customer: Session;
+
+  beforeAll(async () => {
+    reporter = await startReporter();
+    app = await buildTestApp({ REPORTER_URL: reporter.url, REPORTER_SERVICE_SECRET: reporterSecret });
+    analyst = await signInStaff(app, 'analyst');
+    customer = await signUpCustomer(app, 'reports-customer');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await reporter?.stop();
+  });
+
+  it('lists and runs reports for analysts, streaming the reporter’s answer with its freshness', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/reports', headers: analyst.headers });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().reports.map((report: { name: string }) => report.name)).toContain('media');
+
+    const csv = await app.inject({ method: 'GET', url: `/v1/reports/volume?${query}&format=csv`, headers: analyst.headers });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.body.split('\r\n')[0]).toMatch(/dataAsOf=.* \| replicaLagSeconds=/);
+    expect(csv.headers['x-data-as-of']).toMatch(/Z$/);
+    expect(csv.headers['x-read-source']).toBe('replica');
+    expect(Number(csv.headers['x-read-lag-bound-ms'])).toBeGreaterThanOrEqual(1000);
+
+    const json = await app.inject({ method: 'GET', url: `/v1/reports/conversion?${query}`, headers: analyst.headers });
+    expect(json.json()).toMatchObject({ report: 'conversion', timeZone: 'Asia/Seoul', replicaLagSeconds: expect.any(Number) });
+  });
+
+  it('refuses at the gateway what the reporter would refuse anyway: other roles, no token, a bad query', async () => {
+    expectProblem(await app.inject({ method: 'GET', url: `/v1/reports/volume?${query}`, headers: customer.headers }), 403);
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/reports' }), 401);
+    expectProblem(await app.inject({ method: 'GET', url: `/v1/reports/volume?${query}&granularity=year`, headers: analyst.headers }), 400);
+    expectProblem(await app.inject({ method: 'GET', url: `/v1/reports/sales?${query}`, headers: analyst.headers }), 400);
+    // An impossible date passes the pattern: the reporter's 422 comes back as it is.
+    const impossible = expectProblem(await app.inject({ method: 'GET', url: '/v1/reports/volume?from=2024-02-30&to=2024-03-01', headers: analyst.headers }), 422);
+    expect(impossible.errors?.map((error) => error.field)).toContain('from');
+  });
+
+  it('documents the routes in the gateway’s OpenAPI', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/reports', '/v1/reports/{name}']));
+    expect(Object.keys(document.paths['/v1/reports/{name}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '422', '503', '504']));
+  });
+});
+
+describe('/v1/reports when the reporter is down or hangs', () => {
+  it('503 reporter_unavailable when nothing listens, 504 reporter_timeout when it never answers', async () => {
+    const closedPort = await unusedLoopbackPort();
+    const down = await buildTestApp({ REPORTER_URL: `http://127.0.0.1:${closedPort}`, REPORTER_SERVICE_SECRET: reporterSecret });
+    const hung = net.createServer(() => {});
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const hangs = await buildTestApp({ REPORTER_URL: `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`, REPORTER_SERVICE_SECRET: reporterSecret, REPORTER_TIMEOUT_MS: '300' });
+    try {
+      const analyst = await signInStaff(down, 'analyst');
+      const unavailable = await down.inject({ method: 'GET', url: `/v1/reports/volume?${query}`, headers: analyst.headers });
+      expectProblem(unavailable, 503, 'reporter_unavailable');
+      expect(unavailable.headers['retry-after']).toBe('10');
+      const timeout = await hangs.inject({ method: 'GET', url: `/v1/reports/volume?${query}`, headers: analyst.headers });
+      expectProblem(timeout, 504, 'reporter_timeout');
+    } finally {
+      await down.close();
+      await hangs.close();
+      hung.close();
+    }
+  });
+
+  it('without REPORTER_URL the gateway exposes no reports', async () => {
+    const app = await buildTestApp({ REPORTER_URL: '' });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/v1/reports' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
