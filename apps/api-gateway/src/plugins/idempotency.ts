@@ -75,9 +75,9 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
     const secrets = deriveIdempotencySecrets(secret);
     app.decorateRequest('idempotency', null);
 
-    async function replayOrPrepare(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    async function replayOrPrepare(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
       const key = parseIdempotencyKey(request.headers[idempotencyKeyHeader]);
-      if (key === null) return;
+      if (key === null) return undefined;
       app.refuseWhilePrimaryDown();
       const scope = idempotencyScope(request.actor ?? null, request.ip);
       const fingerprint = requestFingerprint(secrets, { method: request.method, url: request.url, body: request.body });
@@ -95,12 +95,13 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
         for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
         reply.header(idempotentReplayedHeader, 'true');
         if (token) reply.header(consistencyHeader, token);
-        await reply.code(answer.statusCode).send(answer.body === '' ? undefined : answer.body);
-        return;
+        // Returning the reply ends the request here: the handler does not run.
+        return reply.code(answer.statusCode).send(answer.body === '' ? undefined : answer.body);
       }
       const pending: IdempotentRequest = { scope, key, fingerprint, open: null, failed: false, ended: false };
       request.idempotency = pending;
       request.requestWrites = requestWritesFor(pending);
+      return undefined;
     }
 
     function requestWritesFor(pending: IdempotentRequest): WriteRunner {
@@ -190,14 +191,20 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       route.preHandler = [...existing, replayOrPrepare];
     });
 
-    app.addHook('onSend', async (request, reply, payload) => settle(request, reply, payload));
+    // Callback hooks, not async: they run on every request, and almost all have nothing to settle.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (!request.idempotency?.open || request.idempotency.ended) return done(null, payload);
+      settle(request, reply, payload).then(
+        (settled) => done(null, settled),
+        (error: unknown) => done(error as Error),
+      );
+    });
     // Safety net: a request that ended without sending (an aborted client) releases its transaction.
-    app.addHook('onResponse', async (request) => {
+    app.addHook('onResponse', (request, _reply, done) => {
       const pending = request.idempotency;
-      if (pending?.open && !pending.ended) {
-        pending.ended = true;
-        await pending.open.rollback().catch(() => {});
-      }
+      if (!pending?.open || pending.ended) return done();
+      pending.ended = true;
+      pending.open.rollback().then(() => done(), () => done());
     });
 
     let timer: NodeJS.Timeout | null = null;
