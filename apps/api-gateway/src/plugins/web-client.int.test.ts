@@ -61,6 +61,13 @@ describe('web client at / (real gateway)', () => {
     expect(response.body).toBe('console.log("app")');
   });
 
+  it('serves assets of a rebuild made while it runs (index.html names new hashes)', async () => {
+    fs.writeFileSync(path.join(distDir, 'assets', 'index-NeW456.js'), 'console.log("next")');
+    const response = await app.inject({ method: 'GET', url: '/assets/index-NeW456.js' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe(immutableCacheControl);
+  });
+
   it('serves other top-level files revalidated, not immutable', async () => {
     const response = await app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(response.statusCode).toBe(200);

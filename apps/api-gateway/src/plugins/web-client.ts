@@ -59,27 +59,35 @@ export const webClientPlugin = fp<WebClientOptions>(
       return;
     }
     const csp = webContentSecurityPolicy(options);
-    const assetsRoot = path.join(root, ASSETS_DIR) + path.sep;
 
+    // Hashed assets: any file there when asked (a rebuild's new assets too), cached for good.
+    fs.mkdirSync(path.join(root, ASSETS_DIR), { recursive: true });
+    await app.register(fastifyStatic, {
+      root: path.join(root, ASSETS_DIR),
+      prefix: `/${ASSETS_DIR}/`,
+      schemaHide: true,
+      index: false,
+      maxAge: '365d',
+      immutable: true,
+    });
+    // The other files of the build (index.html, favicon…): one route each, found at start, so that
+    // unknown paths reach the fallback below; revalidated on every load.
     await app.register(fastifyStatic, {
       root,
       prefix: '/',
-      // One route per file found at start (no catch-all), so unknown paths reach the fallback below.
       wildcard: false,
+      globIgnore: [`${ASSETS_DIR}/**`],
+      decorateReply: false,
       index: false,
       cacheControl: false,
       schemaHide: true,
       setHeaders(reply, filePath) {
-        if (filePath.startsWith(assetsRoot)) {
-          reply.header('cache-control', immutableCacheControl);
-          return;
-        }
         reply.header('cache-control', 'no-cache');
         if (filePath.endsWith('.html')) reply.header('content-security-policy', csp);
       },
     });
 
-    const sendApp = (reply: FastifyReply) => reply.sendFile('index.html');
+    const sendApp = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').header('content-security-policy', csp).sendFile('index.html', root, { cacheControl: false });
     app.get('/', { schema: { hide: true } }, (_request, reply) => sendApp(reply));
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       if (NOT_THE_APP.test(request.url) || !acceptsHtml(request)) return reply.callNotFound();
