@@ -14,6 +14,9 @@ export function registerIntegrityMetrics(registry: Registry): IntegrityMetrics {
   const purgedMedia = new Counter({ name: 'media_purged_total', help: 'Deleted media whose objects were removed from every store after the retention window', registers: [registry] });
   const purgedObjects = new Counter({ name: 'media_purged_objects_total', help: 'Objects deleted by the purge (each store counted)', registers: [registry] });
   const lastPass = new Gauge({ name: 'media_scrub_last_finished_seconds', help: 'Unix time the last head, full, catch-up or purge run finished', labelNames: ['pass'] as const, registers: [registry] });
+  const lastChecked = new Gauge({ name: 'media_scrub_last_pass_checked', help: 'Objects the last head or full pass checked (all stores)', labelNames: ['pass'] as const, registers: [registry] });
+  const lastDuration = new Gauge({ name: 'media_scrub_last_pass_seconds', help: 'How long the last head or full pass took', labelNames: ['pass'] as const, registers: [registry] });
+  const lastBytes = new Gauge({ name: 'media_scrub_last_pass_bytes', help: 'Bytes the last full pass re-read', labelNames: ['pass'] as const, registers: [registry] });
   return {
     checked: (store, pass, count) => checked.inc({ store, pass }, count),
     incident: (kind, store) => incidents.inc({ kind, store }),
@@ -23,6 +26,12 @@ export function registerIntegrityMetrics(registry: Registry): IntegrityMetrics {
       purgedMedia.inc(media);
       purgedObjects.inc(objects);
     },
-    passFinished: (pass, at) => lastPass.set({ pass }, at.getTime() / 1000),
+    passFinished: (pass, at, summary) => {
+      lastPass.set({ pass }, at.getTime() / 1000);
+      if (!summary) return;
+      lastChecked.set({ pass }, summary.checked);
+      lastDuration.set({ pass }, summary.durationMs / 1000);
+      lastBytes.set({ pass }, summary.bytesRead);
+    },
   };
 }

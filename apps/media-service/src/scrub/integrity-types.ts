@@ -35,7 +35,8 @@ export interface IntegrityMetrics {
   resolved(outcome: IncidentOutcome, source: RepairSource | 'none'): void;
   caughtUp(store: MediaStoreName, count: number): void;
   purged(mediaCount: number, objectCount: number): void;
-  passFinished(pass: CheckPass | 'catch-up' | 'purge', at: Date): void;
+  /** A run ended; check passes also say how many objects they checked, how long it took and what they read. */
+  passFinished(pass: CheckPass | 'catch-up' | 'purge', at: Date, summary?: { checked: number; durationMs: number; bytesRead: number }): void;
 }
 
 export const noIntegrityMetrics: IntegrityMetrics = {

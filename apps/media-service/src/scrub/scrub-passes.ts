@@ -17,6 +17,7 @@ import { handleFinding, type Finding } from './repair.ts';
 /** Checks in a row that get no answer before a store is given up for the rest of the pass. */
 const unansweredBeforeGivingUp = 3;
 const fullPassBatch = 200;
+const verifiedBatch = 500;
 
 export interface CheckPassOptions {
   /** The HEAD pass's window (default: the settings'). */
@@ -54,7 +55,7 @@ export async function runCheckPass(deps: IntegrityDeps, pass: CheckPass, options
   }
   const checked = stores.reduce((sum, store) => sum + store.checked, 0);
   const report: CheckPassReport = { pass, startedAt, durationMs: Math.round(performance.now() - started), stores, checked, bytesRead: pace.bytesTaken, incidents };
-  deps.metrics.passFinished(pass, deps.now());
+  deps.metrics.passFinished(pass, deps.now(), { checked, durationMs: report.durationMs, bytesRead: report.bytesRead });
   const summary = { pass, checked, stores: stores.map(({ store, status, checked: count, good, unanswered }) => ({ store, status, checked: count, good, unanswered })), incidents: incidents.length, bytesRead: report.bytesRead, durationMs: report.durationMs };
   if (incidents.some((incident) => incident.outcome !== 'repaired') || stores.some((store) => store.status === 'unavailable')) deps.log.error(summary, 'scrub pass finished with problems left');
   else deps.log.info(summary, 'scrub pass finished');
@@ -76,11 +77,12 @@ interface StoreRun {
 async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreCheckReport> {
   const report: StoreCheckReport = { store: run.name, status: 'checked', checked: 0, good: 0, unanswered: 0 };
   let unansweredInARow = 0;
+  // Good checks are recorded in batches: one statement per batch, not one transaction per object.
   const verifiedKeys: string[] = [];
   const flushVerified = async () => {
     if (verifiedKeys.length === 0) return;
     const keys = verifiedKeys.splice(0);
-    await deps.integrity.write((repository) => repository.markVerified(run.name, keys, deps.now()));
+    await deps.integrity.write((repository) => (run.pass === 'full' ? repository.markRehashed(run.name, keys, deps.now()) : repository.markVerified(run.name, keys, deps.now())));
   };
 
   const checkOne = async (copy: ObjectCopy) => {
@@ -102,9 +104,8 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
     report.checked += 1;
     if (finding === null) {
       report.good += 1;
-      if (run.pass === 'full') await deps.integrity.write((repository) => repository.markRehashed(run.name, copy.objectKey, deps.now()));
-      else verifiedKeys.push(copy.objectKey);
-      if (verifiedKeys.length >= 500) await flushVerified();
+      verifiedKeys.push(copy.objectKey);
+      if (verifiedKeys.length >= verifiedBatch) await flushVerified();
       return;
     }
     const incident = await handleFinding(
@@ -123,6 +124,8 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
     const seen = new Set<string>();
     const maxObjects = run.options.maxObjects ?? Number.POSITIVE_INFINITY;
     while (report.status === 'checked' && seen.size < maxObjects && !pastDeadline(run.deadline)) {
+      // Recorded first, so the next batch does not list them again.
+      await flushVerified();
       const batch = (await deps.integrity.read.listLeastRecentlyRehashed(run.name, run.startedAt, fullPassBatch)).filter((copy) => !seen.has(copy.objectKey));
       if (batch.length === 0) break;
       for (const copy of batch) {

@@ -74,8 +74,9 @@ export function createKyselyMediaIntegrityRepository(db: Kysely<Database>): Medi
       if (objectKeys.length === 0) return;
       await db.updateTable('media_object_copies').set({ verified_at: at }).where('store', '=', store).where('object_key', 'in', [...objectKeys]).execute();
     },
-    async markRehashed(store, objectKey, at) {
-      await db.updateTable('media_object_copies').set({ verified_at: at, rehashed_at: at }).where('store', '=', store).where('object_key', '=', objectKey).execute();
+    async markRehashed(store, objectKeys, at) {
+      if (objectKeys.length === 0) return;
+      await db.updateTable('media_object_copies').set({ verified_at: at, rehashed_at: at }).where('store', '=', store).where('object_key', 'in', [...objectKeys]).execute();
     },
     async removeCopy(store, objectKey) {
       await db.deleteFrom('media_object_copies').where('store', '=', store).where('object_key', '=', objectKey).execute();

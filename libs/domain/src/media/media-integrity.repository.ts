@@ -20,7 +20,7 @@ export interface MediaIntegrityRepository {
   /** HEAD showed the expected size and SHA-256 metadata. */
   markVerified(store: MediaStoreName, objectKeys: readonly string[], at: Date): Promise<void>;
   /** A full re-read matched (also counts as verified). */
-  markRehashed(store: MediaStoreName, objectKey: string, at: Date): Promise<void>;
+  markRehashed(store: MediaStoreName, objectKeys: readonly string[], at: Date): Promise<void>;
   removeCopy(store: MediaStoreName, objectKey: string): Promise<void>;
   findCopy(store: MediaStoreName, objectKey: string): Promise<ObjectCopy | undefined>;
   listCopiesOfMedia(mediaId: string): Promise<ObjectCopy[]>;
