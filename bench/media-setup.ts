@@ -101,6 +101,11 @@ export function benchMediaEnv(settings: { s3Endpoint: string; spoolDir: string }
     MEDIA_QUEUE_PREFIX: queuePrefix,
     // The benchmark queues its own work; the reconciler would only add noise.
     MEDIA_RECONCILE_INTERVAL_MS: '600000',
+    // Likewise the scrub passes (their own rows time them: media-scrub-phase.ts).
+    MEDIA_SCRUB_HEAD_INTERVAL_MS: '0',
+    MEDIA_SCRUB_FULL_INTERVAL_MS: '0',
+    MEDIA_MIRROR_CATCHUP_INTERVAL_MS: '600000',
+    MEDIA_PURGE_INTERVAL_MS: '600000',
   };
 }
 

@@ -7,7 +7,9 @@
  * - through the gateway: 16 clients upload 1 MB and 5 MB photos until stored, against PutObject of
  *   the same bytes at 16 in flight; accept latency with S3 up and while it is down; peak RSS of
  *   the gateway, the media API and the worker while about 1 GiB flows, against each one idle;
- * - drain: the backlog left by the outage, from S3's return until stored, against the steady rate.
+ * - drain: the backlog left by the outage, from S3's return until stored, against the steady rate;
+ * - scrub (issue #12): HEAD and full passes against raw HeadObject and GetObject of the same keys,
+ *   and deletion to restored (media-scrub-phase.ts; alone: npm run bench -- media-scrub).
  */
 import fs from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -17,6 +19,7 @@ import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark, type BenchRow } from './harness.ts';
 import { measureThroughput, photosOfSize, signUpClients, startUploadPath, uploadClients, uploadThroughGateway } from './media-gateway.ts';
 import { openMediaQueue, prepareMediaDatabase, sampleRss, scratchDir, startS3Server, startWorker, waitForRows } from './media-setup.ts';
+import { measureScrub } from './media-scrub-phase.ts';
 import { measurePreviews, measureWorkerStore } from './media-worker-phases.ts';
 
 const concurrency = Number(process.env['BENCH_MEDIA_CONCURRENCY'] ?? 8);
@@ -45,6 +48,8 @@ export const benchmark: Benchmark = {
       const idleMiB = Object.fromEntries(watched.map(({ name, pid }) => [name, sampleRss(pid).currentMiB()]));
       const workerRss = sampleRss(worker.pid);
       const context = { database, ownerId, queue, plain, spoolDir: dirs.spool, filesDir: dirs.files, concurrency, rounds, workerPid: worker.pid, s3Pid: s3server.child.pid!, workerRss, workerIdleMiB: idleMiB['worker']! };
+      // The scrubber first, on a server of its own, while the database holds only its objects.
+      rows.push(...(await measureScrub(database, rounds)));
       const store = await measureWorkerStore(context);
       rows.push(...store.rows);
       rows.push(...(await measurePreviews(context)));
