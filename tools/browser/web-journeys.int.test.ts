@@ -124,6 +124,14 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await page.getByTestId('request-quote').first().click();
     await page.getByTestId('new-request-car').waitFor();
 
+    // A file that is no photo: the media service refuses it (415) and the page says why, in Korean.
+    await page.getByTestId('photo-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo at all, just some text for the upload test\n'.repeat(20)) });
+    const refused = page.locator('[data-testid=photo-item]', { hasText: 'notes.txt' }).getByTestId('problem');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-status')).toBe('415');
+    expect(await refused.textContent()).toContain(ko.error_415);
+    await page.locator('[data-testid=photo-item]', { hasText: 'notes.txt' }).getByRole('button', { name: ko.removePhoto }).click();
+
     await page.getByTestId('photo-input').setInputFiles({ name: 'my-car.jpg', mimeType: 'image/jpeg', buffer: await cameraLikePhoto() });
     await page.getByTestId('upload-progress').waitFor();
     // Uploaded: the bar is full, and the worker's 320 px preview replaces the placeholder.

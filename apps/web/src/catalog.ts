@@ -41,6 +41,8 @@ export function carName(names: CatalogNames | null, ids: { makerId: number; mode
   return [maker, model, trim ? `${trim.name} (${trim.modelYear})` : `#${ids.trimId}`].filter(Boolean).join(' ');
 }
 
-export function regionName(names: CatalogNames | null, code: string): string {
+/** The region's Korean name; in English its romanised code (seoul → Seoul), as the API gives no English name. */
+export function regionName(names: CatalogNames | null, code: string, language: 'ko' | 'en' = 'ko'): string {
+  if (language === 'en') return code.charAt(0).toUpperCase() + code.slice(1);
   return names?.regions.find((region) => region.code === code)?.nameKo ?? code;
 }

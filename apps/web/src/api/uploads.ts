@@ -33,6 +33,7 @@ function problemOfTusError(error: Error & { originalResponse?: { getStatus(): nu
 export function uploadPhoto(api: ApiClient, file: File, onProgress: (fraction: number) => void): UploadHandle {
   let mediaId: string | null = null;
   let upload: Upload | null = null;
+  let settled = false;
   const done = new Promise<string>((resolve, reject) => {
     upload = new Upload(file, {
       endpoint: `${api.baseUrl || window.location.origin}/v1/uploads`,
@@ -54,10 +55,12 @@ export function uploadPhoto(api: ApiClient, file: File, onProgress: (fraction: n
         onProgress(total > 0 ? sent / total : 0);
       },
       onSuccess() {
+        settled = true;
         if (mediaId) resolve(mediaId);
         else reject(new ApiProblem(502, { title: 'upload finished without a media id' }));
       },
       onError(error) {
+        settled = true;
         reject(problemOfTusError(error as Parameters<typeof problemOfTusError>[0]));
       },
       // A 4xx other than 409/423/429 will not get better by retrying.
@@ -70,8 +73,11 @@ export function uploadPhoto(api: ApiClient, file: File, onProgress: (fraction: n
   });
   return {
     done,
+    /** Stops an upload in progress and deletes its partial bytes on the server; a settled one is left alone. */
     abort() {
-      void (upload as Upload | null)?.abort(true);
+      if (settled || !upload) return;
+      settled = true;
+      (upload as Upload).abort(true).catch(() => undefined);
     },
   };
 }

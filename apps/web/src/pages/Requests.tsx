@@ -21,7 +21,7 @@ export function RequestSummary({ request, names }: { request: QuoteRequest; name
   return (
     <dl className="facts">
       <dt>{t('region')}</dt>
-      <dd>{regionName(names, request.region)}</dd>
+      <dd>{regionName(names, request.region, language)}</dd>
       <dt>{t('purchaseTiming')}</dt>
       <dd>{t(`timing_${request.purchaseTiming}`)}</dd>
       <dt>{t('paymentMethod')}</dt>
@@ -78,7 +78,7 @@ export function MyRequestsPage() {
               <strong>{t('requestNumber', { id: request.id })}</strong> <StatusBadge status={request.status} />
               <div>{carName(names.data, request)}</div>
               <small className="muted">
-                {t('createdAt')} {formatDate(request.createdAt, language)} · {regionName(names.data, request.region)}
+                {t('createdAt')} {formatDate(request.createdAt, language)} · {regionName(names.data, request.region, language)}
               </small>
             </Link>
           </li>
