@@ -39,7 +39,8 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 /** Peak RSS (KiB) of the reporter CLI writing one report as CSV to /dev/null, from GNU time. */
 async function cliPeakRssKiB(report: ReportName, database: string, from: string, to: string): Promise<number> {
   const cli = path.join(repoRoot, 'apps/replica-reporter/src/main-cli.ts');
-  const { stderr } = await run('/usr/bin/time', ['-f', 'peak-rss-kib %M', process.execPath, cli, report, '--from', from, '--to', to, '--granularity', 'month', '--format', 'csv', '--out', '/dev/null'], { REPORTER_DB_NAME: database });
+  // With the flags npm run report starts it with (package.json).
+  const { stderr } = await run('/usr/bin/time', ['-f', 'peak-rss-kib %M', process.execPath, '--max-semi-space-size=16', cli, report, '--from', from, '--to', to, '--granularity', 'month', '--format', 'csv', '--out', '/dev/null'], { REPORTER_DB_NAME: database });
   return Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1]);
 }
 

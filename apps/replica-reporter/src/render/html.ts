@@ -1,6 +1,5 @@
 import type { ReportResult } from '../reports/report-runner.ts';
 import { displayValue, kstClock } from './cells.ts';
-import { renderChartSvg } from './charts.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
@@ -43,6 +42,8 @@ export async function* renderHtml(result: ReportResult): AsyncGenerator<string> 
   page += `<p class="method">${escapeHtml(definition.method)}</p>\n`;
   yield page;
 
+  // ECharts is loaded on the first page only: it is most of what the reporter would hold in memory otherwise.
+  const { renderChartSvg } = await import('./charts.ts');
   const head = definition.columns.map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
   const body = rows
     .map((row) => `<tr>${definition.columns.map((column) => `<td${column.type === 'text' ? '' : ' class="n"'}>${escapeHtml(displayValue(row[column.key] ?? null, column.type))}</td>`).join('')}</tr>`)

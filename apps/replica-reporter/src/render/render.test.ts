@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reportDefinition, type ReportRow } from '@chucar/domain';
 import type { ReportResult } from '../reports/report-runner.ts';
 import { csvField, neutraliseFormula } from './csv.ts';
@@ -58,6 +58,9 @@ describe('CSV (RFC 4180, Excel-safe)', () => {
 });
 
 describe('JSON, table and HTML', () => {
+  // The page loads ECharts on first use; loading it is not what these tests time.
+  beforeAll(() => import('./charts.ts'), 60_000);
+
   it('JSON carries dataAsOf, replicaLagSeconds, warnings, columns and rows', async () => {
     const json = JSON.parse(await text('json', result([row('가나모터스')], ['w'])));
     expect(json).toMatchObject({ report: 'dealers', dataAsOf: '2026-11-26T00:30:00.000Z', replicaLagSeconds: 0.4, timeZone: 'Asia/Seoul', warnings: ['w'], rows: [row('가나모터스')] });

@@ -10,6 +10,9 @@ export type QuotedPrice = { requestCreatedAt: Date; trimId: number; region: Regi
 /** Korean names of the catalog, by trim: the rows name cars as analysts read them. */
 export type TrimNames = ReadonlyMap<number, { maker: string; model: string; trim: string }>;
 
+/** One collator for every comparison: `localeCompare(…, 'ko')` builds one per call. */
+const koreanOrder = new Intl.Collator('ko');
+
 type Group = { period: string; trimId: number; region: RegionCode; discountsKrw: ValueCollector; discountPercents: ValueCollector };
 
 export class PricesAggregator {
@@ -53,7 +56,7 @@ export class PricesAggregator {
     const text = (row: ReportRow, key: string) => String(row[key]);
     rows.sort((a, b) => {
       for (const key of ['period', 'maker', 'model', 'trim', 'region']) {
-        const order = text(a, key).localeCompare(text(b, key), 'ko');
+        const order = koreanOrder.compare(text(a, key), text(b, key));
         if (order !== 0) return order;
       }
       return 0;
