@@ -49,8 +49,12 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
   let customerPage: Page;
   let dealer: Session;
 
+  let executablePath: string;
+  // On a fresh machine (CI, as root) apt-get installs Chromium first: minutes at worst, so its own hook.
+  beforeAll(() => {
+    executablePath = ensureChromium();
+  }, 600_000);
   beforeAll(async () => {
-    const executablePath = ensureChromium();
     fs.mkdirSync(screenshotDir, { recursive: true });
     [stack, browser] = await Promise.all([startWebStack(), chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] })]);
   }, 120_000);
