@@ -336,6 +336,25 @@ describe('media integrity: mirror, scrub, repair, purge (own primary and mirror 
     expect(sha256Of(await readFrom(plainPrimary, testBucket, photoMedia!.originalKey))).toBe(photoMedia!.sha256);
   });
 
+  it('a store that lost most of what it held is no evidence of lost media: nothing is declared lost, the incidents stay open', async () => {
+    clock = new Date();
+    await mirror.stop();
+    const rows = await uploadDocuments(20);
+    for (const media of rows) removeSpoolCopy(media.id);
+    await mirror.start();
+    await primary.stop();
+    fs.rmSync(primary.dataDir, { recursive: true, force: true });
+    fs.mkdirSync(primary.dataDir);
+    await primary.start();
+    const report = await work.check('head', { windowMs: 40 * dayMs });
+    const ours = report.incidents.filter((incident) => rows.some((media) => media.id === incident.mediaId));
+    expect(ours).toHaveLength(20);
+    expect(ours.every((incident) => incident.outcome === 'open' && incident.detail.startsWith('not declared lost'))).toBe(true);
+    for (const media of rows) expect((await harness.findMedia(media.id)).status).toBe('stored');
+    // What had a good copy elsewhere came back all the same.
+    expect(report.incidents.filter((incident) => incident.outcome === 'repaired').length).toBeGreaterThan(0);
+  });
+
   /** What intake does for a repeat upload: a fresh spool file, registerUpload, and our copy kept when the row must be stored again. */
   async function reupload(bytes: Buffer) {
     const unitOfWork = createUnitOfWork(harness.database);

@@ -24,8 +24,12 @@ export interface FoundProblem {
   finding: Finding;
 }
 
-/** Returns null when the object is no longer expected (the media left `stored` since it was listed). */
-export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, unavailable: ReadonlySet<MediaStoreName>): Promise<IncidentReport | null> {
+/**
+ * Returns null when the object is no longer expected (the media left `stored` since it was
+ * listed). An original with no good copy anywhere comes back `open` with `lostPending`: the pass
+ * declares it lost (declareLost) once it knows the store did not just look wiped.
+ */
+export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, unavailable: ReadonlySet<MediaStoreName>): Promise<PendingIncident | null> {
   const { integrity, log, metrics } = deps;
   const expected = (await integrity.read.expectedObjects(problem.mediaId)).find((object) => object.objectKey === problem.objectKey);
   if (!expected) return null;
@@ -50,7 +54,9 @@ export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, 
   return repair(deps, incident, expected, problem.store, unavailable);
 }
 
-async function repair(deps: IntegrityDeps, incident: MediaIncident, object: ExpectedObject, store: MediaStoreName, unavailable: ReadonlySet<MediaStoreName>): Promise<IncidentReport> {
+export type PendingIncident = IncidentReport & { lostPending?: true };
+
+async function repair(deps: IntegrityDeps, incident: MediaIncident, object: ExpectedObject, store: MediaStoreName, unavailable: ReadonlySet<MediaStoreName>): Promise<PendingIncident> {
   const { integrity, log, metrics } = deps;
   const report = (outcome: IncidentReport['outcome'], repairedFrom: IncidentReport['repairedFrom'], detail: string): IncidentReport => ({
     incidentId: incident.id,
@@ -96,7 +102,17 @@ async function repair(deps: IntegrityDeps, incident: MediaIncident, object: Expe
     return resolve('repaired', 'regenerated', `no good copy (${good.tried.join('; ')}): previews made again from the original`);
   }
   const reason = `original ${object.objectKey} lost from the ${store} store with no good copy left (${good.tried.join('; ')})`;
-  await integrity.write((repository) => repository.markLost(object.mediaId, reason, deps.now()));
-  log.error({ incidentId: incident.id, mediaId: object.mediaId, key: object.objectKey, store, tried: good.tried }, 'media LOST: no store and no spool copy holds the original; its owner must upload it again');
-  return resolve('unrepairable', null, reason);
+  return { ...report('open', null, reason.slice(0, 300)), lostPending: true };
+}
+
+/** The original is gone from every store and the spool: the media is `lost`, loudly. */
+export async function declareLost(deps: IntegrityDeps, pending: IncidentReport): Promise<IncidentReport> {
+  const at = deps.now();
+  await deps.integrity.write(async (repository) => {
+    await repository.markLost(pending.mediaId, pending.detail, at);
+    await repository.resolveIncident(pending.incidentId, 'unrepairable', at, null, pending.detail);
+  });
+  deps.metrics.resolved('unrepairable', 'none');
+  deps.log.error({ incidentId: pending.incidentId, mediaId: pending.mediaId, key: pending.objectKey, store: pending.store, detail: pending.detail }, 'media LOST: no store and no spool copy holds the original; its owner must upload it again');
+  return { ...pending, outcome: 'unrepairable', repairedFrom: null };
 }

@@ -12,12 +12,15 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { isStorageUnavailable } from '../storage/storage-errors.ts';
 import { createBytePace, type BytePace } from './byte-rate.ts';
 import type { CheckPass, CheckPassReport, IncidentReport, IntegrityDeps, StoreCheckReport } from './integrity-types.ts';
-import { handleFinding, type Finding } from './repair.ts';
+import { declareLost, handleFinding, type Finding, type PendingIncident } from './repair.ts';
 
 /** Checks in a row that get no answer before a store is given up for the rest of the pass. */
 const unansweredBeforeGivingUp = 3;
 const fullPassBatch = 200;
 const verifiedBatch = 500;
+/** Past this share missing (of at least `massLossMinimum` checked), a store looks wiped or misconfigured. */
+const massLossShare = 0.5;
+const massLossMinimum = 20;
 
 export interface CheckPassOptions {
   /** The HEAD pass's window (default: the settings'). */
@@ -77,6 +80,8 @@ interface StoreRun {
 async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreCheckReport> {
   const report: StoreCheckReport = { store: run.name, status: 'checked', checked: 0, good: 0, unanswered: 0 };
   let unansweredInARow = 0;
+  let missing = 0;
+  const lostPending: PendingIncident[] = [];
   // Good checks are recorded in batches: one statement per batch, not one transaction per object.
   const verifiedKeys: string[] = [];
   const flushVerified = async () => {
@@ -108,12 +113,14 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
       if (verifiedKeys.length >= verifiedBatch) await flushVerified();
       return;
     }
+    if (finding.kind === 'missing') missing += 1;
     const incident = await handleFinding(
       deps,
       { store: run.name, pass: run.pass, objectKey: copy.objectKey, mediaId: copy.mediaId, lastVerifiedGoodAt: copy.verifiedAt, finding },
       run.unavailable,
     );
-    if (incident) run.incidents.push(incident);
+    if (incident?.lostPending) lostPending.push(incident);
+    else if (incident) run.incidents.push(incident);
   };
 
   if (run.pass === 'head') {
@@ -136,6 +143,16 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
     }
   }
   await flushVerified();
+  // Declared only now, with the whole pass in view: a store where most of what was checked is
+  // missing looks wiped or pointed at the wrong bucket, and is no evidence that media is lost.
+  const looksWiped = report.checked >= massLossMinimum && missing / report.checked > massLossShare;
+  if (looksWiped && lostPending.length > 0) {
+    deps.log.error({ store: run.name, pass: run.pass, checked: report.checked, missing, withNoGoodCopy: lostPending.length }, `most of what this pass checked is missing from the ${run.name} store: nothing declared lost on that evidence; check its configuration (the incidents stay open)`);
+  }
+  for (const pending of lostPending) {
+    const { lostPending: _pending, ...incident } = pending;
+    run.incidents.push(looksWiped ? { ...incident, detail: `not declared lost, the store looks wiped or misconfigured: ${incident.detail}`.slice(0, 300) } : await declareLost(deps, incident));
+  }
   return report;
 }
 
