@@ -50,6 +50,10 @@ export async function runRequeueCli(argv: readonly string[], env: Record<string,
     else for (const id of args.target.ids) outcomes.push(await requeueMedia(deps, id));
     for (const outcome of outcomes) out(args.json ? JSON.stringify(outcome) : describe(outcome));
     if (outcomes.length === 0 && !args.json) out('nothing failed; nothing requeued');
+    else if (args.target === 'all-failed' && !args.json) {
+      const requeued = outcomes.filter((outcome) => outcome.outcome === 'requeued').length;
+      out(`${requeued} requeued, ${outcomes.length - requeued} skipped`);
+    }
     return outcomes.some((outcome) => outcome.outcome === 'skipped') && args.target !== 'all-failed' ? 1 : 0;
   } finally {
     await queue.close().catch(() => undefined);

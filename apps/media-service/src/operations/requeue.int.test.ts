@@ -87,6 +87,7 @@ describe('failed media and media:requeue (own s3rver, Redis with its own prefix,
     expect(listed.lines).toContain(`failed ${exhausted.id} store: gave up after 2 attempts: TypeError: a bug in the store job`);
     const all = await requeue('--all-failed');
     expect(all.lines).toContain(`requeued ${exhausted.id} store (had failed: gave up after 2 attempts: TypeError: a bug in the store job)`);
+    expect(all.lines.at(-1)).toMatch(/^[1-9]\d* requeued, 0 skipped$/);
 
     const worker: MediaWorker = await createMediaWorker(harness.config, { logger: silentLogger });
     await worker.start();

@@ -71,8 +71,9 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
       probe: async () => {
         if (stateOf(store.name) === 'up') return;
         const status = monitor.status().find((entry) => entry.name === store.name);
-        const byJobs = deps.jobStorageState?.(store.name) === 'down' ? '; jobs hold the queue and probe the bucket' : '';
-        throw new Error(`${store.name} store (${store.bucket}) unavailable since ${status?.since.toISOString() ?? '?'}: ${status?.lastError ?? 'jobs could not reach it'}${byJobs}`);
+        const byJobs = deps.jobStorageState?.(store.name) === 'down' ? 'jobs hold the queue and probe the bucket' : null;
+        if (status?.state !== 'down') throw new Error(`${store.name} store (${store.bucket}) unavailable: jobs could not reach it; ${byJobs}`);
+        throw new Error(`${store.name} store (${store.bucket}) unavailable since ${status.since.toISOString()}: ${status.lastError ?? 'no answer'}${byJobs ? `; ${byJobs}` : ''}`);
       },
     });
   }
@@ -132,8 +133,9 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     timeoutMs: deps.redisTimeoutMs,
   });
 
-  if (dashboardSecret(config)) {
-    await registerQueueDashboard(app, { jwtSecret: dashboardSecret(config)!, queues: [deps.mediaQueue, operationsQueue.queue] });
+  const jwtSecret = dashboardSecret(config);
+  if (jwtSecret) {
+    await registerQueueDashboard(app, { jwtSecret, queues: [deps.mediaQueue, operationsQueue.queue] });
   } else {
     logger.warn('queue dashboard off: set JWT_SECRET (the gateway’s) to serve /admin/queues to admins');
   }
