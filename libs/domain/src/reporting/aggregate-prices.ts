@@ -13,11 +13,16 @@ export type TrimNames = ReadonlyMap<number, { maker: string; model: string; trim
 /** One collator for every comparison: `localeCompare(…, 'ko')` builds one per call. */
 const koreanOrder = new Intl.Collator('ko');
 
+function rankBy<T>(values: T[], compare: (a: T, b: T) => number): Map<T, number> {
+  return new Map(values.sort(compare).map((value, index) => [value, index]));
+}
+
 type Group = { period: string; trimId: number; region: RegionCode; discountsKrw: ValueCollector; discountPercents: ValueCollector };
 
 export class PricesAggregator {
   readonly #params: ReportParams;
-  readonly #groups = new Map<string, Group>();
+  /** Period → trim → region: nested maps, so a row read builds no key string. */
+  readonly #groups = new Map<string, Map<number, Map<RegionCode, Group>>>();
 
   constructor(params: ReportParams) {
     this.#params = params;
@@ -25,23 +30,35 @@ export class PricesAggregator {
 
   add(quote: QuotedPrice): void {
     const period = periodOfInstant(quote.requestCreatedAt, this.#params.granularity);
-    const key = `${period}|${quote.trimId}|${quote.region}`;
-    let group = this.#groups.get(key);
+    let trims = this.#groups.get(period);
+    if (!trims) this.#groups.set(period, (trims = new Map()));
+    let regions = trims.get(quote.trimId);
+    if (!regions) trims.set(quote.trimId, (regions = new Map()));
+    let group = regions.get(quote.region);
     if (!group) {
       group = { period, trimId: quote.trimId, region: quote.region, discountsKrw: new ValueCollector(), discountPercents: new ValueCollector() };
-      this.#groups.set(key, group);
+      regions.set(quote.region, group);
     }
     group.discountsKrw.push(Number(quote.discountKrw));
     group.discountPercents.push((Number(quote.discountKrw) / Number(quote.listPriceKrw)) * 100);
   }
 
   rows(names: TrimNames): ReportRow[] {
-    const rows = [...this.#groups.values()].map((group) => {
-      const name = names.get(group.trimId) ?? { maker: '?', model: '?', trim: `trim ${group.trimId}` };
+    const nameOf = (trimId: number) => names.get(trimId) ?? { maker: '?', model: '?', trim: `trim ${trimId}` };
+    // Cars and regions are ranked once in Korean order; rows then sort by numbers (16,000 rows at 100,000 requests).
+    const trimRank = rankBy([...new Set([...this.#groups.values()].flatMap((trims) => [...trims.keys()]))], (a, b) => {
+      const [x, y] = [nameOf(a), nameOf(b)];
+      return koreanOrder.compare(x.maker, y.maker) || koreanOrder.compare(x.model, y.model) || koreanOrder.compare(x.trim, y.trim) || a - b;
+    });
+    const regionRank = rankBy(Object.keys(REGIONS) as RegionCode[], (a, b) => koreanOrder.compare(REGIONS[a], REGIONS[b]));
+    const groups = [...this.#groups.values()].flatMap((trims) => [...trims.values()].flatMap((regions) => [...regions.values()]));
+    groups.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || trimRank.get(a.trimId)! - trimRank.get(b.trimId)! || regionRank.get(a.region)! - regionRank.get(b.region)!);
+    return groups.map((group) => {
+      const name = nameOf(group.trimId);
       const [medianKrw] = group.discountsKrw.percentiles(0.5);
       const [medianPercent] = group.discountPercents.percentiles(0.5);
       return {
-        period: group.period,
+        period: periodLabel(group.period, this.#params.granularity),
         maker: name.maker,
         model: name.model,
         trim: name.trim,
@@ -53,14 +70,5 @@ export class PricesAggregator {
         medianDiscountPercent: roundTo(medianPercent ?? null, 2),
       };
     });
-    const text = (row: ReportRow, key: string) => String(row[key]);
-    rows.sort((a, b) => {
-      for (const key of ['period', 'maker', 'model', 'trim', 'region']) {
-        const order = koreanOrder.compare(text(a, key), text(b, key));
-        if (order !== 0) return order;
-      }
-      return 0;
-    });
-    return rows.map((row) => ({ ...row, period: periodLabel(row.period, this.#params.granularity) }));
   }
 }
