@@ -7,6 +7,7 @@
  * reports. Screenshots go to test-results/browser/. Every wait is for an element or a state, never
  * a fixed sleep.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +29,11 @@ function koreanDayBefore(days: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() - days * 86_400_000));
 }
 
-/** A photo of about 1.5 MB (noise does not compress), so the upload takes two tus chunks of 1 MiB. */
+/** A photo of about 1.7 MB (noise does not compress), so the upload takes two tus chunks of 1 MiB. */
 async function cameraLikePhoto(): Promise<Buffer> {
-  const width = 1200;
-  const height = 900;
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let index = 0; index < pixels.length; index += 1) pixels[index] = (index * 2654435761) >>> 24;
+  const width = 1600;
+  const height = 1200;
+  const pixels = randomBytes(width * height * 3);
   return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
 }
 
@@ -120,7 +120,7 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await customerPage.getByText(ko.noRequests).waitFor();
   });
 
-  it('customer: picks a car, uploads a photo with a progress bar, sees its thumbnail, and sends the request', async () => {
+  it('customer: picks a car, uploads a photo with a progress bar (resuming after a dropped connection), sees its thumbnail, and sends the request', async () => {
     const page = customerPage;
     await page.goto('/catalog');
     await page.getByTestId('trim-card').first().waitFor();
@@ -136,11 +136,30 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     expect(await refused.textContent()).toContain(ko.error_415);
     await page.locator('[data-testid=photo-item]', { hasText: 'notes.txt' }).getByRole('button', { name: ko.removePhoto }).click();
 
-    await page.getByTestId('photo-input').setInputFiles({ name: 'my-car.jpg', mimeType: 'image/jpeg', buffer: await cameraLikePhoto() });
+    // The connection drops as the second chunk starts: the client asks the server's offset (HEAD)
+    // and resumes from the first chunk's end instead of sending the photo again.
+    const uploadCalls: string[] = [];
+    let dropped = false;
+    await page.route('**/v1/uploads/**', (route) => {
+      const request = route.request();
+      const offset = request.headers()['upload-offset'];
+      if (request.method() === 'PATCH' && offset !== '0' && !dropped) {
+        dropped = true;
+        uploadCalls.push(`PATCH ${offset} dropped`);
+        return route.abort('connectionreset');
+      }
+      uploadCalls.push(request.method() === 'PATCH' ? `PATCH ${offset}` : request.method());
+      return route.continue();
+    });
+    const photo = await cameraLikePhoto();
+    await page.getByTestId('photo-input').setInputFiles({ name: 'my-car.jpg', mimeType: 'image/jpeg', buffer: photo });
     await page.getByTestId('upload-progress').waitFor();
     // Uploaded: the bar is full, and the worker's 320 px preview replaces the placeholder.
     await waitForText(page, ko.uploadDone);
     expect(await page.getByTestId('upload-progress').evaluate((bar) => Reflect.get(bar, 'value'))).toBe(1);
+    await page.unroute('**/v1/uploads/**');
+    expect(photo.length).toBeGreaterThan(1024 * 1024);
+    expect(uploadCalls.slice(0, 4)).toEqual(['PATCH 0', 'PATCH 1048576 dropped', 'HEAD', 'PATCH 1048576']);
     const thumb = page.getByTestId('media-thumb');
     await thumb.waitFor({ timeout: 30_000 });
     // The image itself loaded (from the signed S3 URL, allowed by the page's img-src), not only its tag.
