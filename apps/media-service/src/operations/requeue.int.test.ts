@@ -3,7 +3,7 @@
  * prefix) and the test database: a store that fails for a permanent reason (the spool copy gone)
  * or spends its last attempt becomes `failed` with its reason and shows in media_failed; it stays
  * failed until media:requeue, which removes a stale failed BullMQ job holding the id; then the
- * worker stores it with the accepted SHA-256.
+ * worker stores it with the accepted SHA-256. Failed previews go back to the variants job alone.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -11,9 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '@chucar/domain';
 import { createRedis } from '@chucar/platform';
 import { mediaJobProcessors } from '../jobs/processors.ts';
 import { MEDIA_QUEUE_NAME, jobIdFor } from '../queue/index.ts';
+import { cameraPhoto } from '../testing/camera-photo.ts';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { createWorkerHarness, sha256Of, silentLogger, testBucket, type WorkerHarness } from '../testing/worker-harness.ts';
 import { createMediaWorker, type MediaWorker } from '../worker.ts';
@@ -78,6 +80,13 @@ describe('failed media and media:requeue (own s3rver, Redis with its own prefix,
     leftover.disconnect();
     expect(await (await harness.queue.getJob(jobIdFor('store', permanent.id)))!.getState()).toBe('failed');
 
+    // 3. Previews that failed: the original stays stored; only the previews go back to work.
+    const photo = await cameraPhoto(1600, 1200, { seed: 77 });
+    const previews = await harness.spoolUpload(photo, 'image/jpeg');
+    const repositories = createRepositories(harness.database.db);
+    await repositories.media.markStored(previews.id, new Date());
+    await repositories.media.markVariantsFailed(previews.id, 'previews: the decoder crashed', new Date());
+
     // The operator puts the spool copy back, then requeues one by id and the rest with --all-failed.
     fs.renameSync(`${spoolCopy}.aside`, spoolCopy);
     const byId = await requeue('--id', permanent.id);
@@ -86,6 +95,8 @@ describe('failed media and media:requeue (own s3rver, Redis with its own prefix,
     const listed = await requeue('--list');
     expect(listed.lines).toContain(`failed ${exhausted.id} store: gave up after 2 attempts: TypeError: a bug in the store job`);
     const all = await requeue('--all-failed');
+    expect(all.lines).toContain(`requeued ${previews.id} variants (had failed: previews: the decoder crashed)`);
+    expect(await harness.findMedia(previews.id)).toMatchObject({ status: 'stored', variantsStatus: 'pending', failureReason: null });
     expect(all.lines).toContain(`requeued ${exhausted.id} store (had failed: gave up after 2 attempts: TypeError: a bug in the store job)`);
     expect(all.lines.at(-1)).toMatch(/^[1-9]\d* requeued, 0 skipped$/);
 
@@ -96,6 +107,8 @@ describe('failed media and media:requeue (own s3rver, Redis with its own prefix,
       expect(stored.map((media) => media.failureReason)).toEqual([null, null]);
       expect(sha256Of((await harness.readObject(`originals/${permanent.id}`)).bytes)).toBe(sha256Of(missing));
       expect(sha256Of((await harness.readObject(`originals/${exhausted.id}`)).bytes)).toBe(sha256Of(exhaustedBytes));
+      await harness.waitForMedia([previews.id], (media) => media.variantsStatus === 'ready', 20_000);
+      expect((await harness.listKeys(`variants/${previews.id}/`)).sort()).toEqual([`variants/${previews.id}/w1280.webp`, `variants/${previews.id}/w320.webp`]);
     } finally {
       await worker.close();
     }
