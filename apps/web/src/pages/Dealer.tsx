@@ -48,7 +48,7 @@ export function DealerRequestsPage() {
 /** One request with its photos, and the dealer's own quote on it: sent once, revised after. */
 export function DealerRequestPage({ id }: { id: number }) {
   const api = useApi();
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const names = useLoad(loadCatalogNames, []);
   const request = useLoad((client) => unwrap(client.client.GET('/v1/quote-requests/{id}', { params: { path: { id } } })), [id]);
   const mine = useLoad((client) => unwrap(client.client.GET('/v1/quotes', { params: { query: { requestId: id, limit: 10 } } })), [id]);
@@ -100,7 +100,6 @@ export function DealerRequestPage({ id }: { id: number }) {
           {t('requestTitle', { id })} <StatusBadge status={current.status} />
         </h1>
         <h2>{carName(names.data, current)}</h2>
-        <p className="muted">{regionName(names.data, current.region, language)}</p>
         <RequestSummary request={current} names={names.data} />
         <RequestPhotos request={current} />
       </div>
