@@ -79,7 +79,9 @@ export function createApiClient({ baseUrl, store, fetch: fetchImpl = globalThis.
     },
   };
 
-  const client = createClient<paths>({ baseUrl, fetch: (request: Request) => fetchImpl(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) }) });
+  // Every call has a timeout (AbortSignal.any is missing on older phones: the timeout alone then).
+  const withTimeout = (signal: AbortSignal) => (typeof AbortSignal.any === 'function' ? AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+  const client = createClient<paths>({ baseUrl, fetch: (request: Request) => fetchImpl(request, { signal: withTimeout(request.signal) }) });
   client.use(sessionMiddleware);
   return { client, freshAccessToken, fetch: fetchImpl, baseUrl, store };
 }
