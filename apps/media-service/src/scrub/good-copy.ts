@@ -12,7 +12,8 @@ import type { IntegrityDeps } from './integrity-types.ts';
 
 export type GoodCopy = { found: true; bytes: Buffer; source: 'spool' | MediaStoreName } | { found: false; uncertain: boolean; tried: string[] };
 
-export async function findGoodCopy(deps: Pick<IntegrityDeps, 'stores' | 'spool' | 'log'>, object: ExpectedObject, missingFrom: MediaStoreName, unavailable: ReadonlySet<MediaStoreName>): Promise<GoodCopy> {
+/** A store found unavailable here is added to `unavailable`, so the rest of the pass does not wait on it again. */
+export async function findGoodCopy(deps: Pick<IntegrityDeps, 'stores' | 'spool' | 'log'>, object: ExpectedObject, missingFrom: MediaStoreName, unavailable: Set<MediaStoreName>): Promise<GoodCopy> {
   const tried: string[] = [];
   let uncertain = false;
   if (object.role === 'original') {
@@ -37,7 +38,10 @@ export async function findGoodCopy(deps: Pick<IntegrityDeps, 'stores' | 'spool' 
       const bytes = await other.getVerified(object.objectKey, { sizeBytes: object.sizeBytes, sha256: object.sha256 });
       return { found: true, bytes, source: otherName };
     } catch (error) {
-      if (isStorageUnavailable(error)) uncertain = true;
+      if (isStorageUnavailable(error)) {
+        uncertain = true;
+        unavailable.add(otherName);
+      }
       tried.push(`${otherName}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200));
     }
   }

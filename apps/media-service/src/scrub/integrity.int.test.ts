@@ -296,15 +296,15 @@ describe('media integrity: mirror, scrub, repair, purge (own primary and mirror 
       await harness.enqueueStore(media.id);
       return harness.waitForMedia([media.id], (row) => row.variantsStatus === 'ready', 30_000);
     })();
+    // The worker may still skip the mirror it saw down a moment ago: the catch-up (of stored media) fills it in.
+    const caughtUp = await work.catchUp();
+    expect(caughtUp.stores.find((store) => store.store === 'mirror'), JSON.stringify(caughtUp)).toMatchObject({ status: 'checked', failed: 0, noSource: 0 });
     const markDeleted = (id: string, at: Date) => harness.database.db.updateTable('media').set({ status: 'deleted', deleted_at: at, updated_at: at }).where('id', '=', id).execute();
     clock = new Date(Date.now() + 30 * dayMs);
     await markDeleted(old!.id, new Date(clock.getTime() - 8 * dayMs));
     await markDeleted(photoMedia!.id, new Date(clock.getTime() - 8 * dayMs));
     await markDeleted(recent!.id, new Date(clock.getTime() - 6 * dayMs));
     const photoKeys = [photoMedia!.originalKey, `variants/${photoMedia!.id}/w320.webp`, `variants/${photoMedia!.id}/w1280.webp`];
-    // The worker may still skip the mirror it saw down a moment ago: the catch-up fills it in.
-    const caughtUp = await work.catchUp();
-    expect(caughtUp.stores.find((store) => store.store === 'mirror'), JSON.stringify(caughtUp)).toMatchObject({ status: 'checked', failed: 0, noSource: 0 });
 
     const report = await work.purge();
     expect(report).toMatchObject({ status: 'done', failedDeletes: 0 });

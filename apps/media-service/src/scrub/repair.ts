@@ -29,7 +29,7 @@ export interface FoundProblem {
  * listed). An original with no good copy anywhere comes back `open` with `lostPending`: the pass
  * declares it lost (declareLost) once it knows the store did not just look wiped.
  */
-export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, unavailable: ReadonlySet<MediaStoreName>): Promise<PendingIncident | null> {
+export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, unavailable: Set<MediaStoreName>): Promise<PendingIncident | null> {
   const { integrity, log, metrics } = deps;
   const expected = (await integrity.read.expectedObjects(problem.mediaId)).find((object) => object.objectKey === problem.objectKey);
   if (!expected) return null;
@@ -56,7 +56,7 @@ export async function handleFinding(deps: IntegrityDeps, problem: FoundProblem, 
 
 export type PendingIncident = IncidentReport & { lostPending?: true };
 
-async function repair(deps: IntegrityDeps, incident: MediaIncident, object: ExpectedObject, store: MediaStoreName, unavailable: ReadonlySet<MediaStoreName>): Promise<PendingIncident> {
+async function repair(deps: IntegrityDeps, incident: MediaIncident, object: ExpectedObject, store: MediaStoreName, unavailable: Set<MediaStoreName>): Promise<PendingIncident> {
   const { integrity, log, metrics } = deps;
   const report = (outcome: IncidentReport['outcome'], repairedFrom: IncidentReport['repairedFrom'], detail: string): IncidentReport => ({
     incidentId: incident.id,

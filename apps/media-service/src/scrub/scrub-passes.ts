@@ -37,18 +37,16 @@ export async function runCheckPass(deps: IntegrityDeps, pass: CheckPass, options
   const started = performance.now();
   const pace = createBytePace(options.bytesPerSecond ?? deps.settings.fullBytesPerSecond);
   const deadline = pass === 'full' ? deadlineOf(options.runMs === undefined ? deps.settings.fullRunMs : options.runMs) : null;
-  const unavailable = await unavailableStores(deps);
+  // No bucket probe up front (on s3rver a HeadBucket lists the bucket: a third of a second per
+  // thousand objects). A store is given up when its checks go unanswered, and the first "missing"
+  // in a store is confirmed by a probe, so a missing bucket is never taken for missing objects.
+  const unavailable = new Set<MediaStoreName>();
   const incidents: IncidentReport[] = [];
   const stores: StoreCheckReport[] = [];
   for (const name of ['primary', 'mirror'] as const) {
     const store = deps.stores[name];
     if (!store) {
       if (name === 'mirror') stores.push({ store: name, status: 'not-configured', checked: 0, good: 0, unanswered: 0 });
-      continue;
-    }
-    if (unavailable.has(name)) {
-      deps.log.error({ store: name, pass }, `scrub: the ${name} store does not answer; its objects are not checked this pass`);
-      stores.push({ store: name, status: 'unavailable', checked: 0, good: 0, unanswered: 0 });
       continue;
     }
     const report = await checkStore(deps, { name, store, pass, startedAt, pace, deadline, options, unavailable, incidents });
@@ -82,6 +80,8 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
   let unansweredInARow = 0;
   let missing = 0;
   const lostPending: PendingIncident[] = [];
+  let bucketConfirmed: Promise<boolean> | null = null;
+  const bucketAnswers = () => (bucketConfirmed ??= run.store.probeBucket().then(() => true, () => false));
   // Good checks are recorded in batches: one statement per batch, not one transaction per object.
   const verifiedKeys: string[] = [];
   const flushVerified = async () => {
@@ -106,6 +106,13 @@ async function checkStore(deps: IntegrityDeps, run: StoreRun): Promise<StoreChec
       return;
     }
     unansweredInARow = 0;
+    if (finding?.kind === 'missing' && !(await bucketAnswers())) {
+      // Another lane may have given the store up while this one waited on the probe.
+      if ((report.status as StoreCheckReport['status']) !== 'unavailable') deps.log.error({ store: run.name, pass: run.pass }, `scrub: the ${run.name} store's bucket does not answer; its objects are not checked this pass`);
+      report.status = 'unavailable';
+      report.unanswered += 1;
+      return;
+    }
     report.checked += 1;
     if (finding === null) {
       report.good += 1;
