@@ -268,6 +268,16 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await shot(page, '07-analyst-reports-english');
   });
 
+  it('was served by both gateways behind the balancer (the client never needed the same instance twice)', async () => {
+    for (const app of stack.apps) {
+      const histogram = await app.metricsRegistry.getSingleMetric('http_request_duration_seconds')?.get();
+      const apiCalls = (histogram?.values ?? [])
+        .filter((value) => 'metricName' in value && value.metricName === 'http_request_duration_seconds_count' && String(value.labels['route'] ?? '').startsWith('/v1/'))
+        .reduce((sum, value) => sum + value.value, 0);
+      expect(apiCalls).toBeGreaterThan(5);
+    }
+  });
+
   it('ran under the page policy without a violation or an uncaught error', () => {
     expect(policyViolations).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -25,8 +25,10 @@ const READY_TIMEOUT_MS = 30_000;
 export interface WebStack {
   /** Where the browser goes: the gateway serving the app and the API on one origin. */
   url: string;
-  /** The gateway in-process, for API set-up the journeys do not cover (approving a dealer). */
+  /** A gateway in-process, for API set-up the journeys do not cover (approving a dealer). */
   app: GatewayApp;
+  /** Every gateway behind the balancer (their metrics show who served what). */
+  apps: GatewayApp[];
   /** What the app is served through, for the report. */
   servedThrough: string;
   stop(): Promise<void>;
@@ -163,7 +165,7 @@ export async function startWebStack(): Promise<WebStack> {
     const servers = await Promise.all(apps.map(async (app, index) => ({ name: `gateway${index + 1}`, port: Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port) })));
     const balancer = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...localBalancerChecks }, path.join(workDir, 'haproxy.cfg'));
     stops.push(() => balancer.stop());
-    return { url: balancer.url, app: apps[0]!, servedThrough: `HAProxy in front of ${GATEWAYS} gateways`, stop };
+    return { url: balancer.url, app: apps[0]!, apps, servedThrough: `HAProxy in front of ${GATEWAYS} gateways`, stop };
   } catch (error) {
     await stop();
     throw error;
