@@ -37,9 +37,10 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
   const logger = io.logger ?? pino({ level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', base: { service: 'media-scrub' } }, pino.destination(2));
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 3 }));
   const stores = createMediaStores(config, logger);
-  const redis = createRedis(config, 'producer', logger);
-  const queue = createMediaQueue(redis, config.MEDIA_QUEUE_PREFIX);
-  queue.on('error', () => undefined);
+  // Redis only to queue previews again after a repair; listings do without it.
+  const redis = command.kind === 'scrub' ? createRedis(config, 'producer', logger) : null;
+  const queue = redis ? createMediaQueue(redis, config.MEDIA_QUEUE_PREFIX) : null;
+  queue?.on('error', () => undefined);
   try {
     const deps = integrityDeps({
       config,
@@ -47,7 +48,9 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
       stores,
       spool: { objectPath: (mediaId) => path.join(path.resolve(config.MEDIA_SPOOL_DIR), 'objects', mediaId) },
       // Without Redis the previews still come back: the reconciler queues pending previews.
-      enqueueVariants: (mediaId) => addMediaJob(queue, 'variants', { mediaId }, config.REDIS_CONNECT_TIMEOUT_MS),
+      enqueueVariants: async (mediaId) => {
+        if (queue) await addMediaJob(queue, 'variants', { mediaId }, config.REDIS_CONNECT_TIMEOUT_MS);
+      },
       log: logger,
       metrics: noIntegrityMetrics,
       ...(io.now ? { now: io.now } : {}),
@@ -93,8 +96,8 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
     else printReports(out, reports);
     return exitCodeOf(reports);
   } finally {
-    await queue.close().catch(() => undefined);
-    redis.disconnect();
+    await queue?.close().catch(() => undefined);
+    redis?.disconnect();
     stores.destroy();
     await database.close();
     logger.flush?.();
