@@ -192,7 +192,10 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     const page = await newPage();
     await signIn(page, dealer.account.email);
     await page.waitForURL('**/dealer/requests');
-    await page.locator(`[data-testid=dealer-request-card][data-request-id="${requestId}"] a`).click();
+    const card = page.locator(`[data-testid=dealer-request-card][data-request-id="${requestId}"]`);
+    await card.getByTestId('media-thumb').waitFor();
+    await shot(page, '03-dealer-open-requests');
+    await card.locator('a').click();
     await page.waitForURL(`**/dealer/requests/${requestId}`);
     await page.locator('[data-testid=request-photos] [data-testid=media-thumb]').waitFor();
 
@@ -206,7 +209,7 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await waitForText(page, '견적을 수정했습니다 (수정 2회차).');
     const revisedPrice = new Intl.NumberFormat('ko-KR', { style: 'currency', currency: 'KRW' }).format(listPriceKrw - 2_000_000);
     await page.locator('[data-testid=my-quote]', { hasText: revisedPrice }).waitFor();
-    await shot(page, '03-dealer-quote-revised');
+    await shot(page, '04-dealer-quote-revised');
   });
 
   it('customer: compares the two quotes side by side, cheapest first, and accepts one', async () => {
@@ -219,7 +222,7 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     const krw = new Intl.NumberFormat('ko-KR', { style: 'currency', currency: 'KRW' });
     expect(prices).toEqual([krw.format(listPriceKrw - 2_000_000), krw.format(listPriceKrw - 1_000_000)]);
     expect(await page.getByTestId('quote-card').first().textContent()).toContain(ko.lowestPrice);
-    await shot(page, '04-customer-compare-quotes');
+    await shot(page, '05-customer-compare-quotes');
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('accept-quote').first().click();
@@ -227,7 +230,7 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await page.locator('[data-testid=request-status]', { hasText: ko.status_accepted }).waitFor();
     const request = (await stack.app.inject({ method: 'GET', url: `/v1/quote-requests/${requestId}`, headers: dealer.headers })).json<{ status: string }>();
     expect(request.status).toBe('accepted');
-    await shot(page, '05-customer-accepted');
+    await shot(page, '06-customer-accepted');
   });
 
   it('analyst: runs a report for a date range with its chart, freshness and CSV download', async () => {
@@ -260,12 +263,12 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
       expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       expect(csv.toString('utf8')).toContain('견적 요청');
     }
-    await shot(page, '06-analyst-reports');
+    await shot(page, '07-analyst-reports');
 
     // English on request, everywhere in the interface.
     await page.getByTestId('language').selectOption('en');
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
-    await shot(page, '07-analyst-reports-english');
+    await shot(page, '08-analyst-reports-english');
   });
 
   it('was served by both gateways behind the balancer (the client never needed the same instance twice)', async () => {

@@ -4,6 +4,7 @@ import { unwrap } from '../api/client.ts';
 import { useIdempotencyKey } from '../api/idempotency.ts';
 import type { ApiProblem } from '../api/problem.ts';
 import type { Quote } from '../api/types.ts';
+import { MediaThumb } from '../components/MediaThumb.tsx';
 import { Loading, ProblemAlert } from '../components/ProblemAlert.tsx';
 import { carName, loadCatalogNames, regionName } from '../catalog.ts';
 import { formatDate, formatKrw, koreanDay } from '../format.ts';
@@ -30,13 +31,16 @@ export function DealerRequestsPage() {
       <ul className="cards">
         {requests.data?.items.map((request) => (
           <li key={request.id} className="card" data-testid="dealer-request-card" data-request-id={request.id}>
-            <Link to={`/dealer/requests/${request.id}`}>
+            <Link to={`/dealer/requests/${request.id}`} className="with-thumb">
+              {request.attachmentIds[0] && <MediaThumb mediaId={request.attachmentIds[0]} alt={t('photos')} />}
+              <span>
               <strong>{t('requestNumber', { id: request.id })}</strong> {quoted.has(request.id) && <span className="badge">{t('alreadyQuoted')}</span>}
               <div>{carName(names.data, request)}</div>
               <small className="muted">
                 {regionName(names.data, request.region, language)} · {formatKrw(request.listPriceKrw)} · {t('expiresAt')} {formatDate(request.expiresAt, language)}
                 {request.attachmentIds.length > 0 && ` · ${t('photos')} ${request.attachmentIds.length}`}
               </small>
+              </span>
             </Link>
           </li>
         ))}
