@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { unwrap } from '../api/client.ts';
 import { useApi } from '../api/api-context.tsx';
+import { ApiProblem } from '../api/problem.ts';
 import type { MediaView } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -26,9 +27,11 @@ export function MediaThumb({ mediaId, alt }: { mediaId: string; alt: string }) {
         setMedia(view);
         const settled = view.status === 'failed' || view.status === 'deleted' || view.status === 'lost' || view.variantsStatus === 'ready' || view.variantsStatus === 'failed' || (view.kind === 'document' && view.status === 'stored');
         if (settled || polls >= MAX_POLLS) return;
-      } catch {
+      } catch (error) {
         if (stopped) return;
-        if (polls >= MAX_POLLS) return setFailed(true);
+        // Gone or not ours (4xx) will not change by asking again; an outage (5xx, network) may.
+        const final = error instanceof ApiProblem && error.status >= 400 && error.status < 500 && error.status !== 429;
+        if (final || polls >= MAX_POLLS) return setFailed(true);
       }
       timer = setTimeout(poll, POLL_MS);
     };
