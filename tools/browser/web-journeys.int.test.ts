@@ -271,14 +271,31 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await shot(page, '08-analyst-reports-english');
   });
 
-  it('was served by both gateways behind the balancer (the client never needed the same instance twice)', async () => {
-    for (const app of stack.apps) {
-      const histogram = await app.metricsRegistry.getSingleMetric('http_request_duration_seconds')?.get();
-      const apiCalls = (histogram?.values ?? [])
-        .filter((value) => 'metricName' in value && value.metricName === 'http_request_duration_seconds_count' && String(value.labels['route'] ?? '').startsWith('/v1/'))
-        .reduce((sum, value) => sum + value.value, 0);
-      expect(apiCalls).toBeGreaterThan(5);
+  /** Requests a gateway answered, by route pattern (from its request-duration histogram). */
+  async function requestsByRoute(app: WebStack['app']): Promise<Map<string, number>> {
+    const histogram = await app.metricsRegistry.getSingleMetric('http_request_duration_seconds')?.get();
+    const counts = new Map<string, number>();
+    for (const value of histogram?.values ?? []) {
+      if (!('metricName' in value) || value.metricName !== 'http_request_duration_seconds_count') continue;
+      const route = String(value.labels['route'] ?? '');
+      counts.set(route, (counts.get(route) ?? 0) + value.value);
     }
+    return counts;
+  }
+  const sumOf = (counts: Map<string, number>, match: (route: string) => boolean) => [...counts].filter(([route]) => match(route)).reduce((sum, [, count]) => sum + count, 0);
+
+  it('was served by both gateways behind the balancer (the client never needed the same instance twice)', async () => {
+    for (const app of stack.apps) expect(sumOf(await requestsByRoute(app), (route) => route.startsWith('/v1/'))).toBeGreaterThan(5);
+  });
+
+  it('loaded the hashed assets once per browser, however many pages it opened (cached for good)', async () => {
+    const all = await Promise.all(stack.apps.map(requestsByRoute));
+    const pages = all.reduce((sum, counts) => sum + sumOf(counts, (route) => route === '/' || route === '/*'), 0);
+    const assets = all.reduce((sum, counts) => sum + sumOf(counts, (route) => route.startsWith('/assets/')), 0);
+    // index.html is asked for on every page load (no-cache), the script and style sheet only once per
+    // browser context: the customer's context loaded four pages and fetched them once.
+    expect(pages).toBeGreaterThan(contexts.length);
+    expect(assets).toBe(2 * contexts.length);
   });
 
   it('ran under the page policy without a violation or an uncaught error', () => {
