@@ -176,6 +176,7 @@ describe('docker-compose.yml', () => {
       [replica]: [replicaDatabaseEnv.DB_REPLICA_PORT.default],
       redis: [redisEnv.REDIS_PORT.default],
       minio: [stackEnv.S3_PORT.default],
+      'minio-mirror': [stackEnv.S3_MIRROR_PORT.default],
       'media-api': [mediaEnv.MEDIA_PORT.default],
       reporter: [reporterEnv.REPORTER_PORT.default],
       'load-balancer': [8080],
@@ -284,6 +285,24 @@ describe('docker-compose.yml', () => {
     const gateways = servicesRunning('api-gateway');
     expect(servers.map((server) => server.host).sort()).toEqual([...gateways].sort());
     for (const server of servers) expect(listeningPorts(server.host!)).toContain(server.port);
+  });
+
+  it('drains a gateway longer than HAProxy takes to notice, keeps its connections longer than HAProxy idles them, and lets it finish', () => {
+    const config = fs.readFileSync(path.join(repoRoot, 'deploy/haproxy/haproxy.cfg'), 'utf8');
+    const seconds = (value: string) => (value.endsWith('ms') ? Number(value.slice(0, -2)) / 1000 : value.endsWith('s') ? Number(value.slice(0, -1)) : Number(value) / 1000);
+    const checks = /^\s*default-server\b.*\binter\s+(\S+)\s+fall\s+(\d+)/m.exec(config);
+    const serverTimeout = /^\s*timeout\s+server\s+(\S+)/m.exec(config);
+    expect(checks, 'default-server with inter and fall').not.toBeNull();
+    expect(serverTimeout, 'timeout server').not.toBeNull();
+    const noticedWithinS = seconds(checks![1]!) * (Number(checks![2]) + 1);
+    for (const name of servicesRunning('api-gateway')) {
+      const gateway = loadGatewayConfig(effectiveEnv(name));
+      expect(gateway.SHUTDOWN_DRAIN_MS / 1000, name).toBeGreaterThanOrEqual(noticedWithinS);
+      expect(gateway.HTTP_KEEP_ALIVE_TIMEOUT_MS / 1000, name).toBeGreaterThan(seconds(serverTimeout![1]!));
+      const service = services[name]!;
+      const grace = 'stop_grace_period' in service ? seconds(String(service.stop_grace_period)) : 10;
+      expect(grace, `${name} stop_grace_period`).toBeGreaterThan(gateway.SHUTDOWN_DRAIN_MS / 1000 + 10);
+    }
   });
 
   it('runs the media API and worker as separate services sharing one spool volume', () => {
