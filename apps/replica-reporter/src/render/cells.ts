@@ -14,7 +14,7 @@ const numberFormats: Partial<Record<ColumnType, Intl.NumberFormat>> = {
   integer: new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 0 }),
   krw: new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 0 }),
   decimal: new Intl.NumberFormat('ko-KR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
-  percent: new Intl.NumberFormat('ko-KR', { minimumFractionDigits: 1, maximumFractionDigits: 2 }),
+  percent: new Intl.NumberFormat('ko-KR', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
   minutes: new Intl.NumberFormat('ko-KR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
   seconds: new Intl.NumberFormat('ko-KR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
 };

@@ -1,3 +1,4 @@
+import type { ColumnType } from '@chucar/domain';
 import type { ReportResult } from '../reports/report-runner.ts';
 import { displayValue, kstClock } from './cells.ts';
 
@@ -14,7 +15,9 @@ h1{font-size:22px;margin:0 0 8px}
 .method{color:#52606d;font-size:13px;max-width:1100px}
 .pair{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start;margin:20px 0}
 .chart{flex:0 0 auto}
-.table{flex:1 1 420px;overflow:auto;max-height:520px}
+.table{flex:0 1 auto;overflow:auto;max-height:380px}
+h2{font-size:17px;margin:28px 0 8px}
+.full{overflow:auto}
 table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #d9e2ec;padding:4px 8px;white-space:nowrap}
 th{background:#f0f4f8;position:sticky;top:0}
@@ -43,14 +46,23 @@ export async function* renderHtml(result: ReportResult): AsyncGenerator<string> 
   yield page;
 
   // ECharts is loaded on the first page only: it is most of what the reporter would hold in memory otherwise.
-  const { renderChartSvg } = await import('./charts.ts');
-  const head = definition.columns.map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${definition.columns.map((column) => `<td${column.type === 'text' ? '' : ' class="n"'}>${escapeHtml(displayValue(row[column.key] ?? null, column.type))}</td>`).join('')}</tr>`)
-    .join('\n');
-  const table = `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${body || `<tr><td colspan="${definition.columns.length}">해당 기간에 데이터가 없습니다</td></tr>`}\n</tbody></table></div>`;
+  const { chartPoints, renderChartSvg } = await import('./charts.ts');
+  const cell = (value: string | number | null | undefined, type: ColumnType) => `<td${type === 'text' ? '' : ' class="n"'}>${escapeHtml(displayValue(value ?? null, type))}</td>`;
+  const columnOf = (key: string) => definition.columns.find((column) => column.key === key) ?? { key, label: key, type: 'decimal' as const };
   for (const chart of definition.charts) {
+    // Beside each chart, its own figures: one row per point, the category and each series.
+    const { categories, series } = chartPoints(chart, rows);
+    const category = columnOf(chart.category);
+    const head = [category, ...chart.series.map(columnOf)].map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
+    const body = categories.map((name, index) => `<tr>${cell(name, 'text')}${chart.series.map((key, at) => cell(series[at]![index], columnOf(key).type)).join('')}</tr>`).join('\n');
+    const table = `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${body || `<tr><td colspan="${chart.series.length + 1}">해당 기간에 데이터가 없습니다</td></tr>`}\n</tbody></table></div>`;
     yield `<section class="pair"><div class="chart">${renderChartSvg(chart, definition.columns, rows)}</div>${table}</section>\n`;
   }
+  // Then every row and column, as in the CSV.
+  const head = definition.columns.map((column) => `<th>${escapeHtml(column.label)}</th>`).join('');
+  yield `<h2>전체 표</h2>\n<div class="full"><table><thead><tr>${head}</tr></thead><tbody>\n`;
+  for (const row of rows) yield `<tr>${definition.columns.map((column) => cell(row[column.key], column.type)).join('')}</tr>\n`;
+  if (rows.length === 0) yield `<tr><td colspan="${definition.columns.length}">해당 기간에 데이터가 없습니다</td></tr>\n`;
+  yield '</tbody></table></div>\n';
   yield '</body></html>\n';
 }

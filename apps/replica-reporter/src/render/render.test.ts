@@ -87,5 +87,8 @@ describe('JSON, table and HTML', () => {
     expect(html).not.toContain('<b>가나</b>');
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toContain('⚠ lag');
+    // Beside the chart, its own points (one dealer per row: 다라 at 25 %), then the whole table.
+    expect(html).toMatch(/<th>딜러<\/th><th>응답률\(%\)<\/th><th>성사율\(%\)<\/th><\/tr><\/thead><tbody>\n<tr><td>&lt;b&gt;가나&lt;\/b&gt;<\/td><td class="n">50\.00<\/td>/);
+    expect(html).toContain('<h2>전체 표</h2>');
   });
 });
