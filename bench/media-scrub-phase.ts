@@ -135,7 +135,17 @@ async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, st
   const port = await unusedLoopbackPort();
   const worker = await startProgram(
     'apps/media-service/src/main-worker.ts',
-    { ...(env as Record<string, string>), MEDIA_WORKER_PORT: String(port), MEDIA_SCRUB_FULL_BYTES_PER_S: String(64 * 1024 * mib), MEDIA_SCRUB_FULL_RUN_S: '3600', ...extra },
+    {
+      ...(env as Record<string, string>),
+      MEDIA_WORKER_PORT: String(port),
+      MEDIA_SCRUB_FULL_BYTES_PER_S: String(64 * 1024 * mib),
+      MEDIA_SCRUB_FULL_RUN_S: '3600',
+      // Nothing else on the same s3rver while a pass is timed: the orphan report lists the bucket
+      // at start, and the idle store probe's HeadBucket lists it too on s3rver.
+      MEDIA_ORPHAN_SCHEDULE: 'off',
+      MEDIA_STORAGE_PROBE_INTERVAL_MS: '60000',
+      ...extra,
+    },
     `http://127.0.0.1:${port}/health/ready`,
   );
   const queue = openMediaQueue();
