@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { createHttpService } from './http-service.ts';
 import { HttpProblem } from './problem-details.ts';
 
@@ -194,6 +195,26 @@ describe('readiness contract', () => {
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('service_readiness{status="not_ready"} 1');
     expect(metrics).toContain('service_dependency_status{dependency="shutdown",status="down"} 1');
+    await app.close();
+  });
+
+  it('logs no line for a passing probe or scrape, one for a failing probe and for client traffic', async () => {
+    const lines: { msg: string; url?: string; statusCode?: number }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) };
+    const app = await createHttpService({ service: 'log-test', logging, logger: pino({ level: 'info' }, destination) });
+    let queueUp = true;
+    app.addHealthCheck({ name: 'queue', critical: true, probe: async () => {
+      if (!queueUp) throw new Error('connection refused');
+    } });
+    for (const url of ['/health/live', '/health/ready', '/metrics']) expect((await app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    expect(lines.filter((line) => line.msg === 'request completed')).toEqual([]);
+    queueUp = false;
+    expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+    expect((await app.inject({ method: 'GET', url: '/health/unknown' })).statusCode).toBe(404);
+    expect(lines.filter((line) => line.msg === 'request completed').map(({ url, statusCode }) => ({ url, statusCode }))).toEqual([
+      { url: '/health/ready', statusCode: 503 },
+      { url: '/health/unknown', statusCode: 404 },
+    ]);
     await app.close();
   });
 

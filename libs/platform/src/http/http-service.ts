@@ -16,8 +16,8 @@ export interface HttpServiceOptions {
   /** Names the service in logs and in readiness answers. */
   service: string;
   logging: LoggingSettings;
-  /** `false` silences logging (tests); otherwise pino from `logging`. */
-  logger?: false;
+  /** `false` silences logging (tests); a logger of the caller's (tests that read the lines); otherwise pino from `logging`. */
+  logger?: false | FastifyBaseLogger;
   bodyLimitBytes?: number;
   /** Trust X-Forwarded-* (behind the load balancer). */
   trustProxy?: boolean;
@@ -74,9 +74,12 @@ function writeClientError(this: FastifyInstance, error: NodeJS.ErrnoException, s
  * parser's and the router's own), Prometheus metrics, the health contract, and a graceful close.
  * Apps add their plugins (`app.addHealthCheck` for each dependency) and routes on top.
  */
+/** Routes polled by machines (balancers, orchestrators, scrapers) rather than called by clients. */
+const PROBE_ROUTES: ReadonlySet<string> = new Set(['/health/live', '/health/ready', '/metrics']);
+
 export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
   const maxUrlLength = options.maxUrlLength ?? 8192;
-  const logger: FastifyBaseLogger = options.logger === false ? pino({ level: 'silent' }) : createLogger(options.logging, options.service);
+  const logger: FastifyBaseLogger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? createLogger(options.logging, options.service));
   const app: FastifyInstance = Fastify({
     loggerInstance: logger,
     genReqId: requestIdFor,
@@ -112,7 +115,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    // A load balancer probes readiness every second and Prometheus scrapes metrics: their successes
+    // would bury the traffic in the logs, so they go at debug; a failing probe is still logged.
+    const level = reply.statusCode < 400 && PROBE_ROUTES.has(request.routeOptions.url ?? '') ? 'debug' : 'info';
+    request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
     done();
   });
   await app.register(problemDetailsPlugin, options.mapError ? { mapError: options.mapError } : {});
