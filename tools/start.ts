@@ -48,7 +48,7 @@ const gateways: Service[] = Array.from({ length: gatewayInstances() }, (_, index
     name: `api-gateway-${index + 1}`,
     entry: 'apps/api-gateway/src/main.ts',
     url: `http://127.0.0.1:${port}`,
-    env: { GATEWAY_PORT: String(port), TRUST_PROXY: 'true' },
+    env: { GATEWAY_PORT: String(port), TRUST_PROXY: 'true', REPORTER_URL: `http://127.0.0.1:${ports.reporter}` },
     nodeFlags: ['--max-semi-space-size=16', '--max-old-space-size=256'],
   };
 });
