@@ -52,10 +52,16 @@ const gateways: Service[] = Array.from({ length: gatewayInstances() }, (_, index
     nodeFlags: ['--max-semi-space-size=16', '--max-old-space-size=256'],
   };
 });
+/** The media services write every object to the stack's second S3 server as well, unless told otherwise. */
+const stackForServices = loadStackConfig();
+const mediaMirror: Record<string, string> = {
+  MEDIA_MIRROR_BUCKET: process.env['MEDIA_MIRROR_BUCKET'] ?? stackForServices.S3_MIRROR_BUCKET,
+  MEDIA_MIRROR_ENDPOINT: process.env['MEDIA_MIRROR_ENDPOINT'] ?? `http://127.0.0.1:${stackForServices.S3_MIRROR_PORT}`,
+};
 const knownServices: Service[] = [
   ...gateways,
-  { name: 'media-api', entry: 'apps/media-service/src/main-api.ts', url: `http://127.0.0.1:${ports.media}` },
-  { name: 'media-worker', entry: 'apps/media-service/src/main-worker.ts', url: null },
+  { name: 'media-api', entry: 'apps/media-service/src/main-api.ts', url: `http://127.0.0.1:${ports.media}`, env: mediaMirror },
+  { name: 'media-worker', entry: 'apps/media-service/src/main-worker.ts', url: null, env: mediaMirror },
   { name: 'reporter', entry: 'apps/replica-reporter/src/main.ts', url: `http://127.0.0.1:${ports.reporter}` },
 ];
 
