@@ -11,6 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { createRepositories, type Database as Schema, type Media, type MediaContentType } from '@chucar/domain';
 import { createDatabase, createRedis, primaryDatabaseSettings, type Database } from '@chucar/platform';
 import { testDatabaseName } from '@chucar/platform/testing';
+import { sql, type Kysely } from 'kysely';
 import { pino } from 'pino';
 import { loadMediaConfig, type MediaConfig } from '../config.ts';
 import { createMediaQueue, enqueueStore, type MediaQueue } from '../queue/index.ts';
@@ -47,6 +48,22 @@ export interface WorkerHarness {
 
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * The test database is shared by every test file, one after the other. Media an earlier file left
+ * behind is retired, deleted and already purged, with its copy records gone, so that this file's
+ * worker never acts on it: its reconciler would queue others' spooled uploads (their spool copies
+ * are gone), its scrubber would find others' objects missing (their servers are gone), and the
+ * test's counts would include them.
+ */
+async function retireEarlierTestsMedia(db: Kysely<Schema>): Promise<void> {
+  await db.deleteFrom('media_object_copies').execute();
+  await db
+    .updateTable('media')
+    .set({ status: 'deleted', deleted_at: sql`COALESCE(deleted_at, NOW(3))`, purged_at: sql`NOW(3)`, variants_status: sql`IF(variants_status = 'pending', 'failed', variants_status)` })
+    .where((where) => where.or([where('status', '!=', 'deleted'), where('purged_at', 'is', null)]))
+    .execute();
+}
+
 export async function createWorkerHarness(options: HarnessOptions): Promise<WorkerHarness> {
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-worker-spool-'));
   const env: Record<string, string> = {
@@ -68,6 +85,7 @@ export async function createWorkerHarness(options: HarnessOptions): Promise<Work
   };
   const config = loadMediaConfig({ ...process.env, ...env });
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 3 }));
+  await retireEarlierTestsMedia(database.db);
   const repositories = createRepositories(database.db);
   const now = new Date();
   const ownerId = await repositories.accounts.insertAccount({

@@ -5,6 +5,7 @@
  * database: every report test file of a run shares it (the figures would double otherwise).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Database as Schema, RegionCode } from '@chucar/domain';
 import { openAppDatabase, waitForReplicaToCatchUp } from '@chucar/platform/testing';
 
@@ -48,6 +49,9 @@ export async function writeReportDataset(): Promise<ReportDataset> {
     const existing = await db.selectFrom('accounts').select(['id', 'email']).where('email', 'in', [CUSTOMER_EMAIL, ...DEALER_KEYS.map(dealerEmail)]).execute();
     if (existing.length > 0) {
       const idOf = (key: string) => existing.find((account) => account.email === dealerEmail(key))!.id;
+      // Media workers of other test files may have acted on these rows since (their reconcilers
+      // take any spooled row): the media part is written afresh every time.
+      await writeMediaDataset(db, existing.find((account) => account.email === CUSTOMER_EMAIL)!.id);
       return { cars, dealers: { d1: idOf('d1'), d2: idOf('d2'), d3: idOf('d3') }, dealerNames };
     }
     const account = async (role: 'customer' | 'dealer', email: string) => {
@@ -121,69 +125,80 @@ export async function writeReportDataset(): Promise<ReportDataset> {
     await quote(o1, dealers.d1, 5, 9_000_000, 'active');
     await quote(o2, dealers.d1, 5, 9_000_000, 'active');
 
-    const media = async (createdIso: string, status: string, storedAfterSeconds: number | null, storeAttempts: number) => {
-      const id = randomUUID();
-      const createdAt = at(createdIso);
-      await db
-        .insertInto('media')
-        .values({
-          id,
-          owner_id: customer,
-          sha256: randomBytes(32).toString('hex'),
-          size_bytes: 1000,
-          content_type: 'image/jpeg',
-          kind: 'image',
-          status: status as 'stored',
-          variants_status: 'none',
-          failure_reason: null,
-          store_attempts: storeAttempts,
-          original_key: `originals/${id}`,
-          width: null,
-          height: null,
-          created_at: createdAt,
-          updated_at: createdAt,
-          stored_at: storedAfterSeconds === null ? null : plusSeconds(createdIso, storedAfterSeconds),
-          verified_at: null,
-          deleted_at: null,
-        })
-        .execute();
-      return id;
-    };
-    const m1 = await media('2024-02-26T01:00:00.000Z', 'stored', 2, 1);
-    await media('2024-02-27T01:00:00.000Z', 'stored', 4, 3);
-    await media('2024-02-28T01:00:00.000Z', 'deleted', 12, 2);
-    await media('2024-03-01T00:00:00.000Z', 'spooled', null, 0);
-    await media('2024-03-05T00:00:00.000Z', 'failed', null, 5);
-    await media('2024-03-05T00:00:00.000Z', 'lost', 1, 1);
-    await media('2024-03-11T00:00:00.000Z', 'stored', 1, 1); // 09:00 KST 03-11: outside
-
-    const incident = async (detectedIso: string, kind: 'missing' | 'changed' | 'size', outcome: 'open' | 'repaired' | 'unrepairable', repairedFrom: 'spool' | 'primary' | 'mirror' | 'regenerated' | null) => {
-      await db
-        .insertInto('media_incidents')
-        .values({
-          media_id: m1,
-          object_key: `originals/${m1}`,
-          store: 'primary',
-          kind,
-          pass: 'head',
-          last_verified_good_at: null,
-          detected_at: at(detectedIso),
-          repaired_at: repairedFrom === null ? null : at(detectedIso),
-          repaired_from: repairedFrom,
-          outcome,
-          detail: null,
-        })
-        .execute();
-    };
-    await incident('2024-02-28T00:00:00.000Z', 'missing', 'repaired', 'mirror');
-    await incident('2024-02-28T00:00:00.000Z', 'changed', 'repaired', 'spool');
-    await incident('2024-03-06T00:00:00.000Z', 'size', 'unrepairable', null);
-    await incident('2024-03-06T00:00:00.000Z', 'missing', 'open', null);
-    await incident('2024-03-07T00:00:00.000Z', 'missing', 'repaired', 'regenerated');
+    await writeMediaDataset(db, customer);
 
     return { cars, dealers, dealerNames };
   } finally {
     await database.close();
     await waitForReplicaToCatchUp();
   }
+}
+
+/** The media report's uploads and incidents, replacing whatever rows of that customer exist. */
+async function writeMediaDataset(db: Kysely<Schema>, customer: number): Promise<void> {
+  const previous = db.selectFrom('media').select('id').where('owner_id', '=', customer);
+  await db.deleteFrom('media_incidents').where('media_id', 'in', previous).execute();
+  await db.deleteFrom('media_object_copies').where('media_id', 'in', previous).execute();
+  await db.deleteFrom('media_variants').where('media_id', 'in', previous).execute();
+  await db.deleteFrom('media').where('owner_id', '=', customer).execute();
+
+  const media = async (createdIso: string, status: string, storedAfterSeconds: number | null, storeAttempts: number) => {
+    const id = randomUUID();
+    const createdAt = at(createdIso);
+    await db
+      .insertInto('media')
+      .values({
+        id,
+        owner_id: customer,
+        sha256: randomBytes(32).toString('hex'),
+        size_bytes: 1000,
+        content_type: 'image/jpeg',
+        kind: 'image',
+        status: status as 'stored',
+        variants_status: 'none',
+        failure_reason: null,
+        store_attempts: storeAttempts,
+        original_key: `originals/${id}`,
+        width: null,
+        height: null,
+        created_at: createdAt,
+        updated_at: createdAt,
+        stored_at: storedAfterSeconds === null ? null : plusSeconds(createdIso, storedAfterSeconds),
+        verified_at: null,
+        deleted_at: null,
+      })
+      .execute();
+    return id;
+  };
+  const m1 = await media('2024-02-26T01:00:00.000Z', 'stored', 2, 1);
+  await media('2024-02-27T01:00:00.000Z', 'stored', 4, 3);
+  await media('2024-02-28T01:00:00.000Z', 'deleted', 12, 2);
+  await media('2024-03-01T00:00:00.000Z', 'spooled', null, 0);
+  await media('2024-03-05T00:00:00.000Z', 'failed', null, 5);
+  await media('2024-03-05T00:00:00.000Z', 'lost', 1, 1);
+  await media('2024-03-11T00:00:00.000Z', 'stored', 1, 1); // 09:00 KST 03-11: outside
+
+  const incident = async (detectedIso: string, kind: 'missing' | 'changed' | 'size', outcome: 'open' | 'repaired' | 'unrepairable', repairedFrom: 'spool' | 'primary' | 'mirror' | 'regenerated' | null) => {
+    await db
+      .insertInto('media_incidents')
+      .values({
+        media_id: m1,
+        object_key: `originals/${m1}`,
+        store: 'primary',
+        kind,
+        pass: 'head',
+        last_verified_good_at: null,
+        detected_at: at(detectedIso),
+        repaired_at: repairedFrom === null ? null : at(detectedIso),
+        repaired_from: repairedFrom,
+        outcome,
+        detail: null,
+      })
+      .execute();
+  };
+  await incident('2024-02-28T00:00:00.000Z', 'missing', 'repaired', 'mirror');
+  await incident('2024-02-28T00:00:00.000Z', 'changed', 'repaired', 'spool');
+  await incident('2024-03-06T00:00:00.000Z', 'size', 'unrepairable', null);
+  await incident('2024-03-06T00:00:00.000Z', 'missing', 'open', null);
+  await incident('2024-03-07T00:00:00.000Z', 'missing', 'repaired', 'regenerated');
 }
