@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log(connectionHelp(stackConfig));
   if (balancer) {
-    console.log(`\nAPI for clients (load balancer, HAProxy): ${balancer.url}  (API /v1, docs /docs)`);
+    console.log(`\nAPI for clients (load balancer, HAProxy): ${balancer.url}  (web client /, API /v1, docs /docs)`);
     console.log(`  ${runningGateways.length} gateways behind it, checked on /health/ready every ${localBalancerChecks.checkIntervalMs} ms; config ${path.join(stackConfig.stateDir, 'haproxy.cfg')}`);
   }
   console.log('\nServices:');
