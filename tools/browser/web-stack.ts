@@ -5,14 +5,12 @@
  * processes (one spool, one queue prefix of their own), and two real gateways serving the build,
  * behind HAProxy (tools/lb, the balancer `npm start` runs): the browser talks to the balancer only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { readEnv, redisEnv } from '@chucar/platform';
-import { testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
+import { removeRedisKeys, startServiceProcess, testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../../apps/api-gateway/src/app.ts';
 import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../../apps/api-gateway/src/testing/media-service.ts';
 import { buildTestApp } from '../../apps/api-gateway/src/testing/test-app.ts';
@@ -20,7 +18,6 @@ import { gatewayEnv } from '../../apps/api-gateway/src/config.ts';
 import { localBalancerChecks, startHaproxy } from '../lb/haproxy.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const READY_TIMEOUT_MS = 30_000;
 
 export interface WebStack {
   /** Where the browser goes: the gateway serving the app and the API on one origin. */
@@ -53,44 +50,9 @@ export async function buildWebClient(outDir: string): Promise<void> {
   if (code !== 0) throw new Error(`vite build of apps/web failed (${code}):\n${output}`);
 }
 
-async function waitForReady(url: string, child: ChildProcess, output: () => string, what: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output()}`);
-    if (await fetch(url, { signal: AbortSignal.timeout(1000) }).then((answer) => answer.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} was not ready within ${READY_TIMEOUT_MS} ms:\n${output()}`);
-}
-
 /** A service entry as `npm start` runs it, as a child process, once its /health/ready answers 200. */
-async function startEntry(entry: string, env: Record<string, string>, readyUrl: string): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, entry)], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(kill);
-  };
-  try {
-    await waitForReady(readyUrl, child, () => output, entry);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { stop };
+function startEntry(entry: string, env: Record<string, string>, readyUrl: string): Promise<{ stop(): Promise<void> }> {
+  return startServiceProcess({ name: entry, entry: path.join(repoRoot, entry), cwd: repoRoot, env, readyUrl });
 }
 
 /** The media worker (main-worker.ts), sharing the media API's spool and queue. */
@@ -105,23 +67,6 @@ async function startReporter(): Promise<{ url: string; stop(): Promise<void> }> 
   const url = `http://127.0.0.1:${port}`;
   const running = await startEntry('apps/replica-reporter/src/main.ts', { REPORTER_DB_NAME: testDatabaseName, REPORTER_HOST: '127.0.0.1', REPORTER_PORT: String(port) }, `${url}/health/ready`);
   return { url, stop: running.stop };
-}
-
-/** Removes what this stack queued under its own prefix from the shared Redis: nothing else. */
-async function removeQueuedJobs(prefix: string): Promise<void> {
-  const settings = readEnv(redisEnv, process.env);
-  const redis = new Redis({ host: settings.REDIS_HOST, port: settings.REDIS_PORT, ...(settings.REDIS_PASSWORD ? { password: settings.REDIS_PASSWORD } : {}), lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** The gateway forwards /v1/reports to a reporter when its configuration knows REPORTER_URL. */
@@ -139,7 +84,7 @@ export async function startWebStack(): Promise<WebStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
-    await removeQueuedJobs(queuePrefix).catch(() => undefined);
+    await removeRedisKeys(queuePrefix).catch(() => undefined);
     fs.rmSync(workDir, { recursive: true, force: true });
   };
   try {

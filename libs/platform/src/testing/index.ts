@@ -10,3 +10,4 @@ export {
 } from '../db/mariadb-dialect.ts';
 export type { ReplicationSource } from '../db/mariadb-dialect.ts';
 export * from './tcp-proxy.ts';
+export * from './service-process.ts';

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
+import { startServiceProcess, testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../../app.ts';
 import { buildTestApp, expectProblem, signInStaff, signUpCustomer, type Session } from '../../testing/test-app.ts';
 
@@ -14,33 +13,14 @@ const query = 'from=2024-02-26&to=2024-03-10&granularity=week';
 /** The real replica reporter as a process (the gateway may not import it), on the test database. */
 async function startReporter(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await unusedLoopbackPort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/main.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', REPORTER_PORT: String(port), REPORTER_DB_NAME: testDatabaseName, REPORTER_SERVICE_SECRET: reporterSecret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killed);
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the reporter exited with ${child.exitCode}:\n${output}`);
-    if (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) }).then((answer) => answer.ok, () => false)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the reporter was not ready in 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const { stop } = await startServiceProcess({
+    name: 'the reporter',
+    entry: path.join(repoRoot, 'apps/replica-reporter/src/main.ts'),
+    cwd: repoRoot,
+    env: { REPORTER_PORT: String(port), REPORTER_DB_NAME: testDatabaseName, REPORTER_SERVICE_SECRET: reporterSecret },
+    readyUrl: `${url}/health/ready`,
+  });
   return { url, stop };
 }
 
