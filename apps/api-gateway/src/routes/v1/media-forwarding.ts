@@ -1,9 +1,10 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, forwardedRequestHeaders, signServiceToken } from '@chucar/platform';
+import { HttpProblem } from '@chucar/platform';
 import { readLagBoundHeader, readSourceHeader } from '../../plugins/request-context.ts';
+import { MAX_CONNECT_TIMEOUT_MS, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
 
 export type MediaServiceSettings = {
   /** Base URL of the media service API; paths are forwarded unchanged. */
@@ -17,13 +18,8 @@ export type MediaServiceSettings = {
 };
 
 const MEDIA_SERVICE_AUDIENCE = 'media-service';
-/** A connection on the internal network takes milliseconds; a host that does not answer is down. */
-const MAX_CONNECT_TIMEOUT_MS = 5_000;
 /** How long a client should wait before retrying when the media service is unreachable. */
 const RETRY_AFTER_S = '5';
-
-/** Client headers that must not reach the media service: the user's own credentials, and claims only the gateway may make. */
-const DROPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-consistency-token', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
 
 function tooLarge(maxBytes: number): HttpProblem {
   // The rest of the body is not read: the connection cannot carry another request after it.
@@ -89,23 +85,11 @@ export async function prepareMediaForwarding(app: FastifyInstance, settings: Med
   });
 }
 
-function requestHeadersFor(request: FastifyRequest, headers: IncomingHttpHeaders, secret: string): IncomingHttpHeaders {
-  const forwarded: IncomingHttpHeaders = { ...headers };
-  for (const name of DROPPED_REQUEST_HEADERS) delete forwarded[name];
-  const token = signServiceToken(secret, { accountId: request.actor.accountId, role: request.actor.role, audience: MEDIA_SERVICE_AUDIENCE });
-  return { ...forwarded, ...forwardedRequestHeaders(request), authorization: `Bearer ${token}` };
-}
-
-function isTimeout(code: string | undefined): boolean {
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT';
-}
-
 /** Why a forward failed, as an answer the client can act on; the media service's own answers never come here. */
 function forwardingProblem(error: Error): HttpProblem {
   const cause = error.cause;
   if (cause instanceof HttpProblem) return cause;
-  const code = (cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
-  if (isTimeout(code)) {
+  if (isForwardTimeout(error)) {
     return new HttpProblem(504, 'media_service_timeout', 'the media service did not answer in time; retry shortly (an upload sent again is not duplicated)', { 'retry-after': RETRY_AFTER_S });
   }
   return new HttpProblem(503, 'media_service_unavailable', 'the media service is unavailable; retry shortly', { 'retry-after': RETRY_AFTER_S });
@@ -117,7 +101,7 @@ function forwardingProblem(error: Error): HttpProblem {
  */
 export function forwardToMediaService(request: FastifyRequest, reply: FastifyReply, secret: string): FastifyReply {
   return reply.from(request.url, {
-    rewriteRequestHeaders: (_request, headers) => requestHeadersFor(request, headers, secret),
+    rewriteRequestHeaders: (_request, headers) => serviceRequestHeaders(request, headers, secret, MEDIA_SERVICE_AUDIENCE),
     onResponse: (_request, forwardedReply, response) => {
       // The media service reads its rows on the primary: the freshness every read under /v1 states.
       if (request.method === 'GET' && response.statusCode === 200) {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { MEDIA_CONTENT_TYPES, MEDIA_KINDS, MEDIA_STATUSES, VARIANT_NAMES, VARIANTS_STATUSES } from '@chucar/domain';
-import { DateTime, problems } from './schemas.ts';
+import { DateTime, literals, problems } from './schemas.ts';
 import { forwardToMediaService, prepareMediaForwarding, type MediaServiceSettings } from './media-forwarding.ts';
 
-const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const bearer = [{ bearerAuth: [] }];
 
 const MediaIdParams = Type.Object(

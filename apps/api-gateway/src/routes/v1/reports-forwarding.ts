@@ -2,9 +2,10 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { GRANULARITIES, REGION_CODES, REPORT_FILTERS, REPORT_NAMES } from '@chucar/domain';
-import { HttpProblem, forwardedRequestHeaders, signServiceToken } from '@chucar/platform';
+import { HttpProblem } from '@chucar/platform';
 import { readLagBoundHeader, readSourceHeader } from '../../plugins/request-context.ts';
-import { problems } from './schemas.ts';
+import { literals, problems } from './schemas.ts';
+import { MAX_CONNECT_TIMEOUT_MS, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
 
 /**
  * `/v1/reports` and `/v1/reports/:name`: the gateway authenticates (analysts and admins), checks
@@ -22,11 +23,8 @@ export type ReporterServiceSettings = {
 };
 
 const REPORTER_AUDIENCE = 'replica-reporter';
-const MAX_CONNECT_TIMEOUT_MS = 5_000;
 const RETRY_AFTER_S = '10';
-const DROPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-consistency-token', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
 const bearer = [{ bearerAuth: [] }];
-const literals = <const T extends readonly string[]>(values: T, description?: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 const catalogCode = (description: string) => Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,59}$', description });
 const date = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
 
@@ -76,13 +74,8 @@ const REPORT_DESCRIPTION =
   'the reporter is unreachable or refuses (its server is not a read-only replica, lags more than `maxLag`, or is busy), 504 when ' +
   'it does not answer in time; 422 for impossible dates or unknown catalog codes.';
 
-function isTimeout(code: string | undefined): boolean {
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT';
-}
-
 function forwardingProblem(error: Error): HttpProblem {
-  const code = (error.cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
-  if (isTimeout(code)) return new HttpProblem(504, 'reporter_timeout', 'the report did not arrive in time; narrow the range or retry later', { 'retry-after': RETRY_AFTER_S });
+  if (isForwardTimeout(error)) return new HttpProblem(504, 'reporter_timeout', 'the report did not arrive in time; narrow the range or retry later', { 'retry-after': RETRY_AFTER_S });
   return new HttpProblem(503, 'reporter_unavailable', 'the replica reporter is unavailable; retry shortly', { 'retry-after': RETRY_AFTER_S });
 }
 
@@ -97,12 +90,7 @@ export const reportForwardingRoutes: FastifyPluginAsync<ReporterServiceSettings>
 
   const forward = (request: FastifyRequest, reply: FastifyReply) =>
     reply.from(request.url.replace(/^\/v1\/reports/, '/reports'), {
-      rewriteRequestHeaders: (_request, headers) => {
-        const forwarded = { ...headers };
-        for (const name of DROPPED_REQUEST_HEADERS) delete forwarded[name];
-        const token = signServiceToken(settings.secret, { accountId: request.actor.accountId, role: request.actor.role, audience: REPORTER_AUDIENCE });
-        return { ...forwarded, ...forwardedRequestHeaders(request), authorization: `Bearer ${token}` };
-      },
+      rewriteRequestHeaders: (_request, headers) => serviceRequestHeaders(request, headers, settings.secret, REPORTER_AUDIENCE),
       onResponse: (_request, forwardedReply, response) => {
         // Reports are read on the replica; the bound is the lag the reporter measured plus the heartbeat's second.
         const lag = Number(forwardedReply.getHeader('x-replica-lag-seconds'));

@@ -14,7 +14,9 @@ import {
   ROLES,
 } from '@chucar/domain';
 
-const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+/** One of a fixed list of strings (the domain's constants), as a JSON schema enum. */
+export const literals = <const T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 /** In responses: services return Date objects, which the serializer writes as ISO 8601. */
 export const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 /**
