@@ -36,9 +36,9 @@ function statementsOf(name: ReportName, db: Kysely<Schema>, scope: ReportScope, 
     case 'responsiveness':
       return [queries.firstQuotes(db, scope)];
     case 'prices':
-      return [queries.quotedPrices(db, scope), queries.trimNames(db)];
+      return [queries.quotedPrices(db, scope, 'month'), queries.trimNames(db)];
     case 'dealers':
-      return [queries.requestsByDayAndRegion(db, scope), queries.dealerQuotes(db, scope), queries.dealerDirectory(db)];
+      return [queries.requestsByDayAndRegion(db, scope), queries.dealerQuotes(db, scope, 'month'), queries.dealerDirectory(db)];
     case 'media':
       return [queries.uploads(db, scope), queries.incidents(db, scope)];
   }
@@ -72,7 +72,7 @@ try {
       const result = await runner.run(name, { from, to, granularity: 'month' });
       for await (const chunk of renderReport(result, 'csv', { bom: true })) void chunk;
       reportMs.push(performance.now() - started);
-      resultRows = result.rows.length;
+      resultRows = result.rows.count;
 
       const scope = await resolveScope(replica.db, result.header.params);
       started = performance.now();

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
@@ -72,24 +73,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const log = io.log ?? pino({ level: 'warn', base: { service: 'replica-reporter-cli' } }, pino.destination({ dest: 2, sync: true }));
   const database = openReplica(config);
   const progress = progressReporter(request.report, io.stderr);
+  let partialFile: string | null = null;
   try {
     const runner = new ReportRunner(database, runnerSettings(config), log);
     const result = await runner.run(request.report, request.input, { maxLagS: request.maxLagS, onProgress: progress.onProgress });
-    progress.stop();
     for (const warning of result.header.warnings) io.stderr.write(`report: warning: ${warning}\n`);
-    const chunks = renderReport(result, request.format, { bom: request.bom });
-    if (request.out === undefined) {
-      await writeAll(io.stdout, chunks);
-    } else {
-      const file = createWriteStream(request.out);
-      await writeAll(file, chunks);
-      file.end();
-      await once(file, 'close');
-      io.stderr.write(`report: wrote ${request.out} (${result.rows.length} rows; data as of ${result.header.dataAsOf}, replica lag ${result.header.replicaLagSeconds} s)\n`);
+    try {
+      const chunks = renderReport(result, request.format, { bom: request.bom });
+      if (request.out === undefined) {
+        await writeAll(io.stdout, chunks);
+      } else {
+        // Rows are written as they are computed: a run that fails halfway leaves no half report under the name asked for.
+        partialFile = `${request.out}.partial`;
+        const file = createWriteStream(partialFile);
+        await writeAll(file, chunks);
+        file.end();
+        await once(file, 'close');
+        await rename(partialFile, request.out);
+        partialFile = null;
+      }
+    } finally {
+      result.rows.close();
+    }
+    progress.stop();
+    if (request.out !== undefined) {
+      io.stderr.write(`report: wrote ${request.out} (${result.rows.count} rows; data as of ${result.header.dataAsOf}, replica lag ${result.header.replicaLagSeconds} s)\n`);
     }
     return 0;
   } catch (error) {
     progress.stop();
+    if (partialFile !== null) await rm(partialFile, { force: true });
     if (error instanceof ValidationError) return fail(2, `${error.message} (--help for usage)`);
     if (error instanceof ReportRefusal) return fail(1, error.message);
     return fail(1, `the report failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,4 @@
-import type { ReportResult } from '../reports/report-runner.ts';
+import type { RenderableReport } from './render.ts';
 import { freshnessLine } from './cells.ts';
 
 const BOM = '\uFEFF';
@@ -26,13 +26,13 @@ export function csvField(value: string | number | null | undefined): string {
  * with it). Line 1 states the report and its freshness (`dataAsOf`, `replicaLagSeconds`), warnings
  * follow as `# 경고:` lines, then the header row in Korean and one line per row.
  */
-export async function* renderCsv(result: ReportResult, options: { bom: boolean }): AsyncGenerator<string> {
+export async function* renderCsv(result: RenderableReport, options: { bom: boolean }): AsyncGenerator<string> {
   let head = options.bom ? BOM : '';
   head += csvField(`# ${freshnessLine(result.header)}`) + CRLF;
   for (const warning of result.header.warnings) head += csvField(`# 경고: ${warning}`) + CRLF;
   head += result.definition.columns.map((column) => csvField(column.label)).join(',') + CRLF;
   yield head;
-  for (const row of result.rows) {
+  for await (const row of result.rows) {
     yield result.definition.columns.map((column) => csvField(row[column.key])).join(',') + CRLF;
   }
 }

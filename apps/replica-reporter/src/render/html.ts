@@ -1,5 +1,6 @@
 import type { ColumnType } from '@chucar/domain';
-import type { ReportResult } from '../reports/report-runner.ts';
+import { allRows } from '../reports/report-rows.ts';
+import type { RenderableReport } from './render.ts';
 import { displayValue, kstClock } from './cells.ts';
 
 export function escapeHtml(text: string): string {
@@ -28,8 +29,10 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
  * A self-contained page (no script, no external file): the freshness stamp at the top, then each
  * chart as inline SVG with the full table beside it, labels in Korean.
  */
-export async function* renderHtml(result: ReportResult): AsyncGenerator<string> {
-  const { header, definition, rows } = result;
+export async function* renderHtml(result: RenderableReport): AsyncGenerator<string> {
+  const { header, definition } = result;
+  // The charts need every row before the first table line.
+  const rows = await allRows(result.rows);
   const { params } = header;
   const filters = Object.entries(params.filters).map(([name, value]) => `${name}: ${value}`).join(', ');
   const granularity = { day: '일별', week: '주별', month: '월별' }[params.granularity];

@@ -1,4 +1,5 @@
-import type { ReportResult } from '../reports/report-runner.ts';
+import type { ReportDefinition, ReportRow } from '@chucar/domain';
+import type { ReportHeader } from '../reports/report-runner.ts';
 import type { OutputFormat } from './cells.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
@@ -14,8 +15,11 @@ export const CONTENT_TYPES: Record<OutputFormat, string> = {
 
 export const FILE_EXTENSIONS: Record<OutputFormat, string> = { table: 'txt', csv: 'csv', json: 'json', html: 'html' };
 
+/** What a renderer needs: the rows as they come from the runner, or already in hand. */
+export type RenderableReport = { definition: ReportDefinition; header: ReportHeader; rows: AsyncIterable<ReportRow> | Iterable<ReportRow> };
+
 /** The report in `format`, as chunks to write as they come. */
-export function renderReport(result: ReportResult, format: OutputFormat, options: { bom: boolean }): AsyncGenerator<string> {
+export function renderReport(result: RenderableReport, format: OutputFormat, options: { bom: boolean }): AsyncGenerator<string> {
   switch (format) {
     case 'csv':
       return renderCsv(result, options);

@@ -1,4 +1,5 @@
-import type { ReportResult } from '../reports/report-runner.ts';
+import { allRows } from '../reports/report-rows.ts';
+import type { RenderableReport } from './render.ts';
 import { displayValue, freshnessLine } from './cells.ts';
 
 /** Columns a terminal gives a character: Hangul and other wide characters take two. */
@@ -18,9 +19,10 @@ function pad(text: string, width: number, alignRight: boolean): string {
 }
 
 /** An aligned text table for a terminal, under a `#` line stating the report and its freshness. */
-export async function* renderTable(result: ReportResult): AsyncGenerator<string> {
+export async function* renderTable(result: RenderableReport): AsyncGenerator<string> {
   const { columns } = result.definition;
-  const cells = result.rows.map((row) => columns.map((column) => displayValue(row[column.key] ?? null, column.type)));
+  // Column widths need every row: the table is for a terminal, not for large results.
+  const cells = (await allRows(result.rows)).map((row) => columns.map((column) => displayValue(row[column.key] ?? null, column.type)));
   const widths = columns.map((column, index) => Math.max(displayWidth(column.label), ...cells.map((line) => displayWidth(line[index]!))));
   const right = columns.map((column) => column.type !== 'text');
   let head = `# ${freshnessLine(result.header)}\n`;

@@ -13,6 +13,7 @@ import {
   type ReportName,
   type ReportParams,
   type ReportRow,
+  type StreamingAggregator,
 } from '@chucar/domain';
 import * as queries from './report-queries.ts';
 import type { ReportScope } from './scope.ts';
@@ -54,34 +55,45 @@ async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
   return all;
 }
 
-/** Runs one report's SQL on the replica and folds the streamed rows with the domain's aggregators. */
-export async function computeReport(name: ReportName, context: ComputeContext): Promise<ReportRow[]> {
+/** Folds a query's batches and hands on each period's rows as the aggregator completes it. */
+async function* streamed<Record>(batches: AsyncIterable<Record[]>, aggregator: StreamingAggregator, add: (record: Record) => void): AsyncGenerator<ReportRow[]> {
+  for await (const batch of batches) {
+    for (const record of batch) add(record);
+    const completed = aggregator.takeCompleted();
+    if (completed.length > 0) yield completed;
+  }
+  yield aggregator.finish();
+}
+
+/**
+ * Runs one report's SQL on the replica and folds the streamed rows with the domain's aggregators,
+ * yielding the report's rows a period at a time. The large reads come sorted by period (and by
+ * group within it), so neither the values behind a median nor the finished rows pile up.
+ */
+export async function* computeReport(name: ReportName, context: ComputeContext): AsyncGenerator<ReportRow[]> {
   const { db, params, scope } = context;
   const read = reader(context);
   switch (name) {
     case 'volume':
       // One row per Korean day: small whatever the table's size.
-      return aggregateVolume(params, await collect(read(queries.volumeByDay(db, scope))));
+      yield aggregateVolume(params, await collect(read(queries.volumeByDay(db, scope))));
+      return;
     case 'conversion':
-      return aggregateConversion(params, await collect(read(queries.conversionByDay(db, scope, context.asOf))));
+      yield aggregateConversion(params, await collect(read(queries.conversionByDay(db, scope, context.asOf))));
+      return;
     case 'responsiveness': {
       const aggregator = new ResponsivenessAggregator(params, context.asOf);
-      for await (const batch of read(queries.firstQuotes(db, scope))) for (const request of batch) aggregator.add(request);
-      return aggregator.rows();
+      yield* streamed(read(queries.firstQuotes(db, scope)), aggregator, (request) => aggregator.add(request));
+      return;
     }
     case 'prices': {
-      const aggregator = new PricesAggregator(params);
-      for await (const batch of read(queries.quotedPrices(db, scope))) for (const quote of batch) aggregator.add(quote);
       const names = new Map<number, { maker: string; model: string; trim: string }>();
       for (const trim of await collect(read(queries.trimNames(db)))) names.set(trim.trimId, { maker: trim.maker, model: trim.model, trim: trim.trim });
-      return aggregator.rows(names);
+      const aggregator = new PricesAggregator(params, names);
+      yield* streamed(read(queries.quotedPrices(db, scope, params.granularity)), aggregator, (quote) => aggregator.add(quote));
+      return;
     }
     case 'dealers': {
-      const aggregator = new DealersAggregator(params);
-      for (const day of await collect(read(queries.requestsByDayAndRegion(db, scope)))) aggregator.addRegionDay(day);
-      for await (const batch of read(queries.dealerQuotes(db, scope))) {
-        for (const quote of batch) aggregator.addQuote({ dealerId: quote.dealerId, requestCreatedAt: quote.requestCreatedAt, quotedAt: quote.quotedAt, accepted: quote.status === 'accepted' });
-      }
       const dealers = new Map<number, DealerInfo & { regions: RegionCode[] }>();
       for (const row of await collect(read(queries.dealerDirectory(db)))) {
         let dealer = dealers.get(row.dealerId);
@@ -89,13 +101,19 @@ export async function computeReport(name: ReportName, context: ComputeContext): 
         // Only active dealers are expected to answer; others appear only if they quoted.
         if (row.region !== null && row.status === 'active') dealer.regions.push(row.region);
       }
-      return aggregator.rows(dealers);
+      const aggregator = new DealersAggregator(params, dealers);
+      for (const day of await collect(read(queries.requestsByDayAndRegion(db, scope)))) aggregator.addRegionDay(day);
+      yield* streamed(read(queries.dealerQuotes(db, scope, params.granularity)), aggregator, (quote) =>
+        aggregator.addQuote({ dealerId: quote.dealerId, requestCreatedAt: quote.requestCreatedAt, quotedAt: quote.quotedAt, accepted: quote.status === 'accepted' }),
+      );
+      return;
     }
     case 'media': {
       const aggregator = new MediaAggregator(params);
-      for await (const batch of read(queries.uploads(db, scope))) for (const upload of batch) aggregator.add(upload);
+      // Incidents first (few): a period's row is complete once its uploads have passed.
       for await (const batch of read(queries.incidents(db, scope))) for (const incident of batch) aggregator.addIncident(incident);
-      return aggregator.rows();
+      yield* streamed(read(queries.uploads(db, scope)), aggregator, (upload) => aggregator.add(upload));
+      return;
     }
   }
 }

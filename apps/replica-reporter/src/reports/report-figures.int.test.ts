@@ -6,6 +6,7 @@ import { openReplica, runnerSettings } from '../reporter-database.ts';
 import { writeReportDataset, type ReportDataset } from '../testing/report-dataset.ts';
 import { reporterTestConfig } from '../testing/reporter-test-config.ts';
 import { ReportRunner } from './report-runner.ts';
+import { allRows } from './report-rows.ts';
 
 /**
  * Every figure of every report against the small dataset of testing/report-dataset.ts, worked out
@@ -16,7 +17,7 @@ describe('report figures from the replica (real servers)', () => {
   let replica: Database<Schema>;
   let runner: ReportRunner;
   const range = { from: '2024-02-26', to: '2024-03-10' };
-  const run = async (name: string, extra: Record<string, string> = {}) => (await runner.run(name, { ...range, granularity: 'week', ...extra })).rows;
+  const run = async (name: string, extra: Record<string, string> = {}) => allRows((await runner.run(name, { ...range, granularity: 'week', ...extra })).rows);
 
   beforeAll(async () => {
     dataset = await writeReportDataset();

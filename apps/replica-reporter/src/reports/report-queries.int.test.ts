@@ -85,9 +85,9 @@ describe('report queries use indexes on the replica (EXPLAIN, real servers)', ()
         volume: queries.volumeByDay(db, scope),
         conversion: queries.conversionByDay(db, scope, new Date()),
         responsiveness: queries.firstQuotes(db, scope),
-        prices: queries.quotedPrices(db, scope),
+        prices: queries.quotedPrices(db, scope, 'month'),
         'dealers (regions)': queries.requestsByDayAndRegion(db, scope),
-        'dealers (quotes)': queries.dealerQuotes(db, scope),
+        'dealers (quotes)': queries.dealerQuotes(db, scope, 'month'),
         'media (uploads)': queries.uploads(db, scope),
         'media (incidents)': queries.incidents(db, scope),
       };

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { KST_OFFSET_HOURS, type Database as Schema } from '@chucar/domain';
+import { KST_OFFSET_HOURS, type Database as Schema, type Granularity } from '@chucar/domain';
 import type { ReportScope } from './scope.ts';
 
 /**
@@ -9,6 +9,23 @@ import type { ReportScope } from './scope.ts';
  * Days are Korean days: the UTC column shifted by the fixed +9 h (see the domain's periods).
  */
 const kstDay = (column: string) => sql<string>`DATE_FORMAT(${sql.ref(column)} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR, '%Y-%m-%d')`;
+
+/**
+ * The period of a row as the domain's periodOf computes it (the Korean day, the Monday of its
+ * ISO week, or the month), for ORDER BY: the reports that keep values for medians read their rows
+ * sorted by it, so only one period's groups are held at a time.
+ */
+function kstPeriodKey(column: string, granularity: Granularity) {
+  const kst = sql`(${sql.ref(column)} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR)`;
+  switch (granularity) {
+    case 'day':
+      return sql`DATE(${kst})`;
+    case 'week':
+      return sql`DATE(${kst}) - INTERVAL WEEKDAY(${kst}) DAY`;
+    case 'month':
+      return sql`DATE_FORMAT(${kst}, '%Y-%m')`;
+  }
+}
 
 function requestsInScope(db: Kysely<Schema>, scope: ReportScope) {
   let query = db.selectFrom('quote_requests as qr').where('qr.created_at', '>=', scope.start).where('qr.created_at', '<', scope.end);
@@ -43,18 +60,25 @@ export function conversionByDay(db: Kysely<Schema>, scope: ReportScope, asOf: Da
     .orderBy(sql`day`);
 }
 
+/** Requests in time order (the index's own order), so one period's times are held at a time. */
 export function firstQuotes(db: Kysely<Schema>, scope: ReportScope) {
-  return requestsInScope(db, scope).select([
-    'qr.created_at as createdAt',
-    (eb) => eb.selectFrom('quotes as q').select((inner) => inner.fn.min('q.created_at').as('first')).whereRef('q.request_id', '=', 'qr.id').as('firstQuoteAt'),
-  ]);
+  return requestsInScope(db, scope)
+    .select([
+      'qr.created_at as createdAt',
+      (eb) => eb.selectFrom('quotes as q').select((inner) => inner.fn.min('q.created_at').as('first')).whereRef('q.request_id', '=', 'qr.id').as('firstQuoteAt'),
+    ])
+    .orderBy('qr.created_at');
 }
 
-export function quotedPrices(db: Kysely<Schema>, scope: ReportScope) {
+/** Quotes sorted by period, trim and region: the aggregator holds one group's discounts at a time. */
+export function quotedPrices(db: Kysely<Schema>, scope: ReportScope, granularity: Granularity) {
   return requestsInScope(db, scope)
     .innerJoin('quotes as q', 'q.request_id', 'qr.id')
     .where('q.status', '<>', 'withdrawn')
-    .select(['qr.created_at as requestCreatedAt', 'qr.trim_id as trimId', 'qr.region as region', 'qr.list_price_krw as listPriceKrw', 'q.discount_krw as discountKrw']);
+    .select(['qr.created_at as requestCreatedAt', 'qr.trim_id as trimId', 'qr.region as region', 'qr.list_price_krw as listPriceKrw', 'q.discount_krw as discountKrw'])
+    .orderBy(kstPeriodKey('qr.created_at', granularity))
+    .orderBy('qr.trim_id')
+    .orderBy('qr.region');
 }
 
 export function requestsByDayAndRegion(db: Kysely<Schema>, scope: ReportScope) {
@@ -63,10 +87,13 @@ export function requestsByDayAndRegion(db: Kysely<Schema>, scope: ReportScope) {
     .groupBy([sql`day`, 'qr.region']);
 }
 
-export function dealerQuotes(db: Kysely<Schema>, scope: ReportScope) {
+/** Quotes sorted by period and dealer: the aggregator holds one dealer's response times at a time. */
+export function dealerQuotes(db: Kysely<Schema>, scope: ReportScope, granularity: Granularity) {
   return requestsInScope(db, scope)
     .innerJoin('quotes as q', 'q.request_id', 'qr.id')
-    .select(['q.dealer_id as dealerId', 'qr.created_at as requestCreatedAt', 'q.created_at as quotedAt', 'q.status as status']);
+    .select(['q.dealer_id as dealerId', 'qr.created_at as requestCreatedAt', 'q.created_at as quotedAt', 'q.status as status'])
+    .orderBy(kstPeriodKey('qr.created_at', granularity))
+    .orderBy('q.dealer_id');
 }
 
 /** Every dealer with their name, status and the regions they serve today (a few thousand rows). */
@@ -88,12 +115,14 @@ export function trimNames(db: Kysely<Schema>) {
     .select(['t.id as trimId', 't.name as trim', 'mo.name_ko as model', 'ma.name_ko as maker']);
 }
 
+/** Uploads in time order (ix_media_created's own order). */
 export function uploads(db: Kysely<Schema>, scope: ReportScope) {
   return db
     .selectFrom('media')
     .where('created_at', '>=', scope.start)
     .where('created_at', '<', scope.end)
-    .select(['created_at as createdAt', 'status', 'stored_at as storedAt', 'store_attempts as storeAttempts']);
+    .select(['created_at as createdAt', 'status', 'stored_at as storedAt', 'store_attempts as storeAttempts'])
+    .orderBy('created_at');
 }
 
 export function incidents(db: Kysely<Schema>, scope: ReportScope) {

@@ -15,6 +15,7 @@ import { judgeLag, readFreshness } from '../guard/freshness.ts';
 import { QuerySlots } from '../guard/query-slots.ts';
 import { ReplicaGuard } from '../guard/replica-guard.ts';
 import { computeReport } from './compute-report.ts';
+import { ReportRows } from './report-rows.ts';
 import { resolveScope } from './scope.ts';
 
 /** What every output states above its figures. */
@@ -30,7 +31,8 @@ export type ReportHeader = {
   warnings: string[];
 };
 
-export type ReportResult = { definition: ReportDefinition; header: ReportHeader; rows: ReportRow[] };
+/** A report being computed: its header is known; its rows come as the replica's results are folded. */
+export type ReportResult = { definition: ReportDefinition; header: ReportHeader; rows: ReportRows };
 
 export class UnknownReportError extends Error {
   readonly reportName: string;
@@ -84,27 +86,35 @@ export class ReportRunner {
     warnings.push(...judgeLag(freshness, { warnLagS: this.#settings.warnLagS, maxLagS: options.maxLagS }));
     const release = await this.#slots.acquire();
     const startedMs = performance.now();
+    let rows: ReportRows;
     try {
       const db = this.#database.db;
       const scope = await resolveScope(db, params);
-      const rows = await computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
-      this.#log.info({ report: name, params, rows: rows.length, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds }, 'report computed');
-      return {
-        definition,
-        header: {
-          report: name,
-          title: definition.title,
-          params,
-          timeZone: REPORT_TIME_ZONE,
-          dataAsOf: freshness.dataAsOf.toISOString(),
-          replicaLagSeconds: freshness.replicaLagSeconds,
-          generatedAt: new Date().toISOString(),
-          warnings,
-        },
-        rows,
-      };
-    } finally {
+      const batches = computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
+      // The query slot is held until the SQL is done, not until the reader has read every row.
+      rows = await ReportRows.start(batches, (outcome) => {
+        release();
+        const fields = { report: name, params, rows: outcome.rows, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds };
+        if (outcome.error === null) this.#log.info(fields, 'report computed');
+        else this.#log.warn({ ...fields, err: outcome.error }, 'report stopped before its end');
+      });
+    } catch (error) {
       release();
+      throw error;
     }
+    return {
+      definition,
+      header: {
+        report: name,
+        title: definition.title,
+        params,
+        timeZone: REPORT_TIME_ZONE,
+        dataAsOf: freshness.dataAsOf.toISOString(),
+        replicaLagSeconds: freshness.replicaLagSeconds,
+        generatedAt: new Date().toISOString(),
+        warnings,
+      },
+      rows,
+    };
   }
 }

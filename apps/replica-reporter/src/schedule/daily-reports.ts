@@ -3,6 +3,7 @@ import { addCalendarDays, kstDayOf, type CalendarDate, type ReportName } from '@
 import type { OutputFormat } from '../render/cells.ts';
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderReport } from '../render/render.ts';
 import type { ReportRunner } from '../reports/report-runner.ts';
+import { allRows } from '../reports/report-rows.ts';
 import type { ReportTarget } from './report-targets.ts';
 
 /** The Korean day before the one `instant` falls on: what a run just after midnight in Seoul reports. */
@@ -35,7 +36,9 @@ export async function writeDailyReports(runner: ReportRunner, run: DailyRun, log
       }
     }
     if (missing.length === 0) continue;
-    const result = await runner.run(report, { from: run.day, to: run.day, granularity: 'day' });
+    const computing = await runner.run(report, { from: run.day, to: run.day, granularity: 'day' });
+    // One day's rows, rendered in several formats: read once, kept in hand.
+    const result = { ...computing, rows: await allRows(computing.rows) };
     for (const { target, format, key } of missing) {
       let text = '';
       for await (const chunk of renderReport(result, format, { bom: true })) text += chunk;

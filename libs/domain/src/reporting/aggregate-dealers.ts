@@ -1,5 +1,6 @@
 import type { RegionCode } from '../regions.ts';
-import { periodLabel, periodOf, periodOfInstant } from './periods.ts';
+import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
+import { periodLabel, periodOf, periodOfInstant, periodsInRange } from './periods.ts';
 import { percentOf, roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 import type { ReportRow } from './report-definitions.ts';
@@ -10,19 +11,35 @@ export type RegionDay = { day: string; region: RegionCode; requests: number };
 export type DealerQuote = { dealerId: number; requestCreatedAt: Date; quotedAt: Date; accepted: boolean };
 export type DealerInfo = { name: string; regions: readonly RegionCode[] };
 
-type Totals = { eligible: number; quotes: number; wins: number; responseMinutes: ValueCollector };
+/** A dealer's figures in one period, once their quotes there are folded. */
+type DealerFigures = { quotes: number; wins: number; medianResponseMinutes: number | null };
 
-/** The leaderboard of each period; a dealer with neither eligible requests nor quotes is left out. */
-export class DealersAggregator {
+/**
+ * The leaderboard of each period; a dealer with neither eligible requests nor quotes is left out.
+ * Region days come first (a few per day), then quotes sorted by period and dealer (the SQL's
+ * ORDER BY): one dealer's response times are held at a time, and a period's leaderboard is handed
+ * on when it ends.
+ */
+export class DealersAggregator extends StreamingAggregator {
   readonly #params: ReportParams;
+  readonly #dealers: ReadonlyMap<number, DealerInfo>;
+  readonly #walk: PeriodWalk;
   readonly #requestsByPeriodRegion = new Map<string, Map<RegionCode, number>>();
-  readonly #byPeriodDealer = new Map<string, Map<number, Totals>>();
+  readonly #responseMinutes = new ValueCollector();
+  #dealer: { dealerId: number; quotes: number; wins: number } | null = null;
+  #finished = new Map<number, DealerFigures>();
+  #quotesStarted = false;
 
-  constructor(params: ReportParams) {
+  constructor(params: ReportParams, dealers: ReadonlyMap<number, DealerInfo>) {
+    super();
     this.#params = params;
+    this.#dealers = dealers;
+    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'dealer quotes', (period) => this.#closePeriod(period));
   }
 
+  /** Every region day must come before the first quote: a period's leaderboard is written when its quotes end. */
   addRegionDay(day: RegionDay): void {
+    if (this.#quotesStarted) throw new Error('region days must all be added before the first dealer quote');
     const period = periodOf(day.day, this.#params.granularity);
     let regions = this.#requestsByPeriodRegion.get(period);
     if (!regions) this.#requestsByPeriodRegion.set(period, (regions = new Map()));
@@ -30,62 +47,73 @@ export class DealersAggregator {
   }
 
   addQuote(quote: DealerQuote): void {
-    const totals = this.#totals(periodOfInstant(quote.requestCreatedAt, this.#params.granularity), quote.dealerId);
-    totals.quotes += 1;
-    if (quote.accepted) totals.wins += 1;
-    totals.responseMinutes.push((quote.quotedAt.getTime() - quote.requestCreatedAt.getTime()) / 60_000);
-  }
-
-  #totals(period: string, dealerId: number): Totals {
-    let dealers = this.#byPeriodDealer.get(period);
-    if (!dealers) this.#byPeriodDealer.set(period, (dealers = new Map()));
-    let totals = dealers.get(dealerId);
-    if (!totals) dealers.set(dealerId, (totals = { eligible: 0, quotes: 0, wins: 0, responseMinutes: new ValueCollector() }));
-    return totals;
-  }
-
-  rows(dealers: ReadonlyMap<number, DealerInfo>): ReportRow[] {
-    for (const [period, regions] of this.#requestsByPeriodRegion) {
-      for (const [dealerId, dealer] of dealers) {
-        const eligible = dealer.regions.reduce((sum, region) => sum + (regions.get(region) ?? 0), 0);
-        if (eligible > 0) this.#totals(period, dealerId).eligible = eligible;
-      }
+    this.#quotesStarted = true;
+    if (!this.#walk.enter(periodOfInstant(quote.requestCreatedAt, this.#params.granularity))) return;
+    if (this.#dealer?.dealerId !== quote.dealerId) {
+      this.#finishDealer();
+      if (this.#finished.has(quote.dealerId)) throw new Error(`dealer quotes arrived out of order: dealer ${quote.dealerId} came back within ${this.#walk.current}`);
+      this.#dealer = { dealerId: quote.dealerId, quotes: 0, wins: 0 };
     }
-    const rows: ReportRow[] = [];
-    for (const period of [...this.#byPeriodDealer.keys()].sort()) {
-      const ranked = [...this.#byPeriodDealer.get(period)!].map(([dealerId, t]) => {
-        const [median] = t.responseMinutes.percentiles(0.5);
-        return {
-          dealerId,
-          responsePercent: percentOf(t.quotes, Math.max(t.eligible, t.quotes)),
-          winPercent: percentOf(t.wins, t.quotes),
-          medianResponseMinutes: median ?? null,
-          totals: t,
-        };
-      });
-      // Higher response rate first, then higher win rate, then the quicker dealer; ties by id, so the order is stable.
-      ranked.sort(
-        (a, b) =>
-          (b.responsePercent ?? -1) - (a.responsePercent ?? -1) ||
-          (b.winPercent ?? -1) - (a.winPercent ?? -1) ||
-          (a.medianResponseMinutes ?? Infinity) - (b.medianResponseMinutes ?? Infinity) ||
-          a.dealerId - b.dealerId,
-      );
-      ranked.forEach((entry, index) => {
-        rows.push({
-          period: periodLabel(period, this.#params.granularity),
+    this.#dealer.quotes += 1;
+    if (quote.accepted) this.#dealer.wins += 1;
+    this.#responseMinutes.push((quote.quotedAt.getTime() - quote.requestCreatedAt.getTime()) / 60_000);
+  }
+
+  #finishDealer(): void {
+    if (this.#dealer === null) return;
+    const [median] = this.#responseMinutes.percentiles(0.5);
+    this.#finished.set(this.#dealer.dealerId, { quotes: this.#dealer.quotes, wins: this.#dealer.wins, medianResponseMinutes: median ?? null });
+    this.#responseMinutes.clear();
+    this.#dealer = null;
+  }
+
+  #closePeriod(period: string): void {
+    this.#finishDealer();
+    const quoted = this.#finished;
+    this.#finished = new Map();
+    const regions = this.#requestsByPeriodRegion.get(period);
+    const entries: { dealerId: number; eligible: number; figures: DealerFigures }[] = [];
+    const noQuotes: DealerFigures = { quotes: 0, wins: 0, medianResponseMinutes: null };
+    for (const [dealerId, dealer] of this.#dealers) {
+      const eligible = regions === undefined ? 0 : dealer.regions.reduce((sum, region) => sum + (regions.get(region) ?? 0), 0);
+      const figures = quoted.get(dealerId);
+      if (eligible > 0 || figures) entries.push({ dealerId, eligible, figures: figures ?? noQuotes });
+    }
+    // A quote from a dealer no longer in the directory still counts.
+    for (const [dealerId, figures] of quoted) if (!this.#dealers.has(dealerId)) entries.push({ dealerId, eligible: 0, figures });
+    const ranked = entries.map((entry) => ({
+      ...entry,
+      responsePercent: percentOf(entry.figures.quotes, Math.max(entry.eligible, entry.figures.quotes)),
+      winPercent: percentOf(entry.figures.wins, entry.figures.quotes),
+    }));
+    // Higher response rate first, then higher win rate, then the quicker dealer; ties by id, so the order is stable.
+    ranked.sort(
+      (a, b) =>
+        (b.responsePercent ?? -1) - (a.responsePercent ?? -1) ||
+        (b.winPercent ?? -1) - (a.winPercent ?? -1) ||
+        (a.figures.medianResponseMinutes ?? Infinity) - (b.figures.medianResponseMinutes ?? Infinity) ||
+        a.dealerId - b.dealerId,
+    );
+    const label = periodLabel(period, this.#params.granularity);
+    this.emit(
+      ranked.map(
+        (entry, index): ReportRow => ({
+          period: label,
           rank: index + 1,
           dealerId: entry.dealerId,
-          dealer: dealers.get(entry.dealerId)?.name ?? `dealer ${entry.dealerId}`,
-          eligibleRequests: entry.totals.eligible,
-          quotes: entry.totals.quotes,
+          dealer: this.#dealers.get(entry.dealerId)?.name ?? `dealer ${entry.dealerId}`,
+          eligibleRequests: entry.eligible,
+          quotes: entry.figures.quotes,
           responsePercent: roundTo(entry.responsePercent, 1),
-          medianResponseMinutes: roundTo(entry.medianResponseMinutes, 1),
-          wins: entry.totals.wins,
+          medianResponseMinutes: roundTo(entry.figures.medianResponseMinutes, 1),
+          wins: entry.figures.wins,
           winPercent: roundTo(entry.winPercent, 1),
-        });
-      });
-    }
-    return rows;
+        }),
+      ),
+    );
+  }
+
+  protected closeAll(): void {
+    this.#walk.finish();
   }
 }

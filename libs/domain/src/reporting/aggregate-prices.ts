@@ -1,5 +1,6 @@
 import { REGIONS, type RegionCode } from '../regions.ts';
-import { periodLabel, periodOfInstant } from './periods.ts';
+import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
+import { periodLabel, periodOfInstant, periodsInRange } from './periods.ts';
 import { roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 import type { ReportRow } from './report-definitions.ts';
@@ -13,62 +14,108 @@ export type TrimNames = ReadonlyMap<number, { maker: string; model: string; trim
 /** One collator for every comparison: `localeCompare(…, 'ko')` builds one per call. */
 const koreanOrder = new Intl.Collator('ko');
 
-function rankBy<T>(values: T[], compare: (a: T, b: T) => number): Map<T, number> {
-  return new Map(values.sort(compare).map((value, index) => [value, index]));
-}
+const regionRank = new Map(
+  (Object.keys(REGIONS) as RegionCode[]).sort((a, b) => koreanOrder.compare(REGIONS[a], REGIONS[b])).map((region, index) => [region, index]),
+);
 
-type Group = { period: string; trimId: number; region: RegionCode; discountsKrw: ValueCollector; discountPercents: ValueCollector };
+/** A finished (trim, region) group of one period: its figures, not its values. */
+type GroupFigures = { trimId: number; region: RegionCode; quotes: number; averageKrw: number | null; medianKrw: number | null; averagePercent: number | null; medianPercent: number | null };
 
-export class PricesAggregator {
+/**
+ * Average and median discount by period, car and region. Quotes must arrive sorted by period,
+ * then trim, then region (the SQL's ORDER BY): only the open group's discounts are held, and a
+ * period's rows are handed on when it ends, so memory does not grow with the replica's data.
+ */
+export class PricesAggregator extends StreamingAggregator {
   readonly #params: ReportParams;
-  /** Period → trim → region: nested maps, so a row read builds no key string. */
-  readonly #groups = new Map<string, Map<number, Map<RegionCode, Group>>>();
+  readonly #names: TrimNames;
+  readonly #walk: PeriodWalk;
+  readonly #discountsKrw = new ValueCollector();
+  readonly #discountPercents = new ValueCollector();
+  #group: { trimId: number; region: RegionCode } | null = null;
+  /** Groups finished in the open period, and their keys, to catch rows that were not sorted. */
+  #finished: GroupFigures[] = [];
+  readonly #finishedKeys = new Set<string>();
 
-  constructor(params: ReportParams) {
+  constructor(params: ReportParams, names: TrimNames) {
+    super();
     this.#params = params;
+    this.#names = names;
+    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'quoted prices', (period) => this.#closePeriod(period));
   }
 
   add(quote: QuotedPrice): void {
-    const period = periodOfInstant(quote.requestCreatedAt, this.#params.granularity);
-    let trims = this.#groups.get(period);
-    if (!trims) this.#groups.set(period, (trims = new Map()));
-    let regions = trims.get(quote.trimId);
-    if (!regions) trims.set(quote.trimId, (regions = new Map()));
-    let group = regions.get(quote.region);
-    if (!group) {
-      group = { period, trimId: quote.trimId, region: quote.region, discountsKrw: new ValueCollector(), discountPercents: new ValueCollector() };
-      regions.set(quote.region, group);
+    if (!this.#walk.enter(periodOfInstant(quote.requestCreatedAt, this.#params.granularity))) return;
+    const group = this.#group;
+    if (group === null || group.trimId !== quote.trimId || group.region !== quote.region) {
+      this.#finishGroup();
+      const key = `${quote.trimId}:${quote.region}`;
+      if (this.#finishedKeys.has(key)) throw new Error(`quoted prices arrived out of order: trim ${quote.trimId} in ${quote.region} came back within ${this.#walk.current}`);
+      this.#finishedKeys.add(key);
+      this.#group = { trimId: quote.trimId, region: quote.region };
     }
-    group.discountsKrw.push(Number(quote.discountKrw));
-    group.discountPercents.push((Number(quote.discountKrw) / Number(quote.listPriceKrw)) * 100);
+    this.#discountsKrw.push(Number(quote.discountKrw));
+    this.#discountPercents.push((Number(quote.discountKrw) / Number(quote.listPriceKrw)) * 100);
   }
 
-  rows(names: TrimNames): ReportRow[] {
-    const nameOf = (trimId: number) => names.get(trimId) ?? { maker: '?', model: '?', trim: `trim ${trimId}` };
-    // Cars and regions are ranked once in Korean order; rows then sort by numbers (16,000 rows at 100,000 requests).
-    const trimRank = rankBy([...new Set([...this.#groups.values()].flatMap((trims) => [...trims.keys()]))], (a, b) => {
-      const [x, y] = [nameOf(a), nameOf(b)];
-      return koreanOrder.compare(x.maker, y.maker) || koreanOrder.compare(x.model, y.model) || koreanOrder.compare(x.trim, y.trim) || a - b;
+  #finishGroup(): void {
+    if (this.#group === null) return;
+    const [medianKrw] = this.#discountsKrw.percentiles(0.5);
+    const [medianPercent] = this.#discountPercents.percentiles(0.5);
+    this.#finished.push({
+      ...this.#group,
+      quotes: this.#discountsKrw.count,
+      averageKrw: this.#discountsKrw.mean(),
+      medianKrw: medianKrw ?? null,
+      averagePercent: this.#discountPercents.mean(),
+      medianPercent: medianPercent ?? null,
     });
-    const regionRank = rankBy(Object.keys(REGIONS) as RegionCode[], (a, b) => koreanOrder.compare(REGIONS[a], REGIONS[b]));
-    const groups = [...this.#groups.values()].flatMap((trims) => [...trims.values()].flatMap((regions) => [...regions.values()]));
-    groups.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || trimRank.get(a.trimId)! - trimRank.get(b.trimId)! || regionRank.get(a.region)! - regionRank.get(b.region)!);
-    return groups.map((group) => {
-      const name = nameOf(group.trimId);
-      const [medianKrw] = group.discountsKrw.percentiles(0.5);
-      const [medianPercent] = group.discountPercents.percentiles(0.5);
-      return {
-        period: periodLabel(group.period, this.#params.granularity),
-        maker: name.maker,
-        model: name.model,
-        trim: name.trim,
-        region: REGIONS[group.region] ?? group.region,
-        quotes: group.discountsKrw.count,
-        averageDiscountKrw: roundTo(group.discountsKrw.mean(), 0),
-        medianDiscountKrw: roundTo(medianKrw ?? null, 0),
-        averageDiscountPercent: roundTo(group.discountPercents.mean(), 2),
-        medianDiscountPercent: roundTo(medianPercent ?? null, 2),
-      };
-    });
+    this.#discountsKrw.clear();
+    this.#discountPercents.clear();
+    this.#group = null;
+  }
+
+  #nameOf(trimId: number) {
+    return this.#names.get(trimId) ?? { maker: '?', model: '?', trim: `trim ${trimId}` };
+  }
+
+  /** The period's groups in Korean order of maker, model, trim, then region. */
+  #closePeriod(period: string): void {
+    this.#finishGroup();
+    const groups = this.#finished;
+    this.#finished = [];
+    this.#finishedKeys.clear();
+    // Cars are ranked once per period in Korean order; groups then sort by numbers (thousands of rows a period).
+    const trimRank = new Map(
+      [...new Set(groups.map((group) => group.trimId))]
+        .sort((a, b) => {
+          const [x, y] = [this.#nameOf(a), this.#nameOf(b)];
+          return koreanOrder.compare(x.maker, y.maker) || koreanOrder.compare(x.model, y.model) || koreanOrder.compare(x.trim, y.trim) || a - b;
+        })
+        .map((trimId, index) => [trimId, index]),
+    );
+    groups.sort((a, b) => trimRank.get(a.trimId)! - trimRank.get(b.trimId)! || (regionRank.get(a.region) ?? Infinity) - (regionRank.get(b.region) ?? Infinity));
+    const label = periodLabel(period, this.#params.granularity);
+    this.emit(
+      groups.map((group): ReportRow => {
+        const name = this.#nameOf(group.trimId);
+        return {
+          period: label,
+          maker: name.maker,
+          model: name.model,
+          trim: name.trim,
+          region: REGIONS[group.region] ?? group.region,
+          quotes: group.quotes,
+          averageDiscountKrw: roundTo(group.averageKrw, 0),
+          medianDiscountKrw: roundTo(group.medianKrw, 0),
+          averageDiscountPercent: roundTo(group.averagePercent, 2),
+          medianDiscountPercent: roundTo(group.medianPercent, 2),
+        };
+      }),
+    );
+  }
+
+  protected closeAll(): void {
+    this.#walk.finish();
   }
 }

@@ -1,6 +1,7 @@
 /** Report definitions and their pure arithmetic; the reporter app runs the SQL and renders. */
 export * from './periods.ts';
 export * from './statistics.ts';
+export * from './period-walk.ts';
 export * from './report-definitions.ts';
 export * from './report-params.ts';
 export * from './aggregate-volume.ts';

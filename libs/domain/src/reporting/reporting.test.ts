@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 import {
   DealersAggregator,
   MediaAggregator,
+  PeriodWalk,
   PricesAggregator,
   ResponsivenessAggregator,
   aggregateConversion,
@@ -112,22 +113,23 @@ describe('aggregations (figures by hand)', () => {
     aggregator.add({ createdAt: created, firstQuoteAt: at(25 * 60) }); // answered, but after 24 h
     aggregator.add({ createdAt: created, firstQuoteAt: null });
     // minutes sorted 10, 30, 60, 1500: p50 at rank 1.5 = 45; p90 at rank 2.7 = 60 + 0.7 × 1440 = 1068
-    expect(aggregator.rows()).toEqual([
+    expect(aggregator.finish()).toEqual([
       { period: '2026-11-02', requests: 5, answered: 4, p50FirstQuoteMinutes: 45, p90FirstQuoteMinutes: 1068, requestsOlderThan24h: 5, noQuoteIn24h: 2, noQuoteIn24hPercent: 40 },
     ]);
   });
 
   it('prices: average and median discount by car and region', () => {
-    const aggregator = new PricesAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }));
+    const aggregator = new PricesAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }), new Map([[7, { maker: '현대', model: '그랜저', trim: '프리미엄' }]]));
     const createdAt = new Date('2026-11-10T00:00:00Z');
     for (const discountKrw of [1_000_000, 2_000_000, 6_000_000]) aggregator.add({ requestCreatedAt: createdAt, trimId: 7, region: 'seoul', listPriceKrw: 40_000_000, discountKrw });
-    const rows = aggregator.rows(new Map([[7, { maker: '현대', model: '그랜저', trim: '프리미엄' }]]));
+    const rows = aggregator.finish();
     // mean 3,000,000 (7.5 %), median 2,000,000 (5 %)
     expect(rows).toEqual([{ period: '2026-11', maker: '현대', model: '그랜저', trim: '프리미엄', region: '서울특별시', quotes: 3, averageDiscountKrw: 3_000_000, medianDiscountKrw: 2_000_000, averageDiscountPercent: 7.5, medianDiscountPercent: 5 }]);
   });
 
   it('dealers: response rate over the requests of their regions, ranked', () => {
-    const aggregator = new DealersAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }));
+    const directory = new Map([[1, { name: 'A모터스', regions: ['seoul' as const] }], [2, { name: 'B자동차', regions: ['seoul' as const, 'busan' as const] }], [3, { name: 'C오토', regions: ['jeju' as const] }]]);
+    const aggregator = new DealersAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }), directory);
     aggregator.addRegionDay({ day: '2026-11-02', region: 'seoul', requests: 3 });
     aggregator.addRegionDay({ day: '2026-11-03', region: 'busan', requests: 1 });
     const requestAt = new Date('2026-11-02T00:00:00Z');
@@ -135,7 +137,7 @@ describe('aggregations (figures by hand)', () => {
     quote(1, 10, true);
     quote(1, 30);
     quote(2, 5);
-    const rows = aggregator.rows(new Map([[1, { name: 'A모터스', regions: ['seoul'] }], [2, { name: 'B자동차', regions: ['seoul', 'busan'] }], [3, { name: 'C오토', regions: ['jeju'] }]]));
+    const rows = aggregator.finish();
     // dealer 1: 2 of 3 seoul requests = 66.7 %, median 20 min, 1 win of 2 = 50 %; dealer 2: 1 of 4 = 25 %; dealer 3 has nothing
     expect(rows).toEqual([
       { period: '2026-11', rank: 1, dealerId: 1, dealer: 'A모터스', eligibleRequests: 3, quotes: 2, responsePercent: 66.7, medianResponseMinutes: 20, wins: 1, winPercent: 50 },
@@ -147,20 +149,108 @@ describe('aggregations (figures by hand)', () => {
     const aggregator = new MediaAggregator(params({ from: '2026-11-02', to: '2026-11-02', granularity: 'day' }));
     const createdAt = new Date('2026-11-02T03:00:00Z');
     const after = (seconds: number) => new Date(createdAt.getTime() + seconds * 1000);
-    aggregator.add({ createdAt, status: 'stored', storedAt: after(2), storeAttempts: 1 });
-    aggregator.add({ createdAt, status: 'stored', storedAt: after(4), storeAttempts: 3 });
-    aggregator.add({ createdAt, status: 'deleted', storedAt: after(10), storeAttempts: 2 });
-    aggregator.add({ createdAt, status: 'spooled', storedAt: null, storeAttempts: 0 });
     aggregator.addIncident({ detectedAt: after(100), kind: 'missing', outcome: 'repaired', repairedFrom: 'mirror' });
     aggregator.addIncident({ detectedAt: after(100), kind: 'changed', outcome: 'repaired', repairedFrom: 'spool' });
     aggregator.addIncident({ detectedAt: after(100), kind: 'missing', outcome: 'unrepairable', repairedFrom: null });
     aggregator.addIncident({ detectedAt: new Date('2026-11-02T15:00:00Z'), kind: 'size', outcome: 'open', repairedFrom: null }); // 11-03 in Korea: outside
+    aggregator.add({ createdAt, status: 'stored', storedAt: after(2), storeAttempts: 1 });
+    aggregator.add({ createdAt, status: 'stored', storedAt: after(4), storeAttempts: 3 });
+    aggregator.add({ createdAt, status: 'deleted', storedAt: after(10), storeAttempts: 2 });
+    aggregator.add({ createdAt, status: 'spooled', storedAt: null, storeAttempts: 0 });
     // seconds 2, 4, 10: p50 = 4, p95 at rank 1.9 = 4 + 0.9 × 6 = 9.4; retried 2 uploads, 2 + 1 extra attempts
-    expect(aggregator.rows()).toEqual([
+    expect(aggregator.finish()).toEqual([
       {
         period: '2026-11-02', uploads: 4, spooled: 1, stored: 2, failed: 0, deleted: 1, lost: 0, p50StoreSeconds: 4, p95StoreSeconds: 9.4, retriedUploads: 2, extraStoreAttempts: 3,
         incidentsMissing: 2, incidentsChanged: 1, incidentsSize: 0, repairedFromSpool: 1, repairedFromPrimary: 0, repairedFromMirror: 1, repairedByRegenerating: 0, incidentsOpen: 0, incidentsUnrepairable: 1,
       },
     ]);
+  });
+
+  it('media: incidents must come before uploads', () => {
+    const aggregator = new MediaAggregator(params({ from: '2026-11-02', to: '2026-11-02', granularity: 'day' }));
+    aggregator.add({ createdAt: new Date('2026-11-02T03:00:00Z'), status: 'stored', storedAt: null, storeAttempts: 1 });
+    expect(() => aggregator.addIncident({ detectedAt: new Date('2026-11-02T03:00:00Z'), kind: 'missing', outcome: 'open', repairedFrom: null })).toThrow(/before the first upload/);
+  });
+});
+
+describe('streaming aggregation (rows sorted by the SQL, one period held at a time)', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('a period walk closes every period in order, empty ones too, and refuses to go back', () => {
+    const closed: string[] = [];
+    const walk = new PeriodWalk(['a', 'b', 'c', 'd'], 'rows', (period) => closed.push(period));
+    expect(walk.enter('b')).toBe(true);
+    expect(closed).toEqual(['a']);
+    expect(walk.enter('b')).toBe(true);
+    expect(walk.enter('x')).toBe(false);
+    expect(walk.enter('d')).toBe(true);
+    expect(closed).toEqual(['a', 'b', 'c']);
+    expect(() => walk.enter('c')).toThrow(/rows arrived out of period order: c after d/);
+    walk.finish();
+    expect(closed).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('responsiveness hands on each day once the next begins, and lists a day without requests', () => {
+    const aggregator = new ResponsivenessAggregator(params({ from: '2026-11-02', to: '2026-11-04', granularity: 'day' }), at('2026-11-10T00:00:00Z'));
+    aggregator.add({ createdAt: at('2026-11-02T01:00:00Z'), firstQuoteAt: at('2026-11-02T01:20:00Z') });
+    expect(aggregator.takeCompleted()).toEqual([]);
+    aggregator.add({ createdAt: at('2026-11-04T01:00:00Z'), firstQuoteAt: null });
+    // 11-02 closed with its one request (20 min); 11-03 had none
+    expect(aggregator.takeCompleted().map((row) => [row['period'], row['requests'], row['p50FirstQuoteMinutes']])).toEqual([['2026-11-02', 1, 20], ['2026-11-03', 0, null]]);
+    expect(aggregator.finish().map((row) => [row['period'], row['requests'], row['answered'], row['noQuoteIn24h']])).toEqual([['2026-11-04', 1, 0, 1]]);
+  });
+
+  it('prices: groups of a period sort in Korean order when the period ends, each median from its own values', () => {
+    const names = new Map([
+      [1, { maker: '현대', model: '아반떼', trim: '스마트' }],
+      [2, { maker: '기아', model: 'K5', trim: '트렌디' }],
+    ]);
+    const aggregator = new PricesAggregator(params({ granularity: 'month', from: '2026-10-01', to: '2026-11-30' }), names);
+    const quote = (iso: string, trimId: number, region: 'seoul' | 'busan', discountKrw: number) => aggregator.add({ requestCreatedAt: at(iso), trimId, region, listPriceKrw: 20_000_000, discountKrw });
+    // October, sorted by trim then region as the SQL sends them: trim 1 in busan, trim 1 in seoul, trim 2 in seoul
+    quote('2026-10-05T00:00:00Z', 1, 'busan', 1_000_000);
+    quote('2026-10-06T00:00:00Z', 1, 'busan', 3_000_000);
+    quote('2026-10-05T00:00:00Z', 1, 'seoul', 400_000);
+    quote('2026-10-07T00:00:00Z', 2, 'seoul', 2_000_000);
+    expect(aggregator.takeCompleted()).toEqual([]);
+    quote('2026-11-03T00:00:00Z', 1, 'seoul', 500_000);
+    // 기아 before 현대; within 아반떼, 부산광역시 before 서울특별시. busan: median of 1 M and 3 M = 2 M (10 %)
+    expect(aggregator.takeCompleted().map((row) => [row['maker'], row['region'], row['quotes'], row['medianDiscountKrw'], row['medianDiscountPercent']])).toEqual([
+      ['기아', '서울특별시', 1, 2_000_000, 10],
+      ['현대', '부산광역시', 2, 2_000_000, 10],
+      ['현대', '서울특별시', 1, 400_000, 2],
+    ]);
+    expect(aggregator.finish().map((row) => [row['period'], row['medianDiscountKrw']])).toEqual([['2026-11', 500_000]]);
+  });
+
+  it('prices: a group that comes back within its period is an error, not a split figure', () => {
+    const aggregator = new PricesAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }), new Map());
+    const quote = (trimId: number) => aggregator.add({ requestCreatedAt: at('2026-11-03T00:00:00Z'), trimId, region: 'seoul', listPriceKrw: 20_000_000, discountKrw: 1 });
+    quote(1);
+    quote(2);
+    expect(() => quote(1)).toThrow(/out of order: trim 1 in seoul came back within 2026-11/);
+  });
+
+  it('dealers: a period with requests but no quotes still ranks the dealers who could have answered', () => {
+    const directory = new Map([[1, { name: 'A모터스', regions: ['seoul' as const] }]]);
+    const aggregator = new DealersAggregator(params({ granularity: 'day', from: '2026-11-02', to: '2026-11-03' }), directory);
+    aggregator.addRegionDay({ day: '2026-11-02', region: 'seoul', requests: 2 });
+    aggregator.addRegionDay({ day: '2026-11-03', region: 'seoul', requests: 1 });
+    aggregator.addQuote({ dealerId: 1, requestCreatedAt: at('2026-11-02T16:00:00Z'), quotedAt: at('2026-11-02T16:30:00Z'), accepted: true }); // 11-03 in Korea
+    expect(aggregator.takeCompleted()).toEqual([
+      { period: '2026-11-02', rank: 1, dealerId: 1, dealer: 'A모터스', eligibleRequests: 2, quotes: 0, responsePercent: 0, medianResponseMinutes: null, wins: 0, winPercent: null },
+    ]);
+    expect(aggregator.finish()).toEqual([
+      { period: '2026-11-03', rank: 1, dealerId: 1, dealer: 'A모터스', eligibleRequests: 1, quotes: 1, responsePercent: 100, medianResponseMinutes: 30, wins: 1, winPercent: 100 },
+    ]);
+    expect(() => aggregator.addRegionDay({ day: '2026-11-03', region: 'seoul', requests: 1 })).toThrow(/before the first dealer quote/);
+  });
+
+  it('dealers: a dealer who comes back within a period is an error', () => {
+    const aggregator = new DealersAggregator(params({ granularity: 'month', from: '2026-11-01', to: '2026-11-30' }), new Map());
+    const quote = (dealerId: number) => aggregator.addQuote({ dealerId, requestCreatedAt: at('2026-11-03T00:00:00Z'), quotedAt: at('2026-11-03T01:00:00Z'), accepted: false });
+    quote(1);
+    quote(2);
+    expect(() => quote(1)).toThrow(/dealer 1 came back within 2026-11/);
   });
 });

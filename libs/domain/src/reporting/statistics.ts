@@ -58,6 +58,12 @@ export class ValueCollector {
     return this.#length === 0 ? null : this.#sum / this.#length;
   }
 
+  /** Empties the collector for the next group, keeping its storage. */
+  clear(): void {
+    this.#length = 0;
+    this.#sum = 0;
+  }
+
   /** Sorts in place and returns the percentiles asked for, in order. */
   percentiles(...ps: number[]): (number | null)[] {
     const sorted = this.#values.subarray(0, this.#length).sort();
