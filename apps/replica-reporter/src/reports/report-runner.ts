@@ -9,7 +9,6 @@ import {
   type ReportDefinition,
   type ReportParams,
   type ReportParamsInput,
-  type ReportRow,
 } from '@chucar/domain';
 import { judgeLag, readFreshness } from '../guard/freshness.ts';
 import { QuerySlots } from '../guard/query-slots.ts';
