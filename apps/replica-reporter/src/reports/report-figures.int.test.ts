@@ -122,6 +122,30 @@ describe('report figures from the replica (real servers)', () => {
     expect(march.find((row) => row['dealerId'] === d1)).toMatchObject({ eligibleRequests: 1, quotes: 0, responsePercent: 0 });
   });
 
+  it('prices and dealers read their rows sorted by the same Korean periods as the domain: by day, week or month, every quote lands once', async () => {
+    // The SQL sorts by its own period expression and the aggregators group by the domain's; a disagreement at a
+    // Korean-day, week or month boundary (R1 at 00:00 KST, R5 at 23:59:59 KST) would throw "out of order" or split a group.
+    const quotesBy = (rows: ReportRow[], key: (row: ReportRow) => string) => {
+      const totals = new Map<string, number>();
+      for (const row of rows) totals.set(key(row), (totals.get(key(row)) ?? 0) + Number(row['quotes']));
+      return Object.fromEntries([...totals].sort());
+    };
+    const byCar = (row: ReportRow) => `${row['trim']} ${row['region']}`;
+    const byDealer = (row: ReportRow) => String(row['dealerId']);
+    const priceTotals = [];
+    const dealerTotals = [];
+    for (const granularity of ['day', 'week', 'month']) {
+      priceTotals.push(quotesBy(await run('prices', { granularity }), byCar));
+      dealerTotals.push(quotesBy(await run('dealers', { granularity }), byDealer));
+    }
+    expect(Object.values(priceTotals[0]!).reduce((sum, quotes) => sum + quotes, 0)).toBe(5); // six quotes in range, one withdrawn
+    expect(priceTotals[1]).toEqual(priceTotals[0]);
+    expect(priceTotals[2]).toEqual(priceTotals[0]);
+    expect(dealerTotals[0]![String(dataset.dealers.d2)]).toBe(3);
+    expect(dealerTotals[1]).toEqual(dealerTotals[0]);
+    expect(dealerTotals[2]).toEqual(dealerTotals[0]);
+  });
+
   it('media: uploads by status, seconds to stored p50/p95, retries, scrub incidents and their repair', async () => {
     // Week 1: stored after 2 s (1 attempt), stored after 4 s (3), deleted after 12 s (2), spooled → p50 4, p95 at rank 1.9 = 4 + 0.9 × 8 = 11.2;
     // 2 retried, 2 + 1 extra attempts. Incidents: missing repaired from the mirror, changed repaired from the spool.

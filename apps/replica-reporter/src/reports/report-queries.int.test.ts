@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Compilable } from 'kysely';
-import { kstRangeInstants, type Database as Schema } from '@chucar/domain';
+import { sql, type Compilable } from 'kysely';
+import { GRANULARITIES, kstRangeInstants, periodOfInstant, type Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
 import { openAppDatabase, waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import { openReplica } from '../reporter-database.ts';
@@ -92,6 +92,20 @@ describe('report queries use indexes on the replica (EXPLAIN, real servers)', ()
         'media (incidents)': queries.incidents(db, scope),
       };
       for (const [name, query] of Object.entries(main)) expect(await fullScans(query), `${name} ${JSON.stringify(scope)}`).toEqual([]);
+    }
+  });
+
+  it('the SQL sorts by the same Korean period as the domain groups by, at every day, week, month and year boundary', async () => {
+    // Around midnight in Korea (15:00 UTC) on a Sunday → Monday, a month's last day and New Year's Eve, and a leap day.
+    const boundaries = ['2023-12-31T15:00:00.000Z', '2024-02-28T15:00:00.000Z', '2024-03-03T15:00:00.000Z', '2024-03-31T15:00:00.000Z', '2026-11-29T15:00:00.000Z'];
+    const instants = boundaries.flatMap((iso) => [-1, 0, 1].map((offsetMs) => new Date(Date.parse(iso) + offsetMs)));
+    for (const granularity of GRANULARITIES) {
+      for (const instant of instants) {
+        const literal = sql`CAST(${instant.toISOString().slice(0, 23).replace('T', ' ')} AS DATETIME(3))`;
+        const query = replica.db.selectNoFrom(queries.kstPeriodKey(literal, granularity).as('period'));
+        const [row] = await replica.runSql(query.compile().sql, query.compile().parameters);
+        expect(row?.['period'], `${granularity} of ${instant.toISOString()}`).toBe(periodOfInstant(instant, granularity));
+      }
     }
   });
 });

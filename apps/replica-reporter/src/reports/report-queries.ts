@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { KST_OFFSET_HOURS, type Database as Schema, type Granularity } from '@chucar/domain';
 import type { ReportScope } from './scope.ts';
 
@@ -11,19 +11,20 @@ import type { ReportScope } from './scope.ts';
 const kstDay = (column: string) => sql<string>`DATE_FORMAT(${sql.ref(column)} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR, '%Y-%m-%d')`;
 
 /**
- * The period of a row as the domain's periodOf computes it (the Korean day, the Monday of its
- * ISO week, or the month), for ORDER BY: the reports that keep values for medians read their rows
- * sorted by it, so only one period's groups are held at a time.
+ * The period of an instant as the domain's periodOfInstant computes it (the Korean day, the Monday
+ * of its ISO week, or the month), for ORDER BY: the reports that keep values for medians read their
+ * rows sorted by it, so only one period's groups are held at a time. A test holds the two to the
+ * same answer at every boundary.
  */
-function kstPeriodKey(column: string, granularity: Granularity) {
-  const kst = sql`(${sql.ref(column)} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR)`;
+export function kstPeriodKey(instant: RawBuilder<unknown>, granularity: Granularity): RawBuilder<string> {
+  const kst = sql`(${instant} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR)`;
   switch (granularity) {
     case 'day':
-      return sql`DATE(${kst})`;
+      return sql<string>`DATE_FORMAT(${kst}, '%Y-%m-%d')`;
     case 'week':
-      return sql`DATE(${kst}) - INTERVAL WEEKDAY(${kst}) DAY`;
+      return sql<string>`DATE_FORMAT(DATE(${kst}) - INTERVAL WEEKDAY(${kst}) DAY, '%Y-%m-%d')`;
     case 'month':
-      return sql`DATE_FORMAT(${kst}, '%Y-%m')`;
+      return sql<string>`DATE_FORMAT(${kst}, '%Y-%m')`;
   }
 }
 
@@ -76,7 +77,7 @@ export function quotedPrices(db: Kysely<Schema>, scope: ReportScope, granularity
     .innerJoin('quotes as q', 'q.request_id', 'qr.id')
     .where('q.status', '<>', 'withdrawn')
     .select(['qr.created_at as requestCreatedAt', 'qr.trim_id as trimId', 'qr.region as region', 'qr.list_price_krw as listPriceKrw', 'q.discount_krw as discountKrw'])
-    .orderBy(kstPeriodKey('qr.created_at', granularity))
+    .orderBy(kstPeriodKey(sql.ref('qr.created_at'), granularity))
     .orderBy('qr.trim_id')
     .orderBy('qr.region');
 }
@@ -92,7 +93,7 @@ export function dealerQuotes(db: Kysely<Schema>, scope: ReportScope, granularity
   return requestsInScope(db, scope)
     .innerJoin('quotes as q', 'q.request_id', 'qr.id')
     .select(['q.dealer_id as dealerId', 'qr.created_at as requestCreatedAt', 'q.created_at as quotedAt', 'q.status as status'])
-    .orderBy(kstPeriodKey('qr.created_at', granularity))
+    .orderBy(kstPeriodKey(sql.ref('qr.created_at'), granularity))
     .orderBy('q.dealer_id');
 }
 
