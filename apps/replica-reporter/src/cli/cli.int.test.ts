@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -51,6 +53,27 @@ describe('npm run report (real replica)', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('데이터 기준 시각');
     expect(html.match(/<svg/g)?.length).toBe(3);
+  });
+
+  it('--out replaces a file only once the report is complete, and writes a device or a pipe in place', async () => {
+    const base = ['prices', '--from', '2024-02-26', '--to', '2024-03-10', '--granularity', 'month', '--format', 'csv'];
+    const target = path.join(dir, 'prices.csv');
+    await writeFile(target, 'an older report');
+    const written = await cli([...base, '--out', target]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(await readFile(target, 'utf8')).toMatch(/^\uFEFF# /);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+
+    // A FIFO stands for /dev/null: renaming a finished file over it would replace it with a plain file.
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    let received = '';
+    const reading = new Promise<void>((resolve, reject) => createReadStream(fifo).on('data', (chunk) => (received += String(chunk))).on('end', resolve).on('error', reject));
+    const piped = await cli([...base, '--out', fifo]);
+    await reading;
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(received).toMatch(/^\uFEFF# /);
+    expect((await stat(fifo)).isFIFO()).toBe(true);
   });
 
   it('explains itself: the list, and one report', async () => {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
@@ -18,6 +18,16 @@ async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promis
   for await (const chunk of chunks) {
     if (!target.write(chunk)) await once(target, 'drain');
   }
+}
+
+/**
+ * Rows are written as they are computed, so a run that fails halfway must not leave half a report
+ * under the name asked for: a file is written beside it and renamed at the end. A device or a pipe
+ * (/dev/null, a FIFO) is written in place: renaming over it would replace it.
+ */
+async function fileToWrite(out: string): Promise<string> {
+  const existing = await stat(out).catch(() => null);
+  return existing !== null && !existing.isFile() ? out : `${out}.partial`;
 }
 
 /** Progress on stderr once a run has taken more than a second: elapsed time and rows read. */
@@ -83,13 +93,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (request.out === undefined) {
         await writeAll(io.stdout, chunks);
       } else {
-        // Rows are written as they are computed: a run that fails halfway leaves no half report under the name asked for.
-        partialFile = `${request.out}.partial`;
-        const file = createWriteStream(partialFile);
+        const writeTo = await fileToWrite(request.out);
+        if (writeTo !== request.out) partialFile = writeTo;
+        const file = createWriteStream(writeTo);
         await writeAll(file, chunks);
         file.end();
         await once(file, 'close');
-        await rename(partialFile, request.out);
+        if (partialFile !== null) await rename(partialFile, request.out);
         partialFile = null;
       }
     } finally {
