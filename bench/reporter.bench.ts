@@ -9,7 +9,8 @@
  * The comparison runs in a process of the reporter's own (apps/replica-reporter/src/bench/), since
  * the bench may not import an app.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSigner } from 'fast-jwt';
@@ -18,7 +19,8 @@ import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { REPORT_NAMES, type ReportName } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
-import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
+import { serverPaths } from '../tools/stack/mariadb.ts';
+import { httpAnswers, readPid, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
 import { prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
@@ -50,6 +52,7 @@ async function cliPeakRssKiB(report: ReportName, database: string, from: string,
 }
 
 const GATEWAY_ROUNDS = 3;
+const CONNECTIONS = 20;
 const GATEWAY_SECONDS = 5;
 
 /**
@@ -76,58 +79,161 @@ function reportsRunning(reporterUrl: string, token: string, from: string, to: st
   };
 }
 
+type Headers = Record<string, string>;
+
+async function postJson(url: string, body: unknown, headers: Headers = {}): Promise<Record<string, unknown>> {
+  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const parsed = (await answer.json()) as Record<string, unknown>;
+  if (!answer.ok) throw new Error(`POST ${new URL(url).pathname} answered ${answer.status}: ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+async function login(url: string, email: string): Promise<Headers> {
+  const session = await postJson(`${url}/v1/auth/login`, { email, password: DEMO_PASSWORD });
+  return { authorization: `Bearer ${String(session['accessToken'])}` };
+}
+
 /**
- * The gateway's p99 for a read by id at 20 connections, alternating rounds without and with all six
- * reports running on the replica at once (each as `npm run report` runs it, over and over).
+ * Quotes for the primary-served path: the demo customer asks for quotes in a region the demo dealer
+ * serves and the dealer answers, once per connection, so each connection revises a quote of its
+ * own and no two wait on one row lock. Returns the ids to revise and to remove afterwards.
  */
-async function gatewayUnderReports(database: string, from: string, to: string): Promise<BenchRow[]> {
+async function quotesToRevise(url: string, admin: mysql.Connection, count: number, requestIds: number[]): Promise<{ quoteIds: number[]; dealer: Headers; priceKrw: number }> {
+  const customer = await login(url, DEMO_LOGINS.customer);
+  const dealer = await login(url, DEMO_LOGINS.dealer);
+  const [[served]] = (await admin.query(
+    'SELECT dr.region, (SELECT t.id FROM trims t ORDER BY t.id LIMIT 1) AS trimId FROM dealer_regions dr JOIN accounts a ON a.id = dr.dealer_id WHERE a.email = ? ORDER BY dr.region LIMIT 1',
+    [DEMO_LOGINS.dealer],
+  )) as unknown as [[{ region: string; trimId: number }]];
+  const quoteIds: number[] = [];
+  let priceKrw = 0;
+  for (let index = 0; index < count; index++) {
+    const request = await postJson(`${url}/v1/quote-requests`, { trimId: served.trimId, region: served.region, purchaseTiming: 'this_month', paymentMethod: 'cash' }, customer);
+    requestIds.push(Number(request['id']));
+    priceKrw = Number(request['listPriceKrw']) - 500_000;
+    const quote = await postJson(`${url}/v1/quote-requests/${String(request['id'])}/quotes`, { priceKrw, conditions: 'bench', validUntil: new Date(Date.now() + 86_400_000).toISOString() }, dealer);
+    quoteIds.push(Number(quote['id']));
+  }
+  return { quoteIds, dealer, priceKrw };
+}
+
+/** Takes the bench's requests, quotes and revisions out again, so the kept dataset stays as seeded. */
+async function removeRequests(admin: mysql.Connection, requestIds: number[]): Promise<void> {
+  if (requestIds.length === 0) return;
+  const ids = requestIds.join(',');
+  await admin.query(`DELETE FROM quote_revisions WHERE quote_id IN (SELECT id FROM quotes WHERE request_id IN (${ids}))`);
+  await admin.query(`DELETE FROM quotes WHERE request_id IN (${ids})`);
+  await admin.query(`DELETE FROM quote_request_options WHERE request_id IN (${ids})`);
+  await admin.query(`DELETE FROM quote_requests WHERE id IN (${ids})`);
+}
+
+/**
+ * Where the processes run. `shared`: everything on every CPU, as the stack starts it. `separated`:
+ * the deployment's shape emulated on two cores, the replica and the reporter on CPU 1, the primary,
+ * Redis, the gateway and the load generator (this process) on CPU 0, so what still moves is what
+ * separate machines would share too (the network, replication), not the CPUs.
+ */
+type Layout = 'shared' | 'separated';
+
+const ALL_CPUS = `0-${Math.max(0, os.availableParallelism() - 1)}`;
+
+/** Moves every thread of running processes to `cpus` (taskset -a). */
+function pin(cpus: string, pids: (number | null)[]): void {
+  for (const pid of pids) if (pid !== null) execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+function stackServerPids(stack: ReturnType<typeof loadStackConfig>) {
+  return {
+    primary: readPid(serverPaths(stack, 'primary').pidFile),
+    replica: readPid(serverPaths(stack, 'replica').pidFile),
+    redis: readPid(path.join(stack.stateDir, 'redis', 'redis.pid')),
+  };
+}
+
+/** A command line started on `cpus` when separated (taskset -c), as is otherwise. */
+function onCpus(layout: Layout, cpus: string, command: string, args: string[]): [string, string[]] {
+  return layout === 'separated' ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
+}
+
+/**
+ * The gateway's p99 at 20 connections, alternating rounds without and with all six reports running
+ * on the replica at once, on two paths: a read by id, which the gateway serves from the replica
+ * (the same server the reports read), and a dealer revising their quote, a write the primary serves.
+ */
+export async function gatewayUnderReports(database: string, from: string, to: string, layout: Layout): Promise<BenchRow[]> {
+  const stack = loadStackConfig();
+  const servers = stackServerPids(stack);
+  if (layout === 'separated') {
+    pin('0', [servers.primary, servers.redis, process.pid]);
+    pin('1', [servers.replica]);
+  }
   const port = await unusedLoopbackPort();
-  const gateway = spawn(process.execPath, ['--max-semi-space-size=16', '--max-old-space-size=256', path.join(repoRoot, 'apps/api-gateway/src/main.ts')], {
+  const gateway = spawn(...onCpus(layout, '0', process.execPath, ['--max-semi-space-size=16', '--max-old-space-size=256', path.join(repoRoot, 'apps/api-gateway/src/main.ts')]), {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789', MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret', DB_NAME: database, GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '1000000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const reporterPort = await unusedLoopbackPort();
-  const reporter = spawn(process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/main.ts')], {
+  const reporter = spawn(...onCpus(layout, '1', process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/main.ts')]), {
     cwd: repoRoot,
     env: { ...process.env, ...reporterEnv, REPORTER_DB_NAME: database, REPORTER_PORT: String(reporterPort) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const admin = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_PRIMARY_PORT, user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, database });
+  const created: number[] = [];
   try {
     const url = `http://127.0.0.1:${port}`;
     const reporterUrl = `http://127.0.0.1:${reporterPort}`;
     await waitUntil(`${url}/health/ready`, () => httpAnswers(`${url}/health/ready`, (status) => status < 500), 30_000);
     await waitUntil(`${reporterUrl}/health/ready`, () => httpAnswers(`${reporterUrl}/health/ready`, (status) => status < 500), 30_000);
     const analystToken = createSigner({ key: reporterEnv.REPORTER_JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: '1', role: 'analyst' });
-    const login = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) });
-    const session = (await login.json()) as { accessToken: string };
-    const headers = { authorization: `Bearer ${session.accessToken}` };
+    const headers = await login(url, DEMO_LOGINS.customer);
     const page = (await (await fetch(`${url}/v1/quote-requests?limit=1`, { headers })).json()) as { items: { id: number }[] };
-    const target = `${url}/v1/quote-requests/${page.items[0]!.id}`;
-    await autocannon({ url: target, connections: 20, duration: 3, headers }); // warm-up
-    const quiet: number[] = [];
-    const loaded: number[] = [];
+    const readTarget = `${url}/v1/quote-requests/${page.items[0]!.id}`;
+    const revisions = await quotesToRevise(url, admin, CONNECTIONS, created);
+    const revise = () =>
+      autocannon({
+        url,
+        connections: CONNECTIONS,
+        duration: GATEWAY_SECONDS,
+        setupClient: (client) => {
+          const quoteId = revisions.quoteIds.shift()!;
+          revisions.quoteIds.push(quoteId);
+          const body = JSON.stringify({ priceKrw: revisions.priceKrw, conditions: 'bench revision', validUntil: new Date(Date.now() + 86_400_000).toISOString() });
+          client.setRequests([{ method: 'PATCH', path: `/v1/quotes/${quoteId}`, headers: { ...revisions.dealer, 'content-type': 'application/json' }, body }]);
+        },
+      });
+    const read = () => autocannon({ url: readTarget, connections: CONNECTIONS, duration: GATEWAY_SECONDS, headers });
+    await read(); // warm-up
+    await revise();
+    const p99 = { readQuiet: [] as number[], readLoaded: [] as number[], writeQuiet: [] as number[], writeLoaded: [] as number[] };
+    let failedWrites = 0;
     let reportsDone = 0;
     for (let round = 0; round < GATEWAY_ROUNDS; round++) {
-      quiet.push((await autocannon({ url: target, connections: 20, duration: GATEWAY_SECONDS, headers })).latency.p99);
+      p99.readQuiet.push((await read()).latency.p99);
+      const quietWrite = await revise();
+      p99.writeQuiet.push(quietWrite.latency.p99);
       const reports = reportsRunning(reporterUrl, analystToken, from, to);
-      loaded.push((await autocannon({ url: target, connections: 20, duration: GATEWAY_SECONDS, headers })).latency.p99);
+      p99.readLoaded.push((await read()).latency.p99);
+      const loadedWrite = await revise();
+      p99.writeLoaded.push(loadedWrite.latency.p99);
       await reports.stop();
       reportsDone += reports.completed();
+      failedWrites += quietWrite.non2xx + loadedWrite.non2xx + quietWrite.errors + loadedWrite.errors;
     }
+    if (failedWrites > 0) throw new Error(`${failedWrites} quote revisions failed during the benchmark`);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const where = layout === 'shared' ? 'all processes share both CPUs' : 'replica + reporter on CPU 1; primary, Redis, gateway, load on CPU 0';
+    const note = `${where}; ${CONNECTIONS} connections, median of ${GATEWAY_ROUNDS} alternating ${GATEWAY_SECONDS} s rounds; ${reportsDone} reports completed meanwhile by one reporter process; baseline: no reports`;
     return [
-      row(
-        'gateway GET /v1/quote-requests/:id p99 while all six reports run',
-        median(loaded),
-        'ms',
-        median(quiet),
-        `20 connections, median of ${GATEWAY_ROUNDS} alternating ${GATEWAY_SECONDS} s rounds; ${reportsDone} reports completed meanwhile by one reporter process; baseline: no reports; all on this machine's CPUs`,
-      ),
+      row(`gateway p99 (${layout}), read by id (served by the replica) while all six reports run`, median(p99.readLoaded), 'ms', median(p99.readQuiet), note),
+      row(`gateway p99 (${layout}), dealer revises a quote (served by the primary) while all six reports run`, median(p99.writeLoaded), 'ms', median(p99.writeQuiet), `each connection its own quote; ${note}`),
     ];
   } finally {
     gateway.kill('SIGTERM');
     reporter.kill('SIGTERM');
+    await removeRequests(admin, created).finally(() => admin.end());
+    if (layout === 'separated') pin(ALL_CPUS, [servers.primary, servers.redis, servers.replica, process.pid]);
   }
 }
 
@@ -163,7 +269,8 @@ export const benchmark: Benchmark = {
       const largeKiB = await cliPeakRssKiB(name, large.database, range.from, range.to);
       rows.push(row(`${name}: CLI peak RSS, ${largeRequests.toLocaleString('en-US')} vs ${smallRequests.toLocaleString('en-US')} requests`, largeKiB / 1024, 'MiB', smallKiB / 1024));
     }
-    rows.push(...(await gatewayUnderReports(large.database, range.from, range.to)));
+    rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'shared')));
+    if (os.availableParallelism() >= 2) rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'separated')));
     return rows;
   },
 };

@@ -6,6 +6,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     method?: string;
     body?: string;
+    /** Called once per connection before its first request: lets each connection send its own request. */
+    setupClient?: (client: Client) => void;
+  }
+  interface Client {
+    /** Replaces the connection's request list (setRequest alone is undone when the list comes round again). */
+    setRequests(requests: { method?: string; path?: string; headers?: Record<string, string>; body?: string }[]): void;
   }
   interface Histogram {
     average: number;
