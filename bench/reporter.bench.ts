@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- reporter`: each report on the replica against the same SQL streamed raw
  * through mysql2 in the same run (target ≤ 1.3x), and the reporter CLI's peak RSS on a dataset ten
- * times smaller against the full one (target ≤ 1.3x: memory must not grow with the data).
+ * times smaller against the full one (target ≤ 1.3x: memory must not grow with the data), and the
+ * gateway's p99 on a replica-served and a primary-served path while every report runs, with all
+ * processes sharing the CPUs and with the replica and reporter on a CPU of their own (taskset).
  *
  * Datasets are seeded with the demo seeder into databases of their own and kept between runs.
  * REPORTER_BENCH_REQUESTS sets the large one (default 100,000; the issue's 1,000,000 takes about
@@ -160,7 +162,7 @@ function onCpus(layout: Layout, cpus: string, command: string, args: string[]): 
  * on the replica at once, on two paths: a read by id, which the gateway serves from the replica
  * (the same server the reports read), and a dealer revising their quote, a write the primary serves.
  */
-export async function gatewayUnderReports(database: string, from: string, to: string, layout: Layout): Promise<BenchRow[]> {
+async function gatewayUnderReports(database: string, from: string, to: string, layout: Layout): Promise<BenchRow[]> {
   const stack = loadStackConfig();
   const servers = stackServerPids(stack);
   if (layout === 'separated') {
