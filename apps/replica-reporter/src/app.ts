@@ -50,6 +50,7 @@ export async function buildApp(config: ReporterConfig, options: { logger?: false
   await app.register(reportRoutes, { runner, jwtSecret: config.REPORTER_JWT_SECRET, serviceSecret: config.REPORTER_SERVICE_SECRET });
   app.decorate('reportRunner', runner);
   app.addHook('onClose', async () => {
+    await runner.stopAll();
     await replica.close();
   });
   return app;

@@ -76,6 +76,20 @@ describe('npm run report (real replica)', () => {
     expect((await stat(fifo)).isFIFO()).toBe(true);
   });
 
+  it('a reader that closes the pipe early (| head) ends the run quietly with exit 0', async () => {
+    let writes = 0;
+    // Like a pipe whose reader has gone: the first chunk is taken, every later write fails with EPIPE.
+    const closedPipe = new Writable({
+      highWaterMark: 1,
+      write: (_chunk, _encoding, done) => done((writes += 1) > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) : null),
+    });
+    const stderr = capture();
+    const code = await runCli(['prices', '--from', '2024-02-26', '--to', '2024-03-10', '--granularity', 'day', '--format', 'csv'], { stdout: closedPipe, stderr: stderr.stream, env: reporterTestEnv() });
+    expect(code).toBe(0);
+    expect(writes).toBeGreaterThan(1);
+    expect(stderr.text()).toBe('');
+  });
+
   it('explains itself: the list, and one report', async () => {
     const all = await cli(['--help']);
     expect(all.code).toBe(0);

@@ -14,10 +14,28 @@ import { UsageError, helpText, parseCliArgs } from './cli-args.ts';
 
 export type CliIo = { stdout: Writable; stderr: Writable & { isTTY?: boolean }; env: Record<string, string | undefined>; log?: Logger };
 
+/** Writes every chunk, waiting for drain; a write error (a closed pipe) ends it with that error. */
 async function writeAll(target: Writable, chunks: AsyncIterable<string>): Promise<void> {
-  for await (const chunk of chunks) {
-    if (!target.write(chunk)) await once(target, 'drain');
+  let failure: Error | null = null;
+  const onError = (error: Error) => (failure ??= error);
+  target.on('error', onError);
+  try {
+    for await (const chunk of chunks) {
+      if (failure) throw failure;
+      if (!target.write(chunk)) {
+        if (failure) throw failure;
+        await once(target, 'drain'); // rejects if the target fails meanwhile
+      }
+    }
+    if (failure) throw failure;
+  } finally {
+    target.off('error', onError);
   }
+}
+
+/** The reader of stdout went away (`| head`): it took what it wanted, which is not the report failing. */
+function isClosedPipe(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'EPIPE';
 }
 
 /**
@@ -102,8 +120,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (partialFile !== null) await rename(partialFile, request.out);
         partialFile = null;
       }
+    } catch (error) {
+      if (request.out !== undefined || !isClosedPipe(error)) throw error;
     } finally {
-      result.rows.close();
+      // The query must have stopped before the pool closes below.
+      await result.rows.close();
     }
     progress.stop();
     if (request.out !== undefined) {

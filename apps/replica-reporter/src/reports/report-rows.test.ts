@@ -77,4 +77,13 @@ describe('ReportRows: a report’s rows as they are computed', () => {
     expect(ended).not.toBeNull();
     expect(rows.count).toBe(1);
   });
+
+  it('close() resolves only once the source has stopped, so the pool can close after it', async () => {
+    const { batches, seen } = source(Array.from({ length: 100 }, (_, index) => [row(index)]));
+    const rows = await ReportRows.start(batches, () => {});
+    expect(rows.finished).toBe(false);
+    await rows.close();
+    expect(seen.closed).toBe(true);
+    expect(rows.finished).toBe(true);
+  });
 });

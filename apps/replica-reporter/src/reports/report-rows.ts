@@ -9,7 +9,8 @@ export type RowsOutcome = { rows: number; error: unknown };
  * reader keeps up, as a file or a pipe does, a period or two is all that waits.
  *
  * Read it once. A reader that stops early leaves through the iterator's return (for-await does
- * that) or calls close(); the query is then stopped at the next period.
+ * that) or calls close(); the query is then stopped at the next period. Await close() before
+ * closing the pool: a pool ended under a query still streaming waits for it forever.
  */
 export class ReportRows implements AsyncIterable<ReportRow> {
   readonly #waiting: ReportRow[][] = [];
@@ -19,6 +20,7 @@ export class ReportRows implements AsyncIterable<ReportRow> {
   #wake: (() => void) | null = null;
   #produced = 0;
   #handedOn = 0;
+  #pumped: Promise<void> = Promise.resolve();
 
   private constructor() {}
 
@@ -29,13 +31,18 @@ export class ReportRows implements AsyncIterable<ReportRow> {
    */
   static async start(batches: AsyncGenerator<ReportRow[]>, onEnd: (outcome: RowsOutcome) => void): Promise<ReportRows> {
     const rows = new ReportRows();
-    const pumped = rows.#pump(batches, onEnd);
+    rows.#pumped = rows.#pump(batches, onEnd);
     await rows.#firstRowsOrEnd();
     if (rows.#failure !== null && rows.#waiting.length === 0) {
-      await pumped;
+      await rows.#pumped;
       throw rows.#failure;
     }
     return rows;
+  }
+
+  /** Whether the SQL is done (read to its end, stopped or failed). */
+  get finished(): boolean {
+    return this.#done;
   }
 
   /** Rows handed to the reader so far. */
@@ -87,14 +94,15 @@ export class ReportRows implements AsyncIterable<ReportRow> {
         await this.#firstRowsOrEnd();
       }
     } finally {
-      this.close();
+      void this.close();
     }
   }
 
-  /** Stops reading: the rows waiting are dropped and the query is stopped at its next period. */
-  close(): void {
+  /** Stops reading: the rows waiting are dropped; resolves once the query has stopped (at its next period) or ended. */
+  close(): Promise<void> {
     this.#closed = true;
     this.#waiting.length = 0;
+    return this.#pumped;
   }
 }
 

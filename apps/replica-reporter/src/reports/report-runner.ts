@@ -62,6 +62,8 @@ export class ReportRunner {
   readonly #guard: ReplicaGuard;
   readonly #slots: QuerySlots;
   readonly #log: Logger;
+  /** Reports whose SQL is still running, so a shutdown can stop them before the pool closes. */
+  readonly #inFlight = new Set<ReportRows>();
 
   constructor(database: Database<Schema>, settings: RunnerSettings, log: Logger) {
     this.#database = database;
@@ -69,6 +71,11 @@ export class ReportRunner {
     this.#log = log;
     this.#guard = new ReplicaGuard(database.runSql, { allowNonReplica: settings.allowNonReplica, log });
     this.#slots = new QuerySlots(settings.maxConcurrentQueries, settings.queueWaitMs);
+  }
+
+  /** Stops every report whose SQL is still running and waits until each has stopped: before the pool closes. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#inFlight].map((rows) => rows.close()));
   }
 
   /** The start-up check: rejects with a ReportRefusal unless the server is a replica (or break glass). */
@@ -92,6 +99,7 @@ export class ReportRunner {
       const batches = computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
       // The query slot is held until the SQL is done, not until the reader has read every row.
       rows = await ReportRows.start(batches, (outcome) => {
+        this.#inFlight.delete(rows);
         release();
         const fields = { report: name, params, rows: outcome.rows, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds };
         if (outcome.error === null) this.#log.info(fields, 'report computed');
@@ -101,6 +109,8 @@ export class ReportRunner {
       release();
       throw error;
     }
+    // The SQL may already be done (a small report): only a pump still running is in flight.
+    if (!rows.finished) this.#inFlight.add(rows);
     return {
       definition,
       header: {

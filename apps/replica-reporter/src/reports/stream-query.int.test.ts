@@ -32,10 +32,14 @@ describe('report queries carry the replica’s own time limit (real replica)', (
     const sizes: number[] = [];
     for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) sizes.push(batch.length);
     expect(sizes).toEqual([1000, 1000, 500]);
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const timersBefore = timers();
     for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) {
       expect(batch[0]).toEqual({ n: 1 });
       break;
     }
+    // The destroyed connection's query leaves no client-timeout timer behind (it kept a CLI alive for minutes).
+    expect(timers()).toBe(timersBefore);
     const again: number[] = [];
     for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) again.push(batch.length);
     expect(again.reduce((sum, size) => sum + size, 0)).toBe(2500);

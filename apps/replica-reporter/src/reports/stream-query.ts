@@ -12,6 +12,15 @@ function connectionOf(database: Database<Schema>): Promise<PoolConnection> {
 }
 
 /**
+ * mysql2 keeps a query's inactivity timer (the client timeout) running when its connection is
+ * destroyed mid-result; the timer would keep a CLI that stopped early alive for that long.
+ */
+function clearInactivityTimer(query: object | null): void {
+  const timer = (query as { queryTimeout?: ReturnType<typeof setTimeout> | null } | null)?.queryTimeout;
+  if (timer) clearTimeout(timer);
+}
+
+/**
  * Streams a query's rows in batches, with the replica's own time limit on the statement
  * (SET STATEMENT max_statement_time … FOR SELECT …). Kysely builds and compiles the SQL; the rows
  * come straight off the pooled mysql2 connection, paused whenever a batch is waiting, so memory
@@ -23,6 +32,7 @@ export async function* streamWithTimeLimit<Row>(database: Database<Schema>, quer
   const compiled = query.compile();
   const connection = await connectionOf(database);
   let finished = false;
+  let sent: ReturnType<PoolConnection['query']> | null = null;
   try {
     const ready: Row[][] = [];
     let batch: Row[] = [];
@@ -33,8 +43,8 @@ export async function* streamWithTimeLimit<Row>(database: Database<Schema>, quer
       wake = null;
       resume?.();
     };
-    connection
-      .query(withStatementTimeLimit(compiled.sql, timeLimitS), [...compiled.parameters])
+    sent = connection.query(withStatementTimeLimit(compiled.sql, timeLimitS), [...compiled.parameters]);
+    sent
       .on('result', (row) => {
         batch.push(row as Row);
         if (batch.length < BATCH_ROWS) return;
@@ -68,7 +78,11 @@ export async function* streamWithTimeLimit<Row>(database: Database<Schema>, quer
     throw error;
   } finally {
     // A connection left mid-result cannot serve another query: it is closed, not returned.
-    if (finished) connection.release();
-    else connection.destroy();
+    if (finished) {
+      connection.release();
+    } else {
+      clearInactivityTimer(sent);
+      connection.destroy();
+    }
   }
 }
