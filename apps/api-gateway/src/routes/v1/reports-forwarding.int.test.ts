@@ -97,6 +97,30 @@ describe('/v1/reports when the reporter is down or hangs', () => {
     }
   });
 
+  it('a report the reporter cuts short reaches the client cut short, never as a complete answer', async () => {
+    // The reporter streams rows as they are computed; if the replica fails halfway it can only drop the connection.
+    const cutting = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/csv; charset=utf-8\r\ntransfer-encoding: chunked\r\n\r\n');
+        const rows = 'period,requests\r\n2024-02-26 주,3\r\n';
+        const chunk = `${Buffer.byteLength(rows).toString(16)}\r\n${rows}\r\n`;
+        socket.write(chunk, () => setTimeout(() => socket.destroy(), 50)); // no closing 0-length chunk
+      });
+    });
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+    const gateway = await buildTestApp({ REPORTER_URL: `http://127.0.0.1:${(cutting.address() as net.AddressInfo).port}`, REPORTER_SERVICE_SECRET: reporterSecret });
+    try {
+      const staff = await signInStaff(gateway, 'analyst');
+      const address = await gateway.listen({ port: 0, host: '127.0.0.1' });
+      const answer = await fetch(`${address}/v1/reports/volume?${query}&format=csv`, { headers: staff.headers });
+      expect(answer.status).toBe(200);
+      await expect(answer.text()).rejects.toThrow();
+    } finally {
+      await gateway.close();
+      cutting.close();
+    }
+  });
+
   it('without REPORTER_URL the gateway exposes no reports', async () => {
     const app = await buildTestApp({ REPORTER_URL: '' });
     try {
