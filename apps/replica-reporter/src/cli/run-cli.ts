@@ -114,7 +114,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const writeTo = await fileToWrite(request.out);
         if (writeTo !== request.out) partialFile = writeTo;
         const file = createWriteStream(writeTo);
-        await writeAll(file, chunks);
+        try {
+          await writeAll(file, chunks);
+        } catch (error) {
+          file.destroy();
+          throw error;
+        }
         file.end();
         await once(file, 'close');
         if (partialFile !== null) await rename(partialFile, request.out);
