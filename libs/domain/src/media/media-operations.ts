@@ -42,7 +42,7 @@ export interface MediaOperationsRepository {
 export function createKyselyMediaOperationsRepository(db: Kysely<Database>): MediaOperationsRepository {
   return {
     async countFailed() {
-      // Two index range scans on (status, updated_at) rather than one pass over every row.
+      // Two index lookups, (status, updated_at) and (variants_status, status, …), rather than a pass over every stored media.
       const [store, variants] = await Promise.all([
         db.selectFrom('media').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow(),
         db.selectFrom('media').select((eb) => eb.fn.countAll<string | number>().as('n')).where('status', '=', 'stored').where('variants_status', '=', 'failed').executeTakeFirstOrThrow(),
