@@ -18,7 +18,7 @@ export * from './db/settings-from-env.ts';
 export * from './db/heartbeat-migration.ts';
 export { heartbeatTable, isGtidList, readAppliedGtids, readHeartbeatLagSeconds, readLastGtid, readReplicaStatus, waitForGtid } from './db/mariadb-dialect.ts';
 export type { GtidWaitResult, ReplicaStatus, Row, RunSql } from './db/mariadb-dialect.ts';
-export { findWritePrivileges, isStatementTimeout, readHeartbeatTimes, readOwnGrants, readReplicaRole, withStatementTimeLimit } from './db/mariadb-dialect.ts';
+export { findWritePrivileges, isStatementTimeout, readHeartbeatTimes, readOwnGrants, readReplicaRole, stopStatementSql, withStatementTimeLimit } from './db/mariadb-dialect.ts';
 export type { ReplicaRole } from './db/mariadb-dialect.ts';
 
 // Idempotency keys: the header's rules and their table

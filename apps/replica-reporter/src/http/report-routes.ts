@@ -65,10 +65,15 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     },
   }, async (request, reply) => {
     const { format = 'json', maxLag, bom = true, ...input } = request.query;
+    // A client that hangs up while the replica still sorts stops the report's statement there.
+    const clientGone = new AbortController();
+    reply.raw.once('close', () => clientGone.abort());
     let result;
     try {
-      result = await options.runner.run(request.params.name, input, { maxLagS: maxLag });
+      result = await options.runner.run(request.params.name, input, { maxLagS: maxLag, signal: clientGone.signal });
     } catch (error) {
+      // Nobody is left to read an answer: the statement was stopped on purpose.
+      if (clientGone.signal.aborted) return reply.code(499).send();
       if (error instanceof UnknownReportError) throw new HttpProblem(404, 'unknown_report', error.message);
       if (error instanceof ReportRefusal) throw refusalProblem(error);
       throw error;

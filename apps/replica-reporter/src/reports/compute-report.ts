@@ -29,6 +29,8 @@ export type ComputeContext = {
   timeLimitS: number;
   /** Called with the rows read so far, now and then. */
   onProgress?: ((rowsRead: number) => void) | undefined;
+  /** Aborted when the report's reader has gone: the running statement is stopped on the replica. */
+  signal?: AbortSignal | undefined;
 };
 
 const PROGRESS_EVERY_ROWS = 50_000;
@@ -38,7 +40,7 @@ function reader(context: ComputeContext) {
   let rowsRead = 0;
   let reported = 0;
   return async function* read<Row>(query: Compilable<Row>): AsyncGenerator<Row[]> {
-    for await (const batch of streamWithTimeLimit<Row>(context.database, query, context.timeLimitS)) {
+    for await (const batch of streamWithTimeLimit<Row>(context.database, query, context.timeLimitS, context.signal)) {
       rowsRead += batch.length;
       if (rowsRead - reported >= PROGRESS_EVERY_ROWS) {
         reported = rowsRead;

@@ -86,4 +86,17 @@ describe('ReportRows: a report’s rows as they are computed', () => {
     expect(seen.closed).toBe(true);
     expect(rows.finished).toBe(true);
   });
+
+  it('close() asks the source to stop at once while it runs, and not once it is done', async () => {
+    const running = source(Array.from({ length: 100 }, (_, index) => [row(index)]));
+    let stops = 0;
+    const rows = await ReportRows.start(running.batches, () => {}, () => (stops += 1));
+    await rows.close();
+    expect(stops).toBe(1);
+    const done = source([[row(1)]]);
+    const finished = await ReportRows.start(done.batches, () => {}, () => (stops += 1));
+    expect(await allRows(finished)).toHaveLength(1);
+    await finished.close();
+    expect(stops).toBe(1);
+  });
 });

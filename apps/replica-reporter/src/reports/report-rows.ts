@@ -9,7 +9,8 @@ export type RowsOutcome = { rows: number; error: unknown };
  * reader keeps up, as a file or a pipe does, a period or two is all that waits.
  *
  * Read it once. A reader that stops early leaves through the iterator's return (for-await does
- * that) or calls close(); the query is then stopped at the next period. Await close() before
+ * that) or calls close(); the query is then stopped at once (see start's stopSource), or else at
+ * the next period. Await close() before
  * closing the pool: a pool ended under a query still streaming waits for it forever.
  */
 export class ReportRows implements AsyncIterable<ReportRow> {
@@ -21,16 +22,21 @@ export class ReportRows implements AsyncIterable<ReportRow> {
   #produced = 0;
   #handedOn = 0;
   #pumped: Promise<void> = Promise.resolve();
+  readonly #stopSource: () => void;
 
-  private constructor() {}
+  private constructor(stopSource: () => void) {
+    this.#stopSource = stopSource;
+  }
 
   /**
    * Starts folding `batches` and resolves once the first rows are ready (or there are none), so a
    * failure before any row, such as the statement time limit while the replica sorts, is thrown
    * here, while an HTTP answer can still be an error. `onEnd` is called once, when the SQL is done.
+   * `stopSource` is called when the reader goes away early, to stop the query at once rather than
+   * at the next period (the runner aborts the running statement with it).
    */
-  static async start(batches: AsyncGenerator<ReportRow[]>, onEnd: (outcome: RowsOutcome) => void): Promise<ReportRows> {
-    const rows = new ReportRows();
+  static async start(batches: AsyncGenerator<ReportRow[]>, onEnd: (outcome: RowsOutcome) => void, stopSource: () => void = () => {}): Promise<ReportRows> {
+    const rows = new ReportRows(stopSource);
     rows.#pumped = rows.#pump(batches, onEnd);
     await rows.#firstRowsOrEnd();
     if (rows.#failure !== null && rows.#waiting.length === 0) {
@@ -100,6 +106,7 @@ export class ReportRows implements AsyncIterable<ReportRow> {
 
   /** Stops reading: the rows waiting are dropped; resolves once the query has stopped (at its next period) or ended. */
   close(): Promise<void> {
+    if (!this.#closed && !this.#done) this.#stopSource();
     this.#closed = true;
     this.#waiting.length = 0;
     return this.#pumped;

@@ -50,7 +50,12 @@ export type RunnerSettings = {
   allowNonReplica: boolean;
 };
 
-export type RunOptions = { maxLagS?: number | undefined; onProgress?: ((rowsRead: number) => void) | undefined };
+export type RunOptions = {
+  maxLagS?: number | undefined;
+  onProgress?: ((rowsRead: number) => void) | undefined;
+  /** Aborted when whoever asked has gone (an HTTP client that hung up): the report's statement is stopped. */
+  signal?: AbortSignal | undefined;
+};
 
 /**
  * Runs reports on the replica: inputs checked first (a bad one touches no server), then the
@@ -96,15 +101,22 @@ export class ReportRunner {
     try {
       const db = this.#database.db;
       const scope = await resolveScope(db, params);
-      const batches = computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress });
+      const stop = new AbortController();
+      options.signal?.addEventListener('abort', () => stop.abort(new Error('the report’s reader went away')), { once: true, signal: stop.signal });
+      const batches = computeReport(name, { database: this.#database, db, params, scope, asOf: freshness.dataAsOf, timeLimitS: this.#settings.statementTimeLimitS, onProgress: options.onProgress, signal: stop.signal });
       // The query slot is held until the SQL is done, not until the reader has read every row.
-      rows = await ReportRows.start(batches, (outcome) => {
-        this.#inFlight.delete(rows);
-        release();
-        const fields = { report: name, params, rows: outcome.rows, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds };
-        if (outcome.error === null) this.#log.info(fields, 'report computed');
-        else this.#log.warn({ ...fields, err: outcome.error }, 'report stopped before its end');
-      });
+      rows = await ReportRows.start(
+        batches,
+        (outcome) => {
+          this.#inFlight.delete(rows);
+          release();
+          const fields = { report: name, params, rows: outcome.rows, durationMs: Math.round(performance.now() - startedMs), replicaLagSeconds: freshness.replicaLagSeconds };
+          if (outcome.error === null) this.#log.info(fields, 'report computed');
+          else if (stop.signal.aborted) this.#log.info(fields, 'report stopped: its reader went away');
+          else this.#log.warn({ ...fields, err: outcome.error }, 'report stopped before its end');
+        },
+        () => stop.abort(new Error('the report’s reader went away')),
+      );
     } catch (error) {
       release();
       throw error;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import type { Database } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
@@ -43,5 +43,20 @@ describe('report queries carry the replica’s own time limit (real replica)', (
     const again: number[] = [];
     for await (const batch of streamWithTimeLimit<{ n: number }>(replica, query, 5)) again.push(batch.length);
     expect(again.reduce((sum, size) => sum + size, 0)).toBe(2500);
+  });
+
+  it('an abort stops the statement on the replica at once, not when it would have ended', async () => {
+    const marker = `stop-me-${process.pid}-${Date.now()}`;
+    const slow = replica.db.selectNoFrom(sql<number>`SLEEP(30)`.as(marker));
+    const running = async () => (await replica.runSql('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE ?', [`%SLEEP(30)%${marker}%`]))[0]?.['n'];
+    const stop = new AbortController();
+    const reading = (async () => {
+      for await (const batch of streamWithTimeLimit(replica, slow, 60, stop.signal)) void batch;
+    })();
+    await vi.waitFor(async () => expect(Number(await running())).toBe(1), { timeout: 5000, interval: 50 });
+    stop.abort(new Error('the reader went away'));
+    await expect(reading).rejects.toThrow(/the reader went away/);
+    // KILL QUERY from the reporter's own account: the sleeping statement is gone within moments, not 30 s.
+    await vi.waitFor(async () => expect(Number(await running())).toBe(0), { timeout: 5000, interval: 50 });
   });
 });

@@ -217,3 +217,12 @@ export function withStatementTimeLimit(selectSql: string, seconds: number): stri
 export function isStatementTimeout(error: unknown): boolean {
   return (error as { errno?: number } | null)?.errno === 1969;
 }
+
+/**
+ * Stops the statement a session is running, leaving the session itself (`KILL QUERY`). An account
+ * may stop its own sessions' statements without any privilege, so the SELECT-only reporter can.
+ */
+export function stopStatementSql(threadId: number): string {
+  if (!Number.isSafeInteger(threadId) || threadId <= 0) throw new RangeError(`a session id is a positive integer, not ${threadId}`);
+  return `KILL QUERY ${threadId}`;
+}

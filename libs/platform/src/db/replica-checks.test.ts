@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findWritePrivileges, withStatementTimeLimit } from './mariadb-dialect.ts';
+import { findWritePrivileges, stopStatementSql, withStatementTimeLimit } from './mariadb-dialect.ts';
 
 describe('reading SHOW GRANTS for write privileges', () => {
   it('finds none in a SELECT-only account', () => {
@@ -24,5 +24,11 @@ describe('statement time limits', () => {
     expect(withStatementTimeLimit('WITH t AS (SELECT 1) SELECT * FROM t', 2)).toBe('SET STATEMENT max_statement_time=2 FOR WITH t AS (SELECT 1) SELECT * FROM t');
     expect(() => withStatementTimeLimit('DELETE FROM quotes', 1)).toThrow(/SELECT statements only/);
     expect(() => withStatementTimeLimit('SELECT 1', 0)).toThrow(/positive number of seconds/);
+  });
+
+  it('stops a session’s statement, and only for a real session id', () => {
+    expect(stopStatementSql(42)).toBe('KILL QUERY 42');
+    expect(() => stopStatementSql(0)).toThrow(/positive integer/);
+    expect(() => stopStatementSql(Number.NaN)).toThrow(/positive integer/);
   });
 });
