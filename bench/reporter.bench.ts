@@ -133,7 +133,7 @@ async function removeRequests(admin: mysql.Connection, requestIds: number[]): Pr
  * Where the processes run. `shared`: everything on every CPU, as the stack starts it. `separated`:
  * the deployment's shape emulated on two cores, the replica and the reporter on CPU 1, the primary,
  * Redis, the gateway and the load generator (this process) on CPU 0, so what still moves is what
- * separate machines would share too (the network, replication), not the CPUs.
+ * separate machines would share too (replication, the network) and, on this box, the one disk.
  */
 type Layout = 'shared' | 'separated';
 
@@ -234,8 +234,8 @@ async function gatewayUnderReports(database: string, from: string, to: string, l
   } finally {
     gateway.kill('SIGTERM');
     reporter.kill('SIGTERM');
-    await removeRequests(admin, created).finally(() => admin.end());
     if (layout === 'separated') pin(ALL_CPUS, [servers.primary, servers.redis, servers.replica, process.pid]);
+    await removeRequests(admin, created).finally(() => admin.end());
   }
 }
 
