@@ -1,6 +1,6 @@
 import type { RegionCode } from '../regions.ts';
-import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
-import { periodLabel, periodOf, periodOfInstant, periodsInRange } from './periods.ts';
+import { StreamingAggregator } from './period-walk.ts';
+import { periodLabel, periodOf } from './periods.ts';
 import { percentOf, roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 import type { ReportRow } from './report-definitions.ts';
@@ -21,9 +21,7 @@ type DealerFigures = { quotes: number; wins: number; medianResponseMinutes: numb
  * on when it ends.
  */
 export class DealersAggregator extends StreamingAggregator {
-  readonly #params: ReportParams;
   readonly #dealers: ReadonlyMap<number, DealerInfo>;
-  readonly #walk: PeriodWalk;
   readonly #requestsByPeriodRegion = new Map<string, Map<RegionCode, number>>();
   readonly #responseMinutes = new ValueCollector();
   #dealer: { dealerId: number; quotes: number; wins: number } | null = null;
@@ -31,16 +29,14 @@ export class DealersAggregator extends StreamingAggregator {
   #quotesStarted = false;
 
   constructor(params: ReportParams, dealers: ReadonlyMap<number, DealerInfo>) {
-    super();
-    this.#params = params;
+    super(params, 'dealer quotes');
     this.#dealers = dealers;
-    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'dealer quotes', (period) => this.#closePeriod(period));
   }
 
   /** Every region day must come before the first quote: a period's leaderboard is written when its quotes end. */
   addRegionDay(day: RegionDay): void {
     if (this.#quotesStarted) throw new Error('region days must all be added before the first dealer quote');
-    const period = periodOf(day.day, this.#params.granularity);
+    const period = periodOf(day.day, this.params.granularity);
     let regions = this.#requestsByPeriodRegion.get(period);
     if (!regions) this.#requestsByPeriodRegion.set(period, (regions = new Map()));
     regions.set(day.region, (regions.get(day.region) ?? 0) + Number(day.requests));
@@ -48,10 +44,10 @@ export class DealersAggregator extends StreamingAggregator {
 
   addQuote(quote: DealerQuote): void {
     this.#quotesStarted = true;
-    if (!this.#walk.enter(periodOfInstant(quote.requestCreatedAt, this.#params.granularity))) return;
+    if (!this.enterInstant(quote.requestCreatedAt)) return;
     if (this.#dealer?.dealerId !== quote.dealerId) {
       this.#finishDealer();
-      if (this.#finished.has(quote.dealerId)) throw new Error(`dealer quotes arrived out of order: dealer ${quote.dealerId} came back within ${this.#walk.current}`);
+      if (this.#finished.has(quote.dealerId)) throw new Error(`dealer quotes arrived out of order: dealer ${quote.dealerId} came back within ${this.openPeriod}`);
       this.#dealer = { dealerId: quote.dealerId, quotes: 0, wins: 0 };
     }
     this.#dealer.quotes += 1;
@@ -67,7 +63,7 @@ export class DealersAggregator extends StreamingAggregator {
     this.#dealer = null;
   }
 
-  #closePeriod(period: string): void {
+  protected closePeriod(period: string): void {
     this.#finishDealer();
     const quoted = this.#finished;
     this.#finished = new Map();
@@ -94,7 +90,7 @@ export class DealersAggregator extends StreamingAggregator {
         (a.figures.medianResponseMinutes ?? Infinity) - (b.figures.medianResponseMinutes ?? Infinity) ||
         a.dealerId - b.dealerId,
     );
-    const label = periodLabel(period, this.#params.granularity);
+    const label = periodLabel(period, this.params.granularity);
     this.emit(
       ranked.map(
         (entry, index): ReportRow => ({
@@ -113,7 +109,4 @@ export class DealersAggregator extends StreamingAggregator {
     );
   }
 
-  protected closeAll(): void {
-    this.#walk.finish();
-  }
 }

@@ -1,5 +1,5 @@
-import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
-import { periodLabel, periodOfInstant, periodsInRange } from './periods.ts';
+import { StreamingAggregator } from './period-walk.ts';
+import { periodLabel, periodOfInstant } from './periods.ts';
 import { roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 
@@ -16,22 +16,18 @@ type UploadTotals = { uploads: number; byStatus: Map<string, number>; storeSecon
  * open period's upload times are held.
  */
 export class MediaAggregator extends StreamingAggregator {
-  readonly #params: ReportParams;
-  readonly #walk: PeriodWalk;
   readonly #incidentsByPeriod = new Map<string, Map<string, number>>();
   readonly #open: UploadTotals = { uploads: 0, byStatus: new Map(), storeSeconds: new ValueCollector(), retried: 0, extraAttempts: 0 };
   #uploadsStarted = false;
 
   constructor(params: ReportParams) {
-    super();
-    this.#params = params;
-    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'uploads', (period) => this.#closePeriod(period));
+    super(params, 'uploads');
   }
 
   /** Every incident must come before the first upload: a period's row is written when its uploads end. */
   addIncident(incident: IncidentRecord): void {
     if (this.#uploadsStarted) throw new Error('media incidents must all be added before the first upload');
-    const period = periodOfInstant(incident.detectedAt, this.#params.granularity);
+    const period = periodOfInstant(incident.detectedAt, this.params.granularity);
     let counts = this.#incidentsByPeriod.get(period);
     if (!counts) this.#incidentsByPeriod.set(period, (counts = new Map()));
     const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -41,7 +37,7 @@ export class MediaAggregator extends StreamingAggregator {
 
   add(upload: UploadRecord): void {
     this.#uploadsStarted = true;
-    if (!this.#walk.enter(periodOfInstant(upload.createdAt, this.#params.granularity))) return;
+    if (!this.enterInstant(upload.createdAt)) return;
     const totals = this.#open;
     totals.uploads += 1;
     totals.byStatus.set(upload.status, (totals.byStatus.get(upload.status) ?? 0) + 1);
@@ -53,13 +49,13 @@ export class MediaAggregator extends StreamingAggregator {
     }
   }
 
-  #closePeriod(period: string): void {
+  protected closePeriod(period: string): void {
     const t = this.#open;
     const incidents = this.#incidentsByPeriod.get(period) ?? new Map<string, number>();
     const [p50, p95] = t.storeSeconds.percentiles(0.5, 0.95);
     this.emit([
       {
-        period: periodLabel(period, this.#params.granularity),
+        period: periodLabel(period, this.params.granularity),
         uploads: t.uploads,
         spooled: t.byStatus.get('spooled') ?? 0,
         stored: t.byStatus.get('stored') ?? 0,
@@ -86,7 +82,4 @@ export class MediaAggregator extends StreamingAggregator {
     t.storeSeconds.clear();
   }
 
-  protected closeAll(): void {
-    this.#walk.finish();
-  }
 }

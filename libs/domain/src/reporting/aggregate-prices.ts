@@ -1,6 +1,6 @@
 import { REGIONS, type RegionCode } from '../regions.ts';
-import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
-import { periodLabel, periodOfInstant, periodsInRange } from './periods.ts';
+import { StreamingAggregator } from './period-walk.ts';
+import { periodLabel } from './periods.ts';
 import { roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 import type { ReportRow } from './report-definitions.ts';
@@ -27,9 +27,7 @@ type GroupFigures = { trimId: number; region: RegionCode; quotes: number; averag
  * period's rows are handed on when it ends, so memory does not grow with the replica's data.
  */
 export class PricesAggregator extends StreamingAggregator {
-  readonly #params: ReportParams;
   readonly #names: TrimNames;
-  readonly #walk: PeriodWalk;
   readonly #discountsKrw = new ValueCollector();
   readonly #discountPercents = new ValueCollector();
   #group: { trimId: number; region: RegionCode } | null = null;
@@ -38,19 +36,17 @@ export class PricesAggregator extends StreamingAggregator {
   readonly #finishedKeys = new Set<string>();
 
   constructor(params: ReportParams, names: TrimNames) {
-    super();
-    this.#params = params;
+    super(params, 'quoted prices');
     this.#names = names;
-    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'quoted prices', (period) => this.#closePeriod(period));
   }
 
   add(quote: QuotedPrice): void {
-    if (!this.#walk.enter(periodOfInstant(quote.requestCreatedAt, this.#params.granularity))) return;
+    if (!this.enterInstant(quote.requestCreatedAt)) return;
     const group = this.#group;
     if (group === null || group.trimId !== quote.trimId || group.region !== quote.region) {
       this.#finishGroup();
       const key = `${quote.trimId}:${quote.region}`;
-      if (this.#finishedKeys.has(key)) throw new Error(`quoted prices arrived out of order: trim ${quote.trimId} in ${quote.region} came back within ${this.#walk.current}`);
+      if (this.#finishedKeys.has(key)) throw new Error(`quoted prices arrived out of order: trim ${quote.trimId} in ${quote.region} came back within ${this.openPeriod}`);
       this.#finishedKeys.add(key);
       this.#group = { trimId: quote.trimId, region: quote.region };
     }
@@ -80,7 +76,7 @@ export class PricesAggregator extends StreamingAggregator {
   }
 
   /** The period's groups in Korean order of maker, model, trim, then region. */
-  #closePeriod(period: string): void {
+  protected closePeriod(period: string): void {
     this.#finishGroup();
     const groups = this.#finished;
     this.#finished = [];
@@ -95,7 +91,7 @@ export class PricesAggregator extends StreamingAggregator {
         .map((trimId, index) => [trimId, index]),
     );
     groups.sort((a, b) => trimRank.get(a.trimId)! - trimRank.get(b.trimId)! || (regionRank.get(a.region) ?? Infinity) - (regionRank.get(b.region) ?? Infinity));
-    const label = periodLabel(period, this.#params.granularity);
+    const label = periodLabel(period, this.params.granularity);
     this.emit(
       groups.map((group): ReportRow => {
         const name = this.#nameOf(group.trimId);
@@ -115,7 +111,4 @@ export class PricesAggregator extends StreamingAggregator {
     );
   }
 
-  protected closeAll(): void {
-    this.#walk.finish();
-  }
 }

@@ -1,5 +1,5 @@
-import { PeriodWalk, StreamingAggregator } from './period-walk.ts';
-import { periodLabel, periodOfInstant, periodsInRange } from './periods.ts';
+import { StreamingAggregator } from './period-walk.ts';
+import { periodLabel } from './periods.ts';
 import { percentOf, roundTo, ValueCollector } from './statistics.ts';
 import type { ReportParams } from './report-params.ts';
 
@@ -13,23 +13,19 @@ export type RequestFirstQuote = { createdAt: Date; firstQuoteAt: Date | null };
  * 24 h old. Only the open period's minutes are held, so memory follows one period, not the range.
  */
 export class ResponsivenessAggregator extends StreamingAggregator {
-  readonly #params: ReportParams;
   readonly #asOfMs: number;
-  readonly #walk: PeriodWalk;
   readonly #minutesToFirstQuote = new ValueCollector();
   #requests = 0;
   #olderThan24h = 0;
   #noQuoteIn24h = 0;
 
   constructor(params: ReportParams, asOf: Date) {
-    super();
-    this.#params = params;
+    super(params, 'requests');
     this.#asOfMs = asOf.getTime();
-    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), 'requests', (period) => this.#closePeriod(period));
   }
 
   add(request: RequestFirstQuote): void {
-    if (!this.#walk.enter(periodOfInstant(request.createdAt, this.#params.granularity))) return;
+    if (!this.enterInstant(request.createdAt)) return;
     this.#requests += 1;
     const createdMs = request.createdAt.getTime();
     const waitedMs = request.firstQuoteAt === null ? null : request.firstQuoteAt.getTime() - createdMs;
@@ -41,11 +37,11 @@ export class ResponsivenessAggregator extends StreamingAggregator {
   }
 
   /** The open period's totals become its row; a period with no requests gets a row of zeros. */
-  #closePeriod(period: string): void {
+  protected closePeriod(period: string): void {
     const [p50, p90] = this.#minutesToFirstQuote.percentiles(0.5, 0.9);
     this.emit([
       {
-        period: periodLabel(period, this.#params.granularity),
+        period: periodLabel(period, this.params.granularity),
         requests: this.#requests,
         answered: this.#minutesToFirstQuote.count,
         p50FirstQuoteMinutes: roundTo(p50 ?? null, 1),
@@ -59,7 +55,4 @@ export class ResponsivenessAggregator extends StreamingAggregator {
     this.#requests = this.#olderThan24h = this.#noQuoteIn24h = 0;
   }
 
-  protected closeAll(): void {
-    this.#walk.finish();
-  }
 }

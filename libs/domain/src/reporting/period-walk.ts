@@ -1,3 +1,5 @@
+import { periodOfInstant, periodsInRange } from './periods.ts';
+import type { ReportParams } from './report-params.ts';
 import type { ReportRow } from './report-definitions.ts';
 
 /**
@@ -53,11 +55,33 @@ export class PeriodWalk {
 }
 
 /**
- * What every streaming aggregator offers: records go in with `add…` in the SQL's order, finished
- * periods come out with `takeCompleted()`, and `finish()` closes the rest.
+ * What every streaming aggregator shares: records go in with its `add…` in the SQL's order, each
+ * calling `enterInstant` first; the walk calls `closePeriod` once for every period of the range,
+ * in order; finished periods come out with `takeCompleted()`, and `finish()` closes the rest.
  */
 export abstract class StreamingAggregator {
+  protected readonly params: ReportParams;
+  readonly #walk: PeriodWalk;
   #completed: ReportRow[] = [];
+
+  /** `what` names the records in the out-of-order error. */
+  protected constructor(params: ReportParams, what: string) {
+    this.params = params;
+    this.#walk = new PeriodWalk(periodsInRange(params.from, params.to, params.granularity), what, (period) => this.closePeriod(period));
+  }
+
+  /** Opens the period `instant` falls in (closing those before it); false when it lies outside the range. */
+  protected enterInstant(instant: Date): boolean {
+    return this.#walk.enter(periodOfInstant(instant, this.params.granularity));
+  }
+
+  /** The period now open, for error messages. */
+  protected get openPeriod(): string | null {
+    return this.#walk.current;
+  }
+
+  /** Turns what was folded for `period` into its rows (with `emit`) and resets for the next one. */
+  protected abstract closePeriod(period: string): void;
 
   protected emit(rows: ReportRow[]): void {
     for (const row of rows) this.#completed.push(row);
@@ -72,9 +96,7 @@ export abstract class StreamingAggregator {
 
   /** Closes every period still open or not reached and returns the rows not yet taken. */
   finish(): ReportRow[] {
-    this.closeAll();
+    this.#walk.finish();
     return this.takeCompleted();
   }
-
-  protected abstract closeAll(): void;
 }
