@@ -8,7 +8,7 @@ import type { ReportScope } from './scope.ts';
  * media and incidents by time through their own; the EXPLAIN test holds each to that.
  * Days are Korean days: the UTC column shifted by the fixed +9 h (see the domain's periods).
  */
-const kstDay = (column: string) => sql<string>`DATE_FORMAT(${sql.ref(column)} + INTERVAL ${sql.lit(KST_OFFSET_HOURS)} HOUR, '%Y-%m-%d')`;
+const kstDay = (column: string) => kstPeriodKey(sql.ref(column), 'day');
 
 /**
  * The period of an instant as the domain's periodOfInstant computes it (the Korean day, the Monday
