@@ -10,6 +10,7 @@ import { waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
+import { DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
 
 export interface GatewayDataset {
   /** A `chucar…` name: the app account's grant covers those only. */
@@ -56,4 +57,12 @@ export async function prepareGatewayData(dataset: GatewayDataset): Promise<{ see
   }
   await waitForReplicaToCatchUp(60_000);
   return { seeded };
+}
+
+/** A demo account signed in through a gateway: its bearer header, id, and the login's consistency token. */
+export async function demoLogin(gatewayUrl: string, email: string): Promise<{ headers: Record<string, string>; accountId: number; consistencyToken: string }> {
+  const answer = await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  if (!answer.ok) throw new Error(`login of ${email} answered ${answer.status}`);
+  const session = (await answer.json()) as { accessToken: string; account: { id: number } };
+  return { headers: { authorization: `Bearer ${session.accessToken}` }, accountId: session.account.id, consistencyToken: String(answer.headers.get('x-consistency-token')) };
 }

@@ -17,8 +17,8 @@ import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
-import { gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
+import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
 
@@ -146,17 +146,16 @@ export const benchmark: Benchmark = {
       const { child: gateway, url: gatewayUrl } = await startGateway({});
       // The issue's target names auth, validation, logging and metrics; the Redis rate limit is measured on and off.
       const { child: unlimited, url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
-      const login = await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) });
-      const session = (await login.json()) as { accessToken: string; account: { id: number } };
-      const auth = { authorization: `Bearer ${session.accessToken}` };
+      const session = await demoLogin(gatewayUrl, DEMO_LOGINS.customer);
+      const auth = session.headers;
       // Login stores a refresh token: a write, so it hands back a GTID like any other write.
-      const withToken = { ...auth, 'x-consistency-token': String(login.headers.get('x-consistency-token')) };
+      const withToken = { ...auth, 'x-consistency-token': session.consistencyToken };
       const page = await (await fetch(`${gatewayUrl}/v1/quote-requests?limit=20`, { headers: auth })).json() as { items: { id: number }[] };
       const requestId = page.items[0]?.id;
       if (!requestId) throw new Error('the demo customer has no quote requests to read');
 
       const barePort = await unusedLoopbackPort();
-      const statements = await captureStatements(session.account.id, requestId);
+      const statements = await captureStatements(session.accountId, requestId);
       const bare = startProcess('bench/bare-server.ts', [String(barePort), JSON.stringify({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, routes: statements })], {});
       children.push(bare);
       const bareUrl = `http://127.0.0.1:${barePort}`;

@@ -10,8 +10,8 @@ import { stackUp } from '../tools/stack/stack.ts';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { localBalancerChecks } from '../tools/lb/haproxy.ts';
 import { startLbCluster } from '../tools/faults/lb-cluster.ts';
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
-import { gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
+import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 import { cpuTimeMs } from './process-usage.ts';
 
@@ -52,9 +52,7 @@ export const benchmark: Benchmark = {
     });
     try {
       const [first] = cluster.gateways;
-      const login = await fetch(`${first!.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_LOGINS.customer, password: DEMO_PASSWORD }) });
-      const session = (await login.json()) as { accessToken: string };
-      const auth = { authorization: `Bearer ${session.accessToken}` };
+      const auth = (await demoLogin(first!.url, DEMO_LOGINS.customer)).headers;
       const page = (await (await fetch(`${first!.url}/v1/quote-requests?limit=1`, { headers: auth })).json()) as { items: { id: number }[] };
       const path = `/v1/quote-requests/${page.items[0]!.id}`;
       const direct = `${first!.url}${path}`;

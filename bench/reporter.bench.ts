@@ -23,8 +23,8 @@ import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { serverPaths } from '../tools/stack/mariadb.ts';
 import { httpAnswers, readPid, waitUntil } from '../tools/stack/processes.ts';
-import { DEMO_LOGINS, DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
-import { prepareGatewayData } from './gateway-data.ts';
+import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
+import { demoLogin, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 
 const largeRequests = Number(process.env['REPORTER_BENCH_REQUESTS'] ?? 100_000);
@@ -90,10 +90,7 @@ async function postJson(url: string, body: unknown, headers: Headers = {}): Prom
   return parsed;
 }
 
-async function login(url: string, email: string): Promise<Headers> {
-  const session = await postJson(`${url}/v1/auth/login`, { email, password: DEMO_PASSWORD });
-  return { authorization: `Bearer ${String(session['accessToken'])}` };
-}
+const login = async (url: string, email: string): Promise<Headers> => (await demoLogin(url, email)).headers;
 
 /**
  * Quotes for the primary-served path: the demo customer asks for quotes in a region the demo dealer
