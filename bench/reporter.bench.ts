@@ -22,6 +22,7 @@ import { REPORT_NAMES, type ReportName } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { serverPaths } from '../tools/stack/mariadb.ts';
+import { redisPaths } from '../tools/stack/redis.ts';
 import { httpAnswers, readPid, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, prepareGatewayData } from './gateway-data.ts';
@@ -122,7 +123,6 @@ async function removeRequests(admin: mysql.Connection, requestIds: number[]): Pr
   const ids = requestIds.join(',');
   await admin.query(`DELETE FROM quote_revisions WHERE quote_id IN (SELECT id FROM quotes WHERE request_id IN (${ids}))`);
   await admin.query(`DELETE FROM quotes WHERE request_id IN (${ids})`);
-  await admin.query(`DELETE FROM quote_request_options WHERE request_id IN (${ids})`);
   await admin.query(`DELETE FROM quote_requests WHERE id IN (${ids})`);
 }
 
@@ -145,7 +145,7 @@ function stackServerPids(stack: ReturnType<typeof loadStackConfig>) {
   return {
     primary: readPid(serverPaths(stack, 'primary').pidFile),
     replica: readPid(serverPaths(stack, 'replica').pidFile),
-    redis: readPid(path.join(stack.stateDir, 'redis', 'redis.pid')),
+    redis: readPid(redisPaths(stack).pidFile),
   };
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { StackConfig } from './config.ts';
 import { ensureCommand, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
-function redisPaths(config: StackConfig) {
+export function redisPaths(config: StackConfig) {
   const home = path.join(config.stateDir, 'redis');
   return { home, pidFile: path.join(home, 'redis.pid'), logFile: path.join(home, 'redis.log') };
 }
