@@ -30,6 +30,12 @@ describe('media config', () => {
     expect(loadMediaConfig({ NODE_ENV: 'production', MEDIA_SERVICE_SECRET: 'x'.repeat(32) }).MEDIA_SERVICE_SECRET).toBe('x'.repeat(32));
   });
 
+  it('probes the stores often enough that a refused store pages within 90 s', () => {
+    // Two failed probes declare a store down; the alert then waits 60 s, and Prometheus scrapes and evaluates every 5 s.
+    const { MEDIA_STORAGE_PROBE_INTERVAL_MS: intervalMs } = loadMediaConfig({});
+    expect(2 * intervalMs + 60_000 + 5000 + 5000).toBeLessThanOrEqual(90_000);
+  });
+
   it('refuses a queue prefix BullMQ would choke on', () => {
     expect(() => loadMediaConfig({ MEDIA_QUEUE_PREFIX: 'a:b' })).toThrow(/MEDIA_QUEUE_PREFIX/);
   });

@@ -30,7 +30,13 @@ export const mediaEnv = {
   MEDIA_WORKER_PORT: env.port({ description: 'Media worker port for /metrics and /health (on MEDIA_HOST)', default: 3003 }),
   MEDIA_WORKER_CONCURRENCY: env.int({ description: 'Jobs one media worker process runs at once (S3 puts wait on the network; previews use the CPU)', default: 4, min: 1, max: 64 }),
   MEDIA_WORKER_LOCK_MS: env.int({ description: "How long a running job's lock lasts (renewed at half); a dead worker's jobs are handed out again within about twice this", default: 30_000, min: 2000 }),
-  MEDIA_STORAGE_PROBE_INTERVAL_MS: env.int({ description: 'How often the worker probes each object store even while idle (down after two failed probes in a row: an outage shows within about twice this plus S3_TIMEOUT_MS)', default: 15_000, min: 1000, max: 60_000 }),
+  MEDIA_STORAGE_PROBE_INTERVAL_MS: env.int({
+    description:
+      'How often the worker probes each object store even while idle. A store is down after two failed probes in a row: within about twice this when it refuses connections, twice (this + min(S3_TIMEOUT_MS, 10 s)) when it hangs. At 5 s a refused store is down in 10 s, so a 60 s alert on media_storage_up pages within 90 s',
+    default: 5000,
+    min: 1000,
+    max: 60_000,
+  }),
   MEDIA_QUEUE_STUCK_AFTER_MS: env.int({ description: 'The media queue counts as stuck (readiness degraded, media_queue_stuck 1, an error log) when work has waited this long with no job completing', default: 300_000, min: 1000 }),
   MEDIA_ORPHAN_GRACE_HOURS: env.number({ description: 'The orphan sweep never touches an object younger than this (objects with no media row)', default: 24, min: 1 }),
   MEDIA_ORPHAN_TOMBSTONE_DAYS: env.number({ description: 'Days an orphan stays under tombstones/ (restorable) before the sweep purges it', default: 30, min: 1 }),
