@@ -1,80 +1,96 @@
 /**
- * `npm start`: brings the local stack up, migrates, loads demo data into an empty database,
- * starts every service that exists (GATEWAY_INSTANCES gateways, default 2, behind HAProxy on
- * LB_PORT, default 8080) and prints where each one answers; clients use the balancer's URL.
- * Ctrl-C stops the services and the balancer; the stack keeps running (`npm run stack:down`).
+ * `npm start`: brings the local stack up, migrates, loads demo data into an empty database, then
+ * supervises every service (GATEWAY_INSTANCES gateways behind HAProxy on LB_PORT, the media API and
+ * worker, the reporter and its daily scheduler) and the monitoring (Prometheus, Alertmanager, the
+ * exporters): a process that exits on its own is restarted (tools/supervisor). Alerts are printed
+ * here and appended to <STACK_DIR>/run/alerts.log. Ctrl-C or SIGTERM, at any moment, stops every
+ * process npm start started and returns once they are gone; the stack's servers keep running
+ * (`npm run stack:down` stops them).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
+import { Registry } from 'prom-client';
+import { ConfigError, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
-import { loadStackConfig, repoRoot } from './stack/config.ts';
+import { repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
-import { httpAnswers, waitUntil } from './stack/processes.ts';
+import { httpAnswers, portAnswers, waitUntil } from './stack/processes.ts';
 import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
-import { localBalancerChecks, startHaproxy, type RunningBalancer } from './lb/haproxy.ts';
+import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/haproxy.ts';
+import { startAlertReceiver, type AlertReceiver } from './monitoring/alert-receiver.ts';
+import { monitoringPackages, monitoringProcesses } from './monitoring/local-monitoring.ts';
+import { installPackages, missingPackages } from './supervisor/packages.ts';
+import { gatewayPorts, loadStartConfig, servicesEnv, type StartConfig } from './supervisor/start-config.ts';
+import { stopLeftovers, Supervisor, type ProcessSpec } from './supervisor/supervisor.ts';
 
-interface Service {
-  name: string;
-  entry: string;
-  /** Where it answers health checks; null for a worker without HTTP. */
+interface ServiceSpec extends ProcessSpec {
+  /** Its readiness URL; null for a process without one. */
+  readyUrl: string | null;
+  /** Where a person reaches it, for the summary. */
   url: string | null;
-  /** Extra environment for this process (a gateway instance's port). */
-  env?: Record<string, string>;
-  /** Node flags (the gateways run with the compose file's memory flags). */
-  nodeFlags?: string[];
+  isGateway: boolean;
 }
-
-const ports = { gateway: Number(process.env['GATEWAY_PORT'] ?? 3000), media: Number(process.env['MEDIA_PORT'] ?? 3001), reporter: Number(process.env['REPORTER_PORT'] ?? 3002), balancer: Number(process.env['LB_PORT'] ?? 8080) };
-
-function gatewayInstances(): number {
-  const flag = process.argv.indexOf('--gateways');
-  const raw = flag >= 0 ? process.argv[flag + 1] : (process.env['GATEWAY_INSTANCES'] ?? '2');
-  const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1 || count > 16) {
-    console.error(`[start] the number of gateways (--gateways or GATEWAY_INSTANCES) must be an integer from 1 to 16, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
-  return count;
-}
-
-/** Gateway instance i listens on GATEWAY_PORT + 10 × i (3000, 3010, …), clear of the other services' ports. */
-const gateways: Service[] = Array.from({ length: gatewayInstances() }, (_, index) => {
-  const port = ports.gateway + 10 * index;
-  return {
-    name: `api-gateway-${index + 1}`,
-    entry: 'apps/api-gateway/src/main.ts',
-    url: `http://127.0.0.1:${port}`,
-    env: { GATEWAY_PORT: String(port), TRUST_PROXY: 'true', REPORTER_URL: `http://127.0.0.1:${ports.reporter}` },
-    nodeFlags: ['--max-semi-space-size=16', '--max-old-space-size=256'],
-  };
-});
-/** The media services write every object to the stack's second S3 server as well, unless told otherwise. */
-const stackForServices = loadStackConfig();
-const mediaMirror: Record<string, string> = {
-  MEDIA_MIRROR_BUCKET: process.env['MEDIA_MIRROR_BUCKET'] ?? stackForServices.S3_MIRROR_BUCKET,
-  MEDIA_MIRROR_ENDPOINT: process.env['MEDIA_MIRROR_ENDPOINT'] ?? `http://127.0.0.1:${stackForServices.S3_MIRROR_PORT}`,
-};
-const knownServices: Service[] = [
-  ...gateways,
-  { name: 'media-api', entry: 'apps/media-service/src/main-api.ts', url: `http://127.0.0.1:${ports.media}`, env: mediaMirror },
-  { name: 'media-worker', entry: 'apps/media-service/src/main-worker.ts', url: null, env: mediaMirror },
-  { name: 'reporter', entry: 'apps/replica-reporter/src/main.ts', url: `http://127.0.0.1:${ports.reporter}` },
-];
 
 function log(line: string): void {
   console.log(`[start] ${line}`);
 }
 
+function loadConfig(): StartConfig {
+  try {
+    return loadStartConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`[start] ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+function nodeService(name: string, entry: string, env: Record<string, string>, port: number | null, extra: Partial<ServiceSpec> = {}): ServiceSpec {
+  const url = port === null ? null : `http://127.0.0.1:${port}`;
+  const { args: nodeFlags = [], ...rest } = extra;
+  return {
+    name,
+    command: process.execPath,
+    args: [...nodeFlags, entry],
+    env,
+    cwd: repoRoot,
+    // A gateway drains for SHUTDOWN_DRAIN_MS (3 s), then gives requests in flight up to 10 s.
+    stopGraceMs: 20_000,
+    readyUrl: url === null ? null : `${url}/health/ready`,
+    url,
+    isGateway: false,
+    ...rest,
+  };
+}
+
+function serviceSpecs(config: StartConfig): ServiceSpec[] {
+  const shared = servicesEnv(config);
+  const gateways = gatewayPorts(config).map((port, index) =>
+    nodeService(`api-gateway-${index + 1}`, 'apps/api-gateway/src/main.ts', { ...shared, GATEWAY_PORT: String(port), TRUST_PROXY: 'true' }, port, {
+      // The compose file's memory flags (why: there).
+      args: ['--max-semi-space-size=16', '--max-old-space-size=256'],
+      isGateway: true,
+    }),
+  );
+  const services = [
+    ...gateways,
+    nodeService('media-api', 'apps/media-service/src/main-api.ts', shared, config.MEDIA_PORT),
+    nodeService('media-worker', 'apps/media-service/src/main-worker.ts', shared, config.MEDIA_WORKER_PORT),
+    nodeService('reporter', 'apps/replica-reporter/src/main.ts', shared, config.REPORTER_PORT),
+    nodeService('reporter-schedule', 'apps/replica-reporter/src/main-schedule.ts', shared, config.REPORTER_SCHEDULE_PORT),
+  ];
+  return services.filter((service) => fs.existsSync(path.join(repoRoot, service.args.at(-1)!)));
+}
+
 async function prepareDatabase(): Promise<void> {
-  const config = readEnv(primaryDatabaseEnv);
-  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 4, queryTimeoutMs: 10 * 60_000 }));
+  const settings = readEnv(primaryDatabaseEnv);
+  const database = createDatabase<Schema>(primaryDatabaseSettings(settings, { poolSize: 4, queryTimeoutMs: 10 * 60_000 }));
   try {
     const applied = await applyPendingMigrations(database.db);
-    log(`${config.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+    log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
       log('empty database: loading a small demo data set (npm run db:seed -- --requests N for more)');
       await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1 });
@@ -84,90 +100,117 @@ async function prepareDatabase(): Promise<void> {
   }
 }
 
-function startService(service: Service): ChildProcess {
-  const child = spawn(process.execPath, [...(service.nodeFlags ?? []), service.entry], { cwd: repoRoot, env: { ...process.env, ...service.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream! }).on('line', (line) => console.log(`[${service.name}] ${line}`));
-  }
-  return child;
-}
-
-async function waitUntilReady(service: Service): Promise<boolean> {
-  if (!service.url) return true;
-  const readiness = `${service.url}/health/ready`;
-  return waitUntil(service.name, () => httpAnswers(readiness, (status) => status < 300), 30_000).then(() => true, () => false);
+async function waitReady(url: string | null, timeoutMs: number): Promise<boolean> {
+  if (url === null) return true;
+  return waitUntil(url, () => httpAnswers(url, (status) => status < 300), timeoutMs).then(() => true, () => false);
 }
 
 async function main(): Promise<void> {
-  const stackConfig = loadStackConfig();
-  log('bringing the local stack up…');
-  await stackUp(stackConfig, (line) => log(line));
-  await prepareDatabase();
-
-  const services = knownServices.filter((service) => fs.existsSync(path.join(repoRoot, service.entry)));
-  const children = new Map<Service, ChildProcess>();
-  let balancer: RunningBalancer | null = null;
-  let stopping = false;
-  const stopAll = (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping services and the load balancer (the stack keeps running; npm run stack:down stops it)');
-    for (const child of children.values()) child.kill('SIGTERM');
-    // Gateways drain for SHUTDOWN_DRAIN_MS (3 s) before closing, with up to 10 s for requests in flight.
-    setTimeout(() => process.exit(code), 16_000).unref();
-    Promise.all([...children.values()].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))))
-      .then(() => balancer?.stop())
-      .then(() => process.exit(code));
+  const config = loadConfig();
+  const registry = new Registry();
+  const supervisor = new Supervisor({
+    pidDir: path.join(config.runDir, 'pids'),
+    log,
+    output: (name, line) => console.log(`[${name}] ${line}`),
+    registry,
+  });
+  let receiver: AlertReceiver | null = null;
+  /** The phase in progress that a stop must let finish first (a package install). */
+  let mustFinish: Promise<unknown> = Promise.resolve();
+  let stopping: Promise<void> | null = null;
+  const stop = (code: number, why: string) => {
+    stopping ??= (async () => {
+      log(`${why}: stopping every process npm start started (the stack keeps running; npm run stack:down stops it)`);
+      await mustFinish.catch(() => {});
+      await supervisor.stopAll();
+      await receiver?.close();
+      log('stopped');
+      process.exit(code);
+    })();
+    return stopping;
   };
-  process.once('SIGINT', () => stopAll(0));
-  process.once('SIGTERM', () => stopAll(0));
-
-  for (const service of services) {
-    const child = startService(service);
-    children.set(service, child);
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      log(`${service.name} exited (${signal ?? `code ${code}`}); stopping the others`);
-      stopAll(1);
-    });
+  process.on('SIGINT', () => void stop(0, 'SIGINT'));
+  process.on('SIGTERM', () => void stop(0, 'SIGTERM'));
+  // Whatever ends this process, no child may outlive it.
+  process.on('exit', () => supervisor.killAllNow());
+  // npm start's life is npm's: killed with it (npm itself got SIGKILL, a closed terminal), it stops too.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid) void stop(1, `its parent (pid ${parentPid}) is gone`);
+  }, 1000).unref();
+  /** After each phase: a stop asked for meanwhile wins over going on. */
+  const goOn = () => stopping === null;
+  try {
+    await startEverything(config, supervisor, registry, goOn, (started) => (receiver = started), (phase) => (mustFinish = phase));
+  } catch (error) {
+    console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1, 'start-up failed');
   }
-
-  const readiness = await Promise.all(services.map(async (service) => [service, await waitUntilReady(service)] as const));
-  // The balancer starts once the gateways answer, so its first checks find them up.
-  const runningGateways = services.filter((service) => gateways.includes(service));
-  if (runningGateways.length > 0) {
-    const configPath = path.join(stackConfig.stateDir, 'haproxy.cfg');
-    balancer = await startHaproxy(
-      { port: ports.balancer, servers: runningGateways.map((service, index) => ({ name: `gateway-${index + 1}`, port: Number(service.env?.['GATEWAY_PORT']) })), ...localBalancerChecks },
-      configPath,
-      (line) => console.log(`[haproxy] ${line}`),
-    );
-    if (stopping) await balancer.stop(); // Ctrl-C came while it started
-    balancer.process.once('exit', (code, signal) => {
-      if (stopping) return;
-      log(`haproxy exited (${signal ?? `code ${code}`}); stopping the others`);
-      stopAll(1);
-    });
-  }
-
-  console.log('');
-  console.log(connectionHelp(stackConfig));
-  if (balancer) {
-    console.log(`\nAPI for clients (load balancer, HAProxy): ${balancer.url}  (web client /, API /v1, docs /docs)`);
-    console.log(`  ${runningGateways.length} gateways behind it, checked on /health/ready every ${localBalancerChecks.checkIntervalMs} ms; config ${path.join(stackConfig.stateDir, 'haproxy.cfg')}`);
-  }
-  console.log('\nServices:');
-  for (const [service, ready] of readiness) {
-    const where = service.url ? `${service.url}${gateways.includes(service) ? '  (one instance, direct; metrics /metrics)' : ''}` : '(queue worker)';
-    console.log(`  ${service.name.padEnd(15)} ${ready ? 'ready' : 'NOT READY'}  ${where}`);
-  }
-  const missing = knownServices.filter((service) => !services.includes(service) && !gateways.includes(service));
-  if (missing.length > 0) console.log(`  not built yet: ${missing.map((service) => service.name).join(', ')}`);
-  console.log('\nDemo logins (password chucar-demo-1234): customer@demo.chucar.kr, dealer@demo.chucar.kr, analyst@demo.chucar.kr, admin@demo.chucar.kr');
-  console.log('Ctrl-C stops the services.');
 }
 
-main().catch((error: unknown) => {
-  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+async function startEverything(
+  config: StartConfig,
+  supervisor: Supervisor,
+  registry: Registry,
+  goOn: () => boolean,
+  receiverStarted: (receiver: AlertReceiver) => void,
+  mustFinish: (phase: Promise<unknown>) => void,
+): Promise<void> {
+
+  await stopLeftovers(path.join(config.runDir, 'pids'), log);
+  const needed = [{ command: 'haproxy', debianPackage: 'haproxy' }, ...(config.MONITORING ? monitoringPackages : [])];
+  const install = installPackages(missingPackages(needed), log);
+  mustFinish(install);
+  await install;
+  if (!goOn()) return;
+
+  log('bringing the local stack up…');
+  await stackUp(config.stack, (line) => log(line));
+  if (!goOn()) return;
+  await prepareDatabase();
+  if (!goOn()) return;
+
+  const receiver = await startAlertReceiver({ host: '127.0.0.1', port: config.SUPERVISOR_PORT, logFile: config.alertLogFile, registry, print: (line) => console.log(`[alert] ${line}`) });
+  receiverStarted(receiver);
+  const services = serviceSpecs(config);
+  log(`starting ${services.map((service) => service.name).join(', ')}…`);
+  for (const service of services) supervisor.add(service);
+  const readiness = new Map(await Promise.all(services.map(async (service) => [service.name, await waitReady(service.readyUrl, 30_000)] as const)));
+  if (!goOn()) return;
+
+  // The balancer starts once the gateways answered (or their wait ran out), so its first checks find them up.
+  const gateways = services.filter((service) => service.isGateway);
+  const haproxyConfigPath = path.join(config.runDir, 'haproxy.cfg');
+  writeHaproxyConfig(
+    { port: config.stack.LB_PORT, metricsPort: config.HAPROXY_METRICS_PORT, servers: gateways.map((gateway, index) => ({ name: `gateway-${index + 1}`, port: Number(gateway.env?.['GATEWAY_PORT']) })), ...localBalancerChecks },
+    haproxyConfigPath,
+  );
+  log(`starting the load balancer${config.MONITORING ? ', Prometheus, Alertmanager and the exporters' : ''}…`);
+  supervisor.add({ name: 'haproxy', ...haproxyCommand(haproxyConfigPath), stopGraceMs: 5000 });
+  if (config.MONITORING) for (const monitor of monitoringProcesses(config)) supervisor.add(monitor);
+  const balancerUp = await waitUntil('HAProxy', () => portAnswers(config.stack.LB_PORT), 10_000).then(() => true, () => false);
+  const prometheusUp = config.MONITORING && (await waitReady(`http://127.0.0.1:${config.PROMETHEUS_PORT}/-/ready`, 20_000));
+  if (!goOn()) return;
+
+  const lb = `http://127.0.0.1:${config.stack.LB_PORT}`;
+  console.log('');
+  console.log(connectionHelp(config.stack));
+  console.log(`\nAPI for clients (load balancer, HAProxy): ${lb}${balancerUp ? '' : ' (NOT answering yet)'}  (web client /, API /v1, docs /docs)`);
+  console.log(`  ${gateways.length} gateways behind it, checked on /health/ready every ${localBalancerChecks.checkIntervalMs} ms; config ${haproxyConfigPath}`);
+  console.log('\nServices (restarted when they exit on their own):');
+  for (const service of services) {
+    const where = service.url ? `${service.url}${service.isGateway ? '  (one instance, direct; metrics /metrics)' : ''}` : '';
+    console.log(`  ${service.name.padEnd(18)} ${readiness.get(service.name) ? 'ready    ' : 'NOT READY'}  ${where}`);
+  }
+  if (config.MONITORING) {
+    console.log(`\nMonitoring: Prometheus http://127.0.0.1:${config.PROMETHEUS_PORT}${prometheusUp ? '' : ' (NOT ready yet)'} (alerts /alerts), Alertmanager http://127.0.0.1:${config.ALERTMANAGER_PORT}`);
+    console.log(`  alerts are printed here as [alert] lines and appended to ${config.alertLogFile}; supervisor metrics ${receiver.url}/metrics`);
+  } else {
+    console.log('\nMonitoring off (MONITORING=false): no Prometheus, Alertmanager or alerts.');
+  }
+  console.log('\nDemo logins (password chucar-demo-1234): customer@demo.chucar.kr, dealer@demo.chucar.kr, analyst@demo.chucar.kr, admin@demo.chucar.kr');
+  console.log('Ctrl-C stops the services.');
+  log('started');
+}
+
+await main();

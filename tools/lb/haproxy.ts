@@ -3,7 +3,7 @@
  * as root when missing, like the stack's servers), a config generated for the ports in use, and a
  * foreground process its starter owns. `npm start` and the load-balancer fault tests use it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { ensureCommand, portAnswers, waitUntil } from '../stack/processes.ts';
@@ -22,6 +22,8 @@ export interface BalancerSettings {
    * fault tests turn it off once to prove the clients' own retries are safe without its help.
    */
   retryKeyedWrites?: boolean;
+  /** Where HAProxy's built-in Prometheus exporter answers GET /metrics (none when unset). */
+  metricsPort?: number;
 }
 
 /** The balancer's defaults for the local stack; a gateway's SHUTDOWN_DRAIN_MS (3 s) outlasts interval × fall plus one interval. */
@@ -65,7 +67,11 @@ frontend public
     option forwardfor
     http-request set-header X-Forwarded-Proto http
     default_backend gateways
-
+${settings.metricsPort === undefined ? '' : `
+frontend metrics
+    bind 127.0.0.1:${settings.metricsPort}
+    http-request use-service prometheus-exporter if { path /metrics }
+`}
 backend gateways
     balance roundrobin
     option httpchk GET /health/ready
@@ -85,11 +91,24 @@ export interface RunningBalancer {
   stop(): Promise<void>;
 }
 
-/** Writes the config, checks it (`haproxy -c`), starts HAProxy in the foreground and waits for its port. */
+/** HAProxy in the foreground (`-db`) on a config file: the command a supervisor runs and restarts. */
+export function haproxyCommand(configPath: string): { command: string; args: string[] } {
+  return { command: 'haproxy', args: ['-db', '-f', configPath] };
+}
+
+/** Writes the config and has HAProxy check it (`haproxy -c`), so a bad one fails here, with its message. */
+export function writeHaproxyConfig(settings: BalancerSettings, configPath: string): void {
+  fs.writeFileSync(configPath, haproxyConfig(settings));
+  const check = spawnSync('haproxy', ['-c', '-q', '-f', configPath], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`HAProxy refused ${configPath}:\n${check.stderr || check.stdout}`);
+}
+
+/** Writes and checks the config, starts HAProxy in the foreground and waits for its port. */
 export async function startHaproxy(settings: BalancerSettings, configPath: string, onLine: (line: string) => void = () => {}): Promise<RunningBalancer> {
   ensureHaproxy();
-  fs.writeFileSync(configPath, haproxyConfig(settings));
-  const child = spawn('haproxy', ['-db', '-f', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeHaproxyConfig(settings, configPath);
+  const { command, args } = haproxyCommand(configPath);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) readline.createInterface({ input: stream! }).on('line', onLine);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let gone = false;

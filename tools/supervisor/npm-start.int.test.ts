@@ -1,0 +1,169 @@
+/**
+ * `npm start` as users run it (on a stack and ports of its own, see npm-start-harness.ts): a gateway
+ * killed with SIGKILL under load loses no request and is back in rotation within 15 s; an S3
+ * outage, a stopped replica SQL thread and a gateway that cannot start each reach the alert webhook
+ * within 90 s; SIGTERM during and after start-up leaves nothing listening. Wall time about 4 min.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStackConfig } from '../stack/config.ts';
+import { startS3, stopS3 } from '../stack/s3.ts';
+import { connectIsolated, isolatedStartEnv, listeningPorts, ownPorts, spawnNpmStart, stopIsolatedStack, stopNpmStart, waitForDeliveredAlert, type NpmStart } from './npm-start-harness.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const env = isolatedStartEnv();
+const FAULT_TO_ALERT_LIMIT_MS = 90_000;
+
+interface GetTally {
+  ok: number;
+  rateLimited: number;
+  failures: string[];
+}
+
+/** GETs through the balancer until stopped; 429 from the rate limiter is an answer, not a failure. */
+async function getLoop(url: string, clients: number, stop: () => boolean): Promise<GetTally> {
+  const tally: GetTally = { ok: 0, rateLimited: 0, failures: [] };
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (!stop()) {
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+          await response.arrayBuffer();
+          if (response.ok) tally.ok += 1;
+          else if (response.status === 429) tally.rateLimited += 1;
+          else tally.failures.push(`${response.status}`);
+        } catch (error) {
+          tally.failures.push(error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error));
+        }
+      }
+    }),
+  );
+  return tally;
+}
+
+async function haproxyServerUp(metricsPort: number, server: string): Promise<boolean> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) }).then((response) => response.text(), () => '');
+  return text.includes(`haproxy_server_status{proxy="gateways",server="${server}",state="UP"} 1`);
+}
+
+/** Requests the gateway process on `port` has answered on a route, from its own /metrics. */
+async function requestsServed(port: number, route: string): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(1000) }).then((response) => response.text(), () => '');
+  const pattern = new RegExp(`^http_request_duration_seconds_count\\{[^}]*route="${route.replaceAll('/', '\\/')}"[^}]*\\} (\\d+)`, 'gm');
+  return [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+describe('npm start supervises every process and alerts a person', () => {
+  let running: NpmStart;
+
+  beforeAll(async () => {
+    const config = spawnNpmStart(env).config;
+    const taken = await listeningPorts(ownPorts(config));
+    expect(taken, `ports npm start needs are taken by something else: ${taken.join(', ')}`).toEqual([]);
+  }, 5_000);
+
+  afterAll(async () => {
+    if (running) await stopNpmStart(running).catch(() => {});
+    await stopIsolatedStack(env);
+  }, 120_000);
+
+  it('starts everything', async () => {
+    running = spawnNpmStart(env);
+    await running.waitForLine(/^\[start\] started$/, 300_000);
+    for (const name of ['api-gateway-1', 'api-gateway-2', 'media-api', 'media-worker', 'reporter', 'haproxy', 'prometheus', 'alertmanager']) {
+      expect(running.pidOf(name), name).toBeGreaterThan(0);
+    }
+    // The dead-man's switch proves the delivery path end to end before any fault.
+    await waitForDeliveredAlert(running.config, (alert) => alert.alertname === 'Watchdog' && alert.status === 'firing', 0, 60_000);
+  }, 330_000);
+
+  it('loses no request when a gateway is killed with SIGKILL under load, and has it back in rotation within 15 s', async () => {
+    const { config } = running;
+    const lb = `http://127.0.0.1:${config.stack.LB_PORT}`;
+    const victimPort = config.GATEWAY_PORT + 10;
+    const victim = running.pidOf('api-gateway-2')!;
+    let stop = false;
+    const load = getLoop(`${lb}/v1/regions`, 8, () => stop);
+    await pause(2000);
+    const killedAt = Date.now();
+    process.kill(victim, 'SIGKILL');
+    let backAfterMs: number | null = null;
+    while (Date.now() - killedAt < 30_000) {
+      const restarted = running.pidOf('api-gateway-2');
+      if (restarted !== null && restarted !== victim && (await haproxyServerUp(config.HAPROXY_METRICS_PORT, 'gateway-2')) && (await requestsServed(victimPort, '/v1/regions')) > 0) {
+        backAfterMs = Date.now() - killedAt;
+        break;
+      }
+      await pause(250);
+    }
+    await pause(2000);
+    stop = true;
+    const tally = await load;
+    console.log(`kill -9 of api-gateway-2: ${tally.ok} answered 200, ${tally.rateLimited} 429, ${tally.failures.length} failed; back in rotation after ${backAfterMs === null ? 'never' : `${(backAfterMs / 1000).toFixed(1)} s`}`);
+    expect(tally.failures).toEqual([]);
+    expect(tally.ok).toBeGreaterThan(100);
+    expect(running.lines).toContain('[start] api-gateway-2 exited (SIGKILL); restarting in 1 s (restart 1)');
+    expect(backAfterMs).not.toBeNull();
+    expect(backAfterMs!).toBeLessThanOrEqual(15_000);
+  }, 60_000);
+
+  it('delivers an alert within 90 s for an S3 outage, a stopped replica SQL thread and a gateway that cannot start, and resolves the S3 alert when S3 returns', async () => {
+    const { config } = running;
+    const stack = loadStackConfig(env);
+    const replica = await connectIsolated(env, 'replica');
+    const gatewayPort = config.GATEWAY_PORT + 10;
+    let blocker: net.Server | null = null;
+    try {
+      // A gateway that cannot start: its port taken while it is down.
+      const crashStartedAt = Date.now();
+      process.kill(running.pidOf('api-gateway-2')!, 'SIGKILL');
+      blocker = net.createServer();
+      await new Promise<void>((resolve, reject) => blocker!.once('error', reject).listen(gatewayPort, '127.0.0.1', resolve));
+      const s3StoppedAt = Date.now();
+      await stopS3(stack);
+      const sqlStoppedAt = Date.now();
+      await replica.query('STOP SLAVE SQL_THREAD');
+
+      const [s3Alert, replicaAlert, crashAlert] = await Promise.all([
+        waitForDeliveredAlert(config, (alert) => alert.alertname === 'MediaStorageUnavailable' && alert.status === 'firing' && alert.labels['store'] === 'primary', s3StoppedAt, FAULT_TO_ALERT_LIMIT_MS),
+        waitForDeliveredAlert(config, (alert) => alert.alertname === 'ReplicaSqlThreadStopped' && alert.status === 'firing', sqlStoppedAt, FAULT_TO_ALERT_LIMIT_MS),
+        waitForDeliveredAlert(config, (alert) => alert.alertname === 'ServiceCrashLooping' && alert.status === 'firing' && alert.labels['service'] === 'api-gateway-2', crashStartedAt, FAULT_TO_ALERT_LIMIT_MS),
+      ]);
+      const after = (alert: { receivedAt: string }, since: number) => `${((Date.parse(alert.receivedAt) - since) / 1000).toFixed(1)} s`;
+      console.log(`fault to alert: S3 stopped ${after(s3Alert, s3StoppedAt)}, replica SQL thread stopped ${after(replicaAlert, sqlStoppedAt)}, gateway crash loop ${after(crashAlert, crashStartedAt)}`);
+      expect(running.lines.some((line) => line.startsWith('[alert] FIRING   MediaStorageUnavailable'))).toBe(true);
+      expect(running.lines.some((line) => /^\[start\] api-gateway-2 is crash-looping/.test(line))).toBe(true);
+
+      const s3BackAt = Date.now();
+      await startS3(stack);
+      const resolved = await waitForDeliveredAlert(config, (alert) => alert.alertname === 'MediaStorageUnavailable' && alert.status === 'resolved' && alert.labels['store'] === 'primary', s3BackAt, FAULT_TO_ALERT_LIMIT_MS);
+      console.log(`S3 back to alert resolved: ${after(resolved, s3BackAt)}`);
+    } finally {
+      await startS3(stack).catch(() => {});
+      await replica.query('START SLAVE SQL_THREAD').catch(() => {});
+      await replica.end();
+      await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(null)));
+    }
+    // The port is free again: the supervisor's next restart brings the gateway back.
+    await running.waitForLine(/^\[start\] api-gateway-2 exited/, 5_000);
+  }, 240_000);
+
+  it('stops every process it started on SIGTERM after start-up, and nothing listens afterwards', async () => {
+    const code = await stopNpmStart(running);
+    expect(code).toBe(0);
+    expect(await listeningPorts(ownPorts(running.config))).toEqual([]);
+    expect(running.lines).toContain('[start] stopped');
+  }, 90_000);
+
+  it.each([
+    ['while the stack starts', /^\[start\] bringing the local stack up/],
+    ['while the services start', /^\[start\] starting api-gateway-1/],
+    ['while the load balancer and the monitoring start', /^\[start\] starting the load balancer/],
+  ])('stops every process it started on SIGTERM %s (started again right after the last stop)', async (_, moment) => {
+    running = spawnNpmStart(env);
+    await running.waitForLine(moment, 300_000);
+    const code = await stopNpmStart(running);
+    expect(code).toBe(0);
+    expect(await listeningPorts(ownPorts(running.config))).toEqual([]);
+  }, 360_000);
+});
