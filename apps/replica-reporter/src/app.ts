@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createHttpService } from '@chucar/platform';
 import type { ReporterConfig } from './config.ts';
-import { readFreshness } from './guard/freshness.ts';
-import { replicaOnlyViolation } from './guard/replica-guard.ts';
+import { replicaHealthCheck } from './guard/replica-health.ts';
 import { reportRoutes } from './http/report-routes.ts';
 import { openReplica, runnerSettings } from './reporter-database.ts';
 import { ReportRunner } from './reports/report-runner.ts';
@@ -36,17 +35,7 @@ export async function buildApp(config: ReporterConfig, options: { logger?: false
   const runner = new ReportRunner(replica, runnerSettings(config), app.log as Logger);
 
   // Not ready unless the database is a replica this account can only read; a lagging one is degraded.
-  app.addHealthCheck({
-    name: 'replica',
-    critical: !config.REPORTER_ALLOW_NON_REPLICA,
-    probe: async () => {
-      const violation = await replicaOnlyViolation(replica.runSql);
-      if (violation !== null) throw new Error(violation);
-      const freshness = await readFreshness(replica.runSql);
-      const detail = `read-only replica, replication running, SELECT only; lag ${freshness.replicaLagSeconds} s`;
-      return { status: freshness.replicaLagSeconds > config.REPORTER_LAG_WARN_S ? 'degraded' : 'up', detail };
-    },
-  });
+  app.addHealthCheck(replicaHealthCheck(replica.runSql, { critical: !config.REPORTER_ALLOW_NON_REPLICA, lagWarnS: config.REPORTER_LAG_WARN_S }));
   await app.register(reportRoutes, { runner, jwtSecret: config.REPORTER_JWT_SECRET, serviceSecret: config.REPORTER_SERVICE_SECRET });
   app.decorate('reportRunner', runner);
   app.addHook('onClose', async () => {
