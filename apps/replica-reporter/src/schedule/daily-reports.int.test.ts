@@ -12,7 +12,7 @@ import { openReplica, runnerSettings } from '../reporter-database.ts';
 import { ReportRunner } from '../reports/report-runner.ts';
 import { writeReportDataset } from '../testing/report-dataset.ts';
 import { reporterTestConfig } from '../testing/reporter-test-config.ts';
-import { writeDailyReports } from './daily-reports.ts';
+import { findNewestCompleteDay, writeDailyReports } from './daily-reports.ts';
 import { DAILY_SCHEDULER_ID, REPORTS_QUEUE, upsertDailySchedule } from './daily-schedule.ts';
 import { bucketTarget, folderTarget } from './report-targets.ts';
 
@@ -73,6 +73,24 @@ describe('daily reports to a folder and a bucket, idempotent per day (real repli
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'daily/2024-02-26/media-2024-02-26.html' }));
     const third = await writeDailyReports(runner, run, pino({ level: 'silent' }));
     expect(third.written).toEqual([`bucket ${bucket}: daily/2024-02-26/media-2024-02-26.html`]);
+  });
+
+  it('finds the newest day every target holds whole, and when its last file was written', async () => {
+    const targets = [folderTarget(dir), bucketTarget(s3, bucket)];
+    const reports = { reports: ['conversion'] as const, formats: ['csv', 'json'] as const, targets };
+    const startedMs = Date.now();
+    await writeDailyReports(runner, { ...reports, day: '2024-02-27' }, pino({ level: 'silent' }));
+    // From 2024-03-01 back: three days with nothing, then 02-27.
+    const newest = await findNewestCompleteDay(reports, '2024-03-01', 7);
+    expect(newest?.day).toBe('2024-02-27');
+    // S3's Last-Modified has whole seconds.
+    expect(newest!.completedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(startedMs / 1000) * 1000);
+    expect(newest!.completedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await findNewestCompleteDay(reports, '2024-03-01', 3)).toBeNull();
+
+    // One file missing from one target: the day is not complete.
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'daily/2024-02-27/conversion-2024-02-27.json' }));
+    expect(await findNewestCompleteDay(reports, '2024-02-27', 1)).toBeNull();
   });
 
   it('keeps one job scheduler, in Korean time, however often it is upserted', async () => {

@@ -31,7 +31,7 @@ export async function writeDailyReports(runner: ReportRunner, run: DailyRun, log
     for (const format of run.formats) {
       const key = dailyReportKey(run.day, report, format);
       for (const target of run.targets) {
-        if (await target.exists(key)) skipped.push(`${target.name}: ${key}`);
+        if ((await target.writtenAt(key)) !== null) skipped.push(`${target.name}: ${key}`);
         else missing.push({ target, format, key });
       }
     }
@@ -48,4 +48,32 @@ export async function writeDailyReports(runner: ReportRunner, run: DailyRun, log
     log.info({ day: run.day, report, dataAsOf: result.header.dataAsOf, replicaLagSeconds: result.header.replicaLagSeconds }, 'daily report written');
   }
   return { written, skipped };
+}
+
+/** When the last of `day`'s files was written (when the run that completed the day ended), or null while one is missing. */
+async function dayCompletedAt(run: Omit<DailyRun, 'day'>, day: CalendarDate): Promise<Date | null> {
+  let last = new Date(0);
+  for (const report of run.reports) {
+    for (const format of run.formats) {
+      for (const target of run.targets) {
+        const writtenAt = await target.writtenAt(dailyReportKey(day, report, format));
+        if (writtenAt === null) return null;
+        if (writtenAt > last) last = writtenAt;
+      }
+    }
+  }
+  return last;
+}
+
+/**
+ * The newest of the `lookbackDays` days up to `newest` whose every file is in every target, or null.
+ * A day is passed at its first missing file, so targets that hold nothing cost one look per day.
+ */
+export async function findNewestCompleteDay(run: Omit<DailyRun, 'day'>, newest: CalendarDate, lookbackDays: number): Promise<{ day: CalendarDate; completedAt: Date } | null> {
+  for (let back = 0; back < lookbackDays; back += 1) {
+    const day = addCalendarDays(newest, -back);
+    const completedAt = await dayCompletedAt(run, day);
+    if (completedAt !== null) return { day, completedAt };
+  }
+  return null;
 }

@@ -1,11 +1,13 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ReporterConfig } from '../config.ts';
 
 /** Where the daily reports go: a folder, a bucket, or both. */
 export interface ReportTarget {
   readonly name: string;
-  exists(key: string): Promise<boolean>;
+  /** When the file was written, or null when the target does not hold it. */
+  writtenAt(key: string): Promise<Date | null>;
   write(key: string, body: Buffer, contentType: string): Promise<void>;
 }
 
@@ -13,8 +15,11 @@ export interface ReportTarget {
 export function folderTarget(dir: string): ReportTarget {
   return {
     name: `folder ${dir}`,
-    async exists(key) {
-      return stat(path.join(dir, key)).then(() => true, (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(error)));
+    async writtenAt(key) {
+      return stat(path.join(dir, key)).then(
+        (file) => file.mtime,
+        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)),
+      );
     },
     async write(key, body) {
       const file = path.join(dir, key);
@@ -30,12 +35,13 @@ export function folderTarget(dir: string): ReportTarget {
 export function bucketTarget(s3: S3Client, bucket: string): ReportTarget {
   return {
     name: `bucket ${bucket}`,
-    async exists(key) {
+    async writtenAt(key) {
       try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return true;
+        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        // Every S3 answer carries Last-Modified; without one the object still exists.
+        return head.LastModified ?? new Date(0);
       } catch (error) {
-        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
         throw error;
       }
     },
@@ -43,4 +49,23 @@ export function bucketTarget(s3: S3Client, bucket: string): ReportTarget {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     },
   };
+}
+
+/** The folder and/or bucket REPORTER_DAILY_DIR and REPORTER_DAILY_BUCKET name (none when both are empty). */
+export function configuredTargets(config: ReporterConfig): { targets: ReportTarget[]; close(): void } {
+  const targets: ReportTarget[] = [];
+  let s3: S3Client | undefined;
+  if (config.REPORTER_DAILY_DIR) targets.push(folderTarget(config.REPORTER_DAILY_DIR));
+  if (config.REPORTER_DAILY_BUCKET) {
+    s3 = new S3Client({
+      region: config.REPORTER_S3_REGION,
+      forcePathStyle: config.REPORTER_S3_FORCE_PATH_STYLE,
+      ...(config.REPORTER_S3_ENDPOINT ? { endpoint: config.REPORTER_S3_ENDPOINT } : {}),
+      ...(config.REPORTER_S3_ACCESS_KEY_ID ? { credentials: { accessKeyId: config.REPORTER_S3_ACCESS_KEY_ID, secretAccessKey: config.REPORTER_S3_SECRET_ACCESS_KEY } } : {}),
+      requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    targets.push(bucketTarget(s3, config.REPORTER_DAILY_BUCKET));
+  }
+  return { targets, close: () => s3?.destroy() };
 }
