@@ -16,6 +16,14 @@ describe('reporter config', () => {
     expect(() => loadReporterConfig({ REPORTER_DB_PORT: 'replica' })).toThrow(/REPORTER_DB_PORT must be a port number/);
   });
 
+  it('serves the scheduler on REPORTER_SCHEDULE_PORT, 3004 unless set, never on the API port', () => {
+    expect(loadReporterConfig({})).toMatchObject({ REPORTER_HOST: '127.0.0.1', REPORTER_SCHEDULE_PORT: 3004, REPORTER_PORT: 3002 });
+    expect(loadReporterConfig({ REPORTER_SCHEDULE_PORT: '13004' }).REPORTER_SCHEDULE_PORT).toBe(13004);
+    expect(() => loadReporterConfig({ REPORTER_SCHEDULE_PORT: 'metrics' })).toThrow(/REPORTER_SCHEDULE_PORT must be a port number/);
+    expect(() => loadReporterConfig({ REPORTER_SCHEDULE_PORT: '70000' })).toThrow(/REPORTER_SCHEDULE_PORT must be a port number/);
+    expect(() => loadReporterConfig({ REPORTER_SCHEDULE_PORT: '3002' })).toThrow(/REPORTER_SCHEDULE_PORT must differ from REPORTER_PORT/);
+  });
+
   it('insists on real secrets in production and a server limit inside the client timeout', () => {
     expect(() => loadReporterConfig({ NODE_ENV: 'production' })).toThrow(/REPORTER_JWT_SECRET is required in production[\s\S]*REPORTER_SERVICE_SECRET is required in production/);
     expect(() => loadReporterConfig({ REPORTER_SERVICE_SECRET: 'short' })).toThrow(/REPORTER_SERVICE_SECRET must be at least 32 characters/);

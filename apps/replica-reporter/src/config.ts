@@ -9,8 +9,9 @@ const developmentServiceSecret = 'development-only-reporter-service-secret-01234
 /** The reporter knows only the replica: it has no variable that could point it at the primary. */
 export const reporterEnv = {
   ...runtimeEnv,
-  REPORTER_HOST: env.string({ description: 'Address the reporter HTTP API listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
+  REPORTER_HOST: env.string({ description: 'Address the reporter HTTP API and the daily-report scheduler listen on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   REPORTER_PORT: env.port({ description: 'Reporter HTTP port', default: 3002 }),
+  REPORTER_SCHEDULE_PORT: env.port({ description: 'Port of the daily-report scheduler’s /metrics and /health (npm run report:daily, on REPORTER_HOST; not with --day)', default: 3004 }),
   REPORTER_DB_HOST: env.string({ description: 'Read-only replica host (never the primary)', default: '127.0.0.1' }),
   REPORTER_DB_PORT: env.port({ description: 'Read-only replica port', default: 3308 }),
   REPORTER_DB_NAME: env.string({ description: 'Application database on the replica', default: 'chucar' }),
@@ -60,6 +61,7 @@ export function loadReporterConfig(source: Record<string, string | undefined> = 
   if (unknownReports.length > 0) problems.push(`REPORTER_DAILY_REPORTS names unknown reports: ${unknownReports.join(', ')} (reports: ${REPORT_NAMES.join(', ')})`);
   const unknownFormats = config.REPORTER_DAILY_FORMATS.filter((name) => !(OUTPUT_FORMATS as readonly string[]).includes(name));
   if (unknownFormats.length > 0) problems.push(`REPORTER_DAILY_FORMATS names unknown formats: ${unknownFormats.join(', ')} (formats: ${OUTPUT_FORMATS.join(', ')})`);
+  if (config.REPORTER_SCHEDULE_PORT === config.REPORTER_PORT) problems.push('REPORTER_SCHEDULE_PORT must differ from REPORTER_PORT: the scheduler and the HTTP API both listen on REPORTER_HOST');
   if (!/^[\w-]{1,32}$/.test(config.REPORTER_QUEUE_PREFIX)) problems.push('REPORTER_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
