@@ -1,7 +1,7 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job, type QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { isReportName, parseCalendarDate, type ReportName } from '@chucar/domain';
+import { isReportName, parseCalendarDate, type CalendarDate, type ReportName } from '@chucar/domain';
 import type { OutputFormat } from '../render/cells.ts';
 import type { ReportRunner } from '../reports/report-runner.ts';
 import { previousKstDay, writeDailyReports } from './daily-reports.ts';
@@ -34,21 +34,38 @@ export function dayOfJob(job: Pick<Job<DailyJobData>, 'data' | 'timestamp'>): st
   return previousKstDay(new Date(job.timestamp));
 }
 
-export function startDailySchedule(connections: { queue: Redis; worker: Redis }, runner: ReportRunner, settings: DailyScheduleSettings, log: Logger) {
+/** Told when a run of the daily job ends; `day` is null when the job named no day that exists. */
+export type DailyRunListener = (outcome: 'succeeded' | 'failed', day: CalendarDate | null, endedAt: Date) => void;
+
+export function startDailySchedule(connections: { queue: Redis; worker: Redis }, runner: ReportRunner, settings: DailyScheduleSettings, log: Logger, onRunEnd: DailyRunListener = () => undefined) {
   const queue = new Queue<DailyJobData>(REPORTS_QUEUE, { connection: connections.queue, prefix: settings.prefix });
   const reports = settings.reports.filter(isReportName);
   const worker = new Worker<DailyJobData>(
     REPORTS_QUEUE,
     async (job) => {
-      const day = dayOfJob(job);
-      const outcome = await writeDailyReports(runner, { day, reports, formats: settings.formats, targets: settings.targets }, log.child({ job: job.id }));
-      log.info({ day, written: outcome.written.length, skipped: outcome.skipped.length }, 'daily reports done');
-      return { day, written: outcome.written.length, skipped: outcome.skipped.length };
+      let day: CalendarDate | null = null;
+      try {
+        day = dayOfJob(job);
+        const outcome = await writeDailyReports(runner, { day, reports, formats: settings.formats, targets: settings.targets }, log.child({ job: job.id }));
+        log.info({ day, written: outcome.written.length, skipped: outcome.skipped.length }, 'daily reports done');
+        onRunEnd('succeeded', day, new Date());
+        return { day, written: outcome.written.length, skipped: outcome.skipped.length };
+      } catch (error) {
+        // Counted before the job is marked failed in Redis, so whoever waits on it sees the count.
+        onRunEnd('failed', day, new Date());
+        const attempt = job.attemptsMade + 1;
+        const attempts = job.opts.attempts ?? 1;
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        log.error({ err: error, day, job: job.id, attempt, attempts }, `daily reports for ${day ?? JSON.stringify(job.data.day)} failed${attempt < attempts ? ' (will be retried)' : ''}: ${reason}`);
+        throw error;
+      }
     },
     // One day's reports at a time: the replica also serves the gateway's reads.
     { connection: connections.worker, prefix: settings.prefix, concurrency: 1 },
   );
-  worker.on('failed', (job, error) => log.error({ err: error, job: job?.id, attempts: job?.attemptsMade }, 'daily reports failed'));
+  // Redis going away surfaces here; without a listener BullMQ prints each error raw on stderr, outside the log.
+  worker.on('error', (error) => log.warn({ err: error }, 'daily reports worker error'));
+  queue.on('error', (error) => log.warn({ err: error }, 'daily reports queue error'));
   return {
     queue,
     worker,
@@ -58,4 +75,14 @@ export function startDailySchedule(connections: { queue: Redis; worker: Redis },
       await queue.close();
     },
   };
+}
+
+/**
+ * Writes one day now, queued like the scheduled job so it never runs beside it, and resolves with
+ * the job's outcome once a worker (this process's or another's on the same queue) has run it.
+ */
+export async function runDayNow(queue: Queue<DailyJobData>, day: CalendarDate, events: QueueEvents, timeoutMs: number): Promise<unknown> {
+  // Under its own job id: writing the same day again is harmless (files that exist are skipped).
+  const job = await queue.add(DAILY_JOB, { day }, { jobId: `manual-${day}-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
+  return job.waitUntilFinished(events, timeoutMs);
 }
