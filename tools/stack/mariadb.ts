@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import { readHeartbeatLagSeconds, readReplicaStatus, runSqlOnConnection, type ReplicaStatus } from '@chucar/platform';
 import { configureReplication, startReplication, waitForReplicaToReachPrimary } from '@chucar/platform/testing';
 import { appDatabasePattern, type StackConfig } from './config.ts';
-import { ensureCommand, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
+import { ensureCommand, ownServerAnswers, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
 export type MariadbRole = 'primary' | 'replica';
 
@@ -94,7 +94,7 @@ async function rootConnection(paths: ServerPaths): Promise<mysql.Connection> {
 export async function startMariadb(config: StackConfig, role: MariadbRole): Promise<'started' | 'already running'> {
   const paths = serverPaths(config, role);
   const port = portOf(config, role);
-  if (isAlive(readPid(paths.pidFile)) && (await portAnswers(port))) return 'already running';
+  if (await ownServerAnswers(paths.pidFile, 'mariadbd', port, () => portAnswers(port))) return 'already running';
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another process; set ${role === 'primary' ? 'DB_PRIMARY_PORT' : 'DB_REPLICA_PORT'} to a free port`);
   }

@@ -84,3 +84,26 @@ export function ensureCommand(command: string, debianPackage: string): void {
   const result = spawnSync('sh', ['-c', install], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (result.status !== 0 || !commandExists(command)) throw new Error(`installing ${debianPackage} failed; run: ${install}`);
 }
+
+/**
+ * True when this stack folder's server (its pid file's process) runs and answers on the port asked
+ * for. A live server of this folder that does not answer there was started with other ports:
+ * starting a second one on the same data would corrupt it, so that is refused with what to do.
+ */
+export async function ownServerAnswers(pidFile: string, commandHint: string, port: number, answers: () => Promise<boolean>): Promise<boolean> {
+  const pid = readPid(pidFile);
+  if (!isAlive(pid)) return false;
+  let commandLine = '';
+  try {
+    commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return false;
+  }
+  if (!commandLine.includes(commandHint)) return false; // the pid was reused by something else
+  const deadline = Date.now() + 10_000; // it may still be starting
+  while (Date.now() < deadline) {
+    if (await answers()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${pidFile} names a running server (pid ${pid}) that does not answer on port ${port}: this stack folder runs with other ports. Stop it with the settings it was started with (npm run stack:down), or give these ports a folder of their own (STACK_DIR)`);
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { StackConfig } from './config.ts';
-import { ensureCommand, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
+import { ensureCommand, ownServerAnswers, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
 export function redisPaths(config: StackConfig) {
   const home = path.join(config.stateDir, 'redis');
@@ -30,7 +30,7 @@ export function redisPings(port: number, timeoutMs = 1000): Promise<boolean> {
 
 export async function startRedis(config: StackConfig): Promise<'started' | 'already running'> {
   const paths = redisPaths(config);
-  if (isAlive(readPid(paths.pidFile)) && (await redisPings(config.REDIS_PORT))) return 'already running';
+  if (await ownServerAnswers(paths.pidFile, 'redis-server', config.REDIS_PORT, () => redisPings(config.REDIS_PORT))) return 'already running';
   if (await portAnswers(config.REDIS_PORT)) throw new Error(`port ${config.REDIS_PORT} is taken by another process; set REDIS_PORT to a free port`);
   ensureCommand('redis-server', 'redis-server');
   fs.mkdirSync(paths.home, { recursive: true });

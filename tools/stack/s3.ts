@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackConfig } from './config.ts';
-import { httpAnswers, isAlive, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
+import { httpAnswers, ownServerAnswers, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
 /** `primary`: the media bucket's server; `mirror`: a second s3rver process with its own port and data, so losing one server's data is a real test. */
 export type S3Role = 'primary' | 'mirror';
@@ -19,7 +19,7 @@ export function s3Answers(port: number): Promise<boolean> {
 
 export async function startS3(config: StackConfig): Promise<'started' | 'already running'> {
   const paths = s3Paths(config);
-  if (isAlive(readPid(paths.pidFile)) && (await s3Answers(config.S3_PORT))) return 'already running';
+  if (await ownServerAnswers(paths.pidFile, 's3-server', config.S3_PORT, () => s3Answers(config.S3_PORT))) return 'already running';
   if (await portAnswers(config.S3_PORT)) throw new Error(`port ${config.S3_PORT} is taken by another process; set S3_PORT to a free port`);
   fs.mkdirSync(paths.dataDir, { recursive: true });
   const entry = fileURLToPath(new URL('./s3-server.ts', import.meta.url));
@@ -36,7 +36,7 @@ export async function stopS3(config: StackConfig): Promise<void> {
 /** The mirror server: idempotent like the others, so `stack:up` on a running stack only adds it. */
 export async function startS3Mirror(config: StackConfig): Promise<'started' | 'already running'> {
   const paths = s3Paths(config, 'mirror');
-  if (isAlive(readPid(paths.pidFile)) && (await s3Answers(config.S3_MIRROR_PORT))) return 'already running';
+  if (await ownServerAnswers(paths.pidFile, 's3-server', config.S3_MIRROR_PORT, () => s3Answers(config.S3_MIRROR_PORT))) return 'already running';
   if (await portAnswers(config.S3_MIRROR_PORT)) throw new Error(`port ${config.S3_MIRROR_PORT} is taken by another process; set S3_MIRROR_PORT to a free port`);
   fs.mkdirSync(paths.dataDir, { recursive: true });
   const entry = fileURLToPath(new URL('./s3-server.ts', import.meta.url));

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { defaultRestartPolicy, RestartPolicy, type RestartPolicySettings } from './restart-policy.ts';
 
 export interface ProcessSpec {
