@@ -4,7 +4,7 @@ import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpProblem } from '@chucar/platform';
 import { readLagBoundHeader, readSourceHeader } from '../../plugins/request-context.ts';
-import { MAX_CONNECT_TIMEOUT_MS, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
+import { MAX_CONNECT_TIMEOUT_MS, decodableUrl, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
 
 export type MediaServiceSettings = {
   /** Base URL of the media service API; paths are forwarded unchanged. */
@@ -100,7 +100,7 @@ function forwardingProblem(error: Error): HttpProblem {
  * streaming the body both ways. The service's answers, problem+json included, pass through as they are.
  */
 export function forwardToMediaService(request: FastifyRequest, reply: FastifyReply, secret: string): FastifyReply {
-  return reply.from(request.url, {
+  return reply.from(decodableUrl(request.url), {
     rewriteRequestHeaders: (_request, headers) => serviceRequestHeaders(request, headers, secret, MEDIA_SERVICE_AUDIENCE),
     onResponse: (_request, forwardedReply, response) => {
       // The media service reads its rows on the primary: the freshness every read under /v1 states.

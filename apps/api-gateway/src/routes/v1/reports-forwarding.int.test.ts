@@ -64,6 +64,8 @@ describe('/v1/reports forwards to the replica reporter (real reporter process)',
     expectProblem(await app.inject({ method: 'GET', url: '/v1/reports' }), 401);
     expectProblem(await app.inject({ method: 'GET', url: `/v1/reports/volume?${query}&granularity=year`, headers: analyst.headers }), 400);
     expectProblem(await app.inject({ method: 'GET', url: `/v1/reports/sales?${query}`, headers: analyst.headers }), 400);
+    // A % that starts no escape: the forwarder cannot decode the URL, and says so instead of failing.
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/reports?%=1', headers: analyst.headers }), 400, 'bad_request');
     // An impossible date passes the pattern: the reporter's 422 comes back as it is.
     const impossible = expectProblem(await app.inject({ method: 'GET', url: '/v1/reports/volume?from=2024-02-30&to=2024-03-01', headers: analyst.headers }), 422);
     expect(impossible.errors?.map((error) => error.field)).toContain('from');

@@ -5,7 +5,7 @@ import { GRANULARITIES, REGION_CODES, REPORT_FILTERS, REPORT_NAMES } from '@chuc
 import { HttpProblem } from '@chucar/platform';
 import { readLagBoundHeader, readSourceHeader } from '../../plugins/request-context.ts';
 import { literals, problems } from './schemas.ts';
-import { MAX_CONNECT_TIMEOUT_MS, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
+import { MAX_CONNECT_TIMEOUT_MS, decodableUrl, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
 
 /**
  * `/v1/reports` and `/v1/reports/:name`: the gateway authenticates (analysts and admins), checks
@@ -89,7 +89,7 @@ export const reportForwardingRoutes: FastifyPluginAsync<ReporterServiceSettings>
   });
 
   const forward = (request: FastifyRequest, reply: FastifyReply) =>
-    reply.from(request.url.replace(/^\/v1\/reports/, '/reports'), {
+    reply.from(decodableUrl(request.url.replace(/^\/v1\/reports/, '/reports')), {
       rewriteRequestHeaders: (_request, headers) => serviceRequestHeaders(request, headers, settings.secret, REPORTER_AUDIENCE),
       onResponse: (_request, forwardedReply, response) => {
         // Reports are read on the replica; the bound is the lag the reporter measured plus the heartbeat's second.

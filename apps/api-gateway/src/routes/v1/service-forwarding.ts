@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
-import { forwardedRequestHeaders, signServiceToken } from '@chucar/platform';
+import { HttpProblem, forwardedRequestHeaders, signServiceToken } from '@chucar/platform';
 
 /** A connection on the internal network takes milliseconds; a host that does not answer is down. */
 export const MAX_CONNECT_TIMEOUT_MS = 5_000;
@@ -24,4 +24,17 @@ export function serviceRequestHeaders(request: FastifyRequest, headers: Incoming
 export function isForwardTimeout(error: Error): boolean {
   const code = (error.cause as { code?: string } | undefined)?.code ?? (error as { code?: string }).code;
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT';
+}
+
+/**
+ * The URL to hand to reply-from, which decodes it whole to refuse `..` segments: a `%` that is not
+ * an escape (`?%=1`) would make it throw, a 500 for what is the client's malformed URL.
+ */
+export function decodableUrl(url: string): string {
+  try {
+    decodeURIComponent(url);
+  } catch {
+    throw new HttpProblem(400, 'bad_request', 'the URL has a % that does not start an escape (%XX)');
+  }
+  return url;
 }
