@@ -45,7 +45,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   await app.register(expirySweepPlugin, { intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS, databaseName: config.DB_NAME });
   const media = { url: config.MEDIA_SERVICE_URL, timeoutMs: config.MEDIA_SERVICE_TIMEOUT_MS, secret: config.MEDIA_SERVICE_SECRET, maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES };
   const reports = config.REPORTER_URL ? { url: config.REPORTER_URL, timeoutMs: config.REPORTER_TIMEOUT_MS, secret: config.REPORTER_SERVICE_SECRET } : undefined;
-  await app.withTypeProvider<TypeBoxTypeProvider>().register(v1Routes, { prefix: '/v1', media, reports });
+  const alertmanager = { url: config.ALERTMANAGER_URL, timeoutMs: config.ALERTMANAGER_TIMEOUT_MS };
+  await app.withTypeProvider<TypeBoxTypeProvider>().register(v1Routes, { prefix: '/v1', media, reports, alertmanager });
   await app.register(webClientPlugin, { distDir: config.WEB_DIST_DIR, imageOrigins: config.WEB_IMAGE_ORIGINS, upgradeInsecureRequests: config.NODE_ENV === 'production' });
   return app;
 }

@@ -19,3 +19,18 @@ describe('gateway config: the media service secret', () => {
     expect(loadGatewayConfig({ MEDIA_MAX_UPLOAD_BYTES: '5000000' }).MEDIA_MAX_UPLOAD_BYTES).toBe(5_000_000);
   });
 });
+
+describe('gateway config: Alertmanager', () => {
+  it('reads the local stack’s Alertmanager unless told otherwise, within a short timeout', () => {
+    const config = loadGatewayConfig({});
+    expect(config.ALERTMANAGER_URL).toBe('http://127.0.0.1:9093');
+    expect(config.ALERTMANAGER_TIMEOUT_MS).toBeLessThanOrEqual(5000);
+    expect(loadGatewayConfig({ ALERTMANAGER_URL: 'http://alertmanager:9093/' }).ALERTMANAGER_URL).toBe('http://alertmanager:9093');
+  });
+
+  it('refuses what is not an http(s) URL, and an unbounded timeout', () => {
+    expect(() => loadGatewayConfig({ ALERTMANAGER_URL: 'alertmanager:9093' })).toThrow(/ALERTMANAGER_URL must be an http or https URL/);
+    expect(() => loadGatewayConfig({ ALERTMANAGER_URL: 'not a url' })).toThrow(/ALERTMANAGER_URL/);
+    expect(() => loadGatewayConfig({ ALERTMANAGER_TIMEOUT_MS: '600000' })).toThrow(/ALERTMANAGER_TIMEOUT_MS/);
+  });
+});

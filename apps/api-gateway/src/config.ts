@@ -53,6 +53,8 @@ export const gatewayEnv = {
   REPORTER_URL: env.string({ description: 'Replica reporter base URL; /v1/reports is forwarded there (empty: this gateway exposes no reports)', default: '' }),
   REPORTER_TIMEOUT_MS: env.int({ description: 'Timeout of a forwarded report: connecting, and each wait for the reporter’s next bytes', default: 120_000, min: 100 }),
   REPORTER_SERVICE_SECRET: env.string({ description: 'HMAC secret of the service tokens the gateway signs for the reporter (>= 32 characters, the reporter’s value; required in production)', default: developmentReporterSecret, secret: true }),
+  ALERTMANAGER_URL: env.url({ description: 'Alertmanager base URL (its API v2 lists the alerts firing now at GET /v1/admin/alerts)', default: 'http://127.0.0.1:9093' }),
+  ALERTMANAGER_TIMEOUT_MS: env.int({ description: 'Timeout of a call to Alertmanager, connecting and reading included (503 beyond: the admin page must never hang on it)', default: 2000, min: 100, max: 30_000 }),
   ...primaryDatabaseEnv,
   ...replicaDatabaseEnv,
   ...redisEnv,
@@ -70,6 +72,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   if (config.REPORTER_SERVICE_SECRET.length < 32) problems.push('REPORTER_SERVICE_SECRET must be at least 32 characters');
   if (config.NODE_ENV === 'production' && config.REPORTER_URL !== '' && config.REPORTER_SERVICE_SECRET === developmentReporterSecret) problems.push('REPORTER_SERVICE_SECRET is required in production');
   if (config.REPORTER_URL !== '' && !URL.canParse(config.REPORTER_URL)) problems.push('REPORTER_URL must be a URL (or empty)');
+  if (!/^https?:$/.test(new URL(config.ALERTMANAGER_URL).protocol)) problems.push('ALERTMANAGER_URL must be an http or https URL');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

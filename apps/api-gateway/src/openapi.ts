@@ -15,11 +15,14 @@ const freshnessHeaders = {
   },
 };
 
+/** GETs under /v1 that read no database: fixed data, or another service's (Alertmanager's) answer. */
+const readsNoDatabase = new Set(['/v1/regions', '/v1/admin/alerts']);
+
 /** Every successful GET under /v1 that reads the database states its freshness in two headers. */
 function documentFreshnessHeaders(document: OpenApiDocument): OpenApiDocument {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     const ok = item?.get?.responses?.['200'];
-    if (!path.startsWith('/v1/') || path === '/v1/regions' || !ok || '$ref' in ok) continue;
+    if (!path.startsWith('/v1/') || readsNoDatabase.has(path) || !ok || '$ref' in ok) continue;
     ok.headers = { ...ok.headers, ...freshnessHeaders };
   }
   return document;

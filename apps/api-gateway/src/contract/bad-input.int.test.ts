@@ -20,6 +20,7 @@ import {
   submitQuote,
   type Session,
 } from '../testing/test-app.ts';
+import { startAlertmanager, type RunningAlertmanager } from '../testing/alertmanager.ts';
 import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../testing/media-service.ts';
 import { badRequest, type BadRequest, type Fixtures } from './bad-requests.ts';
 import { forgedVariants, jsonText } from './bad-values.ts';
@@ -51,11 +52,13 @@ describe('bad input over the whole API', () => {
   let before: Fingerprint;
 
   let media: RunningMediaService;
+  let alertmanager: RunningAlertmanager;
 
   beforeAll(async () => {
-    // The media routes forward to the real media service, so what they answer is its answer.
+    // The media and alert routes call the real media service and a real Alertmanager, so what they answer is theirs.
     media = await startMediaService();
-    app = await buildTestApp({ MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: testMediaServiceSecret });
+    alertmanager = await startAlertmanager();
+    app = await buildTestApp({ MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: testMediaServiceSecret, ALERTMANAGER_URL: alertmanager.url });
     // Every legitimate write happens here, before the fingerprint: sign-ups, sign-ins, two requests, a quote.
     const trim = await someTrim(app);
     const customer = await signUpCustomer(app, 'bad-input-customer');
@@ -80,6 +83,7 @@ describe('bad input over the whole API', () => {
   afterAll(async () => {
     await app?.close();
     await media?.stop();
+    await alertmanager?.stop();
   });
 
   /** The same request from every caller and from nobody: someone may call the route, the others are refused first. */

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { AlertmanagerSettings } from '../../alerting/alertmanager-client.ts';
 import { accountRoutes } from './accounts.ts';
+import { adminAlertRoutes } from './admin-alerts.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { mediaRoutes } from './media.ts';
@@ -9,7 +11,7 @@ import { quoteRoutes } from './quotes.ts';
 import { reportForwardingRoutes, type ReporterServiceSettings } from './reports-forwarding.ts';
 import { Problem } from './schemas.ts';
 
-export type V1Options = { media: MediaServiceSettings; reports?: ReporterServiceSettings | undefined };
+export type V1Options = { media: MediaServiceSettings; reports?: ReporterServiceSettings | undefined; alertmanager: AlertmanagerSettings };
 
 /** Version 1 of the one API every client uses. */
 export const v1Routes: FastifyPluginAsync<V1Options> = async (app, options) => {
@@ -19,6 +21,7 @@ export const v1Routes: FastifyPluginAsync<V1Options> = async (app, options) => {
   app.removeContentTypeParser('text/plain');
   await app.register(authRoutes);
   await app.register(accountRoutes);
+  await app.register(adminAlertRoutes, options.alertmanager);
   await app.register(catalogRoutes);
   await app.register(quoteRequestRoutes);
   await app.register(quoteRoutes);
