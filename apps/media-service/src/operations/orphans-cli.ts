@@ -1,7 +1,8 @@
 /**
  * `npm run media:orphans -- --report | --sweep | --restore <key> --store <name>`: the orphan sweep
  * on demand, over every configured store (or those named). Prints a summary per store and a sample
- * of the orphans (`--json`: the whole report).
+ * of the orphans (`--json`: the whole report). Exit: 0 done, 1 a sweep refused or errors, 2 bad
+ * usage, 3 a store did not answer (checked before anything is listed or moved).
  */
 import { createKyselyMediaOperationsRepository, type Database as Schema } from '@chucar/domain';
 import { createDatabase, primaryDatabaseSettings } from '@chucar/platform';
@@ -10,6 +11,7 @@ import { loadMediaConfig } from '../config.ts';
 import { ORPHANS_USAGE, UsageError, parseOrphansArgs } from './cli-args.ts';
 import { restoreTombstone, sweepOrphans, type OrphanSweepReport } from './orphan-sweep.ts';
 import { createMediaStores } from '../storage/media-stores.ts';
+import { StoreUnreachableError, assertStoresReachable, storeProbeTimeoutMs } from '../storage/store-reachability.ts';
 import { namedStoresOf } from './store-list.ts';
 
 const hourMs = 60 * 60 * 1000;
@@ -22,13 +24,16 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
   }
   const config = loadMediaConfig(env);
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const mediaStores = createMediaStores(config, log);
+  // No SDK logger: its lines would repeat on stderr, as JSON, what this command says in one line.
+  const mediaStores = createMediaStores(config);
   const allStores = namedStoresOf(mediaStores, config.S3_TIMEOUT_MS);
   try {
     const known = allStores.map((store) => store.name);
     const unknown = args.stores.filter((name) => !known.includes(name));
     if (unknown.length > 0) throw new UsageError(`no store named ${unknown.join(', ')} (configured: ${known.join(', ')})`);
     const stores = args.stores.length === 0 ? allStores : allStores.filter((store) => args.stores.includes(store.name));
+    // A store that does not answer is named before anything is listed or moved, not halfway through.
+    await assertStoresReachable(mediaStores.all.filter((store) => args.stores.length === 0 || args.stores.includes(store.name)), storeProbeTimeoutMs(config));
 
     if (args.action.kind === 'restore') {
       const restored = await restoreTombstone(stores[0]!, args.action.key);
@@ -79,7 +84,7 @@ if (import.meta.main) {
     (error: unknown) => {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       console.error(`media:orphans: ${message}${error instanceof UsageError ? ' (--help for usage)' : ''}`);
-      process.exit(error instanceof UsageError ? 2 : 1);
+      process.exit(error instanceof UsageError ? 2 : error instanceof StoreUnreachableError ? 3 : 1);
     },
   );
 }

@@ -12,6 +12,7 @@ import type { Logger } from '@chucar/platform';
 import type { MediaConfig } from '../config.ts';
 import { developmentJwtSecret } from '../config.ts';
 import type { MediaQueue } from '../queue/index.ts';
+import { storeProbeTimeoutMs } from '../storage/store-reachability.ts';
 import { probeStore, type NamedStore } from './named-stores.ts';
 import { registerOperationsMetrics } from './operations-metrics.ts';
 import { createOperationsQueue, type OperationsQueue } from './operations-queue.ts';
@@ -61,7 +62,7 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     stores: deps.stores.map((store) => ({ name: store.name, probe: (signal) => probeStore(store, signal) })),
     log: logger,
     intervalMs: deps.storeCheckEveryMs ?? config.MEDIA_STORAGE_PROBE_INTERVAL_MS,
-    timeoutMs: Math.min(config.S3_TIMEOUT_MS, 10_000),
+    timeoutMs: storeProbeTimeoutMs(config),
   });
   const stateOf = (store: string): StoreState => (monitor.state(store) === 'down' || deps.jobStorageState?.(store) === 'down' ? 'down' : 'up');
   for (const store of deps.stores) {

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
 import { addMediaJob, createMediaQueue } from '../queue/index.ts';
 import { createMediaStores } from '../storage/media-stores.ts';
+import { StoreUnreachableError, assertStoresReachable, storeProbeTimeoutMs } from '../storage/store-reachability.ts';
 import { integrityDeps } from './integrity-setup.ts';
 import { noIntegrityMetrics, type CatchUpReport, type CheckPass, type CheckPassReport, type PurgeReport } from './integrity-types.ts';
 import { createIntegrityWork } from './integrity-work.ts';
@@ -36,7 +37,8 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
   const config = loadMediaConfig(env);
   const logger = io.logger ?? pino({ level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', base: { service: 'media-scrub' } }, pino.destination(2));
   const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 3 }));
-  const stores = createMediaStores(config, logger);
+  // No SDK logger: its lines would repeat on stderr, as JSON, what this command says in one line.
+  const stores = createMediaStores(config);
   // Redis only to queue previews again after a repair; listings do without it.
   const redis = command.kind === 'scrub' ? createRedis(config, 'producer', logger) : null;
   const queue = redis ? createMediaQueue(redis, config.MEDIA_QUEUE_PREFIX) : null;
@@ -77,6 +79,9 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
       return EXIT.ok;
     }
 
+    // A store that does not answer is named now, before anything runs: a pass would otherwise
+    // report it "checked" when it had nothing to check there.
+    await assertStoresReachable(stores.all, storeProbeTimeoutMs(config));
     const work = createIntegrityWork(deps);
     const reports: { catchUp?: CatchUpReport; checks: CheckPassReport[]; purge?: PurgeReport } = { checks: [] };
     if (command.pass === 'catch-up' || command.pass === 'all') reports.catchUp = await work.catchUp();
@@ -140,12 +145,17 @@ function printReports(out: (line: string) => void, reports: { catchUp?: CatchUpR
   if (reports.purge) out(`purge: ${reports.purge.status}; ${reports.purge.purgedMedia} deleted media purged, ${reports.purge.deletedObjects} objects deleted, ${reports.purge.failedDeletes} deletes failed`);
 }
 
+/** What the operator can do about it, when the primary answered and only the mirror did not. */
+function unreachableHint(error: StoreUnreachableError): string {
+  return error.stores.includes('primary') ? '; nothing was checked' : '; nothing was checked (MEDIA_MIRROR_BUCKET= checks the primary alone)';
+}
+
 if (import.meta.main) {
   runScrubCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      console.error(`media:scrub: ${message}`);
+      console.error(`media:scrub: ${message}${error instanceof StoreUnreachableError ? unreachableHint(error) : ''}`);
       process.exit(error instanceof UsageError || error instanceof ConfigError ? EXIT.usage : EXIT.unanswered);
     },
   );

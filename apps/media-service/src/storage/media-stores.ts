@@ -13,6 +13,8 @@ import { isStorageUnavailable } from './storage-errors.ts';
 export interface MediaStore {
   name: MediaStoreName;
   bucket: string;
+  /** Where it is, for people reading a message: the endpoint URL, or AWS S3 and its region. */
+  where: string;
   client: S3Client;
   objects: ObjectStore;
 }
@@ -47,12 +49,24 @@ export function mirrorS3Settings(config: MirrorSettings, endpoint = config.MEDIA
 export function createMediaStores(config: MediaConfig, log?: S3WarningLogger): MediaStores {
   const objectOptions = (bucket: string) => ({ bucket, timeoutMs: config.S3_TIMEOUT_MS });
   const primaryClient = createS3Client(config, log);
-  const primary: MediaStore = { name: 'primary', bucket: config.S3_BUCKET, client: primaryClient, objects: createObjectStore(primaryClient, objectOptions(config.S3_BUCKET)) };
+  const primary: MediaStore = {
+    name: 'primary',
+    bucket: config.S3_BUCKET,
+    where: config.S3_ENDPOINT || `AWS S3 ${config.S3_REGION}`,
+    client: primaryClient,
+    objects: createObjectStore(primaryClient, objectOptions(config.S3_BUCKET)),
+  };
   const mirrorSettings = mirrorS3Settings(config);
   let mirror: MediaStore | null = null;
   if (mirrorSettings) {
     const client = createS3Client(mirrorSettings, log);
-    mirror = { name: 'mirror', bucket: config.MEDIA_MIRROR_BUCKET, client, objects: createObjectStore(client, objectOptions(config.MEDIA_MIRROR_BUCKET)) };
+    mirror = {
+      name: 'mirror',
+      bucket: config.MEDIA_MIRROR_BUCKET,
+      where: config.MEDIA_MIRROR_ENDPOINT || `AWS S3 ${config.MEDIA_MIRROR_REGION}`,
+      client,
+      objects: createObjectStore(client, objectOptions(config.MEDIA_MIRROR_BUCKET)),
+    };
   }
   return {
     primary,
