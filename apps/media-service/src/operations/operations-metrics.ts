@@ -1,7 +1,8 @@
 /**
  * What an operator alerts on, beside the worker's own metrics: failed media by the job that failed
  * (from the database, the source of truth, read at most every `failedRefreshMs` so frequent scrapes
- * cost nothing), whether the queue is stuck, and what the last orphan run found.
+ * cost nothing), how long the oldest accepted upload has waited to be stored, whether the queue is
+ * stuck, and what the last orphan run found.
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { RequeueJob } from '@chucar/domain';
@@ -12,6 +13,8 @@ export interface OperationsMetricSources {
   countFailed(): Promise<Record<RequeueJob, number>>;
   failedRefreshMs: number;
   queueStatus(): QueueStuckStatus;
+  /** Seconds the oldest accepted upload has waited to be stored (0 when none); null when unknown. */
+  oldestWaitingUploadSeconds(): number | null;
   now?: () => number;
 }
 
@@ -57,6 +60,17 @@ export function registerOperationsMetrics(registry: Registry, sources: Operation
     collect() {
       const since = sources.queueStatus().stalledSince;
       this.set(since ? Math.max(0, (now() - since.getTime()) / 1000) : 0);
+    },
+  });
+  new Gauge({
+    name: 'media_spool_oldest_waiting_seconds',
+    help: 'Age of the oldest accepted upload not yet stored (media spooled, counted from its acceptance), 0 when none waits; read from the database on the worker’s queue checks',
+    registers: [registry],
+    collect() {
+      const seconds = sources.oldestWaitingUploadSeconds();
+      // The database did not answer: no sample rather than a stale one (reset() would say 0, "nothing waits").
+      if (seconds === null) this.remove();
+      else this.set(seconds);
     },
   });
   const orphanObjects = new Gauge({

@@ -1,7 +1,8 @@
 /**
  * The operations side of the media worker, attached to its app in one call: every object store
  * probed on a timer (readiness detail per store, media_storage_up{store}, an error log), the stuck-
- * queue watch (readiness `degraded`, media_queue_stuck, an error log), failed media in metrics,
+ * queue watch (readiness `degraded`, media_queue_stuck, an error log), failed media and the
+ * oldest upload still waiting to be stored in metrics,
  * the scheduled orphan run on its own queue, and the admins' queue dashboard.
  */
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +21,7 @@ import { sweepOrphans, type OrphanMode } from './orphan-sweep.ts';
 import { registerQueueDashboard } from './queue-dashboard.ts';
 import { createQueueStuckMonitor, describeStuckQueue } from './queue-stuck-monitor.ts';
 import { createStorageMonitor, type StoreState } from './storage-monitor.ts';
+import { createWaitingUploadsWatch, oldestWaitingUploadAcceptedAt } from './waiting-uploads.ts';
 
 export interface WorkerOperationsDeps {
   app: FastifyInstance;
@@ -80,9 +82,10 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
   }
 
   const stuckAfterMs = config.MEDIA_QUEUE_STUCK_AFTER_MS;
+  const queueCheckEveryMs = deps.queueCheckEveryMs ?? Math.min(10_000, Math.max(250, Math.floor(stuckAfterMs / 6)));
   const stuckMonitor = createQueueStuckMonitor({
     stuckAfterMs,
-    checkEveryMs: deps.queueCheckEveryMs ?? Math.min(10_000, Math.max(250, Math.floor(stuckAfterMs / 6))),
+    checkEveryMs: queueCheckEveryMs,
     log: logger,
     readProgress: async () => {
       const [counts, completed, holdMs] = await withTimeout(
@@ -103,10 +106,14 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     },
   });
 
+  // Read on the queue watch's cadence: an alert on uploads waiting too long is about the same backlog.
+  const waitingUploads = createWaitingUploadsWatch({ oldestAcceptedAt: () => oldestWaitingUploadAcceptedAt(deps.db), refreshEveryMs: queueCheckEveryMs });
+
   const metrics = registerOperationsMetrics(app.metricsRegistry, {
     countFailed: () => operationsRepository.countFailed(),
     failedRefreshMs: 30_000,
     queueStatus: () => stuckMonitor.status(),
+    oldestWaitingUploadSeconds: () => waitingUploads.oldestWaitingSeconds(),
   });
 
   const runOrphans = async (mode: OrphanMode) => {
@@ -146,11 +153,13 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     async start() {
       monitor.start();
       stuckMonitor.start();
+      waitingUploads.start();
       await operationsQueue.start();
     },
     async close() {
       monitor.close();
       stuckMonitor.close();
+      waitingUploads.close();
       await operationsQueue.close();
     },
     operationsQueue,

@@ -5,6 +5,7 @@ import { mediaIntegrityMigration } from './2026-11-26-0004-media-integrity.ts';
 import { idempotencyKeysMigration } from './2026-11-26-0005-idempotency-keys.ts';
 import { reportingIndexesMigration } from './2026-11-26-0006-reporting-indexes.ts';
 import { mediaFailedPreviewsIndexMigration } from './2026-11-26-0007-media-failed-previews-index.ts';
+import { mediaWaitingIndexMigration } from './2026-12-05-0008-media-waiting-index.ts';
 
 /**
  * The domain's migrations (the marketplace, then media), oldest first. Names are stored in the
@@ -18,4 +19,5 @@ export const domainMigrations: readonly { name: string; migration: Migration }[]
   { name: '2026-11-26-0005-idempotency-keys', migration: idempotencyKeysMigration },
   { name: '2026-11-26-0006-reporting-indexes', migration: reportingIndexesMigration },
   { name: '2026-11-26-0007-media-failed-previews-index', migration: mediaFailedPreviewsIndexMigration },
+  { name: '2026-12-05-0008-media-waiting-index', migration: mediaWaitingIndexMigration },
 ];

@@ -1,0 +1,72 @@
+/**
+ * How long accepted uploads have waited to be stored: the age of the oldest `spooled` row, counted
+ * from its acceptance (created_at). Read from the database, the source of truth whatever Redis
+ * holds, on the worker's periodic checks, so a scrape never waits on a query. A media put back to
+ * `spooled` (requeued, or uploaded again after it was lost or purged) counts from its first
+ * acceptance: updated_at cannot stand in, since every store attempt moves it.
+ */
+import type { Kysely } from 'kysely';
+import type { Database as Schema } from '@chucar/domain';
+
+/** When the oldest upload still waiting to be stored was accepted; null when none waits. One dive into ix_media_status_created. */
+export async function oldestWaitingUploadAcceptedAt(db: Kysely<Schema>): Promise<Date | null> {
+  const row = await db
+    .selectFrom('media')
+    .select((eb) => eb.fn.min('created_at').as('oldest'))
+    .where('status', '=', 'spooled')
+    .executeTakeFirst();
+  return row?.oldest ?? null;
+}
+
+export interface WaitingUploadsWatch {
+  /** Seconds the oldest waiting upload has waited, 0 when none waits; null before the first answer and while the database does not answer. */
+  oldestWaitingSeconds(): number | null;
+  /** Reads the database now (the timer does the same); one read at a time. */
+  refresh(): Promise<void>;
+  start(): void;
+  close(): void;
+}
+
+export interface WaitingUploadsWatchOptions {
+  oldestAcceptedAt(): Promise<Date | null>;
+  refreshEveryMs: number;
+  now?: () => number;
+}
+
+export function createWaitingUploadsWatch(options: WaitingUploadsWatchOptions): WaitingUploadsWatch {
+  const now = options.now ?? Date.now;
+  // What the last read said: nothing waits, the oldest acceptance, or no answer (undefined).
+  let oldest: Date | null | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let reading: Promise<void> | null = null;
+
+  const refresh = () =>
+    (reading ??= options
+      .oldestAcceptedAt()
+      .then(
+        (acceptedAt) => void (oldest = acceptedAt),
+        // No value rather than a stale one: the primary's own check says the database is away.
+        () => void (oldest = undefined),
+      )
+      .finally(() => {
+        reading = null;
+      }));
+
+  return {
+    oldestWaitingSeconds() {
+      if (oldest === undefined) return null;
+      // Computed at each scrape from the acceptance time, so the age keeps growing between reads.
+      return oldest === null ? 0 : Math.max(0, (now() - oldest.getTime()) / 1000);
+    },
+    refresh,
+    start() {
+      if (timer) return;
+      void refresh();
+      timer = setInterval(() => void refresh(), options.refreshEveryMs);
+      timer.unref();
+    },
+    close() {
+      clearInterval(timer);
+    },
+  };
+}
