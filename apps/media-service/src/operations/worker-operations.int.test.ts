@@ -74,7 +74,7 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
     expect(down.checks['storage']).toMatchObject({ status: 'down', critical: false, detail: expect.stringMatching(/^primary store \(media-worker-test\) unavailable since .+: /) });
     expect(await metric('media_storage_up{store="primary"}')).toBe('media_storage_up{store="primary"} 0');
     expect(logs.some((line) => line.level === errorLevel && line.store === 'primary' && line.msg.startsWith('object store primary is down'))).toBe(true);
-    // Two probes 200 ms apart, each refused at once: far inside the 60 s promise with the default 15 s interval.
+    // Two probes 200 ms apart, each refused at once: far inside the 10 s the default 5 s interval takes.
     expect(detectedMs).toBeLessThan(10_000);
 
     await s3server.start();
