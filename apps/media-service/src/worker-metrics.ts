@@ -83,9 +83,10 @@ export function registerWorkerMetrics(registry: Registry, sources: WorkerMetricS
     help: 'Accepted uploads on the spool (waiting to be stored, or kept for the retention window)',
     registers: [registry],
     async collect() {
-      this.reset();
       const names = await readdir(sources.spoolObjectsDir).catch(() => null);
+      // An unlabelled gauge's reset() would say 0: remove() leaves no sample, as promised above.
       if (names) this.set(names.length);
+      else this.remove();
     },
   });
 
