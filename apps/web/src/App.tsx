@@ -3,6 +3,7 @@ import { useApi, useSession } from './api/api-context.tsx';
 import type { Role } from './api/session-store.ts';
 import { useI18n } from './i18n/i18n.tsx';
 import type { MessageKey } from './i18n/messages.ts';
+import { AlertsPage } from './pages/Alerts.tsx';
 import { SignInPage, SignUpPage, homePathOf } from './pages/Auth.tsx';
 import { CatalogPage } from './pages/Catalog.tsx';
 import { DealerQuotesPage, DealerRequestPage, DealerRequestsPage } from './pages/Dealer.tsx';
@@ -31,6 +32,7 @@ const NAV: Record<Role | 'guest', { to: string; label: MessageKey }[]> = {
   ],
   admin: [
     { to: '/reports', label: 'nav_reports' },
+    { to: '/admin/alerts', label: 'nav_alerts' },
     { to: '/catalog', label: 'nav_catalog' },
   ],
 };
@@ -74,6 +76,7 @@ function Page() {
   if (path === '/dealer/quotes') return <RequireRole roles={['dealer']}><DealerQuotesPage /></RequireRole>;
   if ((params = matchPath('/dealer/requests/:id', path))) return <RequireRole roles={['dealer']}><DealerRequestPage id={Number(params['id'])} /></RequireRole>;
   if (path === '/reports') return <RequireRole roles={['analyst', 'admin']}><ReportsPage /></RequireRole>;
+  if (path === '/admin/alerts') return <RequireRole roles={['admin']}><AlertsPage /></RequireRole>;
   return (
     <section className="card narrow">
       <p>{t('pageNotFound')}</p>

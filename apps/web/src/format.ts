@@ -32,3 +32,8 @@ export function koreanDay(daysAgo = 0, now = new Date()): string {
   const shifted = new Date(now.getTime() - daysAgo * 86_400_000);
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
 }
+
+/** A duration in one unit, the way the language abbreviates it (12분, 12 min). */
+export function formatDuration({ value, unit }: { value: number; unit: 'minute' | 'hour' | 'day' }, language: Language): string {
+  return new Intl.NumberFormat(locales[language], { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}

@@ -1,10 +1,12 @@
-/** Pure helpers of the web client: messages, formatting, routing, error texts, report charts. */
+/** Pure helpers of the web client: messages, formatting, routing, error texts, report charts, the alerts page. */
 import { describe, expect, it } from 'vitest';
+import type { FiringAlert } from './api/alerts.ts';
 import { keepKeyAfter, newIdempotencyKey } from './api/idempotency.ts';
 import { describeProblem } from './api/problem-message.ts';
 import { ApiProblem } from './api/problem.ts';
-import { formatKrw, koreanDay } from './format.ts';
+import { formatDuration, formatKrw, koreanDay } from './format.ts';
 import { catalogues, en, formatMessage, ko, type MessageKey } from './i18n/messages.ts';
+import { alertsView, firingFor, runbookHref, whereFiring } from './pages/alert-list.ts';
 import { chartsOf } from './pages/report-charts.ts';
 import { matchPath } from './router.tsx';
 
@@ -102,5 +104,54 @@ describe('idempotency keys', () => {
     expect(keepKeyAfter(new ApiProblem(409, { code: 'request_not_open' }))).toBe(false);
     expect(keepKeyAfter(new ApiProblem(422, { code: 'validation_failed' }))).toBe(false);
     expect(keepKeyAfter(undefined)).toBe(false);
+  });
+});
+
+describe('alerts page', () => {
+  const alert = (name: string, severity: FiringAlert['severity']): FiringAlert => ({
+    name,
+    severity,
+    summary: null,
+    description: null,
+    runbookUrl: null,
+    startsAt: '2026-12-05T09:00:00.000Z',
+    labels: { alertname: name, severity },
+    state: 'active',
+    fingerprint: name,
+  });
+
+  it('lists what is wrong in the gateway’s order, and takes the Watchdog as proof that alerting works, not as a problem', () => {
+    const view = alertsView([alert('MediaLost', 'page'), alert('ReplicaLagHigh', 'warning'), alert('Watchdog', 'none')]);
+    expect(view.problems.map((each) => each.name)).toEqual(['MediaLost', 'ReplicaLagHigh']);
+    expect(view.pipelineAlive).toBe(true);
+    // Only the Watchdog: nothing is firing, and the empty state is shown.
+    expect(alertsView([alert('Watchdog', 'none')])).toEqual({ problems: [], pipelineAlive: true });
+    expect(alertsView([])).toEqual({ problems: [], pipelineAlive: false });
+  });
+
+  it('links a runbook only when it is an http(s) URL; a repository path or a script stays text', () => {
+    expect(runbookHref('https://github.com/chucar/chucar/blob/main/docs/operations.md#medialost')).toBe('https://github.com/chucar/chucar/blob/main/docs/operations.md#medialost');
+    expect(runbookHref('docs/operations.md#medialost')).toBeNull();
+    expect(runbookHref('javascript:alert(1)')).toBeNull();
+    expect(runbookHref('data:text/html,<script>alert(1)</script>')).toBeNull();
+    expect(runbookHref(null)).toBeNull();
+  });
+
+  it('says how long an alert has fired in the largest whole unit, in the chosen language', () => {
+    const now = new Date('2026-12-05T12:00:30.000Z');
+    expect(firingFor('2026-12-05T12:00:00.000Z', now)).toEqual({ value: 0, unit: 'minute' });
+    expect(firingFor('2026-12-05T11:01:00.000Z', now)).toEqual({ value: 59, unit: 'minute' });
+    expect(firingFor('2026-12-05T09:00:00.000Z', now)).toEqual({ value: 3, unit: 'hour' });
+    expect(firingFor('2026-12-01T12:00:00.000Z', now)).toEqual({ value: 4, unit: 'day' });
+    // A clock slightly behind Alertmanager's never shows a negative duration.
+    expect(firingFor('2026-12-05T12:01:00.000Z', now)).toEqual({ value: 0, unit: 'minute' });
+    expect(formatDuration({ value: 12, unit: 'minute' }, 'ko')).toBe('12분');
+    // ICU versions abbreviate English minutes as "min" or "mins".
+    expect(formatDuration({ value: 12, unit: 'minute' }, 'en')).toMatch(/^12 mins?$/);
+  });
+
+  it('names where an alert fires from its grouping labels', () => {
+    expect(whereFiring({ alertname: 'ReplicaLagHigh', job: 'mysqld', server: 'replica', severity: 'warning' })).toBe('job=mysqld · server=replica');
+    expect(whereFiring({ alertname: 'Watchdog' })).toBeNull();
   });
 });

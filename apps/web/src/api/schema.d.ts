@@ -87,6 +87,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alerts firing now, page first
+         * @description The alerts Prometheus raised that are firing now, as Alertmanager holds them (active, neither silenced nor inhibited). Nothing is stored by the gateway: each call asks Alertmanager, within ALERTMANAGER_TIMEOUT_MS. 503 `alerting_unavailable` (with Retry-After) when Alertmanager is unreachable, does not answer in time, or answers something else than a list of alerts.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Page first, then warning, unknown, info and none; within a severity, the longest firing first */
+                            alerts: {
+                                /** @description The description annotation */
+                                description: string | null;
+                                /** @description Alertmanager’s identifier of the alert (its label set) */
+                                fingerprint: string;
+                                /** @description Every label of the alert (job, instance, service, …) */
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                /** @description The alertname label */
+                                name: string;
+                                /** @description The runbook_url annotation, as the rule wrote it (an absolute URL or a path in the repository, e.g. docs/operations.md#medialost) */
+                                runbookUrl: string | null;
+                                /**
+                                 * @description page (act now), warning, info, none (the Watchdog, which always fires while alerting works), or unknown
+                                 * @enum {string}
+                                 */
+                                severity: "page" | "warning" | "info" | "none" | "unknown";
+                                /**
+                                 * Format: date-time
+                                 * @description When it started firing
+                                 */
+                                startsAt: string;
+                                /**
+                                 * @description Alertmanager’s state of the alert
+                                 * @enum {string}
+                                 */
+                                state: "active" | "unprocessed" | "suppressed";
+                                /** @description One line a person understands (the summary annotation) */
+                                summary: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/customers": {
         parameters: {
             query?: never;
