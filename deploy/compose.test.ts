@@ -2,11 +2,13 @@
  * docker-compose.yml checked against the apps' env specs, without Docker: every app container gets
  * a configuration its own parser accepts, points at services that exist on the ports they listen
  * on, and the deployment keeps the architecture's promises (two stateless gateways behind a health-
- * checked balancer, a read-only GTID replica that alone feeds the reporter, durable queues and spool).
+ * checked balancer, a read-only GTID replica that alone feeds the reporter, durable queues and spool),
+ * restarts what crashes but not what ran once, and monitors every service it runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvSpec } from '@chucar/platform';
 import { gatewayEnv, loadGatewayConfig } from '@chucar/api-gateway/config';
 import { loadMediaConfig, mediaEnv } from '@chucar/media-service/config';
@@ -35,6 +37,8 @@ const serviceNames = Object.keys(services);
 
 const primary = 'mariadb-primary';
 const replica = 'mariadb-replica';
+/** Jobs that run once and exit 0: restarting them would run them again for ever. */
+const oneShotJobs = ['migrate', 'minio-buckets', 'minio-mirror-buckets'];
 
 /** The migration runner reads the primary's DB_* variables (npm run db:migrate). */
 const migrationsEnv = { ...runtimeEnv, ...primaryDatabaseEnv };
@@ -81,6 +85,28 @@ function listeningPorts(name: string): number[] {
   const program = programOf(service);
   if (program?.listenPort) return [Number(effectiveEnv(name)[program.listenPort])];
   return [...publishedPortsOf(service).map((port) => port.container), ...(service.expose ?? []).map(Number)];
+}
+
+/**
+ * Ports a scraper can reach: the listening ports above, plus an app's other own ports (`X_PORT`
+ * with no `X_HOST` to connect to, such as MEDIA_WORKER_PORT or REPORTER_SCHEDULE_PORT).
+ */
+function scrapablePorts(name: string): number[] {
+  const environment = effectiveEnv(name);
+  const listenHost = programOf(services[name]!)?.listenHost;
+  const ownPorts = Object.entries(environment)
+    .filter(([variable]) => variable.endsWith('_PORT'))
+    .filter(([variable]) => {
+      const hostVariable = variable.replace(/_PORT$/, '_HOST');
+      return !(hostVariable in environment) || hostVariable === listenHost;
+    })
+    .map(([, value]) => Number(value));
+  return [...listeningPorts(name), ...(programOf(services[name]!) ? ownPorts : [])];
+}
+
+/** Compose's own default is "no"; the key is not part of ComposeService. */
+function restartPolicyOf(service: ComposeService): string {
+  return 'restart' in service ? String(service.restart) : 'no';
 }
 
 /** Host and port of every address a service is told to connect to: `X_HOST` + `X_PORT`, or a URL. */
@@ -180,6 +206,9 @@ describe('docker-compose.yml', () => {
       'media-api': [mediaEnv.MEDIA_PORT.default],
       reporter: [reporterEnv.REPORTER_PORT.default],
       'load-balancer': [8080],
+      // The monitoring UIs, on the ports npm start gives them too (docs/operations.md).
+      prometheus: [9090],
+      alertmanager: [9093],
     };
     for (const name of serviceNames) {
       const published = publishedPortsOf(services[name]!).map((port) => port.host);
@@ -325,6 +354,116 @@ describe('docker-compose.yml', () => {
     const created = makeBucketArguments.filter((argument) => argument.includes('/')).map((target) => target.split('/').pop());
     for (const name of servicesRunning('media-service')) expect(created).toContain(effectiveEnv(name)['S3_BUCKET']);
     expect(created).toContain(stackEnv.S3_MIRROR_BUCKET.default);
+  });
+
+  describe('restart policies', () => {
+    it('brings every long-running service back after a crash, and after a Docker restart', () => {
+      const longRunning = serviceNames.filter((name) => !oneShotJobs.includes(name));
+      const policies = Object.fromEntries(longRunning.map((name) => [name, restartPolicyOf(services[name]!)]));
+      const notRestarted = Object.entries(policies).filter(([, policy]) => policy !== 'unless-stopped' && policy !== 'always');
+      expect(notRestarted, 'long-running services without restart: unless-stopped (or always)').toEqual([]);
+    });
+
+    it('never restarts a one-shot job, and treats every job others wait to complete as one', () => {
+      for (const name of oneShotJobs) {
+        expect(serviceNames, name).toContain(name);
+        expect(restartPolicyOf(services[name]!), name).toBe('no');
+      }
+      const awaitedToComplete = serviceNames.flatMap((name) =>
+        Object.entries(dependenciesOf(services[name]!))
+          .filter(([, condition]) => condition === 'service_completed_successfully')
+          .map(([dependency]) => dependency),
+      );
+      for (const name of awaitedToComplete) expect(oneShotJobs, `${name} is awaited to complete`).toContain(name);
+    });
+  });
+
+  describe('monitoring', () => {
+    const monitoringDir = path.join(repoRoot, 'deploy', 'monitoring');
+    const prometheusConfig = parse(fs.readFileSync(path.join(monitoringDir, 'prometheus.yml'), 'utf8')) as {
+      rule_files?: string[];
+      alerting?: { alertmanagers?: { static_configs?: { targets: string[] }[] }[] };
+      scrape_configs: { job_name: string; static_configs: { targets: string[]; labels?: Record<string, string> }[] }[];
+    };
+    const alertmanagerConfig = parse(fs.readFileSync(path.join(monitoringDir, 'alertmanager.yml'), 'utf8')) as {
+      receivers: { name: string; webhook_configs?: { url: string; send_resolved?: boolean }[] }[];
+    };
+    // Prometheus scrapes itself on localhost.
+    const serviceOf = (host: string) => (host === 'localhost' ? 'prometheus' : host);
+    const scrapeTargets = prometheusConfig.scrape_configs.flatMap((job) =>
+      job.static_configs.flatMap((group) =>
+        group.targets.map((target) => {
+          const [host = '', port = ''] = target.split(':');
+          return { job: job.job_name, service: serviceOf(host), port: Number(port), labels: group.labels ?? {} };
+        }),
+      ),
+    );
+
+    it('scrapes only compose services, on ports they listen on', () => {
+      expect(scrapeTargets.length).toBeGreaterThan(0);
+      for (const target of scrapeTargets) {
+        expect(serviceNames, `job ${target.job}`).toContain(target.service);
+        expect(scrapablePorts(target.service), `job ${target.job}: ${target.service}`).toContain(target.port);
+      }
+    });
+
+    it('scrapes every service that runs an app, HAProxy and both database servers through their exporters', () => {
+      const scraped = new Set(scrapeTargets.map((target) => target.service));
+      for (const name of appServices.filter((name) => !oneShotJobs.includes(name))) expect(scraped, name).toContain(name);
+      expect(scraped).toContain('load-balancer');
+
+      // The rules tell the servers apart by the target's server label: it must name the server the
+      // exporter behind that target connects to, or a primary outage would read as the replica's.
+      const mysqld = scrapeTargets.filter((target) => target.job === 'mysqld');
+      expect(mysqld.map((target) => target.labels['server']).sort()).toEqual(['primary', 'replica']);
+      for (const target of mysqld) {
+        const dataSource = environmentOf(services[target.service]!)['DATA_SOURCE_NAME'] ?? '';
+        expect(dataSource, target.service).toContain(`@(mariadb-${target.labels['server']}:3306)/`);
+      }
+      const redisExporter = scrapeTargets.find((target) => target.job === 'redis');
+      expect(environmentOf(services[redisExporter!.service]!)['REDIS_ADDR']).toBe(`redis://redis:${listeningPorts('redis')[0]}`);
+    });
+
+    it("serves HAProxy's metrics on the port Prometheus scrapes", () => {
+      const config = fs.readFileSync(path.join(repoRoot, 'deploy/haproxy/haproxy.cfg'), 'utf8');
+      const frontend = config.split(/^(?=frontend\s|backend\s)/m).find((section) => /use-service\s+prometheus-exporter/.test(section));
+      expect(frontend, 'a frontend with use-service prometheus-exporter').toBeDefined();
+      const haproxyTargets = scrapeTargets.filter((target) => target.job === 'haproxy');
+      expect(haproxyTargets).toHaveLength(1);
+      expect(frontend).toMatch(new RegExp(`^\\s*bind\\s+\\S*:${haproxyTargets[0]!.port}\\b`, 'm'));
+    });
+
+    it('mounts the configs read-only where Prometheus and Alertmanager read them, rules beside the config', () => {
+      const prometheusMounts = mountsOf(services['prometheus']!);
+      expect(prometheusMounts).toContainEqual({ source: './deploy/monitoring/prometheus.yml', target: '/etc/prometheus/prometheus.yml' });
+      for (const ruleFile of prometheusConfig.rule_files ?? []) {
+        expect(prometheusMounts).toContainEqual({ source: `./deploy/monitoring/${ruleFile}`, target: `/etc/prometheus/${ruleFile}` });
+      }
+      expect(prometheusConfig.rule_files).toContain('alert-rules.yml');
+      expect(mountsOf(services['alertmanager']!)).toContainEqual({ source: './deploy/monitoring/alertmanager.yml', target: '/etc/alertmanager/alertmanager.yml' });
+      for (const name of ['prometheus', 'alertmanager']) {
+        const configMounts = (services[name]!.volumes ?? []).filter((entry) => String(entry).startsWith('./'));
+        for (const entry of configMounts) expect(String(entry), name).toMatch(/:ro$/);
+      }
+    });
+
+    it('sends alerts to a compose Alertmanager, and Alertmanager to a compose receiver, resolved ones too', () => {
+      const alertmanagers = (prometheusConfig.alerting?.alertmanagers ?? []).flatMap((entry) => entry.static_configs ?? []).flatMap((group) => group.targets);
+      expect(alertmanagers.length).toBeGreaterThan(0);
+      for (const target of alertmanagers) {
+        const [host = '', port = ''] = target.split(':');
+        expect(serviceNames).toContain(host);
+        expect(listeningPorts(host), target).toContain(Number(port));
+      }
+      const webhooks = alertmanagerConfig.receivers.flatMap((receiver) => receiver.webhook_configs ?? []);
+      expect(webhooks.length).toBeGreaterThan(0);
+      for (const webhook of webhooks) {
+        const url = new URL(webhook.url);
+        expect(serviceNames, webhook.url).toContain(url.hostname);
+        expect(listeningPorts(url.hostname), webhook.url).toContain(Number(url.port));
+        expect(webhook.send_resolved, webhook.url).toBe(true);
+      }
+    });
   });
 
   it('keeps queued jobs in Redis durable and never evicted', () => {

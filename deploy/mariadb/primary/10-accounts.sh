@@ -30,6 +30,12 @@ GRANT SELECT ON \`chucar%\`.* TO $(chucar_sql_string "$DB_REPORTER_USER")@'%';
 CREATE USER IF NOT EXISTS $(chucar_account "$DB_REPLICATION_USER" "$DB_REPLICATION_PASSWORD");
 GRANT REPLICATION SLAVE ON *.* TO $(chucar_sql_string "$DB_REPLICATION_USER")@'%';
 
+-- The mysqld exporters (Prometheus): server and replication status, nothing to write. REPLICATION
+-- CLIENT is BINLOG MONITOR under its old name; SLAVE MONITOR reads SHOW SLAVE STATUS, without which
+-- the exporter silently drops the replication metrics.
+CREATE USER IF NOT EXISTS $(chucar_account "$DB_EXPORTER_USER" "$DB_EXPORTER_PASSWORD") WITH MAX_USER_CONNECTIONS 3;
+GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT ON *.* TO $(chucar_sql_string "$DB_EXPORTER_USER")@'%';
+
 -- People: the mariadb CLI on either server. ALL on *.* includes READ ONLY ADMIN, so this account
 -- can write on the replica too; never give it to an app.
 CREATE USER IF NOT EXISTS $(chucar_account "$DB_ADMIN_USER" "$DB_ADMIN_PASSWORD");
