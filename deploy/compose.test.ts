@@ -416,9 +416,13 @@ describe('docker-compose.yml', () => {
       // exporter behind that target connects to, or a primary outage would read as the replica's.
       const mysqld = scrapeTargets.filter((target) => target.job === 'mysqld');
       expect(mysqld.map((target) => target.labels['server']).sort()).toEqual(['primary', 'replica']);
+      // With the account the primary's init script creates (and replication copies to the replica).
+      const primaryEnv = environmentOf(services[primary]!);
+      const initScripts = fs.readdirSync(path.join(repoRoot, 'deploy/mariadb/primary')).map((file) => fs.readFileSync(path.join(repoRoot, 'deploy/mariadb/primary', file), 'utf8'));
+      expect(initScripts.join('\n')).toMatch(/CREATE USER IF NOT EXISTS \$\(chucar_account "\$DB_EXPORTER_USER" "\$DB_EXPORTER_PASSWORD"\)/);
       for (const target of mysqld) {
         const dataSource = environmentOf(services[target.service]!)['DATA_SOURCE_NAME'] ?? '';
-        expect(dataSource, target.service).toContain(`@(mariadb-${target.labels['server']}:3306)/`);
+        expect(dataSource, target.service).toBe(`${primaryEnv['DB_EXPORTER_USER']}:${primaryEnv['DB_EXPORTER_PASSWORD']}@(mariadb-${target.labels['server']}:3306)/`);
       }
       const redisExporter = scrapeTargets.find((target) => target.job === 'redis');
       expect(environmentOf(services[redisExporter!.service]!)['REDIS_ADDR']).toBe(`redis://redis:${listeningPorts('redis')[0]}`);
