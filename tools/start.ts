@@ -187,7 +187,13 @@ async function startEverything(
   );
   log(`starting the load balancer${config.MONITORING ? ', Prometheus, Alertmanager and the exporters' : ''}…`);
   supervisor.add({ name: 'haproxy', ...haproxyCommand(haproxyConfigPath), stopGraceMs: 5000 });
-  if (config.MONITORING) for (const monitor of monitoringProcesses(config)) supervisor.add(monitor);
+  if (config.MONITORING) {
+    const monitoring = monitoringProcesses(config);
+    for (const exporter of monitoring.exporters) supervisor.add(exporter);
+    supervisor.add(monitoring.alertmanager);
+    await waitReady(`http://127.0.0.1:${config.ALERTMANAGER_PORT}/-/ready`, 20_000);
+    supervisor.add(monitoring.prometheus);
+  }
   const balancerUp = await waitUntil('HAProxy', () => portAnswers(config.stack.LB_PORT), 10_000).then(() => true, () => false);
   const prometheusUp = config.MONITORING && (await waitReady(`http://127.0.0.1:${config.PROMETHEUS_PORT}/-/ready`, 20_000));
   if (!goOn()) return;

@@ -94,8 +94,18 @@ receivers:
 `;
 }
 
+export interface MonitoringProcesses {
+  exporters: ProcessSpec[];
+  alertmanager: ProcessSpec;
+  /**
+   * Started once Alertmanager answers: an alert Prometheus could not hand over is only sent again
+   * after its resend delay.
+   */
+  prometheus: ProcessSpec;
+}
+
 /** The monitoring processes, their configs written under config.runDir. */
-export function monitoringProcesses(config: StartConfig): ProcessSpec[] {
+export function monitoringProcesses(config: StartConfig): MonitoringProcesses {
   const dir = path.join(config.runDir, 'monitoring');
   fs.mkdirSync(dir, { recursive: true });
   const prometheusFile = path.join(dir, 'prometheus.yml');
@@ -111,26 +121,36 @@ export function monitoringProcesses(config: StartConfig): ProcessSpec[] {
     env: { DATA_SOURCE_NAME: `${stack.DB_ADMIN_USER}:${stack.DB_ADMIN_PASSWORD}@(127.0.0.1:${dbPort})/` },
     stopGraceMs: 5000,
   });
-  return [
-    mysqldExporter('primary', stack.DB_PRIMARY_PORT, config.MYSQLD_EXPORTER_PRIMARY_PORT),
-    mysqldExporter('replica', stack.DB_REPLICA_PORT, config.MYSQLD_EXPORTER_REPLICA_PORT),
-    {
+  return {
+    exporters: [
+      mysqldExporter('primary', stack.DB_PRIMARY_PORT, config.MYSQLD_EXPORTER_PRIMARY_PORT),
+      mysqldExporter('replica', stack.DB_REPLICA_PORT, config.MYSQLD_EXPORTER_REPLICA_PORT),
+      {
       name: 'redis-exporter',
       command: 'prometheus-redis-exporter',
-      args: [`-redis.addr=redis://127.0.0.1:${stack.REDIS_PORT}`, `-web.listen-address=127.0.0.1:${config.REDIS_EXPORTER_PORT}`],
-      stopGraceMs: 5000,
-    },
-    {
+        args: [`-redis.addr=redis://127.0.0.1:${stack.REDIS_PORT}`, `-web.listen-address=127.0.0.1:${config.REDIS_EXPORTER_PORT}`],
+        stopGraceMs: 5000,
+      },
+    ],
+    alertmanager: {
       name: 'alertmanager',
       command: 'prometheus-alertmanager',
       args: [`--config.file=${alertmanagerFile}`, `--storage.path=${path.join(dir, 'alertmanager-data')}`, `--web.listen-address=127.0.0.1:${config.ALERTMANAGER_PORT}`, '--cluster.listen-address=', '--log.level=warn'],
       stopGraceMs: 10_000,
     },
-    {
+    prometheus: {
       name: 'prometheus',
       command: 'prometheus',
-      args: [`--config.file=${prometheusFile}`, `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`, '--storage.tsdb.retention.time=7d', `--web.listen-address=127.0.0.1:${config.PROMETHEUS_PORT}`, '--log.level=warn'],
+      args: [
+        `--config.file=${prometheusFile}`,
+        `--storage.tsdb.path=${path.join(dir, 'prometheus-data')}`,
+        '--storage.tsdb.retention.time=7d',
+        `--web.listen-address=127.0.0.1:${config.PROMETHEUS_PORT}`,
+        // Firing alerts are handed to Alertmanager again every 15 s (default 1 min), so a restarted Alertmanager has them back soon.
+        '--rules.alert.resend-delay=15s',
+        '--log.level=warn',
+      ],
       stopGraceMs: 15_000,
     },
-  ];
+  };
 }

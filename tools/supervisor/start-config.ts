@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { env, readEnv, type EnvValues } from '@chucar/platform';
 import { loadStackConfig, type StackConfig } from '../stack/config.ts';
+import { localServiceEnv } from '../stack/service-env.ts';
 
 export const startEnv = {
   GATEWAY_INSTANCES: env.int({ description: 'npm start: how many gateway instances run behind the load balancer (also --gateways N)', default: 2, min: 1, max: 16 }),
@@ -49,30 +50,18 @@ export function gatewayPorts(config: StartConfig): number[] {
 
 /**
  * What every service started by npm start reads, on top of the user's environment: the stack's
- * addresses, the mirror (the media processes write every object there too) and the sibling
- * services' URLs.
+ * addresses (the same the operator commands get) and the sibling services' ports and URLs. A
+ * variable the user set wins.
  */
 export function servicesEnv(config: StartConfig, source: Record<string, string | undefined> = process.env): Record<string, string> {
-  const { stack } = config;
-  const derived: Record<string, string> = {
-    DB_PRIMARY_PORT: String(stack.DB_PRIMARY_PORT),
-    DB_REPLICA_PORT: String(stack.DB_REPLICA_PORT),
-    REPORTER_DB_PORT: String(stack.DB_REPLICA_PORT),
-    REDIS_PORT: String(stack.REDIS_PORT),
-    S3_ENDPOINT: `http://127.0.0.1:${stack.S3_PORT}`,
-    S3_BUCKET: stack.S3_BUCKET,
-    REPORTER_S3_ENDPOINT: `http://127.0.0.1:${stack.S3_PORT}`,
-    MEDIA_MIRROR_BUCKET: stack.S3_MIRROR_BUCKET,
-    MEDIA_MIRROR_ENDPOINT: `http://127.0.0.1:${stack.S3_MIRROR_PORT}`,
-    MEDIA_SPOOL_DIR: path.join(stack.stateDir, 'media-spool'),
+  const siblings: Record<string, string> = {
     MEDIA_PORT: String(config.MEDIA_PORT),
     MEDIA_SERVICE_URL: `http://127.0.0.1:${config.MEDIA_PORT}`,
     MEDIA_WORKER_PORT: String(config.MEDIA_WORKER_PORT),
     REPORTER_PORT: String(config.REPORTER_PORT),
     REPORTER_URL: `http://127.0.0.1:${config.REPORTER_PORT}`,
     REPORTER_SCHEDULE_PORT: String(config.REPORTER_SCHEDULE_PORT),
-    REPORTER_DAILY_DIR: path.join(stack.stateDir, 'reports'),
     ALERTMANAGER_URL: `http://127.0.0.1:${config.ALERTMANAGER_PORT}`,
   };
-  return Object.fromEntries(Object.entries(derived).map(([name, value]) => [name, source[name] || value]));
+  return { ...localServiceEnv(config.stack, source), ...Object.fromEntries(Object.entries(siblings).map(([name, value]) => [name, source[name] ?? value])) };
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@chucar/platform';
+import { gatewayPorts, loadStartConfig, servicesEnv } from './start-config.ts';
+
+describe('npm start settings', () => {
+  it('names the bad variable, and reads --gateways like GATEWAY_INSTANCES', () => {
+    expect(() => loadStartConfig({ PROMETHEUS_PORT: 'ninety' }, [])).toThrow(/PROMETHEUS_PORT/);
+    expect(() => loadStartConfig({}, ['--gateways', '0'])).toThrow(ConfigError);
+    expect(gatewayPorts(loadStartConfig({ GATEWAY_PORT: '4000' }, ['--gateways', '3']))).toEqual([4000, 4010, 4020]);
+  });
+
+  it("gives the services the stack's moved ports and the siblings' URLs, and a value the user set wins, even empty", () => {
+    const config = loadStartConfig({ STACK_DIR: '/tmp/other-stack', S3_PORT: '29000', DB_REPLICA_PORT: '23308', MEDIA_PORT: '23001', ALERTMANAGER_PORT: '29093' }, []);
+    const env = servicesEnv(config, { MEDIA_MIRROR_BUCKET: '', REPORTER_URL: 'http://reporter.internal:3002' });
+    expect(env).toMatchObject({
+      S3_ENDPOINT: 'http://127.0.0.1:29000',
+      REPORTER_DB_PORT: '23308',
+      MEDIA_SPOOL_DIR: '/tmp/other-stack/media-spool',
+      MEDIA_SERVICE_URL: 'http://127.0.0.1:23001',
+      ALERTMANAGER_URL: 'http://127.0.0.1:29093',
+      MEDIA_MIRROR_BUCKET: '',
+      REPORTER_URL: 'http://reporter.internal:3002',
+    });
+  });
+});
