@@ -9,6 +9,7 @@ import { gatewayEnv } from '@chucar/api-gateway/config';
 import { mediaEnv } from '@chucar/media-service/config';
 import { reporterEnv } from '@chucar/replica-reporter/config';
 import { repoRoot, stackEnv } from '../../tools/stack/config.ts';
+import { startEnv } from '../../tools/supervisor/start-config.ts';
 
 export interface SpecGroup {
   name: string;
@@ -25,6 +26,7 @@ export const specGroups: SpecGroup[] = [
   { name: 'media-service', title: 'media-service (apps/media-service)', spec: mediaEnv },
   { name: 'replica-reporter', title: 'replica-reporter (apps/replica-reporter)', spec: reporterEnv },
   { name: 'local stack', title: 'Local stack (tools/stack: npm run stack:up)', spec: stackEnv },
+  { name: 'npm start', title: 'npm start (tools/start.ts: the supervisor, HAProxy and the monitoring)', spec: startEnv },
 ];
 
 export const envExamplePath = path.join(repoRoot, '.env.example');
