@@ -112,6 +112,9 @@ export function monitoringProcesses(config: StartConfig): MonitoringProcesses {
   const alertmanagerFile = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(prometheusFile, prometheusConfig(config));
   fs.writeFileSync(alertmanagerFile, alertmanagerConfig(config));
+  // Alertmanager starts with no memory of earlier runs: its notification log would otherwise keep
+  // quiet (until repeat_interval, 4 h) about an alert that was firing when npm start last stopped.
+  fs.rmSync(path.join(dir, 'alertmanager-data'), { recursive: true, force: true });
   const { stack } = config;
   const mysqldExporter = (server: 'primary' | 'replica', dbPort: number, listenPort: number): ProcessSpec => ({
     name: `mysqld-exporter-${server}`,
