@@ -6,57 +6,34 @@
  * stores, in a database of its own so no other test sees these rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kysely, MysqlDialect } from 'kysely';
-import mysql from 'mysql2';
-import type { Connection } from 'mysql2/promise';
-import { createKyselyMediaOperationsRepository, type Database as Schema } from '@chucar/domain';
-import { appDatabaseSettings, connectWithoutDatabase, testDatabaseName } from '@chucar/platform/testing';
-
-const DATABASE = `${testDatabaseName}_media_index`;
+import { createKyselyMediaOperationsRepository } from '@chucar/domain';
+import { createMediaTableCopy, type MediaTableCopy } from '../testing/media-table-copy.ts';
 
 describe('failed media are found through indexes (EXPLAIN, real primary)', () => {
-  let admin: Connection;
-  let pool: mysql.Pool;
-  let db: Kysely<Schema>;
-  const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+  let copy: MediaTableCopy;
 
   beforeAll(async () => {
-    admin = await connectWithoutDatabase('admin', 'primary');
-    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.query(`CREATE TABLE \`${DATABASE}\`.media LIKE \`${testDatabaseName}\`.media`);
-    // 150 × 150 rows from a small recursive sequence (MariaDB stops recursion at 1,000 by default).
-    await admin.query(`
-      INSERT INTO \`${DATABASE}\`.media (id, owner_id, sha256, size_bytes, content_type, kind, status, variants_status, original_key, created_at, updated_at)
-      WITH RECURSIVE seq (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 149)
-      SELECT UUID(), 1, SHA2(a.n * 150 + b.n, 256), 1000, 'image/jpeg', 'image',
-             IF((a.n * 150 + b.n) % 500 = 7, 'failed', 'stored'),
-             IF((a.n * 150 + b.n) % 500 = 3, 'failed', 'ready'),
-             CONCAT('originals/', a.n * 150 + b.n), NOW(3) - INTERVAL (a.n * 150 + b.n) MINUTE, NOW(3) - INTERVAL (a.n * 150 + b.n) MINUTE
-      FROM seq a CROSS JOIN seq b`);
-    await admin.query(`ANALYZE TABLE \`${DATABASE}\`.media`);
-    pool = mysql.createPool({ ...connectionOptions(), database: DATABASE });
-    // The repository's own statements, as it sends them, are what EXPLAIN looks at.
-    db = new Kysely<Schema>({ dialect: new MysqlDialect({ pool }), log: (event) => void (event.level === 'query' && statements.push({ sql: event.query.sql, parameters: event.query.parameters })) });
+    copy = await createMediaTableCopy('media_index', {
+      contentType: "'image/jpeg'",
+      kind: "'image'",
+      status: "IF({n} % 500 = 7, 'failed', 'stored')",
+      variantsStatus: "IF({n} % 500 = 3, 'failed', 'ready')",
+      createdAt: 'NOW(3) - INTERVAL {n} MINUTE',
+      updatedAt: 'NOW(3) - INTERVAL {n} MINUTE',
+    });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await admin?.end();
+    await copy?.drop();
   });
 
-  function connectionOptions() {
-    const settings = appDatabaseSettings('primary');
-    return { host: settings.host, port: settings.port, user: settings.user, password: settings.password, timezone: 'Z' };
-  }
-
   it('counts and lists them right, each statement reading tens of index entries, not the table', async () => {
+    const { db, statements } = copy;
     const operations = createKyselyMediaOperationsRepository(db);
     expect(await operations.countFailed()).toEqual({ store: 45, variants: 45 });
     expect(await operations.listFailedIds(1000)).toHaveLength(90);
     expect(statements).toHaveLength(3);
     for (const statement of statements) {
-      const [plan] = (await admin.query(`EXPLAIN ${statement.sql}`.replace('`media`', `\`${DATABASE}\`.\`media\``), [...statement.parameters])) as unknown as [{ table: string; type: string; key: string | null; rows: number }[]];
+      const plan = await copy.explain<{ table: string; type: string; key: string | null; rows: number }>(statement);
       for (const step of plan) {
         expect(step.type, `${statement.sql}: ${JSON.stringify(step)}`).not.toBe('ALL');
         expect(step.key, statement.sql).not.toBeNull();

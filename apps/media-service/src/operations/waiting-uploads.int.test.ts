@@ -4,55 +4,38 @@
  * the migrated test database), then the gauge as the real worker serves it on /metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kysely, MysqlDialect } from 'kysely';
-import mysql from 'mysql2';
-import type { Connection } from 'mysql2/promise';
-import type { Database as Schema } from '@chucar/domain';
-import { appDatabaseSettings, connectWithoutDatabase, testDatabaseName } from '@chucar/platform/testing';
+import { createMediaTableCopy, type MediaTableCopy } from '../testing/media-table-copy.ts';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { createWorkerHarness, silentLogger, testBucket, type WorkerHarness } from '../testing/worker-harness.ts';
 import { createMediaWorker, type MediaWorker } from '../worker.ts';
 import { oldestWaitingUploadAcceptedAt } from './waiting-uploads.ts';
 
-const DATABASE = `${testDatabaseName}_media_waiting`;
-
 describe('the oldest waiting upload: one index dive (EXPLAIN, real primary)', () => {
-  let admin: Connection;
-  let pool: mysql.Pool;
-  let db: Kysely<Schema>;
-  const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+  let copy: MediaTableCopy;
 
   beforeAll(async () => {
-    admin = await connectWithoutDatabase('admin', 'primary');
-    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.query(`CREATE TABLE \`${DATABASE}\`.media LIKE \`${testDatabaseName}\`.media`);
     // Upload n was accepted n minutes before 2026-12-05 12:00 UTC; one in 100 still waits (n = 7,
     // 107, …), and the oldest of all, n = 22,499, was stored long ago: it must not count.
-    await admin.query(`
-      INSERT INTO \`${DATABASE}\`.media (id, owner_id, sha256, size_bytes, content_type, kind, status, variants_status, original_key, created_at, updated_at)
-      WITH RECURSIVE seq (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 149)
-      SELECT UUID(), 1, SHA2(a.n * 150 + b.n, 256), 1000, 'application/pdf', 'document',
-             IF((a.n * 150 + b.n) % 100 = 7, 'spooled', 'stored'), 'none',
-             CONCAT('originals/', a.n * 150 + b.n), TIMESTAMP'2026-12-05 12:00:00' - INTERVAL (a.n * 150 + b.n) MINUTE, TIMESTAMP'2026-12-05 12:00:00'
-      FROM seq a CROSS JOIN seq b`);
-    await admin.query(`ANALYZE TABLE \`${DATABASE}\`.media`);
-    const settings = appDatabaseSettings('primary');
-    pool = mysql.createPool({ host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: DATABASE, timezone: 'Z' });
-    db = new Kysely<Schema>({ dialect: new MysqlDialect({ pool }), log: (event) => void (event.level === 'query' && statements.push({ sql: event.query.sql, parameters: event.query.parameters })) });
+    copy = await createMediaTableCopy('media_waiting', {
+      contentType: "'application/pdf'",
+      kind: "'document'",
+      status: "IF({n} % 100 = 7, 'spooled', 'stored')",
+      variantsStatus: "'none'",
+      createdAt: "TIMESTAMP'2026-12-05 12:00:00' - INTERVAL {n} MINUTE",
+      updatedAt: "TIMESTAMP'2026-12-05 12:00:00'",
+    });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await admin?.end();
+    await copy?.drop();
   });
 
   it('answers the oldest spooled upload’s acceptance, read from (status, created_at) without touching a row', async () => {
+    const { db, statements } = copy;
     // 22,407 = 22,499 rounded down to the last n that is 7 modulo 100.
     expect(await oldestWaitingUploadAcceptedAt(db)).toEqual(new Date(Date.parse('2026-12-05T12:00:00Z') - 22_407 * 60_000));
     expect(statements).toHaveLength(1);
     const [statement] = statements;
-    const [plan] = (await admin.query(`EXPLAIN ${statement!.sql}`.replace('`media`', `\`${DATABASE}\`.\`media\``), [...statement!.parameters])) as unknown as [{ Extra: string }[]];
+    const plan = await copy.explain<{ Extra: string }>(statement!);
     // MariaDB reads the minimum off the index's first entry for status = 'spooled' while planning.
     expect(plan.map((step) => step.Extra)).toEqual(['Select tables optimized away']);
 
