@@ -7,7 +7,6 @@
  * process npm start started and returns once they are gone; the stack's servers keep running
  * (`npm run stack:down` stops them).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { ConfigError, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
@@ -75,14 +74,13 @@ function serviceSpecs(config: StartConfig): ServiceSpec[] {
       isGateway: true,
     }),
   );
-  const services = [
+  return [
     ...gateways,
     nodeService('media-api', 'apps/media-service/src/main-api.ts', shared, config.MEDIA_PORT),
     nodeService('media-worker', 'apps/media-service/src/main-worker.ts', shared, config.MEDIA_WORKER_PORT),
     nodeService('reporter', 'apps/replica-reporter/src/main.ts', shared, config.REPORTER_PORT),
     nodeService('reporter-schedule', 'apps/replica-reporter/src/main-schedule.ts', shared, config.REPORTER_SCHEDULE_PORT),
   ];
-  return services.filter((service) => fs.existsSync(path.join(repoRoot, service.args.at(-1)!)));
 }
 
 async function prepareDatabase(): Promise<void> {

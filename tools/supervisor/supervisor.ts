@@ -89,15 +89,6 @@ export class Supervisor {
     this.#launch(supervised);
   }
 
-  /** The running child of a process, if it runs now (tests and the start-up summary use it). */
-  pidOf(name: string): number | null {
-    return this.#processes.get(name)?.child?.pid ?? null;
-  }
-
-  restartsOf(name: string): number {
-    return this.#processes.get(name)?.restarts ?? 0;
-  }
-
   #pidFile(name: string): string {
     return path.join(this.#options.pidDir, `${name}.pid`);
   }
