@@ -60,7 +60,7 @@ export default tseslint.config(
   },
   {
     // The deployment documents and checks every program's env spec, read from its config module:
-    // the apps' (Nx forbids importing an app at all) and the local stack's.
+    // the apps' (Nx forbids importing an app at all), the local stack's and npm start's.
     files: ['deploy/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries([
@@ -68,6 +68,7 @@ export default tseslint.config(
         '^@chucar/media-service/config$',
         '^@chucar/replica-reporter/config$',
         '^(\\.\\./)+tools/stack/config\\.ts$',
+        '^(\\.\\./)+tools/supervisor/start-config\\.ts$',
       ]),
     },
   },
