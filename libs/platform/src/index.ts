@@ -28,6 +28,9 @@ export * from './idempotency/idempotency-store.ts';
 // Redis
 export * from './redis/redis.ts';
 
+// S3-compatible object stores
+export * from './s3/s3-client.ts';
+
 // HTTP services
 export * from './http/http-service.ts';
 export * from './http/problem-details.ts';

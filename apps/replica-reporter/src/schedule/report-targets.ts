@@ -1,6 +1,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '@chucar/platform';
 import type { ReporterConfig } from '../config.ts';
 
 /** Where the daily reports go: a folder, a bucket, or both. */
@@ -57,13 +58,13 @@ export function configuredTargets(config: ReporterConfig): { targets: ReportTarg
   let s3: S3Client | undefined;
   if (config.REPORTER_DAILY_DIR) targets.push(folderTarget(config.REPORTER_DAILY_DIR));
   if (config.REPORTER_DAILY_BUCKET) {
-    s3 = new S3Client({
+    s3 = createS3Client({
       region: config.REPORTER_S3_REGION,
       forcePathStyle: config.REPORTER_S3_FORCE_PATH_STYLE,
-      ...(config.REPORTER_S3_ENDPOINT ? { endpoint: config.REPORTER_S3_ENDPOINT } : {}),
-      ...(config.REPORTER_S3_ACCESS_KEY_ID ? { credentials: { accessKeyId: config.REPORTER_S3_ACCESS_KEY_ID, secretAccessKey: config.REPORTER_S3_SECRET_ACCESS_KEY } } : {}),
-      requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
+      endpoint: config.REPORTER_S3_ENDPOINT,
+      accessKeyId: config.REPORTER_S3_ACCESS_KEY_ID,
+      secretAccessKey: config.REPORTER_S3_SECRET_ACCESS_KEY,
+      timeoutMs: 30_000,
     });
     targets.push(bucketTarget(s3, config.REPORTER_DAILY_BUCKET));
   }
