@@ -1,4 +1,4 @@
-import type { RenderableReport } from './render.ts';
+import type { RenderableReport } from './renderable-report.ts';
 import { freshnessLine } from './cells.ts';
 
 const BOM = '\uFEFF';

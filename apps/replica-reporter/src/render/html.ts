@@ -1,6 +1,6 @@
 import type { ColumnType } from '@chucar/domain';
 import { allRows } from '../reports/report-rows.ts';
-import type { RenderableReport } from './render.ts';
+import type { RenderableReport } from './renderable-report.ts';
 import { displayValue, kstClock } from './cells.ts';
 
 export function escapeHtml(text: string): string {

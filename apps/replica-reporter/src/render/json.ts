@@ -1,4 +1,4 @@
-import type { RenderableReport } from './render.ts';
+import type { RenderableReport } from './renderable-report.ts';
 
 /**
  * One JSON document, written as it goes: the header fields (dataAsOf, replicaLagSeconds,

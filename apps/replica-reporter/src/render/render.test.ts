@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportDefinition, type ReportRow } from '@chucar/domain';
 import { csvField, neutraliseFormula } from './csv.ts';
-import { renderReport, type RenderableReport } from './render.ts';
+import { renderReport } from './render.ts';
+import type { RenderableReport } from './renderable-report.ts';
 import { displayWidth } from './table.ts';
 import type { OutputFormat } from './cells.ts';
 

@@ -1,9 +1,8 @@
-import type { ReportDefinition, ReportRow } from '@chucar/domain';
-import type { ReportHeader } from '../reports/report-runner.ts';
 import type { OutputFormat } from './cells.ts';
 import { renderCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
+import type { RenderableReport } from './renderable-report.ts';
 import { renderTable } from './table.ts';
 
 export const CONTENT_TYPES: Record<OutputFormat, string> = {
@@ -14,9 +13,6 @@ export const CONTENT_TYPES: Record<OutputFormat, string> = {
 };
 
 export const FILE_EXTENSIONS: Record<OutputFormat, string> = { table: 'txt', csv: 'csv', json: 'json', html: 'html' };
-
-/** What a renderer needs: the rows as they come from the runner, or already in hand. */
-export type RenderableReport = { definition: ReportDefinition; header: ReportHeader; rows: AsyncIterable<ReportRow> | Iterable<ReportRow> };
 
 /** The report in `format`, as chunks to write as they come. */
 export function renderReport(result: RenderableReport, format: OutputFormat, options: { bom: boolean }): AsyncGenerator<string> {

@@ -1,5 +1,5 @@
 import { allRows } from '../reports/report-rows.ts';
-import type { RenderableReport } from './render.ts';
+import type { RenderableReport } from './renderable-report.ts';
 import { displayValue, freshnessLine } from './cells.ts';
 
 /** Columns a terminal gives a character: Hangul and other wide characters take two. */
