@@ -1,21 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
-import {
-  createAccounts,
-  createCatalog,
-  createMarketplace,
-  createRepositories,
-  MAX_QUOTE_VALIDITY_DAYS,
-  systemClock,
-  type AccountsService,
-  type CatalogService,
-  type Clock,
-  type Database as Schema,
-  type Marketplace,
-  type ReadRunner,
-  type Repositories,
-  type WriteRunner,
-} from '@chucar/domain';
+import type { Database as Schema } from '@chucar/domain';
 import {
   createDatabase,
   createReadRouter,
@@ -26,21 +10,14 @@ import {
   registerAvailabilityMetrics,
   registerPoolMetrics,
   registerReadRoutingMetrics,
+  replicaDatabaseSettings,
   watchServerAvailability,
   type Database,
   type ReadRouter,
-  type ReadSession,
   type ServerAvailability,
   type UnitOfWork,
 } from '@chucar/platform';
 import type { GatewayConfig } from '../config.ts';
-import { readLagBoundHeader, readSourceHeader } from './request-context.ts';
-
-export interface DomainServices {
-  catalog: CatalogService;
-  accounts: AccountsService;
-  marketplace: Marketplace;
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,22 +33,6 @@ declare module 'fastify' {
     refuseWhilePrimaryDown(): void;
     /** A caller's statement on the primary failed: if the connection did, the primary is marked down at once. */
     notePrimaryFailure(error: unknown): void;
-    /** The business services for work outside a request (the expiry sweep). */
-    backgroundServices(): DomainServices;
-  }
-  interface FastifyRequest {
-    /**
-     * The business services, bound to this request's read session and write capture.
-     * `primaryReads` pins reads to the primary (sign-in and token refresh must not see a stale account).
-     */
-    services(options?: { primaryReads?: boolean }): DomainServices;
-    /** This request's read session, opened by its first routed read. */
-    readSession: ReadSession<Schema> | null;
-    /**
-     * Set by the idempotency plugin: every write of this request runs in this one transaction
-     * (with the request's idempotency key and stored answer) instead of a transaction of its own.
-     */
-    requestWrites: WriteRunner | null;
   }
 }
 
@@ -80,16 +41,15 @@ export function primaryUnavailable(): HttpProblem {
   return new HttpProblem(503, 'database_unavailable', 'the primary database is unreachable: writes are refused until it is back; reads still work', { 'retry-after': '5' });
 }
 
-export interface DatabasePluginOptions {
-  config: GatewayConfig;
-  clock?: Clock;
-}
-
-export const databasePlugin = fp<DatabasePluginOptions>(
-  async (app, { config, clock = systemClock }) => {
+/**
+ * The gateway's connections: the primary and replica pools, the primary's availability probe, the
+ * read router that picks between them, the unit of work on the primary, their health checks and
+ * metrics. How a request's services use them is plugins/domain-services.ts.
+ */
+export const databasesPlugin = fp<{ config: GatewayConfig }>(
+  async (app, { config }) => {
     const primary = createDatabase<Schema>(primaryDatabaseSettings(config));
-    // The replica takes the same account and pool settings at its own address.
-    const replica = createDatabase<Schema>(primaryDatabaseSettings(config, { host: config.DB_REPLICA_HOST, port: config.DB_REPLICA_PORT }));
+    const replica = createDatabase<Schema>(replicaDatabaseSettings(config));
     // The gauges read the router's health at scrape time, after it exists.
     const readDecisions = registerReadRoutingMetrics(app.metricsRegistry, () => readRouter.health());
     // The primary's probe has a connection of its own: a pool full of requests cannot delay it.
@@ -150,94 +110,6 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       },
     });
 
-    // Repositories are bound once per server; a request only picks which set its reads use.
-    const repositoriesOn: Record<'primary' | 'replica', Repositories> = { primary: createRepositories(primary.db), replica: createRepositories(replica.db) };
-    const primaryReads: ReadRunner = {
-      run: async (read) => {
-        refuseWhilePrimaryDown();
-        try {
-          return await read(repositoriesOn.primary);
-        } catch (error) {
-          notePrimaryFailure(error);
-          throw error;
-        }
-      },
-    };
-    const marketplaceSettings = { requestTtlDays: config.REQUEST_TTL_DAYS, maxQuoteValidityDays: MAX_QUOTE_VALIDITY_DAYS };
-
-    function bindServices(reads: ReadRunner, onCommit: (gtid: string) => void, requestWrites: () => WriteRunner | null = () => null): DomainServices {
-      const writes: WriteRunner = {
-        async transaction(work) {
-          const inRequestTransaction = requestWrites();
-          if (inRequestTransaction) return inRequestTransaction.transaction(work);
-          refuseWhilePrimaryDown();
-          try {
-            const { result, gtid } = await unitOfWork.run((trx) => work(createRepositories(trx)));
-            if (gtid) onCommit(gtid);
-            return result;
-          } catch (error) {
-            notePrimaryFailure(error);
-            throw error;
-          }
-        },
-      };
-      // Built on first use: a route needs one of the three.
-      let catalog: CatalogService | undefined;
-      let accounts: AccountsService | undefined;
-      let marketplace: Marketplace | undefined;
-      return {
-        get catalog() {
-          return (catalog ??= createCatalog({ reads }));
-        },
-        get accounts() {
-          return (accounts ??= createAccounts({ reads, writes, clock, settings: { refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS } }));
-        },
-        get marketplace() {
-          return (marketplace ??= createMarketplace({ reads, writes, clock, settings: marketplaceSettings }));
-        },
-      };
-    }
-
-    /** The request's reads go where its session chose, replica or primary, falling back inside the session. */
-    function routedReads(request: FastifyRequest): ReadRunner {
-      return {
-        run: (read) => {
-          request.readSession ??= readRouter.openSession(request.consistencyToken);
-          return request.readSession.run((_db, choice) => {
-            if (choice.target === 'primary') refuseWhilePrimaryDown();
-            return read(repositoriesOn[choice.target]);
-          });
-        },
-      };
-    }
-
-    app.decorateRequest('readSession', null);
-    app.decorateRequest('requestWrites', null);
-    function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
-      return bindServices(
-        options.primaryReads ? primaryReads : routedReads(request),
-        (gtid) => {
-          request.committedGtid = gtid;
-        },
-        () => request.requestWrites,
-      );
-    }
-    app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
-      return servicesFor(this, options);
-    });
-    // Background jobs read and write the primary; no client waits for their GTID.
-    app.decorate('backgroundServices', () => bindServices(primaryReads, () => {}));
-
-    // Every answer that read through a session says where, and how stale it may be.
-    app.addHook('onSend', (request, reply, payload, done) => {
-      const freshness = request.readSession?.freshness();
-      if (freshness) {
-        reply.header(readSourceHeader, freshness.source);
-        reply.header(readLagBoundHeader, String(freshness.lagBoundMs));
-      }
-      done(null, payload);
-    });
-
     app.addHook('onReady', async () => {
       await Promise.all([readRouter.start(), primaryAvailability.start()]);
     });
@@ -247,5 +119,5 @@ export const databasePlugin = fp<DatabasePluginOptions>(
       await Promise.all([primary.close(), replica.close(), primaryProbe.close()]);
     });
   },
-  { name: 'database', dependencies: ['health', 'metrics', 'request-context'] },
+  { name: 'databases', dependencies: ['health', 'metrics'] },
 );

@@ -40,5 +40,5 @@ export const expirySweepPlugin = fp<ExpirySweepOptions>(
       await running;
     });
   },
-  { name: 'expiry-sweep', dependencies: ['database', 'redis'] },
+  { name: 'expiry-sweep', dependencies: ['domain-services', 'redis'] },
 );

@@ -234,5 +234,5 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       await sweeping;
     });
   },
-  { name: 'idempotency', dependencies: ['database', 'auth'] },
+  { name: 'idempotency', dependencies: ['domain-services', 'auth'] },
 );

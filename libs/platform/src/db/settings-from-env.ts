@@ -1,5 +1,5 @@
 import type { EnvValues } from '../config/env.ts';
-import type { primaryDatabaseEnv } from '../config/specs.ts';
+import type { primaryDatabaseEnv, replicaDatabaseEnv } from '../config/specs.ts';
 import type { DatabaseSettings } from './database.ts';
 
 export type PrimaryDatabaseEnv = EnvValues<typeof primaryDatabaseEnv>;
@@ -17,4 +17,11 @@ export function primaryDatabaseSettings(env: PrimaryDatabaseEnv, overrides: Part
     queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
     ...overrides,
   };
+}
+
+export type ReplicaDatabaseEnv = EnvValues<typeof replicaDatabaseEnv>;
+
+/** Pool settings for the replica: its own address, the app account and the pool settings the primary uses. */
+export function replicaDatabaseSettings(env: PrimaryDatabaseEnv & ReplicaDatabaseEnv, overrides: Partial<DatabaseSettings> = {}): DatabaseSettings {
+  return primaryDatabaseSettings(env, { host: env.DB_REPLICA_HOST, port: env.DB_REPLICA_PORT, ...overrides });
 }
