@@ -166,7 +166,7 @@ async function prepareDatabase(): Promise<Database<Schema>> {
 }
 
 function runOrphans(env: Record<string, string>, args: string[]): OrphanReport {
-  const run = spawnSync(process.execPath, ['apps/media-service/src/operations/orphans-cli.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['apps/media-service/src/cli/orphans-cli.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0 && run.status !== 1) throw new Error(`media:orphans ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as OrphanReport;
 }

@@ -49,7 +49,7 @@ export async function measureScrub(database: Database<Schema>, rounds: number): 
     const objects = await storeObjects(database, plain, ownerId, dirs.spool);
     const totalMiB = objects.reduce((sum, object) => sum + object.sizeBytes, 0) / mib;
     const scrub = async (...args: string[]) => {
-      const { stdout } = await run(process.execPath, ['apps/media-service/src/scrub/scrub-cli.ts', '--json', ...args], { cwd: repoRoot, env, timeout: 600_000, maxBuffer: 64 * mib });
+      const { stdout } = await run(process.execPath, ['apps/media-service/src/cli/scrub-cli.ts', '--json', ...args], { cwd: repoRoot, env, timeout: 600_000, maxBuffer: 64 * mib });
       const report = JSON.parse(stdout) as { checks: { checked: number; durationMs: number; bytesRead: number; incidents: unknown[] }[] };
       const check = report.checks[0]!;
       if (check.checked !== objects.length || check.incidents.length > 0) throw new Error(`scrub checked ${check.checked} of ${objects.length} objects, ${check.incidents.length} incidents`);

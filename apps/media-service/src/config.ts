@@ -1,6 +1,6 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
 import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
-import { integrityEnv } from './scrub/scrub-config.ts';
+import { integrityEnv } from './integrity/scrub-config.ts';
 import { mirrorEnv } from './storage/mirror-config.ts';
 
 const developmentServiceSecret = 'development-only-media-service-secret-0123456789';

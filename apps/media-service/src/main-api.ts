@@ -1,6 +1,6 @@
 /** Process entry of the media service's HTTP API: config → buildApp → listen, closing with grace. */
 import { loadConfigOrExit, serveUntilSignalled } from '@chucar/platform';
-import { buildApp } from './app.ts';
+import { buildApp } from './api/app.ts';
 import { loadMediaConfig } from './config.ts';
 
 const config = loadConfigOrExit('media-service', () => loadMediaConfig());

@@ -6,7 +6,7 @@
  */
 import { loadConfigOrExit, serveUntilSignalled } from '@chucar/platform';
 import { loadMediaConfig } from './config.ts';
-import { createMediaWorker } from './worker.ts';
+import { createMediaWorker } from './worker/media-worker.ts';
 
 const config = loadConfigOrExit('media-worker', () => loadMediaConfig());
 const worker = await createMediaWorker(config);

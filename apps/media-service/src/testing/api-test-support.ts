@@ -13,8 +13,8 @@ import { createAccounts, createKyselyWriteRunner, createRepositories, readsFrom,
 import { createRedis, readEnv, redisEnv, signServiceToken, type Database } from '@chucar/platform';
 import { openAppDatabase, testDatabaseName } from '@chucar/platform/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { MEDIA_SERVICE_AUDIENCE } from '../auth.ts';
+import { buildApp } from '../api/app.ts';
+import { MEDIA_SERVICE_AUDIENCE } from '../api/auth.ts';
 import { loadMediaConfig, type MediaConfig } from '../config.ts';
 import { MEDIA_QUEUE_NAME } from '../queue/index.ts';
 

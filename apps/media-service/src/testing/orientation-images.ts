@@ -4,7 +4,7 @@
  * The stored layout is built pixel by pixel from the EXIF definition, not with the code under test.
  */
 import sharp from 'sharp';
-import type { ExifOrientation } from '../jobs/image-orientation.ts';
+import type { ExifOrientation } from '../worker/images/image-orientation.ts';
 
 export const UPRIGHT_WIDTH = 64;
 export const UPRIGHT_HEIGHT = 48;

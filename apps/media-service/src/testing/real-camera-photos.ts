@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ExifOrientation } from '../jobs/image-orientation.ts';
+import type { ExifOrientation } from '../worker/images/image-orientation.ts';
 
 const requireFromHere = createRequire(import.meta.url);
 
