@@ -8,6 +8,10 @@ export * from './config/env.ts';
 export * from './config/specs.ts';
 export * from './logging/logger.ts';
 
+// Timeouts and periodic background tasks
+export * from './timeout/with-timeout.ts';
+export * from './periodic-task/periodic-task.ts';
+
 // Databases: pools, the unit of work, read routing, the engine's statements
 export * from './db/database.ts';
 export * from './db/unit-of-work.ts';

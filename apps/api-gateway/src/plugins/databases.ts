@@ -114,8 +114,7 @@ export const databasesPlugin = fp<{ config: GatewayConfig }>(
       await Promise.all([readRouter.start(), primaryAvailability.start()]);
     });
     app.addHook('onClose', async () => {
-      readRouter.stop();
-      primaryAvailability.stop();
+      await Promise.all([readRouter.stop(), primaryAvailability.stop()]);
       await Promise.all([primary.close(), replica.close(), primaryProbe.close()]);
     });
   },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { createPeriodicTask } from '@chucar/platform';
 
 export interface ExpirySweepOptions {
   intervalMs: number;
@@ -15,9 +16,6 @@ export interface ExpirySweepOptions {
 export const expirySweepPlugin = fp<ExpirySweepOptions>(
   async (app, { intervalMs, databaseName }) => {
     const owner = randomUUID();
-    let timer: NodeJS.Timeout | null = null;
-    let running: Promise<void> | null = null;
-
     async function sweepOnce(): Promise<void> {
       const acquired = await app.redis.set(`chucar:lock:expiry-sweep:${databaseName}`, owner, 'PX', Math.max(1000, intervalMs - 1000), 'NX').catch(() => null);
       if (acquired !== 'OK') return;
@@ -25,20 +23,9 @@ export const expirySweepPlugin = fp<ExpirySweepOptions>(
       if (expired > 0) app.log.info({ expired }, 'expired overdue quote requests');
     }
 
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        running ??= sweepOnce()
-          .catch((error: unknown) => app.log.warn({ err: error }, 'expiry sweep failed; retrying next interval'))
-          .finally(() => {
-            running = null;
-          });
-      }, intervalMs);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => {
-      if (timer) clearInterval(timer);
-      await running;
-    });
+    const sweep = createPeriodicTask({ name: 'expiry_sweep', intervalMs, run: sweepOnce, logger: app.log, registry: app.metricsRegistry });
+    app.addHook('onReady', () => sweep.start());
+    app.addHook('onClose', () => sweep.stop());
   },
   { name: 'expiry-sweep', dependencies: ['domain-services', 'redis'] },
 );

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { createRepositories, type Database as Schema, type WriteRunner } from '@chucar/domain';
 import {
   claimIdempotencyKey,
+  createPeriodicTask,
   deleteExpiredIdempotencyKeys,
   deriveIdempotencySecrets,
   findIdempotencyRecord,
@@ -207,8 +208,6 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       pending.open.rollback().then(() => done(), () => done());
     });
 
-    let timer: NodeJS.Timeout | null = null;
-    let sweeping: Promise<void> | null = null;
     async function sweepExpiredKeys(): Promise<void> {
       if (!app.databases.primaryAvailability.isUp()) return;
       let removed = 0;
@@ -219,20 +218,9 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       }
       if (removed > 0) app.log.info({ removed }, 'deleted expired idempotency keys');
     }
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        sweeping ??= sweepExpiredKeys()
-          .catch((error: unknown) => app.log.warn({ err: error }, 'idempotency key sweep failed; retrying next interval'))
-          .finally(() => {
-            sweeping = null;
-          });
-      }, sweepIntervalMs);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => {
-      if (timer) clearInterval(timer);
-      await sweeping;
-    });
+    const sweep = createPeriodicTask({ name: 'idempotency_key_sweep', intervalMs: sweepIntervalMs, run: sweepExpiredKeys, logger: app.log, registry: app.metricsRegistry });
+    app.addHook('onReady', () => sweep.start());
+    app.addHook('onClose', () => sweep.stop());
   },
   { name: 'idempotency', dependencies: ['domain-services', 'auth'] },
 );

@@ -1,3 +1,5 @@
+import { createPeriodicTask, type PeriodicTask } from '@chucar/platform';
+
 /**
  * A fixed-window rate limit shared by every gateway instance, decided without a Redis round trip
  * per request. Each instance counts hits per key locally and settles with the store in batches:
@@ -59,7 +61,7 @@ interface KeyWindow {
 
 export class SharedRateLimiter {
   private readonly windows = new Map<string, KeyWindow>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly syncing: PeriodicTask;
   private readonly settings: RateLimitSettings;
   private readonly store: RateLimitStore;
   private readonly now: () => number;
@@ -70,6 +72,8 @@ export class SharedRateLimiter {
     this.store = store;
     this.now = options.now ?? Date.now;
     this.onSyncFailure = options.onSyncFailure ?? (() => {});
+    // A failed push is reported through onSyncFailure by send(); the task has nothing more to log.
+    this.syncing = createPeriodicTask({ name: 'rate_limit_sync', intervalMs: settings.syncIntervalMs, run: () => this.sync() });
   }
 
   /** Counts one request for `key` and says whether it may proceed. Never waits for the store. */
@@ -106,14 +110,13 @@ export class SharedRateLimiter {
     return this.windows.size;
   }
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.sync(), this.settings.syncIntervalMs).unref();
+  start(): Promise<void> {
+    return this.syncing.start();
   }
 
   /** Stops the ticks and pushes what is left, so a closing instance's last hits still count. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.syncing.stop();
     if (this.store.isAvailable()) await this.sync();
   }
 

@@ -6,7 +6,7 @@
 import { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { addCalendarDays, type CalendarDate, type ReportName } from '@chucar/domain';
-import { createHttpService, createLogger, createRedis, type Logger } from '@chucar/platform';
+import { createHttpService, createLogger, createPeriodicTask, createRedis, type Logger } from '@chucar/platform';
 import type { ReporterConfig } from '../config.ts';
 import { replicaHealthCheck } from '../guard/replica-health.ts';
 import type { OutputFormat } from '../render/cells.ts';
@@ -71,21 +71,19 @@ export async function createDailyScheduler(config: ReporterConfig, deps: { logge
     },
   });
 
-  const ensureSchedule = () =>
-    schedule.ready().then(
-      () => true,
-      (error: unknown) => {
-        log.warn({ err: error }, `could not put the daily job scheduler in Redis; trying again within ${ENSURE_SCHEDULE_EVERY_MS / 60_000} minutes`);
-        return false;
-      },
-    );
-  let ensureTimer: NodeJS.Timeout | undefined;
+  const ensureSchedule = createPeriodicTask({
+    name: 'daily_schedule_ensure',
+    intervalMs: ENSURE_SCHEDULE_EVERY_MS,
+    run: () => schedule.ready(),
+    logger: log,
+    registry: app.metricsRegistry,
+  });
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    clearInterval(ensureTimer);
+    await ensureSchedule.stop();
     // A running day finishes first; one cut short by the grace period runs again (files that exist are skipped).
     await schedule.close();
     await runner.stopAll();
@@ -100,9 +98,15 @@ export async function createDailyScheduler(config: ReporterConfig, deps: { logge
     app,
     runner,
     async start() {
-      if (await ensureSchedule()) log.info({ cron: config.REPORTER_DAILY_CRON, timeZone: 'Asia/Seoul', targets: targets.map((target) => target.name) }, 'daily reports scheduled');
-      ensureTimer = setInterval(() => void ensureSchedule(), ENSURE_SCHEDULE_EVERY_MS);
-      ensureTimer.unref();
+      const scheduled = await schedule.ready().then(
+        () => true,
+        (error: unknown) => {
+          log.warn({ err: error }, `could not put the daily job scheduler in Redis; trying again within ${ENSURE_SCHEDULE_EVERY_MS / 60_000} minutes`);
+          return false;
+        },
+      );
+      if (scheduled) log.info({ cron: config.REPORTER_DAILY_CRON, timeZone: 'Asia/Seoul', targets: targets.map((target) => target.name) }, 'daily reports scheduled');
+      await ensureSchedule.start();
       try {
         const newest = await findNewestCompleteDay({ reports, formats, targets }, previousKstDay(new Date()), SEED_LOOKBACK_DAYS);
         if (newest) metrics.seedNewestCompleteDay(newest.day, newest.completedAt);

@@ -32,7 +32,7 @@ type QueryCallback = (error: Error | null, result?: unknown, fields?: unknown) =
  */
 function enforceQueryTimeout(connection: PoolConnection, timeoutMs: number): void {
   const send = connection.query.bind(connection) as (options: object, callback: QueryCallback) => unknown;
-  const withTimeout = (sql: unknown, values: unknown, callback: QueryCallback) => {
+  const queryWithTimeout = (sql: unknown, values: unknown, callback: QueryCallback) => {
     if (typeof sql !== 'string') {
       const command = sql as { sql?: string; values?: unknown };
       refuseUnsafeQueryValues(String(command.sql), typeof values === 'function' || values === undefined ? command.values : values);
@@ -42,7 +42,7 @@ function enforceQueryTimeout(connection: PoolConnection, timeoutMs: number): voi
     refuseUnsafeQueryValues(sql, values);
     return send({ sql, values, timeout: timeoutMs }, callback);
   };
-  (connection as unknown as { query: typeof withTimeout }).query = withTimeout;
+  (connection as unknown as { query: typeof queryWithTimeout }).query = queryWithTimeout;
 }
 
 /** The dialect's statements on a plain mysql2 connection (scripts, tests, the stack tool). */

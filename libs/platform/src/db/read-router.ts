@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createPeriodicTask } from '../periodic-task/periodic-task.ts';
 import type { Database } from './database.ts';
 import { heartbeatIntervalSeconds, isGtidList, readHeartbeatLagSeconds, waitForGtid } from './mariadb-dialect.ts';
 
@@ -51,7 +52,8 @@ export interface ReadRouterOptions<DB> {
 
 export interface ReadRouter<DB> {
   start(): Promise<void>;
-  stop(): void;
+  /** Stops the checks; waits for a check in flight. */
+  stop(): Promise<void>;
   checkNow(): Promise<ReplicaHealth>;
   health(): ReplicaHealth;
   /** Picks where one request's reads go; `consistencyToken` is the GTID of the client's last write. */
@@ -92,8 +94,6 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
   const recoverChecks = options.recoverChecks ?? 3;
   let health: ReplicaHealth = { state: 'unknown', lagSeconds: null, lastError: null, checkedAt: null };
   let goodChecksInARow = 0;
-  let timer: NodeJS.Timeout | null = null;
-  let checking: Promise<ReplicaHealth> | null = null;
 
   function moveTo(state: ReplicaState, lagSeconds: number | null, lastError: string | null): void {
     const previous = health.state;
@@ -118,19 +118,25 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     moveTo(goodChecksInARow >= needed ? 'healthy' : 'lagging', lagSeconds, null);
   }
 
-  async function checkNow(): Promise<ReplicaHealth> {
-    checking ??= (async () => {
+  // A failed check is the state it records (down), so the task has nothing to log.
+  const checking = createPeriodicTask({
+    name: 'replica_health_check',
+    intervalMs: options.checkIntervalMs,
+    runAtStart: true,
+    async run() {
       try {
         observe(await readHeartbeatLagSeconds(options.replica.runSql), null);
       } catch (error) {
         observe(null, error instanceof Error ? error.message : String(error));
-      } finally {
-        checking = null;
       }
-      return health;
-    })();
-    return checking;
+    },
+  });
+
+  async function checkNow(): Promise<ReplicaHealth> {
+    await checking.runNow();
+    return health;
   }
+
 
   function decide(choice: Omit<ReadChoice<DB>, 'db'>): ReadChoice<DB> {
     options.onDecision?.(choice.reason);
@@ -185,15 +191,8 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
   }
 
   return {
-    async start() {
-      await checkNow();
-      timer = setInterval(() => void checkNow(), options.checkIntervalMs);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
+    start: () => checking.start(),
+    stop: () => checking.stop(),
     checkNow,
     health: () => health,
     chooseReader,

@@ -27,13 +27,13 @@ describe('watchServerAvailability', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(availability.isUp()).toBe(true);
     expect(changes).toEqual([false, true]);
-    availability.stop();
+    await availability.stop();
   });
 
   it('counts a probe that never answers as down', async () => {
     const availability = watchServerAvailability({ probe: () => new Promise(() => {}), intervalMs: 60_000, probeTimeoutMs: 20 });
     await availability.start();
-    expect(availability.state()).toMatchObject({ up: false, lastError: 'no answer within 20 ms' });
-    availability.stop();
+    expect(availability.state()).toMatchObject({ up: false, lastError: 'availability probe: no answer within 20 ms' });
+    await availability.stop();
   });
 });

@@ -1,4 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
+import { createPeriodicTask } from '../periodic-task/periodic-task.ts';
+import { withTimeout } from '../timeout/with-timeout.ts';
 
 export interface ServerAvailability {
   /** True until a probe or a caller reported the server unreachable, and again after the next good probe. */
@@ -7,7 +9,8 @@ export interface ServerAvailability {
   /** A caller's connection to the server failed: mark it down now and probe at once. */
   reportFailure(error: unknown): void;
   start(): Promise<void>;
-  stop(): void;
+  /** Stops probing; waits for a probe in flight. */
+  stop(): Promise<void>;
 }
 
 export interface ServerAvailabilityOptions {
@@ -28,8 +31,6 @@ export function watchServerAvailability(options: ServerAvailabilityOptions): Ser
   let since = new Date();
   let lastError: string | null = null;
   let checkedAt: Date | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let probing: Promise<void> | null = null;
 
   function moveTo(nextUp: boolean, error: string | null): void {
     lastError = error;
@@ -39,44 +40,32 @@ export function watchServerAvailability(options: ServerAvailabilityOptions): Ser
     options.onChange?.(up, error);
   }
 
-  async function probeOnce(): Promise<void> {
-    probing ??= (async () => {
-      let timeout: NodeJS.Timeout | undefined;
+  // The probe records its own failures (they are the state), so the task has nothing to log.
+  const probing = createPeriodicTask({
+    name: 'server_availability_probe',
+    intervalMs: options.intervalMs,
+    runAtStart: true,
+    async run() {
       try {
-        await Promise.race([
-          options.probe(),
-          new Promise((_, reject) => {
-            timeout = setTimeout(() => reject(new Error(`no answer within ${options.probeTimeoutMs} ms`)), options.probeTimeoutMs);
-          }),
-        ]);
+        await withTimeout(options.probe(), options.probeTimeoutMs, 'availability probe');
         moveTo(true, null);
       } catch (error) {
         moveTo(false, error instanceof Error ? error.message : String(error));
       } finally {
-        clearTimeout(timeout);
         checkedAt = new Date();
-        probing = null;
       }
-    })();
-    return probing;
-  }
+    },
+  });
 
   return {
     isUp: () => up,
     state: () => ({ up, since, lastError, checkedAt }),
     reportFailure(error) {
       moveTo(false, error instanceof Error ? error.message : String(error));
-      void probeOnce();
+      void probing.runNow();
     },
-    async start() {
-      await probeOnce();
-      timer = setInterval(() => void probeOnce(), options.intervalMs);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
+    start: () => probing.start(),
+    stop: () => probing.stop(),
   };
 }
 

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import { Type, type Static } from 'typebox';
+import { withTimeout } from '../timeout/with-timeout.ts';
 
 /**
  * One readiness contract for every service. Each dependency is probed at once, with a timeout:
@@ -54,19 +55,13 @@ declare module 'fastify' {
 async function runProbe(check: HealthCheck): Promise<DependencyHealth> {
   const started = performance.now();
   const timeoutMs = check.timeoutMs ?? 1000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    const outcome = await Promise.race([check.probe(), timeout]);
+    const outcome = await withTimeout(check.probe(), timeoutMs, `${check.name} probe`);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     return { status: outcome?.status ?? 'up', critical: check.critical, latencyMs, ...(outcome?.detail ? { detail: outcome.detail } : {}) };
   } catch (error) {
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     return { status: 'down', critical: check.critical, latencyMs, detail: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -180,7 +180,7 @@ describe('readiness contract', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('5');
-    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { queue: { status: 'down', detail: 'no answer within 200 ms' } } });
+    expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { queue: { status: 'down', detail: 'queue probe: no answer within 200 ms' } } });
     await app.close();
   });
 
