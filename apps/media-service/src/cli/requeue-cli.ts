@@ -7,7 +7,7 @@ import { createKyselyMediaOperationsRepository, createRepositories, type Databas
 import { createDatabase, createRedis, primaryDatabaseSettings } from '@chucar/platform';
 import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
-import { createMediaQueue } from '../queue/index.ts';
+import { createMediaQueue, withRedisTimeout } from '../queue/index.ts';
 import { REQUEUE_USAGE, UsageError, parseRequeueArgs } from './cli-args.ts';
 import { requeueAllFailed, requeueMedia, type RequeueDeps, type RequeueOutcome } from './requeue.ts';
 
@@ -43,7 +43,7 @@ export async function runRequeueCli(argv: readonly string[], env: Record<string,
       for (const id of args.target.ids) if (!(await media.findById(id))) unknown.push(id);
       if (unknown.length > 0) throw new UsageError(`no media ${unknown.join(', ')}; nothing was requeued`);
     }
-    await withTimeout(queue.waitUntilReady(), config.REDIS_CONNECT_TIMEOUT_MS, 'connecting to Redis');
+    await withRedisTimeout(queue.waitUntilReady(), config.REDIS_CONNECT_TIMEOUT_MS, 'connecting');
     const deps: RequeueDeps = { media, operations, queue, now: () => new Date(), timeoutMs: config.REDIS_CONNECT_TIMEOUT_MS };
     const outcomes: RequeueOutcome[] = [];
     if (args.target === 'all-failed') outcomes.push(...(await requeueAllFailed(deps)));
@@ -68,17 +68,6 @@ function describe(outcome: RequeueOutcome): string {
   return `requeued ${outcome.mediaId} ${outcome.job} (had failed: ${outcome.previousReason ?? 'no reason recorded'})${stale}`;
 }
 
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 if (import.meta.main) {
   runRequeueCli(process.argv.slice(2)).then(

@@ -5,7 +5,7 @@
  * a job still waiting or running is left alone (the work is already queued).
  */
 import { requeueDecision, type MediaOperationsRepository, type MediaRepository, type RequeueJob } from '@chucar/domain';
-import { jobIdFor, type MediaQueue } from '../queue/index.ts';
+import { jobIdFor, withRedisTimeout, type MediaQueue } from '../queue/index.ts';
 
 export interface RequeueDeps {
   media: Pick<MediaRepository, 'findById'>;
@@ -30,18 +30,18 @@ export async function requeueMedia(deps: RequeueDeps, mediaId: string): Promise<
   const job = decision.job;
   const jobId = jobIdFor(job, mediaId);
 
-  const existing = await withTimeout(deps.queue.getJob(jobId), deps.timeoutMs);
+  const existing = await withRedisTimeout(deps.queue.getJob(jobId), deps.timeoutMs);
   let removedStaleJob = false;
   if (existing) {
-    const state = await withTimeout(existing.getState(), deps.timeoutMs);
+    const state = await withRedisTimeout(existing.getState(), deps.timeoutMs);
     if (state === 'failed' || state === 'completed') {
-      await withTimeout(existing.remove(), deps.timeoutMs);
+      await withRedisTimeout(existing.remove(), deps.timeoutMs);
       removedStaleJob = true;
     }
   }
   // Row first: a job that ran before the reset would find the row failed and do nothing.
   if (!(await deps.operations.resetForRequeue(mediaId, job, deps.now()))) return { mediaId, outcome: 'skipped', reason: 'the row changed meanwhile; nothing was reset' };
-  await withTimeout(deps.queue.add(job, { mediaId }, { jobId, ...(job === 'variants' ? { priority: previewPriority } : {}) }), deps.timeoutMs);
+  await withRedisTimeout(deps.queue.add(job, { mediaId }, { jobId, ...(job === 'variants' ? { priority: previewPriority } : {}) }), deps.timeoutMs);
   return { mediaId, outcome: 'requeued', job, previousReason: media.failureReason, removedStaleJob };
 }
 
@@ -58,12 +58,4 @@ export async function requeueAllFailed(deps: RequeueDeps, batchSize = 500): Prom
       outcomes.push(await requeueMedia(deps, id));
     }
   }
-}
-
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

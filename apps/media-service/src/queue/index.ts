@@ -1,2 +1,3 @@
 export * from './media-jobs.ts';
 export * from './producer.ts';
+export * from './redis-timeout.ts';

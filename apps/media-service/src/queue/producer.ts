@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, jobIdFor, type MediaJob, type MediaJobDataOf, type MediaJobName, type PerMediaJobName } from './media-jobs.ts';
+import { withRedisTimeout } from './redis-timeout.ts';
 
 export type MediaQueue = Queue<MediaJob['data'], unknown, MediaJobName>;
 
@@ -15,7 +16,7 @@ export function createMediaQueue(connection: Redis, prefix: string): MediaQueue 
 
 /** Adds a per-media job under its derived id, so a second add of the same work is a no-op. */
 export async function addMediaJob<N extends PerMediaJobName>(queue: MediaQueue, name: N, data: MediaJobDataOf<N>, timeoutMs = 2000): Promise<void> {
-  await withTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId) }), timeoutMs, `adding ${name} for ${data.mediaId}`);
+  await withRedisTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId) }), timeoutMs, `adding ${name} for ${data.mediaId}`);
 }
 
 /** The API's one job: store an accepted upload. Throws when Redis cannot take it (the reconciler will). */
@@ -24,14 +25,3 @@ export function enqueueStore(queue: MediaQueue, mediaId: string, requestId?: str
 }
 
 // BullMQ waits for a connection that is not ready yet instead of failing; an upload must not wait on it.
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -12,7 +12,7 @@ import type { MediaConfig } from '../config.ts';
 import { openSpool, type Spool } from '../spool.ts';
 import type { JobContext, JobProcessors, JobSettings, MediaRows } from './jobs/job-context.ts';
 import { assertEveryJobHasProcessor, mediaJobProcessors } from './jobs/processors.ts';
-import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, createMediaQueue, jobIdFor, type MediaQueue } from '../queue/index.ts';
+import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, createMediaQueue, jobIdFor, withRedisTimeout, type MediaQueue } from '../queue/index.ts';
 import { registerIntegrityMetrics } from '../integrity/integrity-metrics.ts';
 import { integrityDeps, integrityRows } from '../integrity/integrity-setup.ts';
 import { createIntegrityWork } from '../integrity/integrity-work.ts';
@@ -24,7 +24,6 @@ import { namedStoresOf } from '../storage/store-list.ts';
 import { attachWorkerOperations, type WorkerOperationsDeps } from './monitors/worker-operations.ts';
 import { createBullWorker } from './bullmq-worker.ts';
 import { createJobRunner } from './job-runner.ts';
-import { withRedisTimeout } from './redis-timeout.ts';
 import { keepSchedulers } from './schedulers.ts';
 
 export interface MediaWorkerDeps {

@@ -4,9 +4,8 @@
  */
 import type { Logger } from '@chucar/platform';
 import type { MediaConfig } from '../config.ts';
-import type { MediaQueue } from '../queue/index.ts';
+import { withRedisTimeout, type MediaQueue } from '../queue/index.ts';
 import { ensureIntegritySchedulers } from './integrity-schedules.ts';
-import { withRedisTimeout } from './redis-timeout.ts';
 
 const reconcileSchedulerId = 'reconcile';
 

@@ -13,6 +13,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@chucar/platform';
 import type { OrphanMode, OrphanSweepReport } from '../../integrity/orphan-sweep.ts';
+import { withRedisTimeout } from '../../queue/redis-timeout.ts';
 
 export const OPERATIONS_QUEUE_NAME = 'media-ops';
 export const ORPHAN_SCHEDULER_ID = 'orphan-sweep';
@@ -51,8 +52,8 @@ export function createOperationsQueue(options: OperationsQueueOptions): Operatio
 
   const ensureSchedule = async () => {
     try {
-      if (options.schedule === 'off') await withTimeout(queue.removeJobScheduler(ORPHAN_SCHEDULER_ID), options.timeoutMs);
-      else await withTimeout(queue.upsertJobScheduler(ORPHAN_SCHEDULER_ID, { every: options.intervalMs }, { name: 'orphans', data: { mode: options.schedule } }), options.timeoutMs);
+      if (options.schedule === 'off') await withRedisTimeout(queue.removeJobScheduler(ORPHAN_SCHEDULER_ID), options.timeoutMs);
+      else await withRedisTimeout(queue.upsertJobScheduler(ORPHAN_SCHEDULER_ID, { every: options.intervalMs }, { name: 'orphans', data: { mode: options.schedule } }), options.timeoutMs);
     } catch (error) {
       options.log.warn({ err: error }, 'could not ensure the orphan schedule; trying again later');
     }
@@ -85,12 +86,4 @@ export function createOperationsQueue(options: OperationsQueueOptions): Operatio
       await queue.close().catch(() => undefined);
     },
   };
-}
-
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -12,7 +12,7 @@ import { createKyselyMediaOperationsRepository, type Database as Schema } from '
 import type { Logger } from '@chucar/platform';
 import type { MediaConfig } from '../../config.ts';
 import { developmentJwtSecret } from '../../config.ts';
-import type { MediaQueue } from '../../queue/index.ts';
+import { withRedisTimeout, type MediaQueue } from '../../queue/index.ts';
 import { storeProbeTimeoutMs } from '../../storage/store-reachability.ts';
 import { probeStore, type NamedStore } from '../../storage/named-stores.ts';
 import { registerOperationsMetrics } from './operations-metrics.ts';
@@ -88,7 +88,7 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     checkEveryMs: queueCheckEveryMs,
     log: logger,
     readProgress: async () => {
-      const [counts, completed, holdMs] = await withTimeout(
+      const [counts, completed, holdMs] = await withRedisTimeout(
         Promise.all([deps.mediaQueue.getJobCounts('waiting', 'prioritized'), deps.mediaQueue.getMetrics('completed', 0, 0), deps.mediaQueue.getRateLimitTtl()]),
         deps.redisTimeoutMs,
       );
@@ -171,12 +171,4 @@ function dashboardSecret(config: MediaConfig): string | null {
   if (config.JWT_SECRET === '') return null;
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) return null;
   return config.JWT_SECRET;
-}
-
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
