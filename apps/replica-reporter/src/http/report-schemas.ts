@@ -77,7 +77,8 @@ export const ReportJson = Type.Object({
   rows: Type.Array(Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Null()]) }), { description: 'One object per row, keyed by column key' }),
 });
 
+/** A response header is declared by its JSON schema, its description beside the type: @fastify/swagger turns it into an OpenAPI header. */
 export const freshnessHeaders = {
-  'x-data-as-of': { description: 'dataAsOf of the report (ISO 8601, UTC)', schema: { type: 'string' } },
-  'x-replica-lag-seconds': { description: 'replicaLagSeconds of the report', schema: { type: 'number' } },
+  'x-data-as-of': Type.String({ format: 'date-time', description: 'dataAsOf of the report (ISO 8601, UTC)' }),
+  'x-replica-lag-seconds': Type.Number({ minimum: 0, description: 'replicaLagSeconds of the report' }),
 };

@@ -11,29 +11,7 @@ export interface paths {
             cookie?: never;
         };
         /** The process runs */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok";
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -50,35 +28,7 @@ export interface paths {
             cookie?: never;
         };
         /** Whether this instance can serve, per dependency */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The same shape for every service; 503 only when a critical dependency is down */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Readiness"];
-                    };
-                };
-                /** @description The same shape for every service; 503 only when a critical dependency is down */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Readiness"];
-                    };
-                };
-            };
-        };
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -98,95 +48,7 @@ export interface paths {
          * The alerts firing now, page first
          * @description The alerts Prometheus raised that are firing now, as Alertmanager holds them (active, neither silenced nor inhibited). Nothing is stored by the gateway: each call asks Alertmanager, within ALERTMANAGER_TIMEOUT_MS. 503 `alerting_unavailable` (with Retry-After) when Alertmanager is unreachable, does not answer in time, or answers something else than a list of alerts.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Page first, then warning, unknown, info and none; within a severity, the longest firing first */
-                            alerts: {
-                                /** @description The description annotation */
-                                description: string | null;
-                                /** @description Alertmanager’s identifier of the alert (its label set) */
-                                fingerprint: string;
-                                /** @description Every label of the alert (job, instance, service, …) */
-                                labels: {
-                                    [key: string]: string;
-                                };
-                                /** @description The alertname label */
-                                name: string;
-                                /** @description The runbook_url annotation, as the rule wrote it (an absolute URL or a path in the repository, e.g. docs/operations.md#medialost) */
-                                runbookUrl: string | null;
-                                /**
-                                 * @description page (act now), warning, info, none (the Watchdog, which always fires while alerting works), or unknown
-                                 * @enum {string}
-                                 */
-                                severity: "page" | "warning" | "info" | "none" | "unknown";
-                                /**
-                                 * Format: date-time
-                                 * @description When it started firing
-                                 */
-                                startsAt: string;
-                                /**
-                                 * @description Alertmanager’s state of the alert
-                                 * @enum {string}
-                                 */
-                                state: "active" | "unprocessed" | "suppressed";
-                                /** @description One line a person understands (the summary annotation) */
-                                summary: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listFiringAlerts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -208,104 +70,7 @@ export interface paths {
          * Sign up as a customer
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        displayName: string;
-                        /** Format: email */
-                        email: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accessToken: string;
-                            account: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                displayName: string;
-                                email: string;
-                                id: number;
-                                /** @enum {string} */
-                                role: "customer" | "dealer" | "analyst" | "admin";
-                                /** @enum {string} */
-                                status: "active" | "pending_review" | "suspended";
-                                /** Format: date-time */
-                                updatedAt: string;
-                            };
-                            expiresInSeconds: number;
-                            refreshToken: string;
-                            /** Format: date-time */
-                            refreshTokenExpiresAt: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["signUpCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -325,110 +90,7 @@ export interface paths {
          * Sign up as a dealer (pending review until an admin approves)
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        dealershipName: string;
-                        displayName: string;
-                        /** Format: email */
-                        email: string;
-                        password: string;
-                        regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accessToken: string;
-                            account: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                dealershipName: string;
-                                displayName: string;
-                                email: string;
-                                id: number;
-                                regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                                reviewedAt: string | null;
-                                reviewedBy: number | null;
-                                /** @enum {string} */
-                                role: "customer" | "dealer" | "analyst" | "admin";
-                                /** @enum {string} */
-                                status: "active" | "pending_review" | "suspended";
-                                /** Format: date-time */
-                                updatedAt: string;
-                            };
-                            expiresInSeconds: number;
-                            refreshToken: string;
-                            /** Format: date-time */
-                            refreshTokenExpiresAt: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["signUpDealer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -448,93 +110,7 @@ export interface paths {
          * Trade email and password for tokens (403 for a suspended account)
          * @description Failed sign-ins are throttled. After 5 failures for one account from one client address, 20 from one address (an IPv6 /64) whatever the accounts, or 10 for one account from every address, the next attempt must wait 1 s, and each further failure doubles the wait, up to 15 min per account and address or per address, and only 30 s per account, so failures from other addresses never make the real user wait longer than that at a time. While a wait runs, every attempt, even with the right password, is answered 429 `too_many_sign_in_attempts` with `Retry-After`, unchecked. Unknown emails are throttled exactly like known ones. A successful sign-in clears the account’s counts; failures are forgotten 15 min after the wait they caused.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accessToken: string;
-                            account: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                displayName: string;
-                                email: string;
-                                id: number;
-                                /** @enum {string} */
-                                role: "customer" | "dealer" | "analyst" | "admin";
-                                /** @enum {string} */
-                                status: "active" | "pending_review" | "suspended";
-                                /** Format: date-time */
-                                updatedAt: string;
-                            };
-                            expiresInSeconds: number;
-                            refreshToken: string;
-                            /** Format: date-time */
-                            refreshTokenExpiresAt: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Too many failed sign-ins (`too_many_sign_in_attempts`) or requests (`rate_limited`): retry after `Retry-After` seconds */
-                429: {
-                    headers: {
-                        /** @description Seconds to wait before the next attempt */
-                        "retry-after"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["logIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -554,78 +130,7 @@ export interface paths {
          * Revoke the refresh token’s session
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        refreshToken: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["logOut"];
         delete?: never;
         options?: never;
         head?: never;
@@ -645,110 +150,7 @@ export interface paths {
          * Rotate a refresh token; reusing an old one revokes the session
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        refreshToken: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accessToken: string;
-                            account: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                displayName: string;
-                                email: string;
-                                id: number;
-                                /** @enum {string} */
-                                role: "customer" | "dealer" | "analyst" | "admin";
-                                /** @enum {string} */
-                                status: "active" | "pending_review" | "suspended";
-                                /** Format: date-time */
-                                updatedAt: string;
-                            };
-                            expiresInSeconds: number;
-                            refreshToken: string;
-                            /** Format: date-time */
-                            refreshTokenExpiresAt: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["refreshSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -763,36 +165,7 @@ export interface paths {
             cookie?: never;
         };
         /** Car makers */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code: string;
-                            countryCode: string;
-                            id: number;
-                            name: string;
-                            nameKo: string;
-                        }[];
-                    };
-                };
-            };
-        };
+        get: operations["listMakers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,47 +182,7 @@ export interface paths {
             cookie?: never;
         };
         /** Models, optionally of one maker */
-        get: {
-            parameters: {
-                query?: {
-                    makerId?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code: string;
-                            id: number;
-                            makerId: number;
-                            name: string;
-                            nameKo: string;
-                        }[];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listModels"];
         put?: never;
         post?: never;
         delete?: never;
@@ -866,56 +199,7 @@ export interface paths {
             cookie?: never;
         };
         /** Trims with list prices */
-        get: {
-            parameters: {
-                query?: {
-                    bodyType?: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
-                    fuelType?: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
-                    makerId?: number;
-                    modelId?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            bodyType: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
-                            code: string;
-                            /** @enum {string} */
-                            fuelType: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
-                            id: number;
-                            listPriceKrw: number;
-                            makerId: number;
-                            modelId: number;
-                            modelYear: number;
-                            name: string;
-                        }[];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listTrims"];
         put?: never;
         post?: never;
         delete?: never;
@@ -932,83 +216,7 @@ export interface paths {
             cookie?: never;
         };
         /** A trim with its maker, model and options */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            bodyType: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
-                            code: string;
-                            /** @enum {string} */
-                            fuelType: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
-                            id: number;
-                            listPriceKrw: number;
-                            maker: {
-                                code: string;
-                                countryCode: string;
-                                id: number;
-                                name: string;
-                                nameKo: string;
-                            };
-                            makerId: number;
-                            model: {
-                                code: string;
-                                id: number;
-                                makerId: number;
-                                name: string;
-                                nameKo: string;
-                            };
-                            modelId: number;
-                            modelYear: number;
-                            name: string;
-                            options: {
-                                code: string;
-                                id: number;
-                                name: string;
-                                priceKrw: number;
-                                trimId: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getTrim"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1025,90 +233,7 @@ export interface paths {
             cookie?: never;
         };
         /** Dealers, optionally by status (e.g. pending_review) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description nextCursor of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                    status?: "active" | "pending_review" | "suspended";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: date-time */
-                                createdAt: string;
-                                dealershipName: string;
-                                displayName: string;
-                                email: string;
-                                id: number;
-                                regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                                reviewedAt: string | null;
-                                reviewedBy: number | null;
-                                /** @enum {string} */
-                                role: "customer" | "dealer" | "analyst" | "admin";
-                                /** @enum {string} */
-                                status: "active" | "pending_review" | "suspended";
-                                /** Format: date-time */
-                                updatedAt: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listDealers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1125,84 +250,7 @@ export interface paths {
             cookie?: never;
         };
         /** One dealer */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealershipName: string;
-                            displayName: string;
-                            email: string;
-                            id: number;
-                            regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                            reviewedAt: string | null;
-                            reviewedBy: number | null;
-                            /** @enum {string} */
-                            role: "customer" | "dealer" | "analyst" | "admin";
-                            /** @enum {string} */
-                            status: "active" | "pending_review" | "suspended";
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getDealer"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1224,110 +272,7 @@ export interface paths {
          * Approve a dealer under review
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealershipName: string;
-                            displayName: string;
-                            email: string;
-                            id: number;
-                            regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                            reviewedAt: string | null;
-                            reviewedBy: number | null;
-                            /** @enum {string} */
-                            role: "customer" | "dealer" | "analyst" | "admin";
-                            /** @enum {string} */
-                            status: "active" | "pending_review" | "suspended";
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["approveDealer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1347,110 +292,7 @@ export interface paths {
          * Suspend a dealer (their sessions end at the next refresh)
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealershipName: string;
-                            displayName: string;
-                            email: string;
-                            id: number;
-                            regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
-                            reviewedAt: string | null;
-                            reviewedBy: number | null;
-                            /** @enum {string} */
-                            role: "customer" | "dealer" | "analyst" | "admin";
-                            /** @enum {string} */
-                            status: "active" | "pending_review" | "suspended";
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["suspendDealer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1465,51 +307,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in account */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            displayName: string;
-                            email: string;
-                            id: number;
-                            /** @enum {string} */
-                            role: "customer" | "dealer" | "analyst" | "admin";
-                            /** @enum {string} */
-                            status: "active" | "pending_review" | "suspended";
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getMyAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1531,150 +329,7 @@ export interface paths {
          * Upload a photo or document
          * @description The body is the file itself, sent with any content type, or `multipart/form-data` with one file part. Its real type is read from its bytes, never from the content type or a file name: JPEG, PNG, WebP, HEIC/HEIF and AVIF photos and PDF documents are accepted (415 otherwise). Larger than the limit (20 MiB by default) is 413; empty, truncated or corrupt images and images with an implausible pixel count are 422. The answer comes once the bytes are durably on the media service’s disk, before they reach storage, so it does not wait for S3. Sending the same bytes again returns the media you already have (same id). On an unreliable network, use the resumable uploads under `/v1/uploads`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/octet-stream": unknown;
-                    "application/pdf": unknown;
-                    "image/heic": unknown;
-                    "image/jpeg": unknown;
-                    "multipart/form-data": {
-                        /** @description The file’s bytes */
-                        file?: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description You had uploaded these bytes already: your existing media */
-                200: {
-                    headers: {
-                        /** @description The media’s URL, `/v1/media/{id}` */
-                        location?: unknown;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description The media id; attach it to a quote request with `attachmentIds` */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "image" | "document";
-                            /** @description Hex SHA-256 of the bytes received */
-                            sha256: string;
-                            sizeBytes: number;
-                            /** @enum {string} */
-                            status: "spooled" | "stored" | "failed" | "deleted" | "lost";
-                        };
-                    };
-                };
-                /** @description Accepted: the upload is on disk and will be stored */
-                202: {
-                    headers: {
-                        /** @description The media’s URL, `/v1/media/{id}` */
-                        location?: unknown;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description The media id; attach it to a quote request with `attachmentIds` */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "image" | "document";
-                            /** @description Hex SHA-256 of the bytes received */
-                            sha256: string;
-                            sizeBytes: number;
-                            /** @enum {string} */
-                            status: "spooled" | "stored" | "failed" | "deleted" | "lost";
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["uploadMedia"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1692,212 +347,14 @@ export interface paths {
          * One media, with short-lived signed URLs
          * @description Its owner and admins see the original and the previews; analysts, and dealers who may see a quote request it is attached to, see the previews only. To anyone else it does not exist (404). The URLs expire after a few minutes: fetch this again for fresh ones.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description A media id (a lower-case UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
-                            /** Format: date-time */
-                            createdAt: string;
-                            height: number | null;
-                            id: string;
-                            /** @enum {string} */
-                            kind: "image" | "document";
-                            /** @description The original file: for its owner and admins only, once stored */
-                            original: {
-                                /** Format: date-time */
-                                expiresAt: string;
-                                /** @description A signed GET URL; the bucket itself is private */
-                                url: string;
-                            } | null;
-                            ownerId: number;
-                            sha256: string;
-                            sizeBytes: number;
-                            /** @enum {string} */
-                            status: "spooled" | "stored" | "failed" | "deleted" | "lost";
-                            storedAt: string | null;
-                            /** @description WebP previews 320 and 1280 px wide, upright and without any metadata (no GPS), once made */
-                            variants: {
-                                /** Format: date-time */
-                                expiresAt: string;
-                                height: number;
-                                /** @enum {string} */
-                                name: "w320" | "w1280";
-                                url: string;
-                                width: number;
-                            }[];
-                            /** @enum {string} */
-                            variantsStatus: "none" | "pending" | "ready" | "failed";
-                            width: number | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getMedia"];
         put?: never;
         post?: never;
         /**
          * Delete one of your media
          * @description Only while no quote request shows it (409 `media_attached` otherwise). The file is kept for a retention period, then removed.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description A media id (a lower-case UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteMedia"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1911,255 +368,13 @@ export interface paths {
             cookie?: never;
         };
         /** Quote requests the caller may see, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    createdFrom?: string;
-                    createdTo?: string;
-                    /** @description nextCursor of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                    makerId?: number;
-                    modelId?: number;
-                    region?: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                    status?: "open" | "accepted" | "cancelled" | "expired";
-                    trimId?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                acceptedQuoteId: number | null;
-                                attachmentIds: string[];
-                                closedAt: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                customerId: number;
-                                /** Format: date-time */
-                                expiresAt: string;
-                                id: number;
-                                listPriceKrw: number;
-                                makerId: number;
-                                modelId: number;
-                                note: string | null;
-                                options: {
-                                    code: string;
-                                    name: string;
-                                    priceKrw: number;
-                                }[];
-                                /** @enum {string} */
-                                paymentMethod: "cash" | "installment" | "lease";
-                                /** @enum {string} */
-                                purchaseTiming: "this_month" | "within_3_months" | "later";
-                                /** @enum {string} */
-                                region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                                /** @enum {string} */
-                                status: "open" | "accepted" | "cancelled" | "expired";
-                                trimId: number;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listQuoteRequests"];
         put?: never;
         /**
          * Ask dealers for quotes on a trim
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        attachmentIds?: string[];
-                        note?: string | null;
-                        optionCodes?: string[];
-                        /** @enum {string} */
-                        paymentMethod: "cash" | "installment" | "lease";
-                        /** @enum {string} */
-                        purchaseTiming: "this_month" | "within_3_months" | "later";
-                        /** @enum {string} */
-                        region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                        trimId: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            acceptedQuoteId: number | null;
-                            attachmentIds: string[];
-                            closedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            customerId: number;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            id: number;
-                            listPriceKrw: number;
-                            makerId: number;
-                            modelId: number;
-                            note: string | null;
-                            options: {
-                                code: string;
-                                name: string;
-                                priceKrw: number;
-                            }[];
-                            /** @enum {string} */
-                            paymentMethod: "cash" | "installment" | "lease";
-                            /** @enum {string} */
-                            purchaseTiming: "this_month" | "within_3_months" | "later";
-                            /** @enum {string} */
-                            region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                            /** @enum {string} */
-                            status: "open" | "accepted" | "cancelled" | "expired";
-                            trimId: number;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createQuoteRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2174,98 +389,7 @@ export interface paths {
             cookie?: never;
         };
         /** One quote request */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            acceptedQuoteId: number | null;
-                            attachmentIds: string[];
-                            closedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            customerId: number;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            id: number;
-                            listPriceKrw: number;
-                            makerId: number;
-                            modelId: number;
-                            note: string | null;
-                            options: {
-                                code: string;
-                                name: string;
-                                priceKrw: number;
-                            }[];
-                            /** @enum {string} */
-                            paymentMethod: "cash" | "installment" | "lease";
-                            /** @enum {string} */
-                            purchaseTiming: "this_month" | "within_3_months" | "later";
-                            /** @enum {string} */
-                            region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                            /** @enum {string} */
-                            status: "open" | "accepted" | "cancelled" | "expired";
-                            trimId: number;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getQuoteRequest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2287,151 +411,7 @@ export interface paths {
          * Accept one quote; the request closes and the other quotes are closed
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        quoteId: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            quote: {
-                                conditions: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                dealerId: number;
-                                dealershipName: string;
-                                /** @description list price of the request minus the quoted price */
-                                discountKrw: number;
-                                id: number;
-                                priceKrw: number;
-                                requestId: number;
-                                revision: number;
-                                /** @enum {string} */
-                                status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                                /** Format: date-time */
-                                updatedAt: string;
-                                /** Format: date-time */
-                                validUntil: string;
-                            };
-                            request: {
-                                acceptedQuoteId: number | null;
-                                attachmentIds: string[];
-                                closedAt: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                customerId: number;
-                                /** Format: date-time */
-                                expiresAt: string;
-                                id: number;
-                                listPriceKrw: number;
-                                makerId: number;
-                                modelId: number;
-                                note: string | null;
-                                options: {
-                                    code: string;
-                                    name: string;
-                                    priceKrw: number;
-                                }[];
-                                /** @enum {string} */
-                                paymentMethod: "cash" | "installment" | "lease";
-                                /** @enum {string} */
-                                purchaseTiming: "this_month" | "within_3_months" | "later";
-                                /** @enum {string} */
-                                region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                                /** @enum {string} */
-                                status: "open" | "accepted" | "cancelled" | "expired";
-                                trimId: number;
-                                /** Format: date-time */
-                                updatedAt: string;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["acceptQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2451,124 +431,7 @@ export interface paths {
          * Cancel an open request
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            acceptedQuoteId: number | null;
-                            attachmentIds: string[];
-                            closedAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            customerId: number;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            id: number;
-                            listPriceKrw: number;
-                            makerId: number;
-                            modelId: number;
-                            note: string | null;
-                            options: {
-                                code: string;
-                                name: string;
-                                priceKrw: number;
-                            }[];
-                            /** @enum {string} */
-                            paymentMethod: "cash" | "installment" | "lease";
-                            /** @enum {string} */
-                            purchaseTiming: "this_month" | "within_3_months" | "later";
-                            /** @enum {string} */
-                            region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                            /** @enum {string} */
-                            status: "open" | "accepted" | "cancelled" | "expired";
-                            trimId: number;
-                            /** Format: date-time */
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["cancelQuoteRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2583,222 +446,13 @@ export interface paths {
             cookie?: never;
         };
         /** Quotes on a request (a dealer sees only their own) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description nextCursor of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                conditions: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                dealerId: number;
-                                dealershipName: string;
-                                /** @description list price of the request minus the quoted price */
-                                discountKrw: number;
-                                id: number;
-                                priceKrw: number;
-                                requestId: number;
-                                revision: number;
-                                /** @enum {string} */
-                                status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                                /** Format: date-time */
-                                updatedAt: string;
-                                /** Format: date-time */
-                                validUntil: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listQuotesOnRequest"];
         put?: never;
         /**
          * Submit this dealer’s quote (one per request)
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        conditions: string;
-                        priceKrw: number;
-                        /** Format: date-time */
-                        validUntil: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conditions: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealerId: number;
-                            dealershipName: string;
-                            /** @description list price of the request minus the quoted price */
-                            discountKrw: number;
-                            id: number;
-                            priceKrw: number;
-                            requestId: number;
-                            revision: number;
-                            /** @enum {string} */
-                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** Format: date-time */
-                            validUntil: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["submitQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2813,93 +467,7 @@ export interface paths {
             cookie?: never;
         };
         /** This dealer’s own quotes, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description nextCursor of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                    requestId?: number;
-                    status?: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                conditions: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                dealerId: number;
-                                dealershipName: string;
-                                /** @description list price of the request minus the quoted price */
-                                discountKrw: number;
-                                id: number;
-                                priceKrw: number;
-                                requestId: number;
-                                revision: number;
-                                /** @enum {string} */
-                                status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                                /** Format: date-time */
-                                updatedAt: string;
-                                /** Format: date-time */
-                                validUntil: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listMyQuotes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2916,86 +484,7 @@ export interface paths {
             cookie?: never;
         };
         /** One quote */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conditions: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealerId: number;
-                            dealershipName: string;
-                            /** @description list price of the request minus the quoted price */
-                            discountKrw: number;
-                            id: number;
-                            priceKrw: number;
-                            requestId: number;
-                            revision: number;
-                            /** @enum {string} */
-                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** Format: date-time */
-                            validUntil: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getQuote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3005,121 +494,7 @@ export interface paths {
          * Revise the quote while the request is open
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        conditions: string;
-                        priceKrw: number;
-                        /** Format: date-time */
-                        validUntil: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conditions: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealerId: number;
-                            dealershipName: string;
-                            /** @description list price of the request minus the quoted price */
-                            discountKrw: number;
-                            id: number;
-                            priceKrw: number;
-                            requestId: number;
-                            revision: number;
-                            /** @enum {string} */
-                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** Format: date-time */
-                            validUntil: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        patch: operations["reviseQuote"];
         trace?: never;
     };
     "/v1/quotes/{id}/revisions": {
@@ -3130,78 +505,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every revision of a quote, oldest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conditions: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            discountKrw: number;
-                            priceKrw: number;
-                            quoteId: number;
-                            revision: number;
-                            /** Format: date-time */
-                            validUntil: string;
-                        }[];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listQuoteRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3223,112 +527,7 @@ export interface paths {
          * Withdraw the quote while the request is open
          * @description Idempotent with an `Idempotency-Key` header (IETF httpapi draft "The Idempotency-Key HTTP Header Field"; a UUID is a good key): the key is stored in the same transaction as the write, with the answer. The same key with the same request replays the stored answer (status, body, `Location`; `Idempotent-Replayed: true`; a fresh `x-consistency-token` that includes the write); with a different request → 422 `idempotency_key_reused`; while the first request with the key is still running → 409 `idempotency_key_in_flight` (retry after `Retry-After`). Keys are per account (per client address when signed out) and kept 24 h. Answers of 500 and above are not stored, so retrying after one runs the request again (it had no effect).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            conditions: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            dealerId: number;
-                            dealershipName: string;
-                            /** @description list price of the request minus the quoted price */
-                            discountKrw: number;
-                            id: number;
-                            priceKrw: number;
-                            requestId: number;
-                            revision: number;
-                            /** @enum {string} */
-                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
-                            /** Format: date-time */
-                            updatedAt: string;
-                            /** Format: date-time */
-                            validUntil: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["withdrawQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3343,30 +542,7 @@ export interface paths {
             cookie?: never;
         };
         /** Regions a request can be made in */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            code: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                            nameKo: string;
-                        }[];
-                    };
-                };
-            };
-        };
+        get: operations["listRegions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3386,91 +562,7 @@ export interface paths {
          * The reports, their columns and how each figure is computed
          * @description Statistics for analysts and admins, computed by the replica reporter on the read-only replica only (the live service is never queried), with Korean days, ISO weeks or months. Every format states `dataAsOf` and `replicaLagSeconds`: JSON fields, the first line of CSV and table, a stamp on the HTML page, and the `x-data-as-of` / `x-replica-lag-seconds` headers. 503 when the reporter is unreachable or refuses (its server is not a read-only replica, lags more than `maxLag`, or is busy), 504 when it does not answer in time; 422 for impossible dates or unknown catalog codes.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            formats: string[];
-                            reports: {
-                                columns: {
-                                    key: string;
-                                    /** @description Korean label */
-                                    label: string;
-                                    type: string;
-                                }[];
-                                filters: ("region" | "maker" | "model")[];
-                                method: string;
-                                /** @enum {string} */
-                                name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
-                                summary: string;
-                                title: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listReports"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3490,155 +582,7 @@ export interface paths {
          * Run one report on the read-only replica
          * @description Statistics for analysts and admins, computed by the replica reporter on the read-only replica only (the live service is never queried), with Korean days, ISO weeks or months. Every format states `dataAsOf` and `replicaLagSeconds`: JSON fields, the first line of CSV and table, a stamp on the HTML page, and the `x-data-as-of` / `x-replica-lag-seconds` headers. 503 when the reporter is unreachable or refuses (its server is not a read-only replica, lags more than `maxLag`, or is busy), 504 when it does not answer in time; 422 for impossible dates or unknown catalog codes.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description CSV only: false leaves out the UTF-8 BOM (pipelines); default true (Excel needs it for Korean) */
-                    bom?: boolean;
-                    /** @description json (default), csv (UTF-8 with BOM, CRLF, formula-safe), html (a page with SVG charts) or table (text) */
-                    format?: "json" | "csv" | "html" | "table";
-                    /** @description First Korean calendar day (Asia/Seoul), included */
-                    from: string;
-                    /** @description day, ISO week (Monday to Sunday) or month; default day */
-                    granularity?: "day" | "week" | "month";
-                    /** @description A maker’s catalog code, e.g. hyundai (not for media) */
-                    maker?: string;
-                    /** @description Refuse (503 replica_too_stale) if the replica lags more than this many seconds */
-                    maxLag?: number;
-                    /** @description A model’s catalog code, e.g. grandeur (not for media) */
-                    model?: string;
-                    /** @description Only requests of this region (not for media) */
-                    region?: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
-                    /** @description Last Korean calendar day, included (at most 731 days after from) */
-                    to: string;
-                };
-                header?: never;
-                path: {
-                    /** @description The report */
-                    name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The report, streamed */
-                200: {
-                    headers: {
-                        /** @description dataAsOf of the report (ISO 8601, UTC) */
-                        "x-data-as-of"?: unknown;
-                        /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
-                        "x-read-lag-bound-ms"?: number;
-                        /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
-                        "x-read-source"?: "primary" | "replica";
-                        /** @description replicaLagSeconds of the report */
-                        "x-replica-lag-seconds"?: unknown;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            columns: {
-                                key: string;
-                                /** @description Korean label */
-                                label: string;
-                                type: string;
-                            }[];
-                            /**
-                             * Format: date-time
-                             * @description The replica held everything the primary committed up to this instant
-                             */
-                            dataAsOf: string;
-                            /** Format: date-time */
-                            generatedAt: string;
-                            params: {
-                                filters: {
-                                    [key: string]: string;
-                                };
-                                from: string;
-                                /** @enum {string} */
-                                granularity: "day" | "week" | "month";
-                                to: string;
-                            };
-                            replicaLagSeconds: number;
-                            /** @enum {string} */
-                            report: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
-                            rows: {
-                                [key: string]: string | number | null;
-                            }[];
-                            /** @enum {string} */
-                            timeZone: "Asia/Seoul";
-                            title: string;
-                            warnings: string[];
-                        };
-                        "text/csv": string;
-                        "text/html": string;
-                        "text/plain": string;
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["runReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3660,146 +604,13 @@ export interface paths {
          * Create a resumable upload (tus creation)
          * @description Resumable uploads by the tus 1.0 protocol (https://tus.io/protocols/resumable-upload): core, creation, termination and expiration, for phones on bad networks. Every request carries `Tus-Resumable: 1.0.0` and an access token. `POST /v1/uploads` with `Upload-Length` (and optional `Upload-Metadata`) creates an upload and answers 201 with its `Location`; `PATCH` that location with `Content-Type: application/offset+octet-stream` and `Upload-Offset` sends bytes; `HEAD` tells the offset reached, to resume after a break; `DELETE` abandons the upload. A wrong offset is 409, an expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as `POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). `OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` (with that header it is a browser’s CORS preflight).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Created; `Location` names the upload */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["createUpload"];
         delete?: never;
         /**
          * The server’s tus capabilities (tus core)
          * @description Resumable uploads by the tus 1.0 protocol (https://tus.io/protocols/resumable-upload): core, creation, termination and expiration, for phones on bad networks. Every request carries `Tus-Resumable: 1.0.0` and an access token. `POST /v1/uploads` with `Upload-Length` (and optional `Upload-Metadata`) creates an upload and answers 201 with its `Location`; `PATCH` that location with `Content-Type: application/offset+octet-stream` and `Upload-Offset` sends bytes; `HEAD` tells the offset reached, to resume after a break; `DELETE` abandons the upload. A wrong offset is 409, an expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as `POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). `OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` (with that header it is a browser’s CORS preflight).
          */
-        options: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The server’s tus version, extensions and size limit, in headers */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        options: operations["getUploadCapabilities"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -3818,340 +629,18 @@ export interface paths {
          * Abandon an upload (tus termination)
          * @description Resumable uploads by the tus 1.0 protocol (https://tus.io/protocols/resumable-upload): core, creation, termination and expiration, for phones on bad networks. Every request carries `Tus-Resumable: 1.0.0` and an access token. `POST /v1/uploads` with `Upload-Length` (and optional `Upload-Metadata`) creates an upload and answers 201 with its `Location`; `PATCH` that location with `Content-Type: application/offset+octet-stream` and `Upload-Offset` sends bytes; `HEAD` tells the offset reached, to resume after a break; `DELETE` abandons the upload. A wrong offset is 409, an expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as `POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). `OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` (with that header it is a browser’s CORS preflight).
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The upload’s id, the last segment of the `Location` its creation answered */
-                    uploadId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Abandoned */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["abandonUpload"];
         /**
          * The server’s tus capabilities (tus core)
          * @description Resumable uploads by the tus 1.0 protocol (https://tus.io/protocols/resumable-upload): core, creation, termination and expiration, for phones on bad networks. Every request carries `Tus-Resumable: 1.0.0` and an access token. `POST /v1/uploads` with `Upload-Length` (and optional `Upload-Metadata`) creates an upload and answers 201 with its `Location`; `PATCH` that location with `Content-Type: application/offset+octet-stream` and `Upload-Offset` sends bytes; `HEAD` tells the offset reached, to resume after a break; `DELETE` abandons the upload. A wrong offset is 409, an expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as `POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). `OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` (with that header it is a browser’s CORS preflight).
          */
-        options: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The upload’s id, the last segment of the `Location` its creation answered */
-                    uploadId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The server’s tus version, extensions and size limit, in headers */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        options: operations["getUploadCapabilitiesAtUpload"];
         head?: never;
         /**
          * Send bytes from the upload’s offset (tus core); the last PATCH answers with the media
          * @description Resumable uploads by the tus 1.0 protocol (https://tus.io/protocols/resumable-upload): core, creation, termination and expiration, for phones on bad networks. Every request carries `Tus-Resumable: 1.0.0` and an access token. `POST /v1/uploads` with `Upload-Length` (and optional `Upload-Metadata`) creates an upload and answers 201 with its `Location`; `PATCH` that location with `Content-Type: application/offset+octet-stream` and `Upload-Offset` sends bytes; `HEAD` tells the offset reached, to resume after a break; `DELETE` abandons the upload. A wrong offset is 409, an expired upload 410, a size over the limit 413. The PATCH that completes an upload turns it into a media exactly as `POST /v1/media` does (same checks, same dedup): it answers 202 (200 for bytes you had uploaded already) with the media in its body, its id in `X-Media-Id` and its URL in `X-Media-Location`. Unfinished uploads expire (see `Upload-Expires`). `OPTIONS` without `Access-Control-Request-Method` answers 204 with `Tus-Version`, `Tus-Extension` and `Tus-Max-Size` (with that header it is a browser’s CORS preflight).
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The upload’s id, the last segment of the `Location` its creation answered */
-                    uploadId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The upload is complete: you had uploaded these bytes already, here is that media */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description The media id; attach it to a quote request with `attachmentIds` */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "image" | "document";
-                            /** @description Hex SHA-256 of the bytes received */
-                            sha256: string;
-                            sizeBytes: number;
-                            /** @enum {string} */
-                            status: "spooled" | "stored" | "failed" | "deleted" | "lost";
-                        };
-                    };
-                };
-                /** @description The upload is complete and became this media */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description The media id; attach it to a quote request with `attachmentIds` */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "image" | "document";
-                            /** @description Hex SHA-256 of the bytes received */
-                            sha256: string;
-                            sizeBytes: number;
-                            /** @enum {string} */
-                            status: "spooled" | "stored" | "failed" | "deleted" | "lost";
-                        };
-                    };
-                };
-                /** @description Bytes stored; `Upload-Offset` is the new offset */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description RFC 9457 problem details */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                460: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        patch: operations["sendUploadBytes"];
         trace?: never;
     };
 }
@@ -4197,4 +686,3787 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same shape for every service; 503 only when a critical dependency is down */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description The same shape for every service; 503 only when a critical dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    listFiringAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Page first, then warning, unknown, info and none; within a severity, the longest firing first */
+                        alerts: {
+                            /** @description The description annotation */
+                            description: string | null;
+                            /** @description Alertmanager’s identifier of the alert (its label set) */
+                            fingerprint: string;
+                            /** @description Every label of the alert (job, instance, service, …) */
+                            labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The alertname label */
+                            name: string;
+                            /** @description The runbook_url annotation, as the rule wrote it (an absolute URL or a path in the repository, e.g. docs/operations.md#medialost) */
+                            runbookUrl: string | null;
+                            /**
+                             * @description page (act now), warning, info, none (the Watchdog, which always fires while alerting works), or unknown
+                             * @enum {string}
+                             */
+                            severity: "page" | "warning" | "info" | "none" | "unknown";
+                            /**
+                             * Format: date-time
+                             * @description When it started firing
+                             */
+                            startsAt: string;
+                            /**
+                             * @description Alertmanager’s state of the alert
+                             * @enum {string}
+                             */
+                            state: "active" | "unprocessed" | "suppressed";
+                            /** @description One line a person understands (the summary annotation) */
+                            summary: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signUpCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    displayName: string;
+                    /** Format: email */
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accessToken: string;
+                        account: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            email: string;
+                            id: number;
+                            /** @enum {string} */
+                            role: "customer" | "dealer" | "analyst" | "admin";
+                            /** @enum {string} */
+                            status: "active" | "pending_review" | "suspended";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        expiresInSeconds: number;
+                        refreshToken: string;
+                        /** Format: date-time */
+                        refreshTokenExpiresAt: string;
+                        /** @enum {string} */
+                        tokenType: "Bearer";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signUpDealer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    dealershipName: string;
+                    displayName: string;
+                    /** Format: email */
+                    email: string;
+                    password: string;
+                    regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accessToken: string;
+                        account: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            dealershipName: string;
+                            displayName: string;
+                            email: string;
+                            id: number;
+                            regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                            reviewedAt: string | null;
+                            reviewedBy: number | null;
+                            /** @enum {string} */
+                            role: "customer" | "dealer" | "analyst" | "admin";
+                            /** @enum {string} */
+                            status: "active" | "pending_review" | "suspended";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        expiresInSeconds: number;
+                        refreshToken: string;
+                        /** Format: date-time */
+                        refreshTokenExpiresAt: string;
+                        /** @enum {string} */
+                        tokenType: "Bearer";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accessToken: string;
+                        account: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            email: string;
+                            id: number;
+                            /** @enum {string} */
+                            role: "customer" | "dealer" | "analyst" | "admin";
+                            /** @enum {string} */
+                            status: "active" | "pending_review" | "suspended";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        expiresInSeconds: number;
+                        refreshToken: string;
+                        /** Format: date-time */
+                        refreshTokenExpiresAt: string;
+                        /** @enum {string} */
+                        tokenType: "Bearer";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins (`too_many_sign_in_attempts`) or requests (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logOut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refreshSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accessToken: string;
+                        account: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            displayName: string;
+                            email: string;
+                            id: number;
+                            /** @enum {string} */
+                            role: "customer" | "dealer" | "analyst" | "admin";
+                            /** @enum {string} */
+                            status: "active" | "pending_review" | "suspended";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        expiresInSeconds: number;
+                        refreshToken: string;
+                        /** Format: date-time */
+                        refreshTokenExpiresAt: string;
+                        /** @enum {string} */
+                        tokenType: "Bearer";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMakers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        countryCode: string;
+                        id: number;
+                        name: string;
+                        nameKo: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: {
+                makerId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        id: number;
+                        makerId: number;
+                        name: string;
+                        nameKo: string;
+                    }[];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTrims: {
+        parameters: {
+            query?: {
+                bodyType?: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
+                fuelType?: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
+                makerId?: number;
+                modelId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        bodyType: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
+                        code: string;
+                        /** @enum {string} */
+                        fuelType: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
+                        id: number;
+                        listPriceKrw: number;
+                        makerId: number;
+                        modelId: number;
+                        modelYear: number;
+                        name: string;
+                    }[];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTrim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        bodyType: "sedan" | "hatchback" | "suv" | "mpv" | "pickup" | "coupe" | "wagon" | "van";
+                        code: string;
+                        /** @enum {string} */
+                        fuelType: "gasoline" | "diesel" | "hybrid" | "plug_in_hybrid" | "electric" | "lpg" | "hydrogen";
+                        id: number;
+                        listPriceKrw: number;
+                        maker: {
+                            code: string;
+                            countryCode: string;
+                            id: number;
+                            name: string;
+                            nameKo: string;
+                        };
+                        makerId: number;
+                        model: {
+                            code: string;
+                            id: number;
+                            makerId: number;
+                            name: string;
+                            nameKo: string;
+                        };
+                        modelId: number;
+                        modelYear: number;
+                        name: string;
+                        options: {
+                            code: string;
+                            id: number;
+                            name: string;
+                            priceKrw: number;
+                            trimId: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDealers: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                status?: "active" | "pending_review" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            dealershipName: string;
+                            displayName: string;
+                            email: string;
+                            id: number;
+                            regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                            reviewedAt: string | null;
+                            reviewedBy: number | null;
+                            /** @enum {string} */
+                            role: "customer" | "dealer" | "analyst" | "admin";
+                            /** @enum {string} */
+                            status: "active" | "pending_review" | "suspended";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDealer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealershipName: string;
+                        displayName: string;
+                        email: string;
+                        id: number;
+                        regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                        reviewedAt: string | null;
+                        reviewedBy: number | null;
+                        /** @enum {string} */
+                        role: "customer" | "dealer" | "analyst" | "admin";
+                        /** @enum {string} */
+                        status: "active" | "pending_review" | "suspended";
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveDealer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealershipName: string;
+                        displayName: string;
+                        email: string;
+                        id: number;
+                        regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                        reviewedAt: string | null;
+                        reviewedBy: number | null;
+                        /** @enum {string} */
+                        role: "customer" | "dealer" | "analyst" | "admin";
+                        /** @enum {string} */
+                        status: "active" | "pending_review" | "suspended";
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suspendDealer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealershipName: string;
+                        displayName: string;
+                        email: string;
+                        id: number;
+                        regions: ("seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju")[];
+                        reviewedAt: string | null;
+                        reviewedBy: number | null;
+                        /** @enum {string} */
+                        role: "customer" | "dealer" | "analyst" | "admin";
+                        /** @enum {string} */
+                        status: "active" | "pending_review" | "suspended";
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        displayName: string;
+                        email: string;
+                        id: number;
+                        /** @enum {string} */
+                        role: "customer" | "dealer" | "analyst" | "admin";
+                        /** @enum {string} */
+                        status: "active" | "pending_review" | "suspended";
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": unknown;
+                "application/pdf": unknown;
+                "image/heic": unknown;
+                "image/jpeg": unknown;
+                "multipart/form-data": {
+                    /** @description The file’s bytes */
+                    file?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description You had uploaded these bytes already: your existing media */
+            200: {
+                headers: {
+                    /** @description The media’s URL, `/v1/media/{id}` */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description The media id; attach it to a quote request with `attachmentIds` */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "image" | "document";
+                        /** @description Hex SHA-256 of the bytes received */
+                        sha256: string;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "spooled" | "stored" | "failed" | "deleted" | "lost";
+                    };
+                };
+            };
+            /** @description Accepted: the upload is on disk and will be stored */
+            202: {
+                headers: {
+                    /** @description The media’s URL, `/v1/media/{id}` */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description The media id; attach it to a quote request with `attachmentIds` */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "image" | "document";
+                        /** @description Hex SHA-256 of the bytes received */
+                        sha256: string;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "spooled" | "stored" | "failed" | "deleted" | "lost";
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A media id (a lower-case UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
+                        /** Format: date-time */
+                        createdAt: string;
+                        height: number | null;
+                        id: string;
+                        /** @enum {string} */
+                        kind: "image" | "document";
+                        /** @description The original file: for its owner and admins only, once stored */
+                        original: {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @description A signed GET URL; the bucket itself is private */
+                            url: string;
+                        } | null;
+                        ownerId: number;
+                        sha256: string;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "spooled" | "stored" | "failed" | "deleted" | "lost";
+                        storedAt: string | null;
+                        /** @description WebP previews 320 and 1280 px wide, upright and without any metadata (no GPS), once made */
+                        variants: {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            height: number;
+                            /** @enum {string} */
+                            name: "w320" | "w1280";
+                            url: string;
+                            width: number;
+                        }[];
+                        /** @enum {string} */
+                        variantsStatus: "none" | "pending" | "ready" | "failed";
+                        width: number | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A media id (a lower-case UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listQuoteRequests: {
+        parameters: {
+            query?: {
+                createdFrom?: string;
+                createdTo?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                makerId?: number;
+                modelId?: number;
+                region?: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                status?: "open" | "accepted" | "cancelled" | "expired";
+                trimId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            acceptedQuoteId: number | null;
+                            attachmentIds: string[];
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            customerId: number;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: number;
+                            listPriceKrw: number;
+                            makerId: number;
+                            modelId: number;
+                            note: string | null;
+                            options: {
+                                code: string;
+                                name: string;
+                                priceKrw: number;
+                            }[];
+                            /** @enum {string} */
+                            paymentMethod: "cash" | "installment" | "lease";
+                            /** @enum {string} */
+                            purchaseTiming: "this_month" | "within_3_months" | "later";
+                            /** @enum {string} */
+                            region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                            /** @enum {string} */
+                            status: "open" | "accepted" | "cancelled" | "expired";
+                            trimId: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createQuoteRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attachmentIds?: string[];
+                    note?: string | null;
+                    optionCodes?: string[];
+                    /** @enum {string} */
+                    paymentMethod: "cash" | "installment" | "lease";
+                    /** @enum {string} */
+                    purchaseTiming: "this_month" | "within_3_months" | "later";
+                    /** @enum {string} */
+                    region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                    trimId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acceptedQuoteId: number | null;
+                        attachmentIds: string[];
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        customerId: number;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        id: number;
+                        listPriceKrw: number;
+                        makerId: number;
+                        modelId: number;
+                        note: string | null;
+                        options: {
+                            code: string;
+                            name: string;
+                            priceKrw: number;
+                        }[];
+                        /** @enum {string} */
+                        paymentMethod: "cash" | "installment" | "lease";
+                        /** @enum {string} */
+                        purchaseTiming: "this_month" | "within_3_months" | "later";
+                        /** @enum {string} */
+                        region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                        /** @enum {string} */
+                        status: "open" | "accepted" | "cancelled" | "expired";
+                        trimId: number;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQuoteRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acceptedQuoteId: number | null;
+                        attachmentIds: string[];
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        customerId: number;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        id: number;
+                        listPriceKrw: number;
+                        makerId: number;
+                        modelId: number;
+                        note: string | null;
+                        options: {
+                            code: string;
+                            name: string;
+                            priceKrw: number;
+                        }[];
+                        /** @enum {string} */
+                        paymentMethod: "cash" | "installment" | "lease";
+                        /** @enum {string} */
+                        purchaseTiming: "this_month" | "within_3_months" | "later";
+                        /** @enum {string} */
+                        region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                        /** @enum {string} */
+                        status: "open" | "accepted" | "cancelled" | "expired";
+                        trimId: number;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    quoteId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quote: {
+                            conditions: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dealerId: number;
+                            dealershipName: string;
+                            /** @description list price of the request minus the quoted price */
+                            discountKrw: number;
+                            id: number;
+                            priceKrw: number;
+                            requestId: number;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            validUntil: string;
+                        };
+                        request: {
+                            acceptedQuoteId: number | null;
+                            attachmentIds: string[];
+                            closedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            customerId: number;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: number;
+                            listPriceKrw: number;
+                            makerId: number;
+                            modelId: number;
+                            note: string | null;
+                            options: {
+                                code: string;
+                                name: string;
+                                priceKrw: number;
+                            }[];
+                            /** @enum {string} */
+                            paymentMethod: "cash" | "installment" | "lease";
+                            /** @enum {string} */
+                            purchaseTiming: "this_month" | "within_3_months" | "later";
+                            /** @enum {string} */
+                            region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                            /** @enum {string} */
+                            status: "open" | "accepted" | "cancelled" | "expired";
+                            trimId: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelQuoteRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acceptedQuoteId: number | null;
+                        attachmentIds: string[];
+                        closedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        customerId: number;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        id: number;
+                        listPriceKrw: number;
+                        makerId: number;
+                        modelId: number;
+                        note: string | null;
+                        options: {
+                            code: string;
+                            name: string;
+                            priceKrw: number;
+                        }[];
+                        /** @enum {string} */
+                        paymentMethod: "cash" | "installment" | "lease";
+                        /** @enum {string} */
+                        purchaseTiming: "this_month" | "within_3_months" | "later";
+                        /** @enum {string} */
+                        region: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                        /** @enum {string} */
+                        status: "open" | "accepted" | "cancelled" | "expired";
+                        trimId: number;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listQuotesOnRequest: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            conditions: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dealerId: number;
+                            dealershipName: string;
+                            /** @description list price of the request minus the quoted price */
+                            discountKrw: number;
+                            id: number;
+                            priceKrw: number;
+                            requestId: number;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            validUntil: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    conditions: string;
+                    priceKrw: number;
+                    /** Format: date-time */
+                    validUntil: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conditions: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealerId: number;
+                        dealershipName: string;
+                        /** @description list price of the request minus the quoted price */
+                        discountKrw: number;
+                        id: number;
+                        priceKrw: number;
+                        requestId: number;
+                        revision: number;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        validUntil: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyQuotes: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                requestId?: number;
+                status?: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            conditions: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dealerId: number;
+                            dealershipName: string;
+                            /** @description list price of the request minus the quoted price */
+                            discountKrw: number;
+                            id: number;
+                            priceKrw: number;
+                            requestId: number;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            validUntil: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conditions: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealerId: number;
+                        dealershipName: string;
+                        /** @description list price of the request minus the quoted price */
+                        discountKrw: number;
+                        id: number;
+                        priceKrw: number;
+                        requestId: number;
+                        revision: number;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        validUntil: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviseQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    conditions: string;
+                    priceKrw: number;
+                    /** Format: date-time */
+                    validUntil: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conditions: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealerId: number;
+                        dealershipName: string;
+                        /** @description list price of the request minus the quoted price */
+                        discountKrw: number;
+                        id: number;
+                        priceKrw: number;
+                        requestId: number;
+                        revision: number;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        validUntil: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listQuoteRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conditions: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        discountKrw: number;
+                        priceKrw: number;
+                        quoteId: number;
+                        revision: number;
+                        /** Format: date-time */
+                        validUntil: string;
+                    }[];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key unique to this logical request; send the same key when retrying it (see the operation description) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conditions: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        dealerId: number;
+                        dealershipName: string;
+                        /** @description list price of the request minus the quoted price */
+                        discountKrw: number;
+                        id: number;
+                        priceKrw: number;
+                        requestId: number;
+                        revision: number;
+                        /** @enum {string} */
+                        status: "active" | "withdrawn" | "accepted" | "closed" | "expired";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        validUntil: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                        nameKo: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests from this client (`rate_limited`): retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        formats: string[];
+                        reports: {
+                            columns: {
+                                key: string;
+                                /** @description Korean label */
+                                label: string;
+                                type: string;
+                            }[];
+                            filters: ("region" | "maker" | "model")[];
+                            method: string;
+                            /** @enum {string} */
+                            name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                            summary: string;
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runReport: {
+        parameters: {
+            query: {
+                /** @description CSV only: false leaves out the UTF-8 BOM (pipelines); default true (Excel needs it for Korean) */
+                bom?: boolean;
+                /** @description json (default), csv (UTF-8 with BOM, CRLF, formula-safe), html (a page with SVG charts) or table (text) */
+                format?: "json" | "csv" | "html" | "table";
+                /** @description First Korean calendar day (Asia/Seoul), included */
+                from: string;
+                /** @description day, ISO week (Monday to Sunday) or month; default day */
+                granularity?: "day" | "week" | "month";
+                /** @description A maker’s catalog code, e.g. hyundai (not for media) */
+                maker?: string;
+                /** @description Refuse (503 replica_too_stale) if the replica lags more than this many seconds */
+                maxLag?: number;
+                /** @description A model’s catalog code, e.g. grandeur (not for media) */
+                model?: string;
+                /** @description Only requests of this region (not for media) */
+                region?: "seoul" | "busan" | "daegu" | "incheon" | "gwangju" | "daejeon" | "ulsan" | "sejong" | "gyeonggi" | "gangwon" | "chungbuk" | "chungnam" | "jeonbuk" | "jeonnam" | "gyeongbuk" | "gyeongnam" | "jeju";
+                /** @description Last Korean calendar day, included (at most 731 days after from) */
+                to: string;
+            };
+            header?: never;
+            path: {
+                /** @description The report */
+                name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, streamed */
+            200: {
+                headers: {
+                    /** @description dataAsOf of the report (ISO 8601, UTC) */
+                    "x-data-as-of"?: string;
+                    /** @description Upper bound, in milliseconds, on how far the data may trail the latest commits: 0 from the primary; from the replica, the lag last measured by the heartbeat plus its one-second resolution plus the age of that measurement. Your own writes are always included when you send their x-consistency-token. */
+                    "x-read-lag-bound-ms"?: number;
+                    /** @description Where this answer was read: `replica` (the read-only copy) or `primary`. */
+                    "x-read-source"?: "primary" | "replica";
+                    /** @description replicaLagSeconds of the report */
+                    "x-replica-lag-seconds"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        columns: {
+                            key: string;
+                            /** @description Korean label */
+                            label: string;
+                            type: string;
+                        }[];
+                        /**
+                         * Format: date-time
+                         * @description The replica held everything the primary committed up to this instant
+                         */
+                        dataAsOf: string;
+                        /** Format: date-time */
+                        generatedAt: string;
+                        params: {
+                            filters: {
+                                [key: string]: string;
+                            };
+                            from: string;
+                            /** @enum {string} */
+                            granularity: "day" | "week" | "month";
+                            to: string;
+                        };
+                        replicaLagSeconds: number;
+                        /** @enum {string} */
+                        report: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                        rows: {
+                            [key: string]: string | number | null;
+                        }[];
+                        /** @enum {string} */
+                        timeZone: "Asia/Seoul";
+                        title: string;
+                        warnings: string[];
+                    };
+                    "text/csv": string;
+                    "text/html": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created; `Location` names the upload */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUploadCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server’s tus version, extensions and size limit, in headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    abandonUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The upload’s id, the last segment of the `Location` its creation answered */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Abandoned */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUploadCapabilitiesAtUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The upload’s id, the last segment of the `Location` its creation answered */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server’s tus version, extensions and size limit, in headers */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendUploadBytes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The upload’s id, the last segment of the `Location` its creation answered */
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload is complete: you had uploaded these bytes already, here is that media */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description The media id; attach it to a quote request with `attachmentIds` */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "image" | "document";
+                        /** @description Hex SHA-256 of the bytes received */
+                        sha256: string;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "spooled" | "stored" | "failed" | "deleted" | "lost";
+                    };
+                };
+            };
+            /** @description The upload is complete and became this media */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/avif" | "application/pdf";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description The media id; attach it to a quote request with `attachmentIds` */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "image" | "document";
+                        /** @description Hex SHA-256 of the bytes received */
+                        sha256: string;
+                        sizeBytes: number;
+                        /** @enum {string} */
+                        status: "spooled" | "stored" | "failed" | "deleted" | "lost";
+                    };
+                };
+            };
+            /** @description Bytes stored; `Upload-Offset` is the new offset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            460: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

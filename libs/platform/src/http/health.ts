@@ -118,10 +118,10 @@ export const healthPlugin = fp<{ service: string }>(
     });
 
     app.addSchema(Readiness);
-    app.get('/health/live', { schema: { tags: ['health'], summary: 'The process runs', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+    app.get('/health/live', { schema: { operationId: 'getLiveness', tags: ['health'], summary: 'The process runs', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
     app.get(
       '/health/ready',
-      { schema: { tags: ['health'], summary: 'Whether this instance can serve, per dependency', response: { 200: Type.Ref('Readiness'), 503: Type.Ref('Readiness') } } },
+      { schema: { operationId: 'getReadiness', tags: ['health'], summary: 'Whether this instance can serve, per dependency', security: [], response: { 200: Type.Ref('Readiness'), 503: Type.Ref('Readiness') } } },
       async (_request, reply) => {
         const readiness = await app.readiness();
         if (readiness.status === 'not_ready') reply.header('retry-after', '5');

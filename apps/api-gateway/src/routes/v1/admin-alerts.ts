@@ -16,6 +16,6 @@ export const adminAlertRoutes: FastifyPluginAsyncTypebox<AlertmanagerSettings> =
 
   app.get('/admin/alerts', {
     onRequest: app.requireRole('admin'),
-    schema: { tags: ['admin'], summary: 'The alerts firing now, page first', description: DESCRIPTION, security: bearer, response: { 200: FiringAlerts, ...problems(401, 403, 429, 503) } },
+    schema: { operationId: 'listFiringAlerts', tags: ['admin'], summary: 'The alerts firing now, page first', description: DESCRIPTION, security: bearer, response: { 200: FiringAlerts, ...problems(401, 403, 429, 503) } },
   }, async (request) => ({ alerts: await alertmanager.firingAlerts(request) }));
 };

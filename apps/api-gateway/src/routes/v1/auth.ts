@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/customers', {
     config: { idempotent: true },
-    schema: { tags: ['auth'], summary: 'Sign up as a customer', body: CustomerSignUp, response: { 201: Session, ...problems(400, 409, 422, 429) } },
+    schema: { operationId: 'signUpCustomer', tags: ['auth'], summary: 'Sign up as a customer', security: [], body: CustomerSignUp, response: { 201: Session, ...problems(400, 409, 422, 429) } },
   }, async (request, reply) => {
     const account = await request.services({ primaryReads: true }).accounts.signUpCustomer(request.body);
     return reply.code(201).send(await openSession(request, account));
@@ -71,8 +71,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/auth/dealers', {
     config: { idempotent: true },
     schema: {
+      operationId: 'signUpDealer',
       tags: ['auth'],
       summary: 'Sign up as a dealer (pending review until an admin approves)',
+      security: [],
       body: DealerSignUp,
       response: { 201: Type.Object({ ...Session.properties, account: Dealer }), ...problems(400, 409, 422, 429) },
     },
@@ -83,8 +85,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/login', {
     schema: {
+      operationId: 'logIn',
       tags: ['auth'],
       summary: 'Trade email and password for tokens (403 for a suspended account)',
+      security: [],
       description: signInThrottleDescription(app.signInThrottle.policy),
       body: Credentials,
       response: { 200: Session, ...problems(400, 401, 403), 429: TooManySignIns },
@@ -97,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/refresh', {
     config: { idempotent: true },
-    schema: { tags: ['auth'], summary: 'Rotate a refresh token; reusing an old one revokes the session', body: RefreshBody, response: { 200: Session, ...problems(400, 401, 429) } },
+    schema: { operationId: 'refreshSession', tags: ['auth'], summary: 'Rotate a refresh token; reusing an old one revokes the session', security: [], body: RefreshBody, response: { 200: Session, ...problems(400, 401, 429) } },
   }, async (request) => {
     const rotated = await request.services({ primaryReads: true }).accounts.rotateRefreshToken(request.body.refreshToken);
     return {
@@ -111,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/logout', {
     config: { idempotent: true },
-    schema: { tags: ['auth'], summary: 'Revoke the refresh token’s session', body: RefreshBody, response: { 204: Type.Null(), ...problems(400, 429) } },
+    schema: { operationId: 'logOut', tags: ['auth'], summary: 'Revoke the refresh token’s session', security: [], body: RefreshBody, response: { 204: Type.Null(), ...problems(400, 429) } },
   }, async (request, reply) => {
     await request.services({ primaryReads: true }).accounts.revokeRefreshToken(request.body.refreshToken);
     return reply.code(204).send(null);

@@ -64,7 +64,8 @@ const UploadBody = {
   },
 };
 
-const locationHeader = { location: { description: 'The media’s URL, `/v1/media/{id}`', schema: { type: 'string' } } };
+/** A response header is declared by its JSON schema, its description beside the type: @fastify/swagger turns it into an OpenAPI header. */
+const locationHeader = { location: Type.String({ description: 'The media’s URL, `/v1/media/{id}`' }) };
 
 const UPLOAD_DESCRIPTION =
   'The body is the file itself, sent with any content type, or `multipart/form-data` with one file part. ' +
@@ -95,6 +96,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
   app.post('/media', {
     onRequest: app.requireRole('customer'),
     schema: {
+      operationId: 'uploadMedia',
       tags: ['media'],
       summary: 'Upload a photo or document',
       description: UPLOAD_DESCRIPTION,
@@ -112,6 +114,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
   app.get('/media/:id', {
     onRequest: app.requireRole(),
     schema: {
+      operationId: 'getMedia',
       tags: ['media'],
       summary: 'One media, with short-lived signed URLs',
       description:
@@ -127,6 +130,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
   app.delete('/media/:id', {
     onRequest: app.requireRole('customer'),
     schema: {
+      operationId: 'deleteMedia',
       tags: ['media'],
       summary: 'Delete one of your media',
       description: 'Only while no quote request shows it (409 `media_attached` otherwise). The file is kept for a retention period, then removed.',
@@ -137,14 +141,14 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
   }, forward);
 
   // tus: every route carries the protocol's description and names the step it is.
-  const tusRoute = (summary: string, extra: object = {}) => ({
+  const tusRoute = (operationId: string, summary: string, extra: object = {}) => ({
     onRequest: app.requireRole('customer'),
-    schema: { tags: ['resumable uploads'], summary, description: TUS_DESCRIPTION, security: bearer, ...extra },
+    schema: { operationId, tags: ['resumable uploads'], summary, description: TUS_DESCRIPTION, security: bearer, ...extra },
   });
-  app.post('/uploads', tusRoute('Create a resumable upload (tus creation)', { response: { 201: Type.Null({ description: 'Created; `Location` names the upload' }), ...problems(400, 401, 403, 412, 413, 415, 429), ...unavailable } }), forward);
+  app.post('/uploads', tusRoute('createUpload', 'Create a resumable upload (tus creation)', { response: { 201: Type.Null({ description: 'Created; `Location` names the upload' }), ...problems(400, 401, 403, 412, 413, 415, 429), ...unavailable } }), forward);
   const upload = { params: UploadParams };
-  app.head('/uploads/:uploadId', tusRoute('The offset an upload reached (tus core)', upload), forward);
-  app.patch('/uploads/:uploadId', tusRoute('Send bytes from the upload’s offset (tus core); the last PATCH answers with the media', {
+  app.head('/uploads/:uploadId', tusRoute('getUploadOffset', 'The offset an upload reached (tus core)', upload), forward);
+  app.patch('/uploads/:uploadId', tusRoute('sendUploadBytes', 'Send bytes from the upload’s offset (tus core); the last PATCH answers with the media', {
     ...upload,
     response: {
       204: Type.Null({ description: 'Bytes stored; `Upload-Offset` is the new offset' }),
@@ -154,11 +158,11 @@ export const mediaRoutes: FastifyPluginAsync<MediaServiceSettings> = async (app,
       ...unavailable,
     },
   }), forward);
-  const discovery = (summary: string, extra: object = {}) => ({
+  const discovery = (operationId: string, summary: string, extra: object = {}) => ({
     onRequest: app.requireRole(),
-    schema: { ...tusRoute(summary).schema, ...extra, response: { 204: Type.Null({ description: 'The server’s tus version, extensions and size limit, in headers' }), ...problems(401, 429), ...unavailable } },
+    schema: { ...tusRoute(operationId, summary).schema, ...extra, response: { 204: Type.Null({ description: 'The server’s tus version, extensions and size limit, in headers' }), ...problems(401, 429), ...unavailable } },
   });
-  app.options('/uploads', discovery('The server’s tus capabilities (tus core)'), forward);
-  app.options('/uploads/:uploadId', discovery('The server’s tus capabilities (tus core)', upload), forward);
-  app.delete('/uploads/:uploadId', tusRoute('Abandon an upload (tus termination)', { ...upload, response: { 204: Type.Null({ description: 'Abandoned' }), ...problems(400, 401, 403, 404, 410, 412, 429), ...unavailable } }), forward);
+  app.options('/uploads', discovery('getUploadCapabilities', 'The server’s tus capabilities (tus core)'), forward);
+  app.options('/uploads/:uploadId', discovery('getUploadCapabilitiesAtUpload', 'The server’s tus capabilities (tus core)', upload), forward);
+  app.delete('/uploads/:uploadId', tusRoute('abandonUpload', 'Abandon an upload (tus termination)', { ...upload, response: { 204: Type.Null({ description: 'Abandoned' }), ...problems(400, 401, 403, 404, 410, 412, 429), ...unavailable } }), forward);
 };

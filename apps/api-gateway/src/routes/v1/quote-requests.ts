@@ -46,7 +46,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/quote-requests', {
     config: { idempotent: true },
     onRequest: app.requireRole('customer'),
-    schema: { tags: ['quote requests'], summary: 'Ask dealers for quotes on a trim', security: bearer, body: CreateQuoteRequest, response: { 201: QuoteRequest, ...problems(400, 401, 403, 404, 422, 429) } },
+    schema: { operationId: 'createQuoteRequest', tags: ['quote requests'], summary: 'Ask dealers for quotes on a trim', security: bearer, body: CreateQuoteRequest, response: { 201: QuoteRequest, ...problems(400, 401, 403, 404, 422, 429) } },
   }, async (request, reply) => {
     const created = await request.services().marketplace.createQuoteRequest(request.actor, request.body);
     return reply.code(201).header('location', `/v1/quote-requests/${created.id}`).send(created);
@@ -54,7 +54,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/quote-requests', {
     onRequest: app.requireRole(),
-    schema: { tags: ['quote requests'], summary: 'Quote requests the caller may see, newest first', security: bearer, querystring: ListQuery, response: { 200: pageOf(QuoteRequest), ...problems(400, 401, 403, 422) } },
+    schema: { operationId: 'listQuoteRequests', tags: ['quote requests'], summary: 'Quote requests the caller may see, newest first', security: bearer, querystring: ListQuery, response: { 200: pageOf(QuoteRequest), ...problems(400, 401, 403, 422) } },
   }, async (request) => {
     const { cursor, limit, createdFrom, createdTo, ...filter } = request.query;
     return request.services().marketplace.listQuoteRequests(
@@ -66,19 +66,20 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/quote-requests/:id', {
     onRequest: app.requireRole(),
-    schema: { tags: ['quote requests'], summary: 'One quote request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404) } },
+    schema: { operationId: 'getQuoteRequest', tags: ['quote requests'], summary: 'One quote request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.getQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/cancel', {
     config: { idempotent: true },
     onRequest: app.requireRole('customer'),
-    schema: { tags: ['quote requests'], summary: 'Cancel an open request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404, 409) } },
+    schema: { operationId: 'cancelQuoteRequest', tags: ['quote requests'], summary: 'Cancel an open request', security: bearer, params: IdParams, response: { 200: QuoteRequest, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.cancelQuoteRequest(request.actor, request.params.id));
 
   app.post('/quote-requests/:id/accept', {
     config: { idempotent: true },
     onRequest: app.requireRole('customer'),
     schema: {
+      operationId: 'acceptQuote',
       tags: ['quote requests'],
       summary: 'Accept one quote; the request closes and the other quotes are closed',
       security: bearer,
@@ -91,6 +92,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/quote-requests/:id/quotes', {
     onRequest: app.requireRole(),
     schema: {
+      operationId: 'listQuotesOnRequest',
       tags: ['quotes'],
       summary: 'Quotes on a request (a dealer sees only their own)',
       security: bearer,
@@ -103,7 +105,7 @@ export const quoteRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/quote-requests/:id/quotes', {
     config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
-    schema: { tags: ['quotes'], summary: 'Submit this dealer’s quote (one per request)', security: bearer, params: IdParams, body: SubmitQuote, response: { 201: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
+    schema: { operationId: 'submitQuote', tags: ['quotes'], summary: 'Submit this dealer’s quote (one per request)', security: bearer, params: IdParams, body: SubmitQuote, response: { 201: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request, reply) => {
     const quote = await request.services().marketplace.submitQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) });
     return reply.code(201).header('location', `/v1/quotes/${quote.id}`).send(quote);

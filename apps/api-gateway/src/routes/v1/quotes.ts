@@ -9,6 +9,7 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/quotes', {
     onRequest: app.requireRole('dealer'),
     schema: {
+      operationId: 'listMyQuotes',
       tags: ['quotes'],
       summary: 'This dealer’s own quotes, newest first',
       security: bearer,
@@ -22,23 +23,23 @@ export const quoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/quotes/:id', {
     onRequest: app.requireRole(),
-    schema: { tags: ['quotes'], summary: 'One quote', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404) } },
+    schema: { operationId: 'getQuote', tags: ['quotes'], summary: 'One quote', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.getQuote(request.actor, request.params.id));
 
   app.patch('/quotes/:id', {
     config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
-    schema: { tags: ['quotes'], summary: 'Revise the quote while the request is open', security: bearer, params: IdParams, body: SubmitQuote, response: { 200: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
+    schema: { operationId: 'reviseQuote', tags: ['quotes'], summary: 'Revise the quote while the request is open', security: bearer, params: IdParams, body: SubmitQuote, response: { 200: Quote, ...problems(400, 401, 403, 404, 409, 422) } },
   }, async (request) => request.services().marketplace.reviseQuote(request.actor, request.params.id, { ...request.body, validUntil: new Date(request.body.validUntil) }));
 
   app.post('/quotes/:id/withdraw', {
     config: { idempotent: true },
     onRequest: app.requireRole('dealer'),
-    schema: { tags: ['quotes'], summary: 'Withdraw the quote while the request is open', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404, 409) } },
+    schema: { operationId: 'withdrawQuote', tags: ['quotes'], summary: 'Withdraw the quote while the request is open', security: bearer, params: IdParams, response: { 200: Quote, ...problems(400, 401, 403, 404, 409) } },
   }, async (request) => request.services().marketplace.withdrawQuote(request.actor, request.params.id));
 
   app.get('/quotes/:id/revisions', {
     onRequest: app.requireRole(),
-    schema: { tags: ['quotes'], summary: 'Every revision of a quote, oldest first', security: bearer, params: IdParams, response: { 200: Type.Array(QuoteRevision), ...problems(400, 401, 403, 404) } },
+    schema: { operationId: 'listQuoteRevisions', tags: ['quotes'], summary: 'Every revision of a quote, oldest first', security: bearer, params: IdParams, response: { 200: Type.Array(QuoteRevision), ...problems(400, 401, 403, 404) } },
   }, async (request) => request.services().marketplace.listQuoteRevisions(request.actor, request.params.id));
 };

@@ -62,9 +62,10 @@ const ReportJson = Type.Object({
   columns: Type.Array(Column),
   rows: Type.Array(Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Null()]) })),
 });
+/** A response header is declared by its JSON schema, its description beside the type: @fastify/swagger turns it into an OpenAPI header. */
 const freshnessHeaders = {
-  'x-data-as-of': { description: 'dataAsOf of the report (ISO 8601, UTC)', schema: { type: 'string' } },
-  'x-replica-lag-seconds': { description: 'replicaLagSeconds of the report', schema: { type: 'number' } },
+  'x-data-as-of': Type.String({ format: 'date-time', description: 'dataAsOf of the report (ISO 8601, UTC)' }),
+  'x-replica-lag-seconds': Type.Number({ minimum: 0, description: 'replicaLagSeconds of the report' }),
 };
 
 const REPORT_DESCRIPTION =
@@ -106,12 +107,13 @@ export const reportForwardingRoutes: FastifyPluginAsync<ReporterServiceSettings>
 
   app.get('/reports', {
     onRequest: app.requireRole('analyst', 'admin'),
-    schema: { tags: ['reports'], summary: 'The reports, their columns and how each figure is computed', description: REPORT_DESCRIPTION, security: bearer, response: { 200: ReportList, ...problems(401, 403, 429, 503, 504) } },
+    schema: { operationId: 'listReports', tags: ['reports'], summary: 'The reports, their columns and how each figure is computed', description: REPORT_DESCRIPTION, security: bearer, response: { 200: ReportList, ...problems(401, 403, 429, 503, 504) } },
   }, forward);
 
   app.get('/reports/:name', {
     onRequest: app.requireRole('analyst', 'admin'),
     schema: {
+      operationId: 'runReport',
       tags: ['reports'],
       summary: 'Run one report on the read-only replica',
       description: REPORT_DESCRIPTION,
