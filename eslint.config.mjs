@@ -60,10 +60,12 @@ export default tseslint.config(
   },
   {
     // The deployment documents and checks every program's env spec, read from its config module:
-    // the apps' (Nx forbids importing an app at all), the local stack's and npm start's.
+    // the apps' (Nx forbids importing an app at all), the local stack's and npm start's; and checks
+    // that the image runs what the build writes, read from the build's own description.
     files: ['deploy/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries([
+        '^(\\.\\./)+tools/build/build-projects\\.ts$',
         '^@chucar/api-gateway/config$',
         '^@chucar/media-service/config$',
         '^@chucar/replica-reporter/config$',

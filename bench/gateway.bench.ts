@@ -33,13 +33,15 @@ function waitForHttp(url: string): Promise<void> {
 }
 
 const gatewayEntry = 'apps/api-gateway/src/main.ts';
+/** The same entry as the image runs it, built. */
+const builtGatewayEntry = 'dist/apps/api-gateway/main.js';
 
 /** The node flags the gateway ships with (its compose command), so the bench measures the heap it runs with. */
 function gatewayNodeFlags(): string[] {
   const compose = parse(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: unknown }> };
   const command = compose.services['gateway-1']?.command;
-  if (!Array.isArray(command) || command[0] !== 'node' || !command.includes(gatewayEntry)) throw new Error('docker-compose.yml: gateway-1 should run [node, ...flags, apps/api-gateway/src/main.ts]');
-  return command.slice(1, command.indexOf(gatewayEntry));
+  if (!Array.isArray(command) || command[0] !== 'node' || !command.includes(builtGatewayEntry)) throw new Error(`docker-compose.yml: gateway-1 should run [node, ...flags, ${builtGatewayEntry}]`);
+  return command.slice(1, command.indexOf(builtGatewayEntry));
 }
 
 function startProcess(entry: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {

@@ -40,7 +40,7 @@ const replica = 'mariadb-replica';
 /** Jobs that run once and exit 0: restarting them would run them again for ever. */
 const oneShotJobs = ['migrate', 'minio-buckets', 'minio-mirror-buckets'];
 
-/** The migration runner reads the primary's DB_* variables (npm run db:migrate). */
+/** The migration runner (tools/db/migrate.ts, built) reads the primary's DB_* variables. */
 const migrationsEnv = { ...runtimeEnv, ...primaryDatabaseEnv };
 
 interface Program {
@@ -55,7 +55,7 @@ const programs: Program[] = [
   { name: 'api-gateway', runs: /\bapps\/api-gateway\//, spec: gatewayEnv, listenHost: 'GATEWAY_HOST', listenPort: 'GATEWAY_PORT' },
   { name: 'media-service', runs: /\bapps\/media-service\//, spec: mediaEnv, listenHost: 'MEDIA_HOST', listenPort: 'MEDIA_PORT' },
   { name: 'replica-reporter', runs: /\bapps\/replica-reporter\//, spec: reporterEnv, listenHost: 'REPORTER_HOST', listenPort: 'REPORTER_PORT' },
-  { name: 'migrations', runs: /\bdb:migrate\b/, spec: migrationsEnv },
+  { name: 'migrations', runs: /\bdist\/tools\/db\/migrate\.js\b/, spec: migrationsEnv },
 ];
 
 function programOf(service: ComposeService): Program | undefined {
@@ -335,8 +335,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the media API and worker as separate services sharing one spool volume', () => {
-    const api = serviceNames.filter((name) => commandOf(services[name]!).includes('apps/media-service/src/main-api.ts'));
-    const worker = serviceNames.filter((name) => commandOf(services[name]!).includes('apps/media-service/src/main-worker.ts'));
+    const api = serviceNames.filter((name) => commandOf(services[name]!).includes('dist/apps/media-service/main-api.js'));
+    const worker = serviceNames.filter((name) => commandOf(services[name]!).includes('dist/apps/media-service/main-worker.js'));
     expect(api).toHaveLength(1);
     expect(worker).toHaveLength(1);
     expect(api[0]).not.toBe(worker[0]);
