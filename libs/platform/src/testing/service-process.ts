@@ -15,6 +15,8 @@ export interface ServiceProcessOptions {
   name: string;
   /** Absolute path of the entry file. */
   entry: string;
+  /** Node's own flags, before the entry. */
+  nodeOptions?: string[];
   cwd: string;
   /** On top of this process's environment, NODE_ENV=test and LOG_LEVEL=warn. */
   env: Record<string, string>;
@@ -31,7 +33,7 @@ export interface ServiceProcess {
 }
 
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), options.entry], {
     cwd: options.cwd,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

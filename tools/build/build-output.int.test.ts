@@ -1,0 +1,201 @@
+/**
+ * `nx run-many -t build` writes a dist/ that runs as the container image runs it: every process
+ * entry started from dist/ with node's TypeScript support turned off (so a lib resolved to its
+ * `.ts` sources, or a `.ts` import left in, fails to load), against the shared local stack and the
+ * test database, answers its health endpoint; the commands print their help; dist/ holds no
+ * test-only code and imports only production dependencies.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeRedisKeys, startServiceProcess, testDatabaseName, unusedLoopbackPort, type ServiceProcess } from '@chucar/platform/testing';
+import { isTestOnly, repoRoot, sourceOf, typeScriptBuilds } from './build-projects.ts';
+
+/** Plain JavaScript only: without type stripping, node refuses to load any `.ts` file. */
+const plainNode = ['--no-experimental-strip-types'];
+const BUILD_TIMEOUT_MS = 100_000;
+const COMMAND_TIMEOUT_MS = 20_000;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: readonly string[], env: Record<string, string> = {}, timeoutMs = COMMAND_TIMEOUT_MS): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function runBuilt(entry: string, args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
+  return run([...plainNode, path.join(repoRoot, entry), ...args], env);
+}
+
+function filesUnder(folder: string): string[] {
+  return fs.globSync('**/*.js', { cwd: path.join(repoRoot, folder) }).map((file) => path.join(folder, file));
+}
+
+/** Module specifiers of static imports, re-exports and dynamic imports, as the compiler reads them. */
+function importedSpecifiers(code: string): string[] {
+  return ts.preProcessFile(code, true, true).importedFiles.map((file) => file.fileName);
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+describe('the build output', () => {
+  const builds = typeScriptBuilds();
+  const builtFolders = builds.map((build) => path.relative(repoRoot, build.outDir));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chucar-built-'));
+  const queuePrefix = `builttest${process.pid}`;
+  const running: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    // nx's own script run with this node: node_modules/.bin/nx would start whichever node the PATH has.
+    const nxPackage = createRequire(import.meta.url).resolve('nx/package.json');
+    const nx = path.join(path.dirname(nxPackage), (JSON.parse(fs.readFileSync(nxPackage, 'utf8')) as { bin: Record<string, string> }).bin['nx']!);
+    // NODE_ENV as a release build has it: the test runner's `test` would give vite React's development runtime.
+    const build = await run([nx, 'run-many', '-t', 'build', '--outputStyle=static'], { NODE_ENV: 'production', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, BUILD_TIMEOUT_MS);
+    if (build.code !== 0) throw new Error(`nx run-many -t build failed (${build.code}):\n${build.stdout.slice(-5000)}\n${build.stderr.slice(-5000)}`);
+  }, BUILD_TIMEOUT_MS + 10_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map((service) => service.stop()));
+    await removeRedisKeys(queuePrefix);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('holds the JavaScript of sources that are not test-only, and a package.json per project', () => {
+    for (const folder of builtFolders) {
+      expect(fs.existsSync(path.join(repoRoot, folder, 'package.json')), folder).toBe(true);
+      const files = filesUnder(folder);
+      expect(files.length, folder).toBeGreaterThan(0);
+      for (const file of files) {
+        const built = sourceOf(builds, file);
+        expect(built, file).toBeDefined();
+        expect(isTestOnly(built!.source), `${file} comes from test-only ${built!.source}`).toBe(false);
+      }
+    }
+  });
+
+  it('imports no .ts file, and no package that is not a production dependency or a built library', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const builtLibraries = fs.readdirSync(path.join(repoRoot, 'dist/node_modules/@chucar')).map((name) => `@chucar/${name}`);
+    const allowed = new Set([...Object.keys(manifest.dependencies), ...builtLibraries]);
+    for (const file of builtFolders.flatMap(filesUnder)) {
+      for (const specifier of importedSpecifiers(fs.readFileSync(path.join(repoRoot, file), 'utf8'))) {
+        expect(specifier, file).not.toMatch(/\.ts$/);
+        if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+        expect(allowed.has(packageNameOf(specifier)), `${file} imports ${specifier}`).toBe(true);
+      }
+    }
+  });
+
+  it('starts every service from dist/ with plain node, each answering its health endpoint', async () => {
+    const [gatewayPort, mediaPort, workerPort, reporterPort, schedulePort] = await Promise.all(Array.from({ length: 5 }, () => unusedLoopbackPort()));
+    const spoolDir = path.join(workDir, 'spool');
+    fs.mkdirSync(spoolDir);
+    const mediaEnv = { DB_NAME: testDatabaseName, MEDIA_HOST: '127.0.0.1', MEDIA_PORT: String(mediaPort), MEDIA_WORKER_PORT: String(workerPort), MEDIA_SPOOL_DIR: spoolDir, MEDIA_QUEUE_PREFIX: queuePrefix };
+    const reporterEnv = {
+      REPORTER_DB_NAME: testDatabaseName,
+      REPORTER_HOST: '127.0.0.1',
+      REPORTER_PORT: String(reporterPort),
+      REPORTER_SCHEDULE_PORT: String(schedulePort),
+      REPORTER_QUEUE_PREFIX: queuePrefix,
+      REPORTER_DAILY_DIR: path.join(workDir, 'reports'),
+    };
+    const start = async (entry: string, env: Record<string, string>, readyUrl: string) => {
+      const service = await startServiceProcess({ name: entry, entry: path.join(repoRoot, entry), nodeOptions: plainNode, cwd: repoRoot, env, readyUrl });
+      running.push(service);
+      return service;
+    };
+
+    await Promise.all([
+      start('dist/apps/media-service/main-api.js', mediaEnv, `http://127.0.0.1:${mediaPort}/health/ready`),
+      start('dist/apps/media-service/main-worker.js', mediaEnv, `http://127.0.0.1:${workerPort}/health/ready`),
+      start('dist/apps/replica-reporter/main.js', reporterEnv, `http://127.0.0.1:${reporterPort}/health/ready`),
+      start('dist/apps/replica-reporter/main-schedule.js', reporterEnv, `http://127.0.0.1:${schedulePort}/health/ready`),
+    ]);
+    const gateway = `http://127.0.0.1:${gatewayPort}`;
+    await start(
+      'dist/apps/api-gateway/main.js',
+      { DB_NAME: testDatabaseName, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort), MEDIA_SERVICE_URL: `http://127.0.0.1:${mediaPort}`, REPORTER_URL: `http://127.0.0.1:${reporterPort}` },
+      `${gateway}/health/ready`,
+    );
+
+    const readiness = (await (await fetch(`${gateway}/health/ready`, { signal: AbortSignal.timeout(5000) })).json()) as { service: string; status: string };
+    expect(readiness).toMatchObject({ service: 'api-gateway', status: 'ready' });
+    // The web client the image ships in dist/apps/web, served at / (WEB_DIST_DIR's default, relative to the working directory).
+    const page = await fetch(`${gateway}/`, { signal: AbortSignal.timeout(5000) });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    // A public route through the built domain library and the primary.
+    const regions = await fetch(`${gateway}/v1/regions`, { signal: AbortSignal.timeout(5000) });
+    expect(regions.status).toBe(200);
+  });
+
+  it('runs the migrations and the alert log from dist/tools', async () => {
+    const migrate = await runBuilt('dist/tools/db/migrate.js', [], { DB_NAME: testDatabaseName });
+    expect(migrate, migrate.stderr).toMatchObject({ code: 0, stdout: `${testDatabaseName}: schema is up to date\n` });
+
+    const port = await unusedLoopbackPort();
+    const alertLog = spawn(process.execPath, [...plainNode, path.join(repoRoot, 'dist/tools/monitoring/alert-log.js'), '--port', String(port)], {
+      cwd: repoRoot,
+      env: { ...process.env, ALERT_LOG_HOST: '127.0.0.1', ALERT_LOG_FILE: path.join(workDir, 'alerts.log') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const listening = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('alert-log did not say it listens within 20 s')), COMMAND_TIMEOUT_MS);
+        alertLog.stdout.on('data', (chunk: Buffer) => {
+          clearTimeout(timer);
+          resolve(chunk.toString());
+        });
+        alertLog.once('exit', (code) => reject(new Error(`alert-log exited with ${code}`)));
+      });
+      expect(listening).toContain(`http://127.0.0.1:${port}/alerts`);
+      // It has no health route: a malformed delivery refused with 400 shows the receiver answers.
+      const refused = await fetch(`http://127.0.0.1:${port}/alerts`, { method: 'POST', body: 'not json', signal: AbortSignal.timeout(5000) });
+      expect(refused.status).toBe(400);
+    } finally {
+      alertLog.kill('SIGTERM');
+    }
+  });
+
+  it.each([
+    ['dist/apps/media-service/cli/scrub-cli.js', /^usage: npm run media:scrub/],
+    ['dist/apps/media-service/cli/requeue-cli.js', /^npm run media:requeue/],
+    ['dist/apps/media-service/cli/orphans-cli.js', /^npm run media:orphans/],
+    ['dist/apps/replica-reporter/main-cli.js', /^Usage: npm run report /],
+    ['dist/apps/replica-reporter/main-schedule.js', /^Usage: npm run report:daily/],
+  ])('%s --help prints its usage and exits 0', async (entry, usage) => {
+    const result = await runBuilt(entry, ['--help']);
+    expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(usage);
+  });
+
+  it('refuses a bad flag to the daily-report scheduler in one line, exit 2', async () => {
+    const result = await runBuilt('dist/apps/replica-reporter/main-schedule.js', ['--days', '2026-11-30']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^report schedule: Unknown option '--days'.*\n$/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
