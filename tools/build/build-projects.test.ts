@@ -47,6 +47,13 @@ describe('the TypeScript builds', () => {
     expect(roots).not.toContain('apps/web');
   });
 
+  it('include every library and every project with a tsconfig.build.json, so none is left to plain tsc', () => {
+    const roots = builds.map((build) => build.root);
+    const libraries = fs.globSync('libs/*/project.json', { cwd: repoRoot }).map(path.dirname);
+    const withBuildConfig = fs.globSync('{apps,libs}/*/tsconfig.build.json', { cwd: repoRoot }).map(path.dirname);
+    expect([...new Set([...libraries, ...withBuildConfig])].filter((root) => !roots.includes(root))).toEqual([]);
+  });
+
   describe.each(builds.map((build) => [build.name, build] as const))('%s', (_name, build) => {
     it('names no test-only source', () => {
       expect(build.sources.length).toBeGreaterThan(0);
