@@ -17,7 +17,8 @@ import { isTestOnly, repoRoot, sourceOf, typeScriptBuilds } from './build-projec
 
 /** Plain JavaScript only: without type stripping, node refuses to load any `.ts` file. */
 const plainNode = ['--no-experimental-strip-types'];
-const BUILD_TIMEOUT_MS = 100_000;
+// A cold build of every project takes about a minute on a busy two-core machine; a warm one is read from the Nx cache.
+const BUILD_TIMEOUT_MS = 180_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 
 interface Finished {
