@@ -57,7 +57,8 @@ describe('the gateway OpenAPI document', () => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chucar-openapi-lint-'));
     documentFile = path.join(workDir, 'openapi.json');
     fs.writeFileSync(documentFile, JSON.stringify(document, null, 2));
-  });
+    // The gateway prints its document from a process of its own: seconds on a busy machine.
+  }, 60_000);
   afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
   it('passes redocly lint with the recommended rules: no error, no warning', async () => {

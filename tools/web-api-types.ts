@@ -1,44 +1,33 @@
 /**
  * `npm run web:api-types`: the web client's API types, generated from the gateway's OpenAPI
- * document (never written by hand). The gateway is built in-process with a fixed configuration
- * (its document depends on no server: nothing is contacted), `app.swagger()` gives the document,
- * openapi-typescript turns it into `apps/web/src/api/schema.d.ts`, which is committed; a unit test
- * fails when that file no longer matches a fresh generation.
+ * document (never written by hand). The gateway prints its document (its main-openapi.ts entry,
+ * run as a process: tools do not import an app), openapi-typescript turns it into
+ * `apps/web/src/api/schema.d.ts`, which is committed; a unit test fails when that file no longer
+ * matches a fresh generation.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { buildApp } from '../apps/api-gateway/src/app.ts';
-import { loadGatewayConfig } from '../apps/api-gateway/src/config.ts';
+import { promisify } from 'node:util';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const schemaTypesFile = path.join(repoRoot, 'apps/web/src/api/schema.d.ts');
 export const openApiDocumentFile = path.join(repoRoot, 'dist/web-api/openapi.json');
 
-/**
- * The gateway's document under the defaults of its configuration (not this shell's environment, so
- * every machine generates the same file). Unreachable server ports: building and documenting the
- * app needs none, and a stray connection attempt fails at once instead of touching a real stack.
- */
+const printDocumentEntry = path.join(repoRoot, 'apps/api-gateway/src/main-openapi.ts');
+const PRINT_TIMEOUT_MS = 60_000;
+
+/** The gateway's document, as its main-openapi.ts entry prints it (the same on every machine). */
 export async function gatewayOpenApiDocument(): Promise<OpenAPI3> {
-  const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    WEB_DIST_DIR: '',
-    DB_PRIMARY_PORT: '1',
-    DB_REPLICA_PORT: '1',
-    REDIS_PORT: '1',
-    EXPIRY_SWEEP_INTERVAL_MS: '3600000',
-    // The report routes exist only when a reporter is configured; the web client calls them.
-    REPORTER_URL: 'http://127.0.0.1:1',
+  const { stdout } = await promisify(execFile)(process.execPath, [printDocumentEntry], {
+    cwd: repoRoot,
+    timeout: PRINT_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
   });
-  const app = await buildApp(config, { logger: false });
-  try {
-    await app.ready();
-    return structuredClone(app.swagger()) as OpenAPI3;
-  } finally {
-    await app.close();
-  }
+  return JSON.parse(stdout) as OpenAPI3;
 }
 
 const banner = [

@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testStaffEmail } from '@chucar/domain/testing';
 import { ko } from '../../apps/web/src/i18n/messages.ts';
-import { activeDealer, signInStaff, submitQuote, testPassword, uniqueEmail, type Session } from '../../apps/api-gateway/src/testing/test-app.ts';
+import { activeDealer, callApi, requestsByRoute, signInStaff, submitQuote, testPassword, uniqueEmail, type Session } from './api-session.ts';
 import { ensureChromium } from './chromium.ts';
-import { gatewayForwardsReports, startWebStack, type WebStack } from './web-stack.ts';
+import { startWebStack, type WebStack } from './web-stack.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const screenshotDir = path.join(repoRoot, 'test-results', 'browser');
@@ -177,7 +178,8 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     requestId = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByText(ko.noQuotesYet).waitFor();
     await page.locator('[data-testid=request-photos] [data-testid=media-thumb]').waitFor();
-    const created = (await stack.app.inject({ method: 'GET', url: `/v1/quote-requests/${requestId}`, headers: { authorization: `Bearer ${await page.evaluate(() => JSON.parse(sessionStorage.getItem('chucar.session') ?? '{}').accessToken)}` } })).json<{ attachmentIds: string[]; listPriceKrw: number; region: string }>();
+    const customerToken = await page.evaluate(() => JSON.parse(sessionStorage.getItem('chucar.session') ?? '{}').accessToken);
+    const { body: created } = await callApi<{ attachmentIds: string[]; listPriceKrw: number; region: string }>(stack.url, 'GET', `/v1/quote-requests/${requestId}`, { headers: { authorization: `Bearer ${customerToken}` } });
     expect(created.attachmentIds).toHaveLength(1);
     expect(created.region).toBe('seoul');
     listPriceKrw = created.listPriceKrw;
@@ -188,7 +190,7 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
 
   it('dealer: sees the open request of their region with its photo, sends a quote and revises it', async () => {
     expect(requestId).toBeGreaterThan(0);
-    dealer = await activeDealer(stack.app, ['seoul'], 'browser-dealer');
+    dealer = await activeDealer(stack.url, ['seoul'], 'browser-dealer');
     const page = await newPage();
     await signIn(page, dealer.account.email);
     await page.waitForURL('**/dealer/requests');
@@ -213,8 +215,8 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
   });
 
   it('customer: compares the two quotes side by side, cheapest first, and accepts one', async () => {
-    const second = await activeDealer(stack.app, ['seoul'], 'browser-dealer-2');
-    await submitQuote(stack.app, second, { id: requestId, listPriceKrw });
+    const second = await activeDealer(stack.url, ['seoul'], 'browser-dealer-2');
+    await submitQuote(stack.url, second, { id: requestId, listPriceKrw });
     const page = customerPage;
     await page.goto(`/requests/${requestId}`);
     await page.locator('[data-testid=quote-card]:nth-child(2)').waitFor();
@@ -228,43 +230,38 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await page.getByTestId('accept-quote').first().click();
     await waitForText(page, ko.accepted);
     await page.locator('[data-testid=request-status]', { hasText: ko.status_accepted }).waitFor();
-    const request = (await stack.app.inject({ method: 'GET', url: `/v1/quote-requests/${requestId}`, headers: dealer.headers })).json<{ status: string }>();
+    const { body: request } = await callApi<{ status: string }>(stack.url, 'GET', `/v1/quote-requests/${requestId}`, { headers: dealer.headers });
     expect(request.status).toBe('accepted');
     await shot(page, '06-customer-accepted');
   });
 
   it('analyst: runs a report for a date range with its chart, freshness and CSV download', async () => {
-    await signInStaff(stack.app, 'analyst');
+    await signInStaff(stack.url, 'analyst');
     const page = await newPage();
-    await signIn(page, 'analyst@test.chucar.kr');
+    await signIn(page, testStaffEmail('analyst'));
     await page.waitForURL('**/reports');
-    if (!gatewayForwardsReports) {
-      // A gateway without the reporter: the page says so instead of failing silently.
-      expect(await page.getByTestId('reports-unavailable').textContent()).toMatch(/리포트 서비스가 아직 준비되지 않았습니다 \((404|503)\)/);
-    } else {
-      await page.getByTestId('report-form').waitFor();
-      await page.getByTestId('report-name').selectOption('volume');
-      await page.getByTestId('report-from').fill(koreanDayBefore(6));
-      await page.getByTestId('report-to').fill(koreanDayBefore(0));
-      await page.getByTestId('run-report').click();
-      const table = page.getByTestId('report-table');
-      await Promise.race([table.waitFor(), page.getByTestId('problem').waitFor().then(async () => {
-        throw new Error(`the report failed: ${await page.getByTestId('problem').textContent()}`);
-      })]);
-      expect(await page.getByTestId('freshness').textContent()).toMatch(/기준 시각 .+ · 복제 지연 [\d.]+초/);
-      await page.getByTestId('chart').first().waitFor();
-      // Seven Korean days, one row each; this test's request is in the last one.
-      expect(await table.locator('tbody tr').count()).toBe(7);
-      // The page groups digits (1,234): read the count back without them.
-      const todaysRequests = (await table.locator('tbody tr').last().locator('td').nth(1).textContent()) ?? '';
-      expect(Number(todaysRequests.replace(/[^\d]/g, '')), todaysRequests).toBeGreaterThanOrEqual(1);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
-      expect(download.suggestedFilename()).toMatch(/^volume-.*\.csv$/);
-      const csv = fs.readFileSync(await download.path());
-      // UTF-8 with a BOM, so Excel reads the Korean labels.
-      expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-      expect(csv.toString('utf8')).toContain('견적 요청');
-    }
+    await page.getByTestId('report-form').waitFor();
+    await page.getByTestId('report-name').selectOption('volume');
+    await page.getByTestId('report-from').fill(koreanDayBefore(6));
+    await page.getByTestId('report-to').fill(koreanDayBefore(0));
+    await page.getByTestId('run-report').click();
+    const table = page.getByTestId('report-table');
+    await Promise.race([table.waitFor(), page.getByTestId('problem').waitFor().then(async () => {
+      throw new Error(`the report failed: ${await page.getByTestId('problem').textContent()}`);
+    })]);
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/기준 시각 .+ · 복제 지연 [\d.]+초/);
+    await page.getByTestId('chart').first().waitFor();
+    // Seven Korean days, one row each; this test's request is in the last one.
+    expect(await table.locator('tbody tr').count()).toBe(7);
+    // The page groups digits (1,234): read the count back without them.
+    const todaysRequests = (await table.locator('tbody tr').last().locator('td').nth(1).textContent()) ?? '';
+    expect(Number(todaysRequests.replace(/[^\d]/g, '')), todaysRequests).toBeGreaterThanOrEqual(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^volume-.*\.csv$/);
+    const csv = fs.readFileSync(await download.path());
+    // UTF-8 with a BOM, so Excel reads the Korean labels.
+    expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.toString('utf8')).toContain('견적 요청');
     await shot(page, '07-analyst-reports');
 
     // English on request, everywhere in the interface.
@@ -273,25 +270,14 @@ describe('web client in Chromium (customer, dealer and analyst journeys)', () =>
     await shot(page, '08-analyst-reports-english');
   });
 
-  /** Requests a gateway answered, by route pattern (from its request-duration histogram). */
-  async function requestsByRoute(app: WebStack['app']): Promise<Map<string, number>> {
-    const histogram = await app.metricsRegistry.getSingleMetric('http_request_duration_seconds')?.get();
-    const counts = new Map<string, number>();
-    for (const value of histogram?.values ?? []) {
-      if (!('metricName' in value) || value.metricName !== 'http_request_duration_seconds_count') continue;
-      const route = String(value.labels['route'] ?? '');
-      counts.set(route, (counts.get(route) ?? 0) + value.value);
-    }
-    return counts;
-  }
   const sumOf = (counts: Map<string, number>, match: (route: string) => boolean) => [...counts].filter(([route]) => match(route)).reduce((sum, [, count]) => sum + count, 0);
 
   it('was served by both gateways behind the balancer (the client never needed the same instance twice)', async () => {
-    for (const app of stack.apps) expect(sumOf(await requestsByRoute(app), (route) => route.startsWith('/v1/'))).toBeGreaterThan(5);
+    for (const gatewayUrl of stack.gatewayUrls) expect(sumOf(await requestsByRoute(gatewayUrl), (route) => route.startsWith('/v1/'))).toBeGreaterThan(5);
   });
 
   it('loaded the hashed assets once per browser, however many pages it opened (cached for good)', async () => {
-    const all = await Promise.all(stack.apps.map(requestsByRoute));
+    const all = await Promise.all(stack.gatewayUrls.map(requestsByRoute));
     const pages = all.reduce((sum, counts) => sum + sumOf(counts, (route) => route === '/' || route === '/*'), 0);
     const assets = all.reduce((sum, counts) => sum + sumOf(counts, (route) => route.startsWith('/assets/')), 0);
     // index.html is asked for on every page load (no-cache), the script and style sheet only once per

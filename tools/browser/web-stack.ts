@@ -1,9 +1,9 @@
 /**
- * What the browser tests run against, started the way the gateway's own integration tests start
- * it, on the test database and the shared local stack: the web client built fresh by vite into a
- * folder of its own, the real media service API and worker and the replica reporter as child
- * processes (one spool, one queue prefix of their own), and two real gateways serving the build,
- * behind HAProxy (tools/lb, the balancer `npm start` runs): the browser talks to the balancer only.
+ * What the browser tests run against, on the test database and the shared local stack: the web
+ * client built fresh by vite into a folder of its own, then every service as a child process from
+ * its own entry, as `npm start` runs them: the media service API and worker (one spool, one queue
+ * prefix of their own), the replica reporter, and two gateways serving the build behind HAProxy
+ * (tools/lb, the balancer `npm start` runs): the browser talks to the balancer only.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,10 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeRedisKeys, startServiceProcess, testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
-import type { GatewayApp } from '../../apps/api-gateway/src/app.ts';
-import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../../apps/api-gateway/src/testing/media-service.ts';
-import { buildTestApp } from '../../apps/api-gateway/src/testing/test-app.ts';
-import { gatewayEnv } from '../../apps/api-gateway/src/config.ts';
 import { localBalancerChecks, startHaproxy } from '../lb/haproxy.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,10 +18,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export interface WebStack {
   /** Where the browser goes: the gateway serving the app and the API on one origin. */
   url: string;
-  /** A gateway in-process, for API set-up the journeys do not cover (approving a dealer). */
-  app: GatewayApp;
-  /** Every gateway behind the balancer (their metrics show who served what). */
-  apps: GatewayApp[];
+  /** Every gateway behind the balancer, each at its own address (their metrics show who served what). */
+  gatewayUrls: string[];
   /** What the app is served through, for the report. */
   servedThrough: string;
   stop(): Promise<void>;
@@ -55,6 +49,14 @@ function startEntry(entry: string, env: Record<string, string>, readyUrl: string
   return startServiceProcess({ name: entry, entry: path.join(repoRoot, entry), cwd: repoRoot, env, readyUrl });
 }
 
+/** The media service API (main-api.ts) on the test database. */
+async function startMediaApi(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await unusedLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
+  const running = await startEntry('apps/media-service/src/main-api.ts', { DB_NAME: testDatabaseName, MEDIA_HOST: '127.0.0.1', MEDIA_PORT: String(port), ...env }, `${url}/health/ready`);
+  return { url, stop: running.stop };
+}
+
 /** The media worker (main-worker.ts), sharing the media API's spool and queue. */
 async function startMediaWorker(env: Record<string, string>) {
   const port = await unusedLoopbackPort();
@@ -69,8 +71,27 @@ async function startReporter(): Promise<{ url: string; stop(): Promise<void> }> 
   return { url, stop: running.stop };
 }
 
-/** The gateway forwards /v1/reports to a reporter when its configuration knows REPORTER_URL. */
-export const gatewayForwardsReports = 'REPORTER_URL' in gatewayEnv;
+/** A gateway (main.ts) on the test database, with limits that one test client signing in often never reaches. */
+async function startGateway(env: Record<string, string>): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const port = await unusedLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
+  const running = await startEntry(
+    'apps/api-gateway/src/main.ts',
+    {
+      DB_NAME: testDatabaseName,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      RATE_LIMIT_MAX: '100000',
+      SIGN_IN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS: '100000',
+      SIGN_IN_FREE_FAILURES_PER_ADDRESS: '100000',
+      SIGN_IN_FREE_FAILURES_PER_ACCOUNT: '100000',
+      ...env,
+    },
+    `${url}/health/ready`,
+  );
+  return { url, port, stop: running.stop };
+}
+
 const GATEWAYS = 2;
 
 export async function startWebStack(): Promise<WebStack> {
@@ -79,7 +100,7 @@ export async function startWebStack(): Promise<WebStack> {
   const spoolDir = path.join(workDir, 'spool');
   fs.mkdirSync(spoolDir);
   const queuePrefix = `webtest${process.pid}`;
-  const mediaEnv = { MEDIA_SPOOL_DIR: spoolDir, MEDIA_QUEUE_PREFIX: queuePrefix, MEDIA_SERVICE_SECRET: testMediaServiceSecret };
+  const mediaEnv = { MEDIA_SPOOL_DIR: spoolDir, MEDIA_QUEUE_PREFIX: queuePrefix };
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -90,27 +111,29 @@ export async function startWebStack(): Promise<WebStack> {
   try {
     // Started side by side; whatever did start is stopped again if another part failed.
     const parts = await Promise.allSettled([
-      startMediaService(mediaEnv),
+      startMediaApi(mediaEnv),
       startMediaWorker(mediaEnv),
-      gatewayForwardsReports ? startReporter() : Promise.resolve(null),
+      startReporter(),
       buildWebClient(distDir),
     ] as const);
     const [media, worker, reporter] = parts;
     if (media.status === 'fulfilled') stops.push(() => media.value.stop());
     if (worker.status === 'fulfilled') stops.push(() => worker.value.stop());
-    if (reporter.status === 'fulfilled' && reporter.value) stops.push(reporter.value.stop);
+    if (reporter.status === 'fulfilled') stops.push(reporter.value.stop);
     for (const part of parts) if (part.status === 'rejected') throw part.reason;
-    const mediaService = (media as PromiseFulfilledResult<RunningMediaService>).value;
-    const reporterUrl = (reporter as PromiseFulfilledResult<{ url: string } | null>).value?.url;
+    const mediaUrl = (media as PromiseFulfilledResult<{ url: string }>).value.url;
+    const reporterUrl = (reporter as PromiseFulfilledResult<{ url: string }>).value.url;
 
     // Several gateways behind HAProxy, as `npm start` runs them: any request may land on any instance.
-    const overrides = { MEDIA_SERVICE_URL: mediaService.url, MEDIA_SERVICE_SECRET: testMediaServiceSecret, WEB_DIST_DIR: distDir, ...(reporterUrl ? { REPORTER_URL: reporterUrl } : {}) };
-    const apps = await Promise.all(Array.from({ length: GATEWAYS }, () => buildTestApp(overrides)));
-    stops.push(...apps.map((app) => () => app.close()));
-    const servers = await Promise.all(apps.map(async (app, index) => ({ name: `gateway${index + 1}`, port: Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port) })));
+    const gatewayEnv = { MEDIA_SERVICE_URL: mediaUrl, REPORTER_URL: reporterUrl, WEB_DIST_DIR: distDir };
+    const gateways = await Promise.allSettled(Array.from({ length: GATEWAYS }, () => startGateway(gatewayEnv)));
+    for (const gateway of gateways) if (gateway.status === 'fulfilled') stops.push(gateway.value.stop);
+    for (const gateway of gateways) if (gateway.status === 'rejected') throw gateway.reason;
+    const running = gateways.map((gateway) => (gateway as PromiseFulfilledResult<{ url: string; port: number }>).value);
+    const servers = running.map((gateway, index) => ({ name: `gateway${index + 1}`, port: gateway.port }));
     const balancer = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...localBalancerChecks }, path.join(workDir, 'haproxy.cfg'));
     stops.push(() => balancer.stop());
-    return { url: balancer.url, app: apps[0]!, apps, servedThrough: `HAProxy in front of ${GATEWAYS} gateways`, stop };
+    return { url: balancer.url, gatewayUrls: running.map((gateway) => gateway.url), servedThrough: `HAProxy in front of ${GATEWAYS} gateways`, stop };
   } catch (error) {
     await stop();
     throw error;

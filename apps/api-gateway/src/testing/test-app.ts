@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { testDatabaseName } from '@chucar/platform/testing';
-import { ConflictError, createAccounts, createKyselyWriteRunner, createRepositories, readsFrom, systemClock, type Account, type Role } from '@chucar/domain';
+import type { Account } from '@chucar/domain';
+import { ensureTestStaffAccount, testStaffEmail, type StaffRole } from '@chucar/domain/testing';
 import { buildApp, type GatewayApp } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
 
@@ -67,24 +68,12 @@ export function login(app: GatewayApp, email: string, password = testPassword): 
   return post(app, '/v1/auth/login', { email, password });
 }
 
-/**
- * Staff accounts (admin, analyst) have no public sign-up: they are created through the
- * domain's bootstrap on the primary, the way an operator would, then sign in over HTTP.
- */
-export async function signInStaff(app: GatewayApp, role: Extract<Role, 'admin' | 'analyst'>): Promise<Session> {
-  const email = `${role}@test.chucar.kr`;
+/** Signs in as the test admin or analyst, created on the primary first if need be. */
+export async function signInStaff(app: GatewayApp, role: StaffRole): Promise<Session> {
+  const email = testStaffEmail(role);
   const attempt = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: testPassword } });
   if (attempt.statusCode === 200) return toSession(attempt.json(), String(attempt.headers['x-consistency-token'] ?? ''));
-  const primary = app.databases.primary.db;
-  const accounts = createAccounts({ reads: readsFrom(createRepositories(primary)), writes: createKyselyWriteRunner(primary), clock: systemClock, settings: { refreshTokenTtlDays: 1 } });
-  const ignoreConflict = (error: unknown) => {
-    if (!(error instanceof ConflictError)) throw error;
-  };
-  await accounts.bootstrapAdmin({ email: 'admin@test.chucar.kr', password: testPassword, displayName: 'Test admin' }).catch(ignoreConflict);
-  if (role === 'analyst') {
-    const admin = await accounts.authenticate('admin@test.chucar.kr', testPassword);
-    await accounts.createStaffAccount({ accountId: admin.id, role: 'admin' }, { email, password: testPassword, displayName: 'Test analyst', role: 'analyst' }).catch(ignoreConflict);
-  }
+  await ensureTestStaffAccount(app.databases.primary.db, role, testPassword);
   return login(app, email);
 }
 

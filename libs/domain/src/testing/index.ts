@@ -3,3 +3,5 @@ export { testCatalog } from './catalog-fixture.ts';
 export type { FixtureMaker, FixtureModel, FixtureOption, FixtureTrim } from './catalog-fixture.ts';
 export { describeRepositoryContract } from './repository-contract/index.ts';
 export type { OpenRepositories } from './repository-contract/index.ts';
+export { ensureTestStaffAccount, testStaffEmail } from './staff-accounts.ts';
+export type { StaffRole } from './staff-accounts.ts';
