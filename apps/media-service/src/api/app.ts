@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { createHttpService, redisPlugin } from '@chucar/platform';
+import { createHttpService, createS3Client, redisPlugin } from '@chucar/platform';
 import { serviceAuthPlugin } from './auth.ts';
 import type { MediaConfig } from '../config.ts';
 import { databasePlugin } from '../database.ts';
 import { intakePlugin } from './intake/intake-plugin.ts';
 import { mediaRoutes } from './routes/media-routes.ts';
 import { createReadSigner } from './signed-reads/read-signer.ts';
-import { createS3Client } from '../storage/s3-client.ts';
+import { primaryS3Settings } from '../storage/s3-settings.ts';
 import { tusRoutes } from './tus/tus-routes.ts';
 
 /**
@@ -24,7 +24,7 @@ export async function buildApp(config: MediaConfig, options: { logger?: false } 
   await app.register(databasePlugin, { config });
   await app.register(intakePlugin, { config });
 
-  const s3 = createS3Client(config);
+  const s3 = createS3Client(primaryS3Settings(config));
   // Uploads are accepted into the spool even while S3 is down, so storage only degrades the service.
   app.addHealthCheck({
     name: 'storage',

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaService, createRepositories, readsFrom, type Media } from '@chucar/domain';
-import { createUnitOfWork } from '@chucar/platform';
+import { createS3Client, createUnitOfWork } from '@chucar/platform';
 import { createMediaStores, type MediaStores } from '../storage/media-stores.ts';
 import { createReadSigner } from '../api/signed-reads/read-signer.ts';
-import { createS3Client } from '../storage/s3-client.ts';
+import { primaryS3Settings } from '../storage/s3-settings.ts';
 import { cameraPhoto } from '../testing/camera-photo.ts';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { createWorkerHarness, sha256Of, silentLogger, testBucket, type WorkerHarness } from '../testing/worker-harness.ts';
@@ -194,7 +194,7 @@ describe('media integrity: mirror, scrub, repair, purge (own primary and mirror 
 
   it('a wiped primary: signed reads go to the mirror meanwhile, and one pass restores everything', async () => {
     const rows = await uploadDocuments(4);
-    const { signer, destroy } = createReadSigner(harness.config, createS3Client(harness.config));
+    const { signer, destroy } = createReadSigner(harness.config, createS3Client(primaryS3Settings(harness.config)));
     try {
       await primary.stop();
       fs.rmSync(primary.dataDir, { recursive: true, force: true });
@@ -219,7 +219,7 @@ describe('media integrity: mirror, scrub, repair, purge (own primary and mirror 
       const everything = await harness.database.db.selectFrom('media').select(['id', 'original_key', 'sha256']).where('owner_id', '=', harness.ownerId).where('status', '=', 'stored').execute();
       for (const media of everything) expect(sha256Of(await readFrom(plainPrimary, testBucket, media.original_key))).toBe(media.sha256);
       // Restored: reads are signed for the primary again (a fresh signer: the outage's 5 s skip is over).
-      const fresh = createReadSigner(harness.config, createS3Client(harness.config));
+      const fresh = createReadSigner(harness.config, createS3Client(primaryS3Settings(harness.config)));
       const after = await fresh.signer.signGet(rows[0]!.originalKey);
       fresh.destroy();
       expect(after.url.startsWith(primary.endpoint)).toBe(true);

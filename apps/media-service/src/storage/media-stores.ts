@@ -5,9 +5,10 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MediaStoreName } from '@chucar/domain';
+import { createS3Client, type S3WarningLogger } from '@chucar/platform';
 import type { MediaConfig } from '../config.ts';
 import { createObjectStore, type ObjectStore } from './object-store.ts';
-import { createS3Client, type S3WarningLogger } from './s3-client.ts';
+import { mirrorS3Settings, primaryS3Settings } from './s3-settings.ts';
 import { isStorageUnavailable } from './storage-errors.ts';
 
 export interface MediaStore {
@@ -28,27 +29,9 @@ export interface MediaStores {
   destroy(): void;
 }
 
-type MirrorSettings = Pick<
-  MediaConfig,
-  'MEDIA_MIRROR_BUCKET' | 'MEDIA_MIRROR_ENDPOINT' | 'MEDIA_MIRROR_REGION' | 'MEDIA_MIRROR_ACCESS_KEY_ID' | 'MEDIA_MIRROR_SECRET_ACCESS_KEY' | 'MEDIA_MIRROR_FORCE_PATH_STYLE' | 'S3_TIMEOUT_MS'
->;
-
-/** The mirror's settings in the shape the S3 client takes; null when none is configured. */
-export function mirrorS3Settings(config: MirrorSettings, endpoint = config.MEDIA_MIRROR_ENDPOINT) {
-  if (!config.MEDIA_MIRROR_BUCKET) return null;
-  return {
-    S3_REGION: config.MEDIA_MIRROR_REGION,
-    S3_FORCE_PATH_STYLE: config.MEDIA_MIRROR_FORCE_PATH_STYLE,
-    S3_ENDPOINT: endpoint,
-    S3_ACCESS_KEY_ID: config.MEDIA_MIRROR_ACCESS_KEY_ID,
-    S3_SECRET_ACCESS_KEY: config.MEDIA_MIRROR_SECRET_ACCESS_KEY,
-    S3_TIMEOUT_MS: config.S3_TIMEOUT_MS,
-  };
-}
-
 export function createMediaStores(config: MediaConfig, log?: S3WarningLogger): MediaStores {
   const objectOptions = (bucket: string) => ({ bucket, timeoutMs: config.S3_TIMEOUT_MS });
-  const primaryClient = createS3Client(config, log);
+  const primaryClient = createS3Client(primaryS3Settings(config), log);
   const primary: MediaStore = {
     name: 'primary',
     bucket: config.S3_BUCKET,

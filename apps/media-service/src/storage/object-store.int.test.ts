@@ -5,20 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { createS3Client, type S3ClientSettings } from '@chucar/platform';
 import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { ContentMismatchError, createObjectStore, sha256Hex } from './object-store.ts';
-import { createS3Client, type S3Settings } from './s3-client.ts';
 import { StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
 const bucket = 'media-store-test';
-const settings = (endpoint: string, timeoutMs = 5000): S3Settings => ({
-  S3_ENDPOINT: endpoint,
-  S3_REGION: 'us-east-1',
-  S3_FORCE_PATH_STYLE: true,
-  S3_ACCESS_KEY_ID: 'S3RVER',
-  S3_SECRET_ACCESS_KEY: 'S3RVER',
-  S3_TIMEOUT_MS: timeoutMs,
+const settings = (endpoint: string, timeoutMs = 5000): S3ClientSettings => ({
+  endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+  timeoutMs,
 });
 
 describe('verified puts against a real S3 server (s3rver)', () => {

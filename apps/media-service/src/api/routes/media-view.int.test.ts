@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, originalObjectKey, variantObjectKey, type Account, type Role } from '@chucar/domain';
-import { createS3Client } from '../../storage/s3-client.ts';
+import { createS3Client } from '@chucar/platform';
+import { primaryS3Settings } from '../../storage/s3-settings.ts';
 import { buildTestApp, openTestDatabase, serviceAuth, testImage, type MediaTestApp, type TestDatabase } from '../../testing/api-test-support.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -16,7 +17,7 @@ describe('GET and DELETE /v1/media/:id (real MariaDB and S3 server)', () => {
     db = openTestDatabase();
   });
   afterAll(async () => {
-    const s3 = createS3Client(media.config);
+    const s3 = createS3Client(primaryS3Settings(media.config));
     await Promise.all(keysToRemove.map((Key) => s3.send(new DeleteObjectCommand({ Bucket: media.config.S3_BUCKET, Key }))));
     s3.destroy();
     await media?.dispose();
@@ -32,7 +33,7 @@ describe('GET and DELETE /v1/media/:id (real MariaDB and S3 server)', () => {
 
   /** What the worker does once S3 has the original and a preview: objects in the bucket, the row marked. */
   async function storedWithPreview(id: string, photo: Buffer): Promise<Buffer> {
-    const s3 = createS3Client(media.config);
+    const s3 = createS3Client(primaryS3Settings(media.config));
     const preview = await testImage('webp', id, { width: 32, height: 24 });
     try {
       for (const [Key, Body] of [[originalObjectKey(id), photo], [variantObjectKey(id, 'w320'), preview]] as const) {

@@ -4,10 +4,10 @@
  * (a URL naming an internal host is useless to a phone).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, type S3ClientSettings } from '@chucar/platform';
 import type { MediaConfig } from '../../config.ts';
-import { mirrorS3Settings } from '../../storage/media-stores.ts';
 import { createObjectStore } from '../../storage/object-store.ts';
-import { createS3Client } from '../../storage/s3-client.ts';
+import { mirrorS3Settings, primaryS3Settings } from '../../storage/s3-settings.ts';
 import { createFallbackSigner, createUrlSigner, type UrlSigner } from './signed-urls.ts';
 
 export interface ReadSigner {
@@ -18,22 +18,22 @@ export interface ReadSigner {
 
 export function createReadSigner(config: MediaConfig, primaryClient: S3Client, log?: { warn(details: object, message: string): void }): ReadSigner {
   const made: S3Client[] = [];
-  const client = (settings: Parameters<typeof createS3Client>[0]) => {
+  const client = (settings: S3ClientSettings) => {
     const created = createS3Client(settings);
     made.push(created);
     return created;
   };
-  const primarySigning = config.S3_PUBLIC_ENDPOINT ? client({ ...config, S3_ENDPOINT: config.S3_PUBLIC_ENDPOINT }) : primaryClient;
+  const primarySigning = config.S3_PUBLIC_ENDPOINT ? client({ ...primaryS3Settings(config), endpoint: config.S3_PUBLIC_ENDPOINT }) : primaryClient;
   const primary = createUrlSigner(primarySigning, config.S3_BUCKET, config.MEDIA_SIGNED_URL_TTL_S);
   const destroy = () => made.forEach((each) => each.destroy());
-  const mirrorSettings = mirrorS3Settings(config);
+  const mirrorSettings = mirrorS3Settings(config, config.MEDIA_MIRROR_PUBLIC_ENDPOINT || config.MEDIA_MIRROR_ENDPOINT);
   if (!mirrorSettings) return { signer: primary, destroy };
 
-  const mirrorSigning = client(mirrorS3Settings(config, config.MEDIA_MIRROR_PUBLIC_ENDPOINT || config.MEDIA_MIRROR_ENDPOINT)!);
+  const mirrorSigning = client(mirrorSettings);
   const mirror = createUrlSigner(mirrorSigning, config.MEDIA_MIRROR_BUCKET, config.MEDIA_SIGNED_URL_TTL_S);
-  // One attempt, bounded by the short timeout: this check sits in a reader's request.
+  // Bounded by the short timeout, a retry included: this check sits in a reader's request.
   const checkTimeoutMs = config.MEDIA_READ_FALLBACK_TIMEOUT_MS;
-  const checkClient = client({ ...config, S3_TIMEOUT_MS: checkTimeoutMs });
+  const checkClient = client({ ...primaryS3Settings(config), timeoutMs: checkTimeoutMs });
   const checks = createObjectStore(checkClient, { bucket: config.S3_BUCKET, timeoutMs: checkTimeoutMs });
   const signer = createFallbackSigner(
     primary,

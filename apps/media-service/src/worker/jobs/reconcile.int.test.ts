@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, type Media } from '@chucar/domain';
+import { createS3Client } from '@chucar/platform';
 import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { addMediaJob, jobIdFor } from '../../queue/index.ts';
 import { createObjectStore } from '../../storage/object-store.ts';
-import { createS3Client } from '../../storage/s3-client.ts';
+import { primaryS3Settings } from '../../storage/s3-settings.ts';
 import { cameraPhoto } from '../../testing/camera-photo.ts';
 import { createWorkerHarness, silentLogger, type WorkerHarness } from '../../testing/worker-harness.ts';
 import type { JobContext } from './job-context.ts';
@@ -25,7 +26,7 @@ describe('reconcile (test database, real queue, spool on disk)', () => {
     context = {
       log: silentLogger,
       rows: { read: media, write: (work) => harness.database.db.transaction().execute((trx) => work(createRepositories(trx).media)) },
-      objects: createObjectStore(createS3Client(harness.config), { bucket: harness.config.S3_BUCKET, timeoutMs: 500 }),
+      objects: createObjectStore(createS3Client(primaryS3Settings(harness.config)), { bucket: harness.config.S3_BUCKET, timeoutMs: 500 }),
       spool: { objectsDir: path.join(harness.spoolDir, 'objects'), objectPath: (id) => path.join(harness.spoolDir, 'objects', id) },
       enqueue: (name, data) => addMediaJob(harness.queue, name, data),
       now: () => now,
