@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TimeoutError } from '@chucar/platform';
 import { giveUpReason } from '../worker/give-up.ts';
 import { withRedisTimeout } from './redis-timeout.ts';
 
@@ -7,13 +8,16 @@ describe('withRedisTimeout', () => {
     await expect(withRedisTimeout(Promise.resolve('PONG'), 50)).resolves.toBe('PONG');
   });
 
-  it('rejects a call that hangs, naming it and Redis', async () => {
+  it('rejects a call that hangs with a TimeoutError naming the call and Redis', async () => {
     const hangs = new Promise<never>(() => undefined);
-    await expect(withRedisTimeout(hangs, 10, 'adding store')).rejects.toThrow('adding store: no answer from Redis within 10 ms');
+    const error = await withRedisTimeout(hangs, 10, 'adding store').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toBe('Redis adding store: no answer within 10 ms');
   });
 
   it('keeps a timed-out store job from giving up: its error reads as Redis trouble', async () => {
     const error = await withRedisTimeout(new Promise<never>(() => undefined), 5).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/\bRedis\b/);
     expect(giveUpReason(error, 5, 5)).toBeNull();
   });
 });

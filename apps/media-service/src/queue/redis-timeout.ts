@@ -1,12 +1,10 @@
+import { withTimeout } from '@chucar/platform';
+
 /**
- * Rejects when Redis has not answered within `timeoutMs`, so a dead connection never blocks the
- * caller (ioredis queues commands while it reconnects). `what` names the call in the error.
+ * Rejects with the kit's `TimeoutError` when Redis has not answered within `timeoutMs`, so a dead
+ * connection never blocks the caller (ioredis queues commands while it reconnects). The message
+ * always names Redis: the store job's give-up rule (worker/give-up.ts) reads it as an outage.
  */
-export function withRedisTimeout<T>(work: Promise<T>, timeoutMs: number, what?: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const message = `no answer from Redis within ${timeoutMs} ms`;
-    timer = setTimeout(() => reject(new Error(what ? `${what}: ${message}` : message)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+export function withRedisTimeout<T>(work: Promise<T>, timeoutMs: number, what = 'call'): Promise<T> {
+  return withTimeout(work, timeoutMs, `Redis ${what}`);
 }

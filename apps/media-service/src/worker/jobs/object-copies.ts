@@ -5,6 +5,7 @@
  * verified is recorded, which is what the scrubber and the catch-up work from.
  */
 import type { VerifiedCopy } from '@chucar/domain';
+import { TimeoutError, withTimeout } from '@chucar/platform';
 import type { ObjectSource, PutOptions } from '../../storage/object-store.ts';
 import { StoredObjectMismatchError } from '../../storage/storage-errors.ts';
 import type { JobContext } from './job-context.ts';
@@ -57,7 +58,13 @@ export async function storeInEveryStore(context: JobContext, object: ObjectToSto
   }
   // A slow mirror gets a short grace after the primary is done, then finishes (and records its
   // copy) in the background: the upload is safe once the primary verified it.
-  const settled = await Promise.race([mirrorWrite.then((copy) => ({ copy })), delay(mirrorGraceMs).then(() => null)]);
+  const settled = await withTimeout(mirrorWrite, mirrorGraceMs, 'the mirror write').then(
+    (copy) => ({ copy }),
+    (error: unknown) => {
+      if (error instanceof TimeoutError) return null;
+      throw error;
+    },
+  );
   if (settled === null) {
     void mirrorWrite.then((copy) => (copy ? recordCopies(context, [copy]) : undefined)).catch((error: unknown) => context.log.warn({ err: error, key: object.key }, 'could not record the mirror copy; the catch-up will'));
     return { sentToPrimary, copies: [copyOf('primary')] };
@@ -67,7 +74,6 @@ export async function storeInEveryStore(context: JobContext, object: ObjectToSto
 
 /** How long the primary path waits for a slower mirror before leaving it to finish in the background. */
 const mirrorGraceMs = 2000;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Records verified copies; a job without a ledger (some tests) records nothing. */
 export async function recordCopies(context: JobContext, copies: readonly VerifiedCopy[]): Promise<void> {
