@@ -3,6 +3,8 @@
  * probe of the bucket. Jobs never spend their retries on an outage: the worker asks how long to
  * hold the queue, and the answer grows from a short pause to the probe interval.
  */
+import { createPeriodicTask } from '@chucar/platform';
+
 export type StorageState = 'up' | 'down';
 
 export interface StorageAvailability {
@@ -13,8 +15,8 @@ export interface StorageAvailability {
   recordAvailable(): void;
   /** How long to hold a job that arrives while S3 is down, in ms. */
   readonly holdMs: number;
-  /** Stops probing. */
-  close(): void;
+  /** Stops probing, after a probe in flight. */
+  close(): Promise<void>;
 }
 
 export interface StorageAvailabilityOptions {
@@ -34,7 +36,6 @@ export function createStorageAvailability(options: StorageAvailabilityOptions): 
   const firstPauseMs = options.firstPauseMs ?? 250;
   let state: StorageState = 'up';
   let consecutiveFailures = 0;
-  let probeTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
   const setState = (next: StorageState, detail: string) => {
@@ -43,19 +44,18 @@ export function createStorageAvailability(options: StorageAvailabilityOptions): 
     options.onStateChange?.(next, detail);
   };
 
-  const scheduleProbe = () => {
-    if (closed) return;
-    probeTimer = setTimeout(() => {
-      options.probe().then(
-        () => {
-          consecutiveFailures = 0;
-          setState('up', 'the bucket answers again');
-        },
-        () => scheduleProbe(),
-      );
-    }, probeIntervalMs);
-    probeTimer.unref();
-  };
+  // Runs only while S3 is down; a failed probe is the expected news then, so it is not logged.
+  const probing = createPeriodicTask({
+    name: 'media_storage_recovery_probe',
+    intervalMs: probeIntervalMs,
+    run: async () => {
+      await options.probe();
+      consecutiveFailures = 0;
+      setState('up', 'the bucket answers again');
+      // Not awaited: the run in flight that stop() waits for is this one.
+      void probing.stop();
+    },
+  });
 
   return {
     get state() {
@@ -66,7 +66,7 @@ export function createStorageAvailability(options: StorageAvailabilityOptions): 
       consecutiveFailures += 1;
       if (state === 'up' && consecutiveFailures >= failuresBeforeDown) {
         setState('down', error.message);
-        scheduleProbe();
+        if (!closed) void probing.start();
       }
       if (state === 'down') return probeIntervalMs;
       return Math.min(probeIntervalMs, firstPauseMs * 2 ** (consecutiveFailures - 1));
@@ -74,9 +74,9 @@ export function createStorageAvailability(options: StorageAvailabilityOptions): 
     recordAvailable() {
       consecutiveFailures = 0;
     },
-    close() {
+    async close() {
       closed = true;
-      clearTimeout(probeTimer);
+      await probing.stop();
     },
   };
 }

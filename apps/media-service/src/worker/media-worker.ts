@@ -83,7 +83,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     ...deps.operations,
   });
   const metrics = registerWorkerMetrics(app.metricsRegistry, {
-    queueCounts: () => withRedisTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs),
+    queueCounts: () => withRedisTimeout(queue.getJobCounts(...QUEUE_STATES), redisTimeoutMs, 'job counts'),
     spoolSpace: () => spool.space(),
     spoolObjectsDir: spool.objectsDir,
     storageStates: () => operations.storageStates(),
@@ -99,16 +99,17 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     log: logger,
     ...deps.watchdog,
     create: () => createBullWorker(config, logger, runJob),
-    redisAnswers: () => withRedisTimeout(queueConnection.ping(), redisTimeoutMs).then(() => true, () => false),
+    redisAnswers: () => withRedisTimeout(queueConnection.ping(), redisTimeoutMs, 'PING').then(() => true, () => false),
     workIsWaiting: async () => {
-      const [counts, holdMs] = await withRedisTimeout(Promise.all([queue.getJobCounts('waiting', 'prioritized'), queue.getRateLimitTtl()]), redisTimeoutMs);
+      const [counts, holdMs] = await withRedisTimeout(Promise.all([queue.getJobCounts('waiting', 'prioritized'), queue.getRateLimitTtl()]), redisTimeoutMs, 'waiting jobs and queue hold');
       return (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0) > 0 && holdMs <= 0;
     },
     onRecreate: (reason) => metrics.countWorkerRestart(reason),
+    registry: app.metricsRegistry,
   });
-  const schedulers = keepSchedulers(queue, config, logger);
+  const schedulers = keepSchedulers(queue, config, logger, app.metricsRegistry);
 
-  app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withRedisTimeout(queueConnection.ping(), redisTimeoutMs)) });
+  app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withRedisTimeout(queueConnection.ping(), redisTimeoutMs, 'PING')) });
   app.addHealthCheck({ name: 'primary', critical: true, probe: async () => void (await primary.runSql('SELECT 1')) });
 
   let closed = false;
@@ -116,9 +117,9 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     if (closed) return;
     closed = true;
     logger.info('media worker closing: taking no new jobs, finishing the running ones');
-    schedulers.stop();
+    await schedulers.stop();
     await supervisor.close(deps.closeGraceMs ?? config.S3_TIMEOUT_MS + 5000);
-    storage.close();
+    await storage.close();
     await operations.close();
     await queue.close().catch(() => undefined);
     queueConnection.disconnect();
@@ -134,7 +135,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     app,
     async start() {
       // The queue connects by itself; without Redis the worker starts anyway and waits for it.
-      await withRedisTimeout(queue.waitUntilReady(), redisTimeoutMs).catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
+      await withRedisTimeout(queue.waitUntilReady(), redisTimeoutMs, 'connecting').catch((error: unknown) => logger.error({ err: error }, 'redis unavailable at start; the worker waits for it'));
       await schedulers.start();
       supervisor.start();
       await operations.start();
@@ -196,7 +197,7 @@ function jobContext({ config, deps, logger, primary, stores, integrityStores, sp
   // Originals before previews: under load the work that makes an upload safe goes first, and
   // previews catch up once it eases (BullMQ takes jobs without a priority before any with one).
   const enqueuePerMedia: JobContext['enqueue'] = (name, data) =>
-    withRedisTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId), ...(name === 'variants' ? { priority: previewPriority } : {}) }), redisTimeoutMs).then(() => undefined);
+    withRedisTimeout(queue.add(name, data, { jobId: jobIdFor(name, data.mediaId), ...(name === 'variants' ? { priority: previewPriority } : {}) }), redisTimeoutMs, `adding ${name} for ${data.mediaId}`).then(() => undefined);
   const integrityWork = createIntegrityWork(
     integrityDeps({
       config,

@@ -8,7 +8,8 @@
  */
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@chucar/platform';
+import type { Registry } from 'prom-client';
+import { createPeriodicTask, withTimeout, type Logger } from '@chucar/platform';
 import type { MediaJob, MediaJobName } from '../queue/index.ts';
 
 export interface SupervisedWorker {
@@ -25,6 +26,8 @@ export interface WorkerSupervisorOptions {
   /** Jobs are waiting and nothing (a rate limit) holds them back. */
   workIsWaiting(): Promise<boolean>;
   onRecreate?(reason: string): void;
+  /** Where the watchdog's periodic_task_runs_total goes, if anywhere. */
+  registry?: Registry;
   checkEveryMs?: number;
   reconnectGraceMs?: number;
   idleWithWorkMs?: number;
@@ -46,9 +49,7 @@ export function createWorkerSupervisor(options: WorkerSupervisorOptions): Worker
   let current: SupervisedWorker | null = null;
   let disconnectedSince: number | null = null;
   let lastProgressAt = Date.now();
-  let timer: NodeJS.Timeout | undefined;
   let closing = false;
-  let checking = false;
   let restarts = 0;
 
   const launch = () => {
@@ -69,8 +70,8 @@ export function createWorkerSupervisor(options: WorkerSupervisorOptions): Worker
 
   const retire = async (old: SupervisedWorker, force: boolean, waitMs: number) => {
     // A forced close leaves running jobs to finish on their own; their locks lapse and BullMQ's stalled check hands them out again.
-    await Promise.race([old.worker.close(force), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]).catch((error: unknown) =>
-      options.log.warn({ err: error }, 'closing the old media worker failed'),
+    await withTimeout(old.worker.close(force), waitMs, 'closing the media worker').catch((error: unknown) =>
+      options.log.warn({ err: error }, 'the media worker did not close cleanly; its connection is cut'),
     );
     old.connection.disconnect();
   };
@@ -85,34 +86,28 @@ export function createWorkerSupervisor(options: WorkerSupervisorOptions): Worker
   };
 
   const check = async () => {
-    if (checking || closing) return;
-    checking = true;
-    try {
-      const reason = await reasonToRecreate();
-      if (reason && current && !closing) {
-        restarts += 1;
-        options.log.warn({ reason }, 'recreating the media worker and its Redis connection');
-        options.onRecreate?.(reason);
-        const old = current;
-        launch();
-        await retire(old, true, 5000);
-      }
-    } catch (error) {
-      options.log.warn({ err: error }, 'media worker watchdog check failed');
-    } finally {
-      checking = false;
+    if (closing) return;
+    const reason = await reasonToRecreate();
+    if (reason && current && !closing) {
+      restarts += 1;
+      options.log.warn({ reason }, 'recreating the media worker and its Redis connection');
+      options.onRecreate?.(reason);
+      const old = current;
+      launch();
+      await retire(old, true, 5000);
     }
   };
+  const watchdog = createPeriodicTask({ name: 'media_worker_watchdog', intervalMs: checkEveryMs, run: check, logger: options.log, ...(options.registry ? { registry: options.registry } : {}) });
 
   return {
     start() {
       launch();
-      timer = setInterval(() => void check(), checkEveryMs);
-      timer.unref();
+      void watchdog.start();
     },
     async close(graceMs = 30_000) {
       closing = true;
-      clearInterval(timer);
+      // A check in flight may be replacing the worker: the one it leaves running is the one closed.
+      await watchdog.stop();
       if (current) await retire(current, false, graceMs);
       current = null;
     },

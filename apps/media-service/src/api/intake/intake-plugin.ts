@@ -3,7 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import fp from 'fastify-plugin';
 import { createRepositories, type Actor } from '@chucar/domain';
-import { HttpProblem } from '@chucar/platform';
+import { HttpProblem, createPeriodicTask } from '@chucar/platform';
 import type { MediaConfig } from '../../config.ts';
 import { acceptUpload, type AcceptedUpload } from './accept-upload.ts';
 import { registerIntakeMetrics, type UploadRoute } from './intake-metrics.ts';
@@ -68,18 +68,21 @@ export const intakePlugin = fp<{ config: MediaConfig }>(
         return { status: 'up', detail: `${space.freeBytes} bytes free` };
       },
     });
-    const sweepIncoming = () =>
-      spool.sweepIncoming(staleIncomingMs).then(
-        (removed) => removed > 0 && app.log.info({ removed }, 'stale partial uploads removed from the spool'),
-        (error: unknown) => app.log.warn({ err: error }, 'sweeping the spool’s incoming/ failed'),
-      );
-    const sweep = setInterval(sweepIncoming, staleIncomingMs);
-    sweep.unref();
-    app.addHook('onReady', async () => {
-      await sweepIncoming();
+    const sweep = createPeriodicTask({
+      name: 'media_spool_incoming_sweep',
+      intervalMs: staleIncomingMs,
+      // Once before traffic: what a crashed process left in incoming/ goes at start.
+      runAtStart: true,
+      run: async () => {
+        const removed = await spool.sweepIncoming(staleIncomingMs);
+        if (removed > 0) app.log.info({ removed }, 'stale partial uploads removed from the spool');
+      },
+      logger: app.log,
+      registry: app.metricsRegistry,
     });
+    app.addHook('onReady', () => sweep.start());
     app.addHook('onClose', async () => {
-      clearInterval(sweep);
+      await sweep.stop();
       await queue.close();
     });
   },

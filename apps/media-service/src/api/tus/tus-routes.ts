@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, sendProblem } from '@chucar/platform';
+import { HttpProblem, createPeriodicTask, sendProblem } from '@chucar/platform';
 import { actorOf, requireCustomer } from '../auth.ts';
 import { TUS_PATH, createTusServer, type TusCall } from './tus-server.ts';
 
@@ -71,14 +71,18 @@ export const tusRoutes: FastifyPluginAsync<{ expiryHours: number }> = async (app
 
   // Unfinished uploads are removed once expired (the tus expiration extension); finished ones too,
   // since their bytes live on in objects/ by a hard link.
-  const sweep = setInterval(() => {
-    tus.cleanUpExpiredUploads().then(
-      (removed) => removed > 0 && app.log.info({ removed }, 'expired resumable uploads removed'),
-      (error: unknown) => app.log.warn({ err: error }, 'resumable upload cleanup failed'),
-    );
-  }, Math.min(expiryMs / 4, 3_600_000));
-  sweep.unref();
-  app.addHook('onClose', async () => clearInterval(sweep));
+  const sweep = createPeriodicTask({
+    name: 'media_tus_expiry_sweep',
+    intervalMs: Math.min(expiryMs / 4, 3_600_000),
+    run: async () => {
+      const removed = await tus.cleanUpExpiredUploads();
+      if (removed > 0) app.log.info({ removed }, 'expired resumable uploads removed');
+    },
+    logger: app.log,
+    registry: app.metricsRegistry,
+  });
+  await sweep.start();
+  app.addHook('onClose', () => sweep.stop());
 };
 
 /** The fastify request as the Web Request tus works on; the body stays a stream. */

@@ -11,7 +11,8 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@chucar/platform';
+import type { Registry } from 'prom-client';
+import { createPeriodicTask, type Logger } from '@chucar/platform';
 import type { OrphanMode, OrphanSweepReport } from '../../integrity/orphan-sweep.ts';
 import { withRedisTimeout } from '../../queue/redis-timeout.ts';
 
@@ -30,7 +31,10 @@ export interface OperationsQueueOptions {
   intervalMs: number;
   runOrphans(mode: OrphanMode): Promise<OrphanSweepReport>;
   log: Logger;
+  /** How long Redis gets to answer a schedule change. */
   timeoutMs: number;
+  /** Where the schedule keeper's periodic_task_runs_total goes, if anywhere. */
+  registry?: Registry;
 }
 
 export interface OperationsQueue {
@@ -48,16 +52,20 @@ export function createOperationsQueue(options: OperationsQueueOptions): Operatio
   queue.on('error', (error) => options.log.warn({ err: error }, 'media-ops queue error'));
   let worker: Worker<OperationsJobData> | null = null;
   let workerConnection: Redis | null = null;
-  let timer: NodeJS.Timeout | undefined;
 
   const ensureSchedule = async () => {
-    try {
-      if (options.schedule === 'off') await withRedisTimeout(queue.removeJobScheduler(ORPHAN_SCHEDULER_ID), options.timeoutMs);
-      else await withRedisTimeout(queue.upsertJobScheduler(ORPHAN_SCHEDULER_ID, { every: options.intervalMs }, { name: 'orphans', data: { mode: options.schedule } }), options.timeoutMs);
-    } catch (error) {
-      options.log.warn({ err: error }, 'could not ensure the orphan schedule; trying again later');
-    }
+    if (options.schedule === 'off') await withRedisTimeout(queue.removeJobScheduler(ORPHAN_SCHEDULER_ID), options.timeoutMs, 'removing the orphan schedule');
+    else await withRedisTimeout(queue.upsertJobScheduler(ORPHAN_SCHEDULER_ID, { every: options.intervalMs }, { name: 'orphans', data: { mode: options.schedule } }), options.timeoutMs, 'ensuring the orphan schedule');
   };
+  // Checked at least every ten minutes, however rare the runs, so a flushed Redis gets it back soon.
+  const scheduleKeeper = createPeriodicTask({
+    name: 'media_orphan_schedule_keeper',
+    intervalMs: Math.min(options.intervalMs, 10 * 60_000),
+    runAtStart: true,
+    run: ensureSchedule,
+    logger: options.log,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
 
   const run = async (job: Job<OperationsJobData>) => {
     const mode: OrphanMode = job.data.mode === 'sweep' ? 'sweep' : 'report';
@@ -71,16 +79,14 @@ export function createOperationsQueue(options: OperationsQueueOptions): Operatio
   return {
     queue,
     async start() {
-      await ensureSchedule();
-      timer = setInterval(() => void ensureSchedule(), Math.min(options.intervalMs, 10 * 60_000));
-      timer.unref();
+      await scheduleKeeper.start();
       workerConnection = options.createWorkerConnection();
       worker = new Worker<OperationsJobData>(OPERATIONS_QUEUE_NAME, run, { connection: workerConnection, prefix: options.prefix, concurrency: 1 });
       worker.on('error', (error) => options.log.warn({ err: error }, 'media-ops worker error'));
       worker.on('failed', (job, error) => options.log.error({ err: error, jobId: job?.id }, 'scheduled orphan run failed'));
     },
     async close() {
-      clearInterval(timer);
+      await scheduleKeeper.stop();
       await worker?.close().catch(() => undefined);
       workerConnection?.disconnect();
       await queue.close().catch(() => undefined);

@@ -5,7 +5,8 @@
  * proves nothing. An empty queue is never stuck, and a queue that just received work after a quiet
  * night is not stuck until the work has waited the whole period.
  */
-import type { Logger } from '@chucar/platform';
+import type { Registry } from 'prom-client';
+import { createPeriodicTask, type Logger } from '@chucar/platform';
 
 export interface QueueProgress {
   /** Jobs ready to run (waiting + prioritized; delayed jobs wait on purpose). */
@@ -27,10 +28,13 @@ export interface QueueStuckStatus {
 }
 
 export interface QueueStuckMonitor {
-  start(): void;
+  /** Starts watching: a first look at once (not awaited), then one every `checkEveryMs`. */
+  start(): Promise<void>;
+  /** Looks now, or joins the look in flight, and returns the verdict. */
   checkNow(): Promise<QueueStuckStatus>;
   status(): QueueStuckStatus;
-  close(): void;
+  /** Stops watching, after a look in flight. */
+  close(): Promise<void>;
 }
 
 export interface QueueStuckMonitorOptions {
@@ -40,6 +44,8 @@ export interface QueueStuckMonitorOptions {
   log: Logger;
   now?: () => number;
   onStateChange?(stuck: boolean): void;
+  /** Where the looks' periodic_task_runs_total goes, if anywhere. */
+  registry?: Registry;
 }
 
 export function createQueueStuckMonitor(options: QueueStuckMonitorOptions): QueueStuckMonitor {
@@ -47,8 +53,7 @@ export function createQueueStuckMonitor(options: QueueStuckMonitorOptions): Queu
   let lastCompleted: number | null = null;
   let stalledSinceMs: number | null = null;
   let current: QueueStuckStatus = { stuck: false, waiting: 0, stalledSince: null, heldForStorage: false, lastError: null };
-  let timer: NodeJS.Timeout | undefined;
-  let checking: Promise<QueueStuckStatus> | null = null;
+  let started = false;
 
   const evaluate = (progress: QueueProgress): QueueStuckStatus => {
     const at = now();
@@ -60,7 +65,7 @@ export function createQueueStuckMonitor(options: QueueStuckMonitorOptions): Queu
     return { stuck, waiting: progress.waiting, stalledSince: stalledSinceMs === null ? null : new Date(stalledSinceMs), heldForStorage: progress.heldForStorage, lastError: null };
   };
 
-  const check = async (): Promise<QueueStuckStatus> => {
+  const check = async (): Promise<void> => {
     let next: QueueStuckStatus;
     try {
       next = evaluate(await options.readProgress());
@@ -80,29 +85,24 @@ export function createQueueStuckMonitor(options: QueueStuckMonitorOptions): Queu
       options.onStateChange?.(next.stuck);
     }
     current = next;
-    return next;
   };
+  // A failed read is recorded in the status (lastError) above, so the task has nothing to log.
+  const watching = createPeriodicTask({ name: 'media_queue_stuck_check', intervalMs: options.checkEveryMs, run: check, ...(options.registry ? { registry: options.registry } : {}) });
 
   return {
-    start() {
-      if (timer) return;
-      void checkNow();
-      timer = setInterval(() => void checkNow(), options.checkEveryMs);
-      timer.unref();
+    async start() {
+      if (started) return;
+      started = true;
+      await watching.start();
+      void watching.runNow();
     },
-    checkNow,
+    async checkNow() {
+      await watching.runNow();
+      return current;
+    },
     status: () => current,
-    close() {
-      clearInterval(timer);
-    },
+    close: () => watching.stop(),
   };
-
-  function checkNow(): Promise<QueueStuckStatus> {
-    checking ??= check().finally(() => {
-      checking = null;
-    });
-    return checking;
-  }
 }
 
 /** The readiness detail of a stuck queue, for /health/ready. */

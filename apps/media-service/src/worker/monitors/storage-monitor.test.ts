@@ -33,7 +33,7 @@ describe('storage monitor', () => {
     await monitor.checkNow();
     expect(monitor.state('mirror')).toBe('up');
     expect(changes).toEqual(['mirror down', 'mirror up']);
-    monitor.close();
+    await monitor.close();
   });
 
   it('counts a probe that hangs past its timeout as a failure', async () => {
@@ -46,7 +46,37 @@ describe('storage monitor', () => {
     });
     await monitor.checkNow();
     expect(monitor.state('primary')).toBe('down');
-    monitor.close();
+    await monitor.close();
+  });
+
+  it('closes after the probe round in flight, and probes no more', async () => {
+    let release = () => {};
+    let probes = 0;
+    const monitor = createStorageMonitor({
+      stores: [
+        {
+          name: 'primary',
+          probe: () => {
+            probes += 1;
+            return new Promise<void>((resolve) => {
+              release = resolve;
+            });
+          },
+        },
+      ],
+      log: pino({ level: 'silent' }),
+      intervalMs: 10,
+      timeoutMs: 1000,
+    });
+    await monitor.start();
+    let closed = false;
+    const closing = monitor.close().then(() => void (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(probes).toBe(1);
   });
 
   it('refuses two stores of one name', () => {

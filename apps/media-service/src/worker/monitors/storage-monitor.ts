@@ -5,7 +5,8 @@
  * down after `failuresBeforeDown` failed probes in a row (one slow answer is not an outage), up
  * again at the first answer. Detection takes at most failuresBeforeDown × interval + timeout.
  */
-import type { Logger } from '@chucar/platform';
+import type { Registry } from 'prom-client';
+import { createPeriodicTask, type Logger } from '@chucar/platform';
 
 export type StoreState = 'up' | 'down';
 
@@ -27,12 +28,14 @@ export interface StoreStatus {
 }
 
 export interface StorageMonitor {
-  start(): void;
-  /** Probes every store once now (the timer does the same); resolves when all answered or timed out. */
+  /** Starts probing: a first round at once (not awaited), then one every interval. */
+  start(): Promise<void>;
+  /** Probes every store once now, or joins the round in flight; resolves when all answered or timed out. */
   checkNow(): Promise<void>;
   status(): StoreStatus[];
   state(name: string): StoreState;
-  close(): void;
+  /** Stops probing, after a round in flight. */
+  close(): Promise<void>;
 }
 
 export interface StorageMonitorOptions {
@@ -43,6 +46,8 @@ export interface StorageMonitorOptions {
   failuresBeforeDown?: number;
   now?: () => Date;
   onStateChange?(store: string, state: StoreState, detail: string): void;
+  /** Where the probe rounds' periodic_task_runs_total goes, if anywhere. */
+  registry?: Registry;
 }
 
 export function createStorageMonitor(options: StorageMonitorOptions): StorageMonitor {
@@ -56,8 +61,7 @@ export function createStorageMonitor(options: StorageMonitorOptions): StorageMon
   const states = new Map(
     options.stores.map((store) => [store.name, { state: 'up' as StoreState, failures: 0, firstFailureAt: null as Date | null, lastError: null as string | null, since: now(), checkedAt: null as Date | null }]),
   );
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
+  let started = false;
   let closed = false;
 
   const probeOne = async (store: ProbedStore) => {
@@ -88,22 +92,23 @@ export function createStorageMonitor(options: StorageMonitorOptions): StorageMon
     }
   };
 
-  const checkNow = () => {
-    // One round at a time: a round that hangs until its timeouts is not stacked on.
-    running ??= Promise.all(options.stores.map(probeOne)).then(() => {
-      running = null;
-    });
-    return running;
-  };
+  // One round at a time: a round that hangs until its timeouts is not stacked on. Each probe
+  // records its own failure, so the task has nothing to log.
+  const probing = createPeriodicTask({
+    name: 'media_store_probe',
+    intervalMs: options.intervalMs,
+    run: async () => void (await Promise.all(options.stores.map(probeOne))),
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
 
   return {
-    start() {
-      if (timer || closed) return;
-      void checkNow();
-      timer = setInterval(() => void checkNow(), options.intervalMs);
-      timer.unref();
+    async start() {
+      if (started || closed) return;
+      started = true;
+      await probing.start();
+      void probing.runNow();
     },
-    checkNow,
+    checkNow: () => probing.runNow(),
     status: () =>
       options.stores.map((store) => {
         const entry = states.get(store.name)!;
@@ -114,9 +119,9 @@ export function createStorageMonitor(options: StorageMonitorOptions): StorageMon
       if (!entry) throw new Error(`storage monitor: no store named ${name}`);
       return entry.state;
     },
-    close() {
+    async close() {
       closed = true;
-      clearInterval(timer);
+      await probing.stop();
     },
   };
 }

@@ -6,7 +6,9 @@
  * acceptance: updated_at cannot stand in, since every store attempt moves it.
  */
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { Database as Schema } from '@chucar/domain';
+import { createPeriodicTask } from '@chucar/platform';
 
 /** When the oldest upload still waiting to be stored was accepted; null when none waits. One dive into ix_media_status_created. */
 export async function oldestWaitingUploadAcceptedAt(db: Kysely<Schema>): Promise<Date | null> {
@@ -21,36 +23,41 @@ export async function oldestWaitingUploadAcceptedAt(db: Kysely<Schema>): Promise
 export interface WaitingUploadsWatch {
   /** Seconds the oldest waiting upload has waited, 0 when none waits; null before the first answer and while the database does not answer. */
   oldestWaitingSeconds(): number | null;
-  /** Reads the database now (the timer does the same); one read at a time. */
+  /** Reads the database now, or joins the read in flight (the timer does the same). */
   refresh(): Promise<void>;
-  start(): void;
-  close(): void;
+  /** Starts reading: a first read at once (not awaited), then one every `refreshEveryMs`. */
+  start(): Promise<void>;
+  /** Stops reading, after a read in flight. */
+  close(): Promise<void>;
 }
 
 export interface WaitingUploadsWatchOptions {
   oldestAcceptedAt(): Promise<Date | null>;
   refreshEveryMs: number;
   now?: () => number;
+  /** Where the reads' periodic_task_runs_total goes, if anywhere. */
+  registry?: Registry;
 }
 
 export function createWaitingUploadsWatch(options: WaitingUploadsWatchOptions): WaitingUploadsWatch {
   const now = options.now ?? Date.now;
   // What the last read said: nothing waits, the oldest acceptance, or no answer (undefined).
   let oldest: Date | null | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let reading: Promise<void> | null = null;
+  let started = false;
 
-  const refresh = () =>
-    (reading ??= options
-      .oldestAcceptedAt()
-      .then(
-        (acceptedAt) => void (oldest = acceptedAt),
+  const reading = createPeriodicTask({
+    name: 'media_waiting_uploads_read',
+    intervalMs: options.refreshEveryMs,
+    run: async () => {
+      try {
+        oldest = await options.oldestAcceptedAt();
+      } catch {
         // No value rather than a stale one: the primary's own check says the database is away.
-        () => void (oldest = undefined),
-      )
-      .finally(() => {
-        reading = null;
-      }));
+        oldest = undefined;
+      }
+    },
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
 
   return {
     oldestWaitingSeconds() {
@@ -58,15 +65,13 @@ export function createWaitingUploadsWatch(options: WaitingUploadsWatchOptions): 
       // Computed at each scrape from the acceptance time, so the age keeps growing between reads.
       return oldest === null ? 0 : Math.max(0, (now() - oldest.getTime()) / 1000);
     },
-    refresh,
-    start() {
-      if (timer) return;
-      void refresh();
-      timer = setInterval(() => void refresh(), options.refreshEveryMs);
-      timer.unref();
+    refresh: () => reading.runNow(),
+    async start() {
+      if (started) return;
+      started = true;
+      await reading.start();
+      void reading.runNow();
     },
-    close() {
-      clearInterval(timer);
-    },
+    close: () => reading.stop(),
   };
 }

@@ -65,6 +65,7 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     log: logger,
     intervalMs: deps.storeCheckEveryMs ?? config.MEDIA_STORAGE_PROBE_INTERVAL_MS,
     timeoutMs: storeProbeTimeoutMs(config),
+    registry: app.metricsRegistry,
   });
   const stateOf = (store: string): StoreState => (monitor.state(store) === 'down' || deps.jobStorageState?.(store) === 'down' ? 'down' : 'up');
   for (const store of deps.stores) {
@@ -91,9 +92,11 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
       const [counts, completed, holdMs] = await withRedisTimeout(
         Promise.all([deps.mediaQueue.getJobCounts('waiting', 'prioritized'), deps.mediaQueue.getMetrics('completed', 0, 0), deps.mediaQueue.getRateLimitTtl()]),
         deps.redisTimeoutMs,
+        'queue progress',
       );
       return { waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0), completedTotal: completed.meta.count, heldForStorage: holdMs > 0 };
     },
+    registry: app.metricsRegistry,
   });
   app.addHealthCheck({
     name: 'queue',
@@ -107,7 +110,7 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
   });
 
   // Read on the queue watch's cadence: an alert on uploads waiting too long is about the same backlog.
-  const waitingUploads = createWaitingUploadsWatch({ oldestAcceptedAt: () => oldestWaitingUploadAcceptedAt(deps.db), refreshEveryMs: queueCheckEveryMs });
+  const waitingUploads = createWaitingUploadsWatch({ oldestAcceptedAt: () => oldestWaitingUploadAcceptedAt(deps.db), refreshEveryMs: queueCheckEveryMs, registry: app.metricsRegistry });
 
   const metrics = registerOperationsMetrics(app.metricsRegistry, {
     countFailed: () => operationsRepository.countFailed(),
@@ -139,6 +142,7 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
     runOrphans,
     log: logger,
     timeoutMs: deps.redisTimeoutMs,
+    registry: app.metricsRegistry,
   });
 
   const jwtSecret = dashboardSecret(config);
@@ -151,15 +155,13 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
   return {
     storageStates: () => Object.fromEntries(deps.stores.map((store) => [store.name, stateOf(store.name)])),
     async start() {
-      monitor.start();
-      stuckMonitor.start();
-      waitingUploads.start();
+      await monitor.start();
+      await stuckMonitor.start();
+      await waitingUploads.start();
       await operationsQueue.start();
     },
     async close() {
-      monitor.close();
-      stuckMonitor.close();
-      waitingUploads.close();
+      await Promise.all([monitor.close(), stuckMonitor.close(), waitingUploads.close()]);
       await operationsQueue.close();
     },
     operationsQueue,
