@@ -30,18 +30,18 @@ export async function requeueMedia(deps: RequeueDeps, mediaId: string): Promise<
   const job = decision.job;
   const jobId = jobIdFor(job, mediaId);
 
-  const existing = await withRedisTimeout(deps.queue.getJob(jobId), deps.timeoutMs);
+  const existing = await withRedisTimeout(deps.queue.getJob(jobId), deps.timeoutMs, `reading job ${jobId}`);
   let removedStaleJob = false;
   if (existing) {
-    const state = await withRedisTimeout(existing.getState(), deps.timeoutMs);
+    const state = await withRedisTimeout(existing.getState(), deps.timeoutMs, `reading the state of job ${jobId}`);
     if (state === 'failed' || state === 'completed') {
-      await withRedisTimeout(existing.remove(), deps.timeoutMs);
+      await withRedisTimeout(existing.remove(), deps.timeoutMs, `removing job ${jobId}`);
       removedStaleJob = true;
     }
   }
   // Row first: a job that ran before the reset would find the row failed and do nothing.
   if (!(await deps.operations.resetForRequeue(mediaId, job, deps.now()))) return { mediaId, outcome: 'skipped', reason: 'the row changed meanwhile; nothing was reset' };
-  await withRedisTimeout(deps.queue.add(job, { mediaId }, { jobId, ...(job === 'variants' ? { priority: previewPriority } : {}) }), deps.timeoutMs);
+  await withRedisTimeout(deps.queue.add(job, { mediaId }, { jobId, ...(job === 'variants' ? { priority: previewPriority } : {}) }), deps.timeoutMs, `adding job ${jobId}`);
   return { mediaId, outcome: 'requeued', job, previousReason: media.failureReason, removedStaleJob };
 }
 
