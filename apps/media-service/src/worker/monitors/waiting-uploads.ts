@@ -51,9 +51,11 @@ export function createWaitingUploadsWatch(options: WaitingUploadsWatchOptions): 
     run: async () => {
       try {
         oldest = await options.oldestAcceptedAt();
-      } catch {
-        // No value rather than a stale one: the primary's own check says the database is away.
+      } catch (error) {
+        // No value rather than a stale one. Counted as a failed run, not logged: the primary's own
+        // check says the database is away.
         oldest = undefined;
+        throw error;
       }
     },
     ...(options.registry ? { registry: options.registry } : {}),
