@@ -3,6 +3,12 @@ import { loadGatewayConfig } from './config.ts';
 
 const productionJwt = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(32) };
 
+describe('gateway config: access tokens', () => {
+  it('bounds the access tokens’ lifetime to what every verifier accepts', () => {
+    expect(() => loadGatewayConfig({ ACCESS_TOKEN_TTL_S: '86401' })).toThrow(/ACCESS_TOKEN_TTL_S/);
+  });
+});
+
 describe('gateway config: the media service secret', () => {
   it('has a development default and is required in production', () => {
     expect(loadGatewayConfig({}).MEDIA_SERVICE_SECRET.length).toBeGreaterThanOrEqual(32);

@@ -1,5 +1,5 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
-import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
+import { ACCESS_TOKEN_MAX_TTL_S, ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
 /** The media service's development default, so a local stack works without configuration. */
@@ -14,7 +14,7 @@ export const gatewayEnv = {
   TRUST_PROXY: env.bool({ description: 'Trust X-Forwarded-* from the load balancer', default: false }),
   BODY_LIMIT_BYTES: env.int({ description: 'Largest JSON body accepted', default: 1_048_576, min: 1024 }),
   JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
-  ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30 }),
+  ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30, max: ACCESS_TOKEN_MAX_TTL_S }),
   REFRESH_TOKEN_TTL_DAYS: env.int({ description: 'Refresh token lifetime in days', default: 30, min: 1, max: 365 }),
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
   RATE_LIMIT_ENABLED: env.bool({ description: 'Per-client rate limiting in Redis (disable only behind another limiter)', default: true }),

@@ -35,6 +35,12 @@ export * from './redis/redis.ts';
 // S3-compatible object stores
 export * from './s3/s3-client.ts';
 
+// Authentication: bearer headers, users' access tokens, the gateway's service tokens
+export * from './auth/bearer-token.ts';
+export * from './auth/access-token.ts';
+export * from './auth/service-token.ts';
+export { MIN_HS256_SECRET_LENGTH } from './auth/hs256-jwt.ts';
+
 // HTTP services
 export * from './http/http-service.ts';
 export * from './http/problem-details.ts';
@@ -45,4 +51,3 @@ export * from './http/metrics.ts';
 export * from './http/redis-plugin.ts';
 export * from './http/graceful-close.ts';
 export * from './http/serve.ts';
-export * from './http/service-token.ts';

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken } from '@chucar/platform';
 import { SharedRateLimiter, type RateLimitSettings } from './rate-limit-shared.ts';
 import { redisRateLimitStore } from './rate-limit-redis-store.ts';
 
 /** The bearer token identifies a client session better than an address shared behind NAT. */
 export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
-  const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
-    return `token:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`;
-  }
+  const bearer = bearerToken(request.headers.authorization);
+  if (bearer.ok) return `token:${createHash('sha256').update(bearer.token).digest('base64url').slice(0, 22)}`;
   return `ip:${request.ip}`;
 }
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
-import { HttpProblem, bearerToken, verifyServiceToken } from '@chucar/platform';
+import { HttpProblem, serviceCallerFromAuthorization } from '@chucar/platform';
 
 export const MEDIA_SERVICE_AUDIENCE = 'media-service';
 
@@ -21,7 +21,7 @@ function isRole(value: string): value is Role {
 
 /** The caller of a service token in an `authorization` header, or 401. */
 export function actorFromAuthorization(secret: string, authorization: string | null | undefined): Actor {
-  const caller = verifyServiceToken(secret, bearerToken(authorization ?? undefined), MEDIA_SERVICE_AUDIENCE);
+  const caller = serviceCallerFromAuthorization(secret, authorization, MEDIA_SERVICE_AUDIENCE);
   if (!isRole(caller.role)) throw new HttpProblem(401, 'service_token_invalid', `the service token names an unknown role ${JSON.stringify(caller.role)}`, { 'www-authenticate': 'Bearer' });
   return { accountId: caller.accountId, role: caller.role };
 }

@@ -1,12 +1,11 @@
-import { createSigner } from 'fast-jwt';
 import type { Role } from '@chucar/domain';
-import { signServiceToken } from '@chucar/platform';
+import { createAccessTokenSigner, signServiceToken } from '@chucar/platform';
 import { REPORTER_AUDIENCE } from '../http/auth.ts';
 import type { ReporterConfig } from '../config.ts';
 
-/** An access token as the gateway issues it (HS256, sub and role), signed with the secret the reporter shares. */
+/** An access token as the gateway issues it, signed with the secret the reporter shares. */
 export function accessToken(config: ReporterConfig, role: Role, accountId = 1): string {
-  return createSigner({ key: config.REPORTER_JWT_SECRET, algorithm: 'HS256', expiresIn: 60_000 })({ sub: String(accountId), role });
+  return createAccessTokenSigner({ secret: config.REPORTER_JWT_SECRET, ttlSeconds: 60 })({ accountId, role });
 }
 
 /** The token the gateway signs when it forwards /v1/reports. */

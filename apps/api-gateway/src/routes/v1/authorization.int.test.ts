@@ -28,6 +28,9 @@ function handMadeJwt(claims: object, secret: string, header: object = { alg: 'HS
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const nowS = () => Math.floor(Date.now() / 1000);
+/** The gateway under test signs with this, so the test can sign tokens the gateway would accept. */
+const jwtSecret = 'authorization-test-secret-of-at-least-32-characters';
 
 describe('authorization over HTTP', () => {
   let app: GatewayApp;
@@ -35,7 +38,7 @@ describe('authorization over HTTP', () => {
   let admin: Session;
   let analyst: Session;
   beforeAll(async () => {
-    app = await buildTestApp();
+    app = await buildTestApp({ JWT_SECRET: jwtSecret });
     trim = await someTrim(app);
     admin = await signInStaff(app, 'admin');
     analyst = await signInStaff(app, 'analyst');
@@ -77,8 +80,8 @@ describe('authorization over HTTP', () => {
 
     it('expired token: 401 saying so', async () => {
       const customer = await signUpCustomer(app, 'expired-customer');
-      // The signer sets exp = iat + the configured lifetime; an iat a year back puts exp far in the past.
-      const expired = app.jwt.sign({ sub: String(customer.account.id), role: 'customer', iat: Math.floor(Date.now() / 1000) - 365 * 86_400 } as never);
+      const issuedAtS = nowS() - 365 * 86_400;
+      const expired = handMadeJwt({ sub: String(customer.account.id), role: 'customer', iat: issuedAtS, exp: issuedAtS + 900 }, jwtSecret);
       const response = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(expired) });
       const problem = expectProblem(response, 401, 'unauthenticated');
       expect(problem.detail).toMatch(/expired/);
@@ -86,7 +89,7 @@ describe('authorization over HTTP', () => {
 
     it('validly signed claims that name no account id or no known role: 401', async () => {
       for (const claims of [{ sub: 'abc', role: 'customer' }, { sub: '1', role: 'superuser' }, { sub: '1.5', role: 'admin' }]) {
-        const token = app.jwt.sign(claims as never);
+        const token = handMadeJwt({ ...claims, iat: nowS(), exp: nowS() + 900 }, jwtSecret);
         expectProblem(await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) }), 401, 'unauthenticated');
       }
     });

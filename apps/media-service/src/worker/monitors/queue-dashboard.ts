@@ -9,11 +9,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import { createVerifier } from 'fast-jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ROLES, type Role } from '@chucar/domain';
-import { bearerToken, sendProblem } from '@chucar/platform';
+import { ROLES } from '@chucar/domain';
+import { HttpProblem, UnauthenticatedProblem, bearerToken, createAccessTokenVerifier, sendProblem } from '@chucar/platform';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_PATH = '/admin/session';
@@ -36,33 +35,20 @@ export interface DashboardOptions {
   queues: readonly Queue[];
 }
 
-type Verdict = { ok: true; accountId: number; expiresAtS: number } | { ok: false; status: 401 | 403; code: string; detail: string };
+type Verdict = { ok: true; accountId: number; expiresAtS: number } | { ok: false; problem: HttpProblem };
 
-export function createAdminTokenCheck(secret: string): (token: string | undefined) => Verdict {
-  // The gateway signs { sub, role } with HS256 and an expiry; nothing else is accepted.
-  const verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['sub', 'role', 'exp'], cache: 1000 });
+/** The gateway's access tokens, verified as the gateway does; only admins' open the board. */
+export function createAdminTokenCheck(secret: string): (token: string) => Verdict {
+  const accessTokens = createAccessTokenVerifier({ secret, roles: ROLES });
   return (token) => {
-    if (!token) return { ok: false, status: 401, code: 'unauthenticated', detail: 'an admin access token is required (Authorization: Bearer …)' };
-    let claims: Record<string, unknown>;
-    try {
-      claims = verify(token) as Record<string, unknown>;
-    } catch (error) {
-      const expired = (error as { code?: string }).code === 'FAST_JWT_EXPIRED';
-      return { ok: false, status: 401, code: 'unauthenticated', detail: expired ? 'the access token has expired; sign in again' : 'the access token is invalid' };
-    }
-    const accountId = typeof claims['sub'] === 'string' ? Number(claims['sub']) : NaN;
-    const role = claims['role'];
-    if (!Number.isSafeInteger(accountId) || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      return { ok: false, status: 401, code: 'unauthenticated', detail: 'the access token is invalid' };
-    }
-    if ((role as Role) !== 'admin') return { ok: false, status: 403, code: 'forbidden', detail: 'the queue dashboard is for admin accounts' };
-    return { ok: true, accountId, expiresAtS: Number(claims['exp']) };
+    const check = accessTokens.verifyToken(token);
+    if (!check.ok) return check;
+    if (check.claims.role !== 'admin') return { ok: false, problem: new HttpProblem(403, 'forbidden', 'the queue dashboard is for admin accounts') };
+    return { ok: true, accountId: check.claims.accountId, expiresAtS: check.claims.expiresAtS };
   };
 }
 
-function tokenOf(request: FastifyRequest): string | undefined {
-  const fromHeader = bearerToken(request.headers.authorization);
-  if (fromHeader) return fromHeader;
+function cookieToken(request: FastifyRequest): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
     if (name === cookieName) return value.join('=') || undefined;
@@ -70,9 +56,19 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-function refuse(request: FastifyRequest, reply: FastifyReply, verdict: Extract<Verdict, { ok: false }>): FastifyReply {
-  if (verdict.status === 401) reply.header('www-authenticate', 'Bearer realm="chucar"');
-  return sendProblem(request, reply, verdict.status, verdict.code, verdict.detail);
+/** The token of the Authorization header, else of the session cookie; without either, why the header was refused. */
+function checkRequest(request: FastifyRequest, check: (token: string) => Verdict): Verdict {
+  const fromHeader = bearerToken(request.headers.authorization);
+  if (fromHeader.ok) return check(fromHeader.token);
+  const fromCookie = cookieToken(request);
+  if (fromCookie) return check(fromCookie);
+  const detail = fromHeader.failure === 'missing' ? `an admin access token is required (Authorization: Bearer …, or sign in at ${LOGIN_PATH})` : fromHeader.detail;
+  return { ok: false, problem: new UnauthenticatedProblem(fromHeader.failure, detail) };
+}
+
+function refuse(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  reply.headers(problem.headers);
+  return sendProblem(request, reply, problem.status, problem.code, problem.message);
 }
 
 /** Registers the dashboard and the session route on the worker's app. */
@@ -98,7 +94,7 @@ export async function registerQueueDashboard(app: FastifyInstance, options: Dash
       async (request, reply) => {
         const { accessToken } = request.body as { accessToken: string };
         const verdict = check(accessToken.trim());
-        if (!verdict.ok) return refuse(request, reply, verdict);
+        if (!verdict.ok) return refuse(request, reply, verdict.problem);
         const maxAgeS = Math.max(0, verdict.expiresAtS - Math.floor(Date.now() / 1000));
         reply.header('set-cookie', `${cookieName}=${accessToken.trim()}; Max-Age=${maxAgeS}; Path=/admin; HttpOnly; SameSite=Strict`);
         if (request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return reply.code(303).header('location', DASHBOARD_PATH).send();
@@ -118,8 +114,8 @@ export async function registerQueueDashboard(app: FastifyInstance, options: Dash
     async (dashboard) => {
       // Answered here rather than thrown: bull-board's own error handler would turn a throw into its JSON.
       dashboard.addHook('onRequest', async (request, reply) => {
-        const verdict = check(tokenOf(request));
-        if (!verdict.ok) return refuse(request, reply, verdict);
+        const verdict = checkRequest(request, check);
+        if (!verdict.ok) return refuse(request, reply, verdict.problem);
         return undefined;
       });
       await dashboard.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });

@@ -4,13 +4,12 @@
  * not_ready), and the admins' queue dashboard behind the gateway's access tokens.
  */
 import { Queue } from 'bullmq';
-import { createSigner } from 'fast-jwt';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpService, createRedis } from '@chucar/platform';
+import { createAccessTokenSigner, createHttpService, createRedis } from '@chucar/platform';
 import { developmentJwtSecret } from '../../config.ts';
 import { mediaJobProcessors } from '../jobs/processors.ts';
 import { ownS3Server, type OwnServer } from '../../testing/own-servers.ts';
@@ -121,11 +120,11 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
   });
 
   describe('queue dashboard', () => {
-    const sign = (role: string, expiresInMs = 60_000, key = developmentJwtSecret) => createSigner({ key, algorithm: 'HS256', expiresIn: expiresInMs })({ sub: '42', role });
+    const sign = (role: string, secret: string = developmentJwtSecret) => createAccessTokenSigner({ secret, ttlSeconds: 60 })({ accountId: 42, role });
     const get = (url: string, headers: Record<string, string> = {}) => worker.app.inject({ method: 'GET', url, headers });
 
     it('answers 401 problem+json without a valid token, 403 to other roles, 200 to admins', async () => {
-      const refusedHeaders: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${sign('admin', 60_000, 'another-secret-of-at-least-32-characters!')}` }];
+      const refusedHeaders: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-jwt' }, { authorization: `Bearer ${sign('admin', 'another-secret-of-at-least-32-characters!')}` }];
       for (const headers of refusedHeaders) {
         const refused = await get('/admin/queues', headers);
         expect(refused.statusCode).toBe(401);

@@ -1,7 +1,7 @@
 import { createSigner } from 'fast-jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HttpProblem } from './problem-details.ts';
-import { bearerToken, signServiceToken, verifyServiceToken } from './service-token.ts';
+import { HttpProblem } from '../http/problem-details.ts';
+import { serviceCallerFromAuthorization, signServiceToken, verifyServiceToken } from './service-token.ts';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const AUDIENCE = 'media-service';
@@ -77,11 +77,14 @@ describe('service tokens', () => {
     expect(() => signServiceToken(SECRET, { accountId: 0, role: 'customer', audience: AUDIENCE })).toThrow(RangeError);
   });
 
-  it('are read from a Bearer authorization header only', () => {
-    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
-    expect(bearerToken('bearer abc')).toBe('abc');
-    expect(bearerToken('Basic abc')).toBeUndefined();
-    expect(bearerToken('Bearer a b')).toBeUndefined();
-    expect(bearerToken(undefined)).toBeUndefined();
+  it('are read from a Bearer authorization header, and a bad header is refused saying why', () => {
+    const token = signServiceToken(SECRET, { ...caller, audience: AUDIENCE });
+    expect(serviceCallerFromAuthorization(SECRET, `Bearer ${token}`, AUDIENCE)).toEqual(caller);
+    expect(serviceCallerFromAuthorization(SECRET, `bearer ${token}`, AUDIENCE)).toEqual(caller);
+    for (const [header, why] of [[undefined, /required/], ['Basic abc', /Bearer scheme/], [`Bearer ${token} ${token}`, /one token/]] as const) {
+      const problem = refusal(() => serviceCallerFromAuthorization(SECRET, header, AUDIENCE));
+      expect([problem.status, problem.code]).toEqual([401, 'service_token_invalid']);
+      expect(problem.message).toMatch(why);
+    }
   });
 });
