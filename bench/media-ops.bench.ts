@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
@@ -42,7 +42,7 @@ export const benchmark: Benchmark = {
     const port = await unusedLoopbackPort();
     const s3server = await startS3Server(port, dirs.s3);
     const endpoint = `http://127.0.0.1:${port}`;
-    const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
     try {
       // Rows for 90 % of the originals, inserted in batches; the rest are orphans.
       const ids = Array.from({ length: objects }, () => randomUUID());

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createKyselyMediaIntegrityRepository, createRepositories, type Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { repoRoot } from '../tools/stack/config.ts';
 import { row, type BenchRow } from './harness.ts';
 import { benchBucket, benchMediaEnv, createOwner, openMediaQueue, scratchDir, sha256Of, startProgram, startS3Server } from './media-setup.ts';
@@ -41,7 +41,7 @@ export async function measureScrub(database: Database<Schema>, rounds: number): 
   const dirs = { s3: scratchDir('bench-scrub-s3'), spool: scratchDir('bench-scrub-spool') };
   const s3Endpoint = `http://127.0.0.1:${await unusedLoopbackPort()}`;
   const s3server = await startS3Server(Number(new URL(s3Endpoint).port), dirs.s3);
-  const plain = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  const plain = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
   const env = { ...process.env, ...benchMediaEnv({ s3Endpoint, spoolDir: dirs.spool }), LOG_LEVEL: 'warn' };
   const ownerId = await createOwner(database, 'scrub');
   const rows: BenchRow[] = [];

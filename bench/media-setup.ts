@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema, type MediaContentType } from '@chucar/domain';
 import { createDatabase, type Database } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
@@ -96,8 +96,8 @@ export function benchMediaEnv(settings: { s3Endpoint: string; spoolDir: string }
     MEDIA_SPOOL_DIR: settings.spoolDir,
     S3_ENDPOINT: settings.s3Endpoint,
     S3_BUCKET: benchBucket,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_ACCESS_KEY_ID: localS3Credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: localS3Credentials.secretAccessKey,
     MEDIA_QUEUE_PREFIX: queuePrefix,
     // The benchmark queues its own work; the reconciler would only add noise.
     MEDIA_RECONCILE_INTERVAL_MS: '600000',

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark, type BenchRow } from './harness.ts';
@@ -39,7 +39,7 @@ export const benchmark: Benchmark = {
     let s3server = await startS3Server(s3Port, dirs.s3);
     const worker = await startWorker({ s3Endpoint, spoolDir: dirs.spool, concurrency });
     const queue = openMediaQueue();
-    const plain = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const plain = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
     const uploadPath = await startUploadPath({ s3Endpoint, spoolDir: dirs.spool });
     const rows: BenchRow[] = [];
     try {

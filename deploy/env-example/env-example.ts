@@ -4,7 +4,7 @@
  * section that names its readers; their specs must agree on its default.
  */
 import path from 'node:path';
-import type { EnvSpec, VarSpec } from '@chucar/platform';
+import { localDevelopmentSecrets, type EnvSpec, type VarSpec } from '@chucar/platform';
 import { gatewayEnv } from '@chucar/api-gateway/config';
 import { mediaEnv } from '@chucar/media-service/config';
 import { reporterEnv } from '@chucar/replica-reporter/config';
@@ -48,7 +48,7 @@ const header = `# Chucar environment variables, one section per program.
 # The local stack admin account (DB_ADMIN_USER / DB_ADMIN_PASSWORD) works with the mariadb CLI on
 # both servers, e.g. to watch every statement the apps send to the primary (the stack runs
 # log_output=TABLE, so the general log is a table):
-#   mariadb -h127.0.0.1 -P3307 -uchucar_admin -pchucar_admin_pw
+#   mariadb -h127.0.0.1 -P${stackEnv.DB_PRIMARY_PORT.default} -u${stackEnv.DB_ADMIN_USER.default} -p${localDevelopmentSecrets.adminDatabasePassword}
 #   SET GLOBAL general_log = 1;
 #   SELECT event_time, argument FROM mysql.general_log ORDER BY event_time DESC LIMIT 20;
 #   SET GLOBAL general_log = 0;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Redis } from 'ioredis';
 import { testStackConfig } from '../testing/stack-fixture.ts';
@@ -14,7 +15,7 @@ describe('local S3 server with the SDK defaults (CRC32 checksums, aws-chunked bo
     endpoint: `http://127.0.0.1:${config.S3_PORT}`,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: localS3Credentials,
   });
   afterAll(() => s3.destroy());
 

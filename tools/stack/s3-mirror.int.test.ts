@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { testStackConfig } from '../testing/stack-fixture.ts';
 
 const config = testStackConfig();
-const client = (port: number) => new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = (port: number) => new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
 
 describe('the local mirror S3 server', () => {
   const primary = client(config.S3_PORT);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { localDevelopmentSecrets } from '@chucar/platform';
 import { loadStackConfig, type StackConfig } from './config.ts';
 import { bootstrapPrimary, ensureReplication, readReplication, startMariadb, stopMariadb, type ReplicationReport } from './mariadb.ts';
 import { portAnswers } from './processes.ts';
@@ -72,7 +73,7 @@ export function connectionHelp(config: StackConfig): string {
     `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}`,
     `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only; reporter: -u${config.DB_REPORTER_USER})`,
     `  redis     redis-cli -p ${config.REDIS_PORT}`,
-    `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key S3RVER / S3RVER)`,
+    `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key ${localDevelopmentSecrets.s3AccessKeyId} / ${localDevelopmentSecrets.s3SecretAccessKey})`,
     `  mirror    http://127.0.0.1:${config.S3_MIRROR_PORT}  bucket ${config.S3_MIRROR_BUCKET}, its own s3rver and data (media: MEDIA_MIRROR_BUCKET=${config.S3_MIRROR_BUCKET} MEDIA_MIRROR_ENDPOINT=http://127.0.0.1:${config.S3_MIRROR_PORT})`,
     `  state     ${config.stateDir}`,
   ].join('\n');

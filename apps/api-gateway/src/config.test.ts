@@ -1,7 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { localDevelopmentSecrets } from '@chucar/platform';
 import { loadGatewayConfig } from './config.ts';
 
 const productionJwt = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(32) };
+
+describe('gateway config: the development secrets', () => {
+  it('defaults to the local stack’s shared secrets and credentials', () => {
+    expect(loadGatewayConfig({})).toMatchObject({
+      JWT_SECRET: localDevelopmentSecrets.accessTokenSecret,
+      MEDIA_SERVICE_SECRET: localDevelopmentSecrets.mediaServiceSecret,
+      REPORTER_SERVICE_SECRET: localDevelopmentSecrets.reporterServiceSecret,
+      DB_PASSWORD: localDevelopmentSecrets.appDatabasePassword,
+    });
+  });
+
+  it('refuses every development signing secret in production, in any of its secret variables', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(32), MEDIA_SERVICE_SECRET: 'm'.repeat(32), REPORTER_URL: 'http://reporter:3002', REPORTER_SERVICE_SECRET: 'r'.repeat(32) };
+    expect(loadGatewayConfig(production).JWT_SECRET).toBe('j'.repeat(32));
+    expect(() => loadGatewayConfig({ ...production, JWT_SECRET: localDevelopmentSecrets.accessTokenSecret })).toThrow(/JWT_SECRET is required in production/);
+    expect(() => loadGatewayConfig({ ...production, JWT_SECRET: localDevelopmentSecrets.mediaServiceSecret })).toThrow(/JWT_SECRET is required in production/);
+    expect(() => loadGatewayConfig({ ...production, REPORTER_SERVICE_SECRET: localDevelopmentSecrets.reporterServiceSecret })).toThrow(/REPORTER_SERVICE_SECRET is required in production/);
+    // Without a reporter, the reporter's secret signs nothing.
+    expect(loadGatewayConfig({ ...production, REPORTER_URL: '', REPORTER_SERVICE_SECRET: localDevelopmentSecrets.reporterServiceSecret }).REPORTER_URL).toBe('');
+  });
+});
 
 describe('gateway config: access tokens', () => {
   it('bounds the access tokens’ lifetime to what every verifier accepts', () => {

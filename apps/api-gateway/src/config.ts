@@ -1,10 +1,5 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
-import { ACCESS_TOKEN_MAX_TTL_S, ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
-
-const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
-/** The media service's development default, so a local stack works without configuration. */
-const developmentMediaServiceSecret = 'development-only-media-service-secret-0123456789';
-const developmentReporterSecret = 'development-only-reporter-service-secret-0123456789';
+import { ACCESS_TOKEN_MAX_TTL_S, ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 export const gatewayEnv = {
   ...runtimeEnv,
@@ -13,7 +8,7 @@ export const gatewayEnv = {
   GATEWAY_PORT: env.port({ description: 'Gateway HTTP port', default: 3000 }),
   TRUST_PROXY: env.bool({ description: 'Trust X-Forwarded-* from the load balancer', default: false }),
   BODY_LIMIT_BYTES: env.int({ description: 'Largest JSON body accepted', default: 1_048_576, min: 1024 }),
-  JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
+  JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: localDevelopmentSecrets.accessTokenSecret, secret: true }),
   ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30, max: ACCESS_TOKEN_MAX_TTL_S }),
   REFRESH_TOKEN_TTL_DAYS: env.int({ description: 'Refresh token lifetime in days', default: 30, min: 1, max: 365 }),
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
@@ -44,7 +39,7 @@ export const gatewayEnv = {
   MEDIA_SERVICE_TIMEOUT_MS: env.int({ description: 'Timeout of a call to the media service: connecting, and each wait for its answer or for the client’s next bytes', default: 30_000, min: 100 }),
   MEDIA_SERVICE_SECRET: env.string({
     description: 'HMAC secret of the service tokens the gateway signs for the media service (>= 32 characters, the media service’s value; required in production)',
-    default: developmentMediaServiceSecret,
+    default: localDevelopmentSecrets.mediaServiceSecret,
     secret: true,
   }),
   MEDIA_MAX_UPLOAD_BYTES: env.int({ description: 'Largest body accepted on the media and resumable-upload routes (413 beyond)', default: DEFAULT_MEDIA_MAX_UPLOAD_BYTES, min: 1024 }),
@@ -52,7 +47,7 @@ export const gatewayEnv = {
   WEB_IMAGE_ORIGINS: env.list({ description: 'Origins the web client may load images from (where signed media URLs point: S3_PUBLIC_ENDPOINT), added to its Content-Security-Policy img-src', default: ['http://127.0.0.1:9000', 'http://localhost:9000'] }),
   REPORTER_URL: env.string({ description: 'Replica reporter base URL; /v1/reports is forwarded there (empty: this gateway exposes no reports)', default: '' }),
   REPORTER_TIMEOUT_MS: env.int({ description: 'Timeout of a forwarded report: connecting, and each wait for the reporter’s next bytes', default: 120_000, min: 100 }),
-  REPORTER_SERVICE_SECRET: env.string({ description: 'HMAC secret of the service tokens the gateway signs for the reporter (>= 32 characters, the reporter’s value; required in production)', default: developmentReporterSecret, secret: true }),
+  REPORTER_SERVICE_SECRET: env.string({ description: 'HMAC secret of the service tokens the gateway signs for the reporter (>= 32 characters, the reporter’s value; required in production)', default: localDevelopmentSecrets.reporterServiceSecret, secret: true }),
   ALERTMANAGER_URL: env.url({ description: 'Alertmanager base URL (its API v2 lists the alerts firing now at GET /v1/admin/alerts)', default: 'http://127.0.0.1:9093' }),
   ALERTMANAGER_TIMEOUT_MS: env.int({ description: 'Timeout of a call to Alertmanager, connecting and reading included (503 beyond: the admin page must never hang on it)', default: 2000, min: 100, max: 30_000 }),
   ...primaryDatabaseEnv,
@@ -65,12 +60,11 @@ export type GatewayConfig = EnvValues<typeof gatewayEnv>;
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
   const config = readEnv(gatewayEnv, source);
   const problems: string[] = [];
-  if (config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
-  if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) problems.push('JWT_SECRET is required in production');
-  if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
-  if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentMediaServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
-  if (config.REPORTER_SERVICE_SECRET.length < 32) problems.push('REPORTER_SERVICE_SECRET must be at least 32 characters');
-  if (config.NODE_ENV === 'production' && config.REPORTER_URL !== '' && config.REPORTER_SERVICE_SECRET === developmentReporterSecret) problems.push('REPORTER_SERVICE_SECRET is required in production');
+  for (const name of ['JWT_SECRET', 'MEDIA_SERVICE_SECRET', 'REPORTER_SERVICE_SECRET'] as const) {
+    if (config[name].length < MIN_HS256_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_HS256_SECRET_LENGTH} characters`);
+  }
+  // Without a reporter, its secret signs nothing.
+  problems.push(...developmentSecretProblems(config.NODE_ENV, { JWT_SECRET: config.JWT_SECRET, MEDIA_SERVICE_SECRET: config.MEDIA_SERVICE_SECRET, ...(config.REPORTER_URL === '' ? {} : { REPORTER_SERVICE_SECRET: config.REPORTER_SERVICE_SECRET }) }));
   if (config.REPORTER_URL !== '' && !URL.canParse(config.REPORTER_URL)) problems.push('REPORTER_URL must be a URL (or empty)');
   if (!/^https?:$/.test(new URL(config.ALERTMANAGER_URL).protocol)) problems.push('ALERTMANAGER_URL must be an http or https URL');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');

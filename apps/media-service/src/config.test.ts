@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { localDevelopmentSecrets } from '@chucar/platform';
 import { loadMediaConfig } from './config.ts';
 
 describe('media config', () => {
   it('defaults to the local stack', () => {
     expect(loadMediaConfig({})).toMatchObject({ MEDIA_PORT: 3001, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'chucar-media', REDIS_PORT: 6380 });
+  });
+
+  it('defaults to the local stack’s shared secrets and credentials', () => {
+    expect(loadMediaConfig({})).toMatchObject({
+      MEDIA_SERVICE_SECRET: localDevelopmentSecrets.mediaServiceSecret,
+      JWT_SECRET: localDevelopmentSecrets.accessTokenSecret,
+      S3_ACCESS_KEY_ID: localDevelopmentSecrets.s3AccessKeyId,
+      S3_SECRET_ACCESS_KEY: localDevelopmentSecrets.s3SecretAccessKey,
+      MEDIA_MIRROR_ACCESS_KEY_ID: localDevelopmentSecrets.s3AccessKeyId,
+      MEDIA_MIRROR_SECRET_ACCESS_KEY: localDevelopmentSecrets.s3SecretAccessKey,
+      DB_PASSWORD: localDevelopmentSecrets.appDatabasePassword,
+    });
   });
 
   it('defaults the media limits to the issue’s figures', () => {

@@ -1,11 +1,7 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
-import { ConfigError, env, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
+import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 import { integrityEnv } from './integrity/scrub-config.ts';
 import { mirrorEnv } from './storage/mirror-config.ts';
-
-const developmentServiceSecret = 'development-only-media-service-secret-0123456789';
-/** The gateway's development access-token secret, so the dashboard works under `npm start`. */
-export const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
 
 export const mediaEnv = {
   ...runtimeEnv,
@@ -14,7 +10,7 @@ export const mediaEnv = {
   MEDIA_PORT: env.port({ description: 'Media service API port', default: 3001 }),
   MEDIA_SERVICE_SECRET: env.string({
     description: 'HMAC secret of the service tokens the gateway signs for the media service (>= 32 characters, the gateway’s value; required in production)',
-    default: developmentServiceSecret,
+    default: localDevelopmentSecrets.mediaServiceSecret,
     secret: true,
   }),
   MEDIA_SPOOL_DIR: env.string({ description: 'Durable spool for accepted uploads (a persistent volume)', default: '.stack/media-spool' }),
@@ -43,7 +39,7 @@ export const mediaEnv = {
   MEDIA_ORPHAN_SCHEDULE: env.oneOf(['off', 'report', 'sweep'] as const, { description: 'What the scheduled orphan run does: report only (counts in media_orphan_objects and the log), sweep (tombstone and purge), or nothing', default: 'report' }),
   MEDIA_ORPHAN_INTERVAL_MS: env.int({ description: 'How often the scheduled orphan run goes', default: 6 * 60 * 60 * 1000, min: 60_000 }),
   MEDIA_ORPHAN_MAX_SHARE_PERCENT: env.number({ description: 'A sweep refuses to move anything when more than this share of a store looks orphaned (a wrong database or bucket, not leftovers)', default: 10, min: 0, max: 100 }),
-  JWT_SECRET: env.string({ description: "The gateway's access-token secret: the worker's queue dashboard (/admin/queues) admits admins' tokens. The development default is the gateway's; in production the dashboard stays off until it is set", default: developmentJwtSecret, secret: true }),
+  JWT_SECRET: env.string({ description: "The gateway's access-token secret: the worker's queue dashboard (/admin/queues) admits admins' tokens. The development default is the gateway's; in production the dashboard stays off until it is set", default: localDevelopmentSecrets.accessTokenSecret, secret: true }),
   ...mirrorEnv,
   ...integrityEnv,
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
@@ -57,10 +53,11 @@ export type MediaConfig = EnvValues<typeof mediaEnv>;
 export function loadMediaConfig(source: Record<string, string | undefined> = process.env): MediaConfig {
   const config = readEnv(mediaEnv, source);
   const problems: string[] = [];
-  if (config.MEDIA_SERVICE_SECRET.length < 32) problems.push('MEDIA_SERVICE_SECRET must be at least 32 characters');
-  if (config.NODE_ENV === 'production' && config.MEDIA_SERVICE_SECRET === developmentServiceSecret) problems.push('MEDIA_SERVICE_SECRET is required in production');
+  if (config.MEDIA_SERVICE_SECRET.length < MIN_HS256_SECRET_LENGTH) problems.push(`MEDIA_SERVICE_SECRET must be at least ${MIN_HS256_SECRET_LENGTH} characters`);
+  // JWT_SECRET is not among them: a development one only keeps the queue dashboard off in production.
+  problems.push(...developmentSecretProblems(config.NODE_ENV, { MEDIA_SERVICE_SECRET: config.MEDIA_SERVICE_SECRET }));
   if (!/^[\w-]{1,32}$/.test(config.MEDIA_QUEUE_PREFIX)) problems.push('MEDIA_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
-  if (config.JWT_SECRET !== '' && config.JWT_SECRET.length < 32) problems.push('JWT_SECRET must be at least 32 characters (or empty: no queue dashboard)');
+  if (config.JWT_SECRET !== '' && config.JWT_SECRET.length < MIN_HS256_SECRET_LENGTH) problems.push(`JWT_SECRET must be at least ${MIN_HS256_SECRET_LENGTH} characters (or empty: no queue dashboard)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

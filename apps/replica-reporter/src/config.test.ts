@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@chucar/platform';
+import { ConfigError, localDevelopmentSecrets } from '@chucar/platform';
 import { loadReporterConfig } from './config.ts';
 
 describe('reporter config', () => {
   it('defaults to the local replica with the SELECT-only account, two query slots, no break glass', () => {
     expect(loadReporterConfig({})).toMatchObject({ REPORTER_DB_PORT: 3308, REPORTER_DB_USER: 'chucar_reporter', REPORTER_MAX_CONCURRENT_QUERIES: 2, REPORTER_ALLOW_NON_REPLICA: false });
+  });
+
+  it('defaults to the local stack’s shared secrets and credentials', () => {
+    expect(loadReporterConfig({})).toMatchObject({
+      REPORTER_JWT_SECRET: localDevelopmentSecrets.accessTokenSecret,
+      REPORTER_SERVICE_SECRET: localDevelopmentSecrets.reporterServiceSecret,
+      REPORTER_DB_PASSWORD: localDevelopmentSecrets.reporterDatabasePassword,
+      REPORTER_S3_ACCESS_KEY_ID: localDevelopmentSecrets.s3AccessKeyId,
+      REPORTER_S3_SECRET_ACCESS_KEY: localDevelopmentSecrets.s3SecretAccessKey,
+    });
   });
 
   it('has no variable that names the primary', () => {

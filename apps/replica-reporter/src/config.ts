@@ -1,10 +1,6 @@
 import { REPORT_NAMES } from '@chucar/domain';
-import { ConfigError, env, readEnv, redisEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, readEnv, redisEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
 import { OUTPUT_FORMATS } from './render/cells.ts';
-
-/** The gateway's development defaults, so a local stack works without configuration. */
-const developmentJwtSecret = 'development-only-secret-change-me-0123456789';
-const developmentServiceSecret = 'development-only-reporter-service-secret-0123456789';
 
 /** The reporter knows only the replica: it has no variable that could point it at the primary. */
 export const reporterEnv = {
@@ -16,7 +12,7 @@ export const reporterEnv = {
   REPORTER_DB_PORT: env.port({ description: 'Read-only replica port', default: 3308 }),
   REPORTER_DB_NAME: env.string({ description: 'Application database on the replica', default: 'chucar' }),
   REPORTER_DB_USER: env.string({ description: 'Reporter account (SELECT only)', default: 'chucar_reporter' }),
-  REPORTER_DB_PASSWORD: env.string({ description: 'Reporter account password', default: 'chucar_reporter_pw', secret: true }),
+  REPORTER_DB_PASSWORD: env.string({ description: 'Reporter account password', default: localDevelopmentSecrets.reporterDatabasePassword, secret: true }),
   REPORTER_DB_TIMEOUT_MS: env.int({ description: 'Client-side timeout of one report query, streaming included', default: 120_000, min: 100 }),
   REPORTER_STATEMENT_TIME_LIMIT_S: env.number({ description: 'Server-side limit of one report query on the replica (MariaDB max_statement_time, seconds)', default: 110, min: 0.1 }),
   REPORTER_MAX_CONCURRENT_QUERIES: env.int({ description: 'Report queries this process runs on the replica at once; more wait', default: 2, min: 1, max: 16 }),
@@ -26,10 +22,10 @@ export const reporterEnv = {
     description: 'BREAK GLASS: report even when the server fails the replica checks (writable, replication stopped, account can write). Logged loudly at start and on every run; never set it in normal operation',
     default: false,
   }),
-  REPORTER_JWT_SECRET: env.string({ description: 'The gateway’s JWT_SECRET: analysts’ and admins’ access tokens are verified with it (>= 32 characters; required in production)', default: developmentJwtSecret, secret: true }),
+  REPORTER_JWT_SECRET: env.string({ description: 'The gateway’s JWT_SECRET: analysts’ and admins’ access tokens are verified with it (>= 32 characters; required in production)', default: localDevelopmentSecrets.accessTokenSecret, secret: true }),
   REPORTER_SERVICE_SECRET: env.string({
     description: 'HMAC secret of the service tokens the gateway signs when it forwards /v1/reports (>= 32 characters, the gateway’s value; required in production)',
-    default: developmentServiceSecret,
+    default: localDevelopmentSecrets.reporterServiceSecret,
     secret: true,
   }),
   // The daily reports (main-schedule.ts): a BullMQ job scheduler in Redis, files to a folder and/or a bucket.
@@ -42,8 +38,8 @@ export const reporterEnv = {
   REPORTER_DAILY_BUCKET: env.string({ description: 'S3 bucket the daily reports are written to, under daily/<day>/ (empty: none)', default: '' }),
   REPORTER_S3_ENDPOINT: env.string({ description: 'S3-compatible endpoint of the reports bucket (empty: AWS S3 in REPORTER_S3_REGION)', default: 'http://127.0.0.1:9000' }),
   REPORTER_S3_REGION: env.string({ description: 'Region of the reports bucket', default: 'us-east-1' }),
-  REPORTER_S3_ACCESS_KEY_ID: env.string({ description: 'Access key of the reports bucket (empty: the AWS default chain)', default: 'S3RVER' }),
-  REPORTER_S3_SECRET_ACCESS_KEY: env.string({ description: 'Secret key of the reports bucket', default: 'S3RVER', secret: true }),
+  REPORTER_S3_ACCESS_KEY_ID: env.string({ description: 'Access key of the reports bucket (empty: the AWS default chain)', default: localDevelopmentSecrets.s3AccessKeyId }),
+  REPORTER_S3_SECRET_ACCESS_KEY: env.string({ description: 'Secret key of the reports bucket', default: localDevelopmentSecrets.s3SecretAccessKey, secret: true }),
   REPORTER_S3_FORCE_PATH_STYLE: env.bool({ description: 'Path-style bucket URLs for the reports bucket', default: true }),
 };
 
@@ -52,10 +48,10 @@ export type ReporterConfig = EnvValues<typeof reporterEnv>;
 export function loadReporterConfig(source: Record<string, string | undefined> = process.env): ReporterConfig {
   const config = readEnv(reporterEnv, source);
   const problems: string[] = [];
-  for (const [name, development] of [['REPORTER_JWT_SECRET', developmentJwtSecret], ['REPORTER_SERVICE_SECRET', developmentServiceSecret]] as const) {
-    if (config[name].length < 32) problems.push(`${name} must be at least 32 characters`);
-    if (config.NODE_ENV === 'production' && config[name] === development) problems.push(`${name} is required in production`);
+  for (const name of ['REPORTER_JWT_SECRET', 'REPORTER_SERVICE_SECRET'] as const) {
+    if (config[name].length < MIN_HS256_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_HS256_SECRET_LENGTH} characters`);
   }
+  problems.push(...developmentSecretProblems(config.NODE_ENV, { REPORTER_JWT_SECRET: config.REPORTER_JWT_SECRET, REPORTER_SERVICE_SECRET: config.REPORTER_SERVICE_SECRET }));
   if (config.REPORTER_STATEMENT_TIME_LIMIT_S * 1000 > config.REPORTER_DB_TIMEOUT_MS) problems.push('REPORTER_STATEMENT_TIME_LIMIT_S must not exceed REPORTER_DB_TIMEOUT_MS: the server should stop a query before the client gives up on it');
   const unknownReports = config.REPORTER_DAILY_REPORTS.filter((name) => !(REPORT_NAMES as readonly string[]).includes(name));
   if (unknownReports.length > 0) problems.push(`REPORTER_DAILY_REPORTS names unknown reports: ${unknownReports.join(', ')} (reports: ${REPORT_NAMES.join(', ')})`);

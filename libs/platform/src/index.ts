@@ -6,6 +6,7 @@
 // Configuration and logging
 export * from './config/env.ts';
 export * from './config/specs.ts';
+export * from './config/local-development-secrets.ts';
 export * from './logging/logger.ts';
 
 // Timeouts and periodic background tasks

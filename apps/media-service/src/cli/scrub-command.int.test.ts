@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Media } from '@chucar/domain';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { createWorkerHarness, silentLogger, testBucket, type WorkerHarness } from '../testing/worker-harness.ts';
 import { createMediaWorker } from '../worker/media-worker.ts';
@@ -57,7 +57,7 @@ describe('npm run media:scrub with the local stack’s settings (own primary and
     } finally {
       await worker.close();
     }
-    const plain = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const plain = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
     plainPrimary = plain(primary.endpoint);
     plainMirror = plain(mirror.endpoint);
   }, 90_000);

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaService, createRepositories, readsFrom, type Media } from '@chucar/domain';
 import { createS3Client, createUnitOfWork } from '@chucar/platform';
@@ -57,7 +58,7 @@ describe('media integrity: mirror, scrub, repair, purge (own primary and mirror 
     worker = await createMediaWorker(harness.config, { logger: silentLogger, storageProbeIntervalMs: 300 });
     await worker.start();
     stores = createMediaStores(harness.config);
-    const plain = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const plain = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
     plainPrimary = plain(primary.endpoint);
     plainMirror = plain(mirror.endpoint);
     work = createIntegrityWork(

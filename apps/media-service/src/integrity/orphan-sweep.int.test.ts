@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKyselyMediaOperationsRepository, createRepositories, type Media } from '@chucar/domain';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
@@ -46,7 +47,7 @@ describe('orphan sweep (own s3rver primary and mirror, test database, test clock
     primary = { name: 'primary', client: harness.s3, bucket: testBucket, timeoutMs: 5000 };
     mirror = {
       name: 'mirror',
-      client: new S3Client({ endpoint: mirrorServer.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
+      client: new S3Client({ endpoint: mirrorServer.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials }),
       bucket: testBucket,
       timeoutMs: 5000,
     };

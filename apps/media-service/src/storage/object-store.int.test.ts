@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { createS3Client, type S3ClientSettings } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { ContentMismatchError, createObjectStore, sha256Hex } from './object-store.ts';
 import { StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
@@ -16,8 +16,7 @@ const settings = (endpoint: string, timeoutMs = 5000): S3ClientSettings => ({
   endpoint,
   region: 'us-east-1',
   forcePathStyle: true,
-  accessKeyId: 'S3RVER',
-  secretAccessKey: 'S3RVER',
+  ...localS3Credentials,
   timeoutMs,
 });
 
@@ -31,7 +30,7 @@ describe('verified puts against a real S3 server (s3rver)', () => {
     server = await ownS3Server(bucket);
     s3 = createS3Client(settings(server.endpoint));
     // A client with the SDK's defaults, for reading back as any other program would.
-    plain = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    plain = new S3Client({ endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
   });
   afterAll(async () => {
     s3?.destroy();

@@ -14,8 +14,8 @@ const mirrorConfig = {
 describe('S3 settings for the kit client', () => {
   it('maps the primary store’s S3_* settings', () => {
     expect(
-      primaryS3Settings({ S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', S3_TIMEOUT_MS: 30_000 }),
-    ).toEqual({ region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', timeoutMs: 30_000 });
+      primaryS3Settings({ S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: true, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'PRIMARY', S3_SECRET_ACCESS_KEY: 'primary-secret', S3_TIMEOUT_MS: 30_000 }),
+    ).toEqual({ region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', accessKeyId: 'PRIMARY', secretAccessKey: 'primary-secret', timeoutMs: 30_000 });
   });
 
   it('maps the mirror’s own endpoint, region and keys with the shared timeout, or another endpoint for signing', () => {

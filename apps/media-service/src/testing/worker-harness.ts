@@ -10,7 +10,7 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createRepositories, type Database as Schema, type Media, type MediaContentType } from '@chucar/domain';
 import { createDatabase, createRedis, primaryDatabaseSettings, type Database } from '@chucar/platform';
-import { testDatabaseName } from '@chucar/platform/testing';
+import { localS3Credentials, testDatabaseName } from '@chucar/platform/testing';
 import { sql, type Kysely } from 'kysely';
 import { pino } from 'pino';
 import { loadMediaConfig, type MediaConfig } from '../config.ts';
@@ -71,8 +71,8 @@ export async function createWorkerHarness(options: HarnessOptions): Promise<Work
     MEDIA_SPOOL_DIR: spoolDir,
     S3_ENDPOINT: options.s3Endpoint,
     S3_BUCKET: testBucket,
-    S3_ACCESS_KEY_ID: 'S3RVER',
-    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_ACCESS_KEY_ID: localS3Credentials.accessKeyId,
+    S3_SECRET_ACCESS_KEY: localS3Credentials.secretAccessKey,
     MEDIA_QUEUE_PREFIX: `mwtest-${randomUUID().slice(0, 8)}`,
     LOG_FORMAT: 'json',
     // The test database holds earlier tests' media, whose objects lived on servers since disposed:
@@ -101,7 +101,7 @@ export async function createWorkerHarness(options: HarnessOptions): Promise<Work
   const queue = createMediaQueue(redis, config.MEDIA_QUEUE_PREFIX);
   // Fault tests take Redis away on purpose; the failures they expect show in the assertions.
   queue.on('error', () => undefined);
-  const s3 = new S3Client({ endpoint: options.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const s3 = new S3Client({ endpoint: options.s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
   const objectsDir = path.join(spoolDir, 'objects');
   fs.mkdirSync(objectsDir, { recursive: true });
 

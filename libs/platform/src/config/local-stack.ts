@@ -1,4 +1,5 @@
 import { env } from './env.ts';
+import { localDevelopmentSecrets } from './local-development-secrets.ts';
 
 /** What the local stack listens on and the accounts it creates; the apps' defaults match. */
 export const localStackEnv = {
@@ -13,11 +14,11 @@ export const localStackEnv = {
   S3_MIRROR_PORT: env.port({ description: 'Local mirror S3 server (a second s3rver process with its own data directory)', default: 9001 }),
   DB_NAME: env.string({ description: 'Application database', default: 'chucar' }),
   DB_USER: env.string({ description: 'Application account', default: 'chucar_app' }),
-  DB_PASSWORD: env.string({ description: 'Application account password', default: 'chucar_app_pw', secret: true }),
+  DB_PASSWORD: env.string({ description: 'Application account password', default: localDevelopmentSecrets.appDatabasePassword, secret: true }),
   DB_REPORTER_USER: env.string({ description: 'Reporter account (SELECT only, on the replica)', default: 'chucar_reporter' }),
-  DB_REPORTER_PASSWORD: env.string({ description: 'Reporter account password', default: 'chucar_reporter_pw', secret: true }),
+  DB_REPORTER_PASSWORD: env.string({ description: 'Reporter account password', default: localDevelopmentSecrets.reporterDatabasePassword, secret: true }),
   DB_REPLICATION_USER: env.string({ description: 'Replication account', default: 'chucar_repl' }),
-  DB_REPLICATION_PASSWORD: env.string({ description: 'Replication account password', default: 'chucar_repl_pw', secret: true }),
+  DB_REPLICATION_PASSWORD: env.string({ description: 'Replication account password', default: localDevelopmentSecrets.replicationDatabasePassword, secret: true }),
   DB_ADMIN_USER: env.string({ description: 'Local stack admin account (all privileges, both servers)', default: 'chucar_admin' }),
-  DB_ADMIN_PASSWORD: env.string({ description: 'Local stack admin password', default: 'chucar_admin_pw', secret: true }),
+  DB_ADMIN_PASSWORD: env.string({ description: 'Local stack admin password', default: localDevelopmentSecrets.adminDatabasePassword, secret: true }),
 };

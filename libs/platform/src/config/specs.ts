@@ -1,4 +1,5 @@
 import { env } from './env.ts';
+import { localDevelopmentSecrets } from './local-development-secrets.ts';
 
 /** Variables every service reads; defaults match the local stack (`npm run stack:up`). */
 export const runtimeEnv = {
@@ -24,7 +25,7 @@ export const primaryDatabaseEnv = {
   DB_PRIMARY_PORT: env.port({ description: 'MariaDB/MySQL primary port', default: 3307 }),
   DB_NAME: env.string({ description: 'Application database name', default: 'chucar' }),
   DB_USER: env.string({ description: 'Application account (read/write on the primary)', default: 'chucar_app' }),
-  DB_PASSWORD: env.string({ description: 'Application account password', default: 'chucar_app_pw', secret: true }),
+  DB_PASSWORD: env.string({ description: 'Application account password', default: localDevelopmentSecrets.appDatabasePassword, secret: true }),
   DB_POOL_SIZE: env.int({ description: 'Connections per pool', default: 10, min: 1, max: 500 }),
   DB_CONNECT_TIMEOUT_MS: env.int({ description: 'Timeout to open a database connection', default: 2000, min: 100 }),
   DB_QUERY_TIMEOUT_MS: env.int({ description: 'Timeout of one query', default: 5000, min: 100 }),
@@ -50,8 +51,8 @@ export const s3Env = {
   }),
   S3_REGION: env.string({ description: 'S3 region', default: 'us-east-1' }),
   S3_BUCKET: env.string({ description: 'Private bucket for media objects (3-63 characters)', default: 'chucar-media' }),
-  S3_ACCESS_KEY_ID: env.string({ description: 'S3 access key id (empty: the AWS default chain)', default: 'S3RVER' }),
-  S3_SECRET_ACCESS_KEY: env.string({ description: 'S3 secret access key', default: 'S3RVER', secret: true }),
+  S3_ACCESS_KEY_ID: env.string({ description: 'S3 access key id (empty: the AWS default chain)', default: localDevelopmentSecrets.s3AccessKeyId }),
+  S3_SECRET_ACCESS_KEY: env.string({ description: 'S3 secret access key', default: localDevelopmentSecrets.s3SecretAccessKey, secret: true }),
   S3_FORCE_PATH_STYLE: env.bool({ description: 'Path-style bucket URLs (needed by most S3-compatible servers)', default: true }),
   S3_TIMEOUT_MS: env.int({ description: 'Timeout of one S3 request', default: 10000, min: 100 }),
 };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createS3Client, type S3ClientSettings } from './s3-client.ts';
+import { localDevelopmentSecrets } from '../config/local-development-secrets.ts';
 
-const local: S3ClientSettings = { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', timeoutMs: 30_000 };
+const localS3Credentials = { accessKeyId: localDevelopmentSecrets.s3AccessKeyId, secretAccessKey: localDevelopmentSecrets.s3SecretAccessKey };
+
+const local: S3ClientSettings = { region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9000', ...localS3Credentials, timeoutMs: 30_000 };
 
 describe('createS3Client', () => {
   it('uses the endpoint, path-style URLs and the given keys', async () => {
@@ -12,7 +15,7 @@ describe('createS3Client', () => {
       const endpoint = await s3.config.endpoint!();
       expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe('http://127.0.0.1:9000');
       const credentials = await s3.config.credentials();
-      expect(credentials).toMatchObject({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+      expect(credentials).toMatchObject(localS3Credentials);
       expect(await s3.config.maxAttempts()).toBe(2);
       expect(await s3.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
     } finally {

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { readEnv, type EnvValues } from '../config/env.ts';
+import { localDevelopmentSecrets } from '../config/local-development-secrets.ts';
 import { localStackEnv } from '../config/local-stack.ts';
 import { createDatabase, runSqlOnConnection, type Database, type DatabaseSettings } from '../db/database.ts';
 import { waitForReplicaToReachPrimary, type RunSql } from '../db/mariadb-dialect.ts';
@@ -15,6 +16,9 @@ import { waitForReplicaToReachPrimary, type RunSql } from '../db/mariadb-dialect
  */
 export const testDatabaseName = process.env['CHUCAR_TEST_DB'] || 'chucar_test';
 if (!/^chucar_test\w*$/.test(testDatabaseName)) throw new Error(`CHUCAR_TEST_DB must start with chucar_test, got ${JSON.stringify(testDatabaseName)}`);
+
+/** The key pair of the stack's s3rver servers, for the S3 clients tests build themselves. */
+export const localS3Credentials = { accessKeyId: localDevelopmentSecrets.s3AccessKeyId, secretAccessKey: localDevelopmentSecrets.s3SecretAccessKey } as const;
 
 export type LocalStackSettings = EnvValues<typeof localStackEnv>;
 export type ServerRole = 'primary' | 'replica';

@@ -8,9 +8,9 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccessTokenSigner, createHttpService, createRedis } from '@chucar/platform';
-import { developmentJwtSecret } from '../../config.ts';
+import { createAccessTokenSigner, createHttpService, createRedis, localDevelopmentSecrets } from '@chucar/platform';
 import { mediaJobProcessors } from '../jobs/processors.ts';
 import { ownS3Server, type OwnServer } from '../../testing/own-servers.ts';
 import { createWorkerHarness, silentLogger, testBucket, type WorkerHarness } from '../../testing/worker-harness.ts';
@@ -120,7 +120,7 @@ describe('media worker operations (own s3rver, Redis with its own prefix, test d
   });
 
   describe('queue dashboard', () => {
-    const sign = (role: string, secret: string = developmentJwtSecret) => createAccessTokenSigner({ secret, ttlSeconds: 60 })({ accountId: 42, role });
+    const sign = (role: string, secret: string = localDevelopmentSecrets.accessTokenSecret) => createAccessTokenSigner({ secret, ttlSeconds: 60 })({ accountId: 42, role });
     const get = (url: string, headers: Record<string, string> = {}) => worker.app.inject({ method: 'GET', url, headers });
 
     it('answers 401 problem+json without a valid token, 403 to other roles, 200 to admins', async () => {
@@ -191,7 +191,7 @@ describe('every named store is watched (primary up, mirror down)', () => {
   it('names the store that is down in readiness, metrics and the error log', async () => {
     const logs: LogLine[] = [];
     const app = await createHttpService({ service: 'media-worker', logging: harness.config, logger: false });
-    const client = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
     const stores = [
       { name: 'primary', client: client(primaryServer.endpoint), bucket: testBucket, timeoutMs: 2000 },
       { name: 'mirror', client: client(mirrorServer.endpoint), bucket: testBucket, timeoutMs: 2000 },

@@ -9,9 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createKyselyMediaOperationsRepository, type Database as Schema } from '@chucar/domain';
-import type { Logger } from '@chucar/platform';
+import { isDevelopmentSigningSecret, type Logger } from '@chucar/platform';
 import type { MediaConfig } from '../../config.ts';
-import { developmentJwtSecret } from '../../config.ts';
 import { withRedisTimeout, type MediaQueue } from '../../queue/index.ts';
 import { storeProbeTimeoutMs } from '../../storage/store-reachability.ts';
 import { probeStore, type NamedStore } from '../../storage/named-stores.ts';
@@ -171,6 +170,6 @@ export async function attachWorkerOperations(deps: WorkerOperationsDeps): Promis
 /** In production the development secret would admit tokens anyone can sign: no dashboard then. */
 function dashboardSecret(config: MediaConfig): string | null {
   if (config.JWT_SECRET === '') return null;
-  if (config.NODE_ENV === 'production' && config.JWT_SECRET === developmentJwtSecret) return null;
+  if (config.NODE_ENV === 'production' && isDevelopmentSigningSecret(config.JWT_SECRET)) return null;
   return config.JWT_SECRET;
 }
