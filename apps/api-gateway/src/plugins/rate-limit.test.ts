@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { rateLimitKey } from './rate-limit.ts';
+
+const from = (authorization: string | undefined, ip = '203.0.113.7') => rateLimitKey({ ip, headers: authorization === undefined ? {} : { authorization } });
+
+describe('rateLimitKey', () => {
+  it('counts a client by its bearer token, whatever the scheme’s case, so clients behind one address stay apart', () => {
+    expect(from('Bearer token-a')).toMatch(/^token:/);
+    expect(from('bearer token-a')).toBe(from('Bearer token-a'));
+    expect(from('Bearer token-a', '198.51.100.1')).toBe(from('Bearer token-a'));
+    expect(from('Bearer token-b')).not.toBe(from('Bearer token-a'));
+  });
+
+  it('counts by address when no usable bearer token is sent', () => {
+    for (const authorization of [undefined, 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b']) expect(from(authorization)).toBe('ip:203.0.113.7');
+  });
+
+  it('never puts the token itself in the key', () => {
+    expect(from('Bearer secret-token-value')).not.toContain('secret-token-value');
+  });
+});
