@@ -146,7 +146,7 @@ export const benchmark: Benchmark = {
     const children: ChildProcess[] = [];
     try {
       const { child: gateway, url: gatewayUrl } = await startGateway({});
-      // The target names auth, validation, logging and metrics; the Redis rate limit is measured on and off.
+      // The target counts auth, validation, logging and metrics; the Redis rate limit is measured on and off.
       const { child: unlimited, url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
       const session = await demoLogin(gatewayUrl, DEMO_LOGINS.customer);
       const auth = session.headers;

@@ -1,5 +1,5 @@
 /**
- * The load balancer (issue #14): GET one quote request through HAProxy in front of two gateways
+ * The load balancer: GET one quote request through HAProxy in front of two gateways
  * against one gateway direct, in the same run (alternating rounds, medians), HAProxy's CPU per
  * request, and how long HAProxy keeps a gateway killed with SIGKILL in rotation. Everything runs on
  * this machine's cores: with 2 cores, autocannon, HAProxy and both gateways compete for them, so

@@ -8,7 +8,7 @@
  *   the same bytes at 16 in flight; accept latency with S3 up and while it is down; peak RSS of
  *   the gateway, the media API and the worker while about 1 GiB flows, against each one idle;
  * - drain: the backlog left by the outage, from S3's return until stored, against the steady rate;
- * - scrub (issue #12): HEAD and full passes against raw HeadObject and GetObject of the same keys,
+ * - scrub: HEAD and full passes against raw HeadObject and GetObject of the same keys,
  *   and deletion to restored (media-scrub-phase.ts; alone: npm run bench -- media-scrub).
  */
 import fs from 'node:fs';

@@ -6,7 +6,7 @@
  * processes sharing the CPUs and with the replica and reporter on a CPU of their own (taskset).
  *
  * Datasets are seeded with the demo seeder into databases of their own and kept between runs.
- * REPORTER_BENCH_REQUESTS sets the large one (default 100,000; the issue's 1,000,000 takes about
+ * REPORTER_BENCH_REQUESTS sets the large one (default 100,000; 1,000,000, the size the reporter is meant for, takes about
  * three minutes to seed and is what the README's figures use when stated); the small one is a tenth.
  * The comparison runs in a process of the reporter's own (apps/replica-reporter/src/bench/), since
  * the bench may not import an app.

@@ -19,7 +19,7 @@ describe('media config', () => {
     });
   });
 
-  it('defaults the media limits to the issue’s figures', () => {
+  it('defaults the media limits to 20 MiB, 100 megapixels, 5-minute signed URLs and a week of spool', () => {
     expect(loadMediaConfig({})).toMatchObject({
       MEDIA_MAX_UPLOAD_BYTES: 20 * 1024 * 1024,
       MEDIA_MAX_PIXELS: 100_000_000,

@@ -17,7 +17,7 @@ const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const primaryPort = String(localStackSettings().DB_PRIMARY_PORT);
 
 /**
- * The proof the issue asks for: with the primary's general log on, every report runs through
+ * The proof that reports read the replica only: with the primary's general log on, every report runs through
  * every interface, and the log holds not one statement from the reporter's account, while a
  * probe connection of that same account to the primary does show up (so the log was recording).
  */

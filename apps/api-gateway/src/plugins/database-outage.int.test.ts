@@ -56,7 +56,7 @@ describe.each(['refuse', 'blackhole'] as const)('primary unreachable (%s)', (mod
     expect(write.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(write.headers['retry-after']).toBe('5');
     expect(write.json()).toMatchObject({ status: 503, code: 'database_unavailable' });
-    // The bound: refused by the circuit, not after a pool or connect wait.
+    // Refused at once by the circuit, not after a pool or connect wait.
     expect(writeMs).toBeLessThan(2000);
 
     const makers = await app.inject({ method: 'GET', url: '/v1/catalog/makers' });

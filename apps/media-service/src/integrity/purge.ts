@@ -1,5 +1,5 @@
 /**
- * The end of a deleted media (issue #11's retention): once deleted for the retention window, its
+ * The end of a deleted media: once deleted for longer than the retention window, its
  * row is marked purged first (from then on, the owner uploading the same bytes stores them
  * afresh), then its original and previews are deleted from every store, and each copy record goes
  * as its object does. Only rows still `deleted` are ever claimed. When a store is down the run

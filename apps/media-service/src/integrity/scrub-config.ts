@@ -1,4 +1,4 @@
-/** Settings of the scrubber, the mirror's catch-up and the purge of deleted media (issue #12, #11). */
+/** Settings of the scrubber, the mirror's catch-up and the purge of deleted media. */
 import { env } from '@chucar/platform';
 
 export const integrityEnv = {

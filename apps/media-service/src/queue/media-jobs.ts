@@ -12,7 +12,7 @@ export interface MediaJobData {
   requestId?: string;
 }
 
-/** Which scrub work a `scrub` job does (issue #12): the HEAD pass, the full re-read, the mirror's catch-up. */
+/** Which scrub work a `scrub` job does: the HEAD pass, the full re-read, the mirror's catch-up. */
 export const SCRUB_JOB_PASSES = ['head', 'full', 'catch-up'] as const;
 export type ScrubJobPass = (typeof SCRUB_JOB_PASSES)[number];
 

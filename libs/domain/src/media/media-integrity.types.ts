@@ -1,5 +1,5 @@
 /**
- * The integrity vocabulary of media (issue #12): where a stored object lives, what the scrubber
+ * The integrity vocabulary of media: where a stored object lives, what the scrubber
  * can find wrong with it, and how each incident ended. Kept apart from media.types.ts, which is
  * about uploads.
  */

@@ -1,5 +1,5 @@
 /**
- * Operator actions on media rows (issue #12, failed jobs and orphans): which failed work may be
+ * Operator actions on media rows (failed jobs and orphans): which failed work may be
  * queued again and how its row is put back, how many rows failed, and which object ids have a row
  * at all. Kept apart from the media repository so the worker's hot path does not grow with them.
  */

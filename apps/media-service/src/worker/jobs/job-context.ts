@@ -23,7 +23,7 @@ export interface MirrorTarget {
 export interface JobSettings {
   /** Images with more pixels get no previews (intake refuses them already; a row inserted otherwise might not). */
   maxPixels: number;
-  /** Days a stored original's spool copy is kept (part 2 restores from it). */
+  /** Days a stored original's spool copy is kept (repair and the mirror's catch-up restore from it). */
   spoolRetentionDays: number;
   /** A row untouched for this long is re-enqueued by the reconciler. */
   reconcileGraceMs: number;

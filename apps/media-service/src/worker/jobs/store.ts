@@ -49,7 +49,7 @@ export async function storeOriginal(job: MediaJobOf<'store'>, context: JobContex
   // Recorded whatever the row says now: a purge of deleted media finds its objects by these too.
   await recordCopies(context, stored.copies);
   if (!marked) {
-    // Deleted (or failed by another attempt) meanwhile: the object stays for part 2's retention sweep.
+    // Deleted (or failed by another attempt) meanwhile: the object stays until the purge of deleted media removes it.
     log.warn({ mediaId }, 'original stored, but the row is no longer spooled; left as it is');
     return 'row-moved-on';
   }

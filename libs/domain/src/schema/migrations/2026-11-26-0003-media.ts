@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Media (issue #11): one row per accepted upload and one per stored preview. The row is the
+ * Media: one row per accepted upload and one per stored preview. The row is the
  * source of truth for the worker and the reconciler, so the status columns are indexed for
  * their scan; (owner_id, sha256) is unique so racing duplicate uploads resolve to one row.
  */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Media integrity (issue #12 and the purge left from #11):
+ * Media integrity (the scrubber, the mirror's catch-up, repair) and the purge of deleted media:
  * - media gains status `lost` (an original neither store nor the spool can give back), `lost_at`,
  *   and `purged_at` (a deleted media's objects removed after the retention window);
  * - media_object_copies: one row per object and store that was last seen good, so the scrubber's

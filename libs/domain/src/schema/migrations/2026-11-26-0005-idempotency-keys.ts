@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Idempotency keys (issue #14, the IETF httpapi draft "The Idempotency-Key HTTP Header Field").
+ * Idempotency keys (the IETF httpapi draft "The Idempotency-Key HTTP Header Field").
  * One row per (scope, key): the scope is the account, or the client address for anonymous calls.
  * The row is inserted in the same transaction as the request's write and completed with the
  * sealed answer before that transaction commits, so a committed write always has its key and

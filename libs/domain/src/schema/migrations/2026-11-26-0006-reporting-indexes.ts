@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Indexes the replica reporter's queries need (issue #13). The media report selects uploads by
+ * Indexes the replica reporter's queries need. The media report selects uploads by
  * creation time, which no media index served (a full scan of media per run). Quote requests are
  * already served by ix_quote_requests_created and the filter indexes; incidents by
  * ix_media_incidents_detected. The replica receives the index by replication.
