@@ -74,7 +74,7 @@ export { CONDITIONS_MAX_LENGTH, QUOTE_STATUSES } from './quotes/quotes.types.ts'
 export type { Quote, QuoteFilter, QuoteRevision, QuoteStatus, ReviseQuoteInput, SubmitQuoteInput } from './quotes/quotes.types.ts';
 
 // Media
-export { createMediaService, isMediaId } from './media/media.service.ts';
+export { MEDIA_ID_PATTERN, createMediaService, isMediaId } from './media/media.service.ts';
 export type { MediaForViewer, MediaService, MediaServiceDeps, RegisteredUpload, UploadedMedia } from './media/media.service.ts';
 export type { MediaRepository, RegisterOutcome } from './media/media.repository.ts';
 export { createKyselyMediaIntegrityRepository } from './media/media-integrity.kysely-repository.ts';

@@ -48,12 +48,16 @@ export type MediaService = {
   registerUpload(actor: Actor, upload: UploadedMedia): Promise<RegisteredUpload>;
 };
 
-/** The media service makes ids with randomUUID(); object keys are built from them, so nothing else is accepted. */
-const MEDIA_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * The media service makes ids with randomUUID(); object keys are built from them, so nothing else is
+ * accepted. A pattern source, so that JSON schemas use the same one as `isMediaId`.
+ */
+export const MEDIA_ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const mediaIdRegExp = new RegExp(MEDIA_ID_PATTERN);
 const SHA256_PATTERN = new RegExp(`^[0-9a-f]{${SHA256_HEX_LENGTH}}$`);
 
 export function isMediaId(value: string): boolean {
-  return MEDIA_ID_PATTERN.test(value);
+  return mediaIdRegExp.test(value);
 }
 
 export function createMediaService({ reads, writes, clock }: MediaServiceDeps): MediaService {

@@ -13,7 +13,8 @@ export const REPORT_FILTERS = ['region', 'maker', 'model'] as const;
 export type ReportFilterName = (typeof REPORT_FILTERS)[number];
 
 /** `percent` values are already ×100 (12.5 means 12.5 %); `krw` are whole won. */
-export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'krw' | 'minutes' | 'seconds';
+export const COLUMN_TYPES = ['text', 'integer', 'decimal', 'percent', 'krw', 'minutes', 'seconds'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export type ReportColumn = { key: string; label: string; type: ColumnType };
 

@@ -5,7 +5,9 @@ import type { ReportDefinition, ReportFilterName } from './report-definitions.ts
 
 /** Longest range one run may cover: two years of days keeps a day-granularity report readable. */
 export const MAX_REPORT_DAYS = 731;
-const CATALOG_CODE = /^[a-z0-9][a-z0-9-]{0,59}$/;
+/** A maker's or model's catalog code as a filter takes it; a pattern source, so JSON schemas use the same one. */
+export const CATALOG_CODE_PATTERN = '^[a-z0-9][a-z0-9-]{0,59}$';
+const catalogCode = new RegExp(CATALOG_CODE_PATTERN);
 
 /** Filters name catalog codes (`hyundai`, `grandeur`), as analysts know them, and a region code. */
 export type ReportFilters = { region?: RegionCode; maker?: string; model?: string };
@@ -37,7 +39,7 @@ export function parseReportParams(definition: ReportDefinition, input: ReportPar
     } else if (name === 'region') {
       if (isRegionCode(value)) filters.region = value;
       else issues.add('region', 'is not a region code (seoul, busan, gyeonggi, …)');
-    } else if (typeof value === 'string' && CATALOG_CODE.test(value)) {
+    } else if (typeof value === 'string' && catalogCode.test(value)) {
       filters[name] = value;
     } else {
       issues.add(name, `must be a catalog ${name} code (lower-case letters, digits and -)`);
