@@ -4,12 +4,15 @@ import tseslint from 'typescript-eslint';
 /**
  * Two tag axes, and a project must satisfy the constraints of both of its tags.
  * type: apps use libs; libs never use apps (nor does anything else); apps never use each other;
- * domain and platform stand alone. scope: an app's own code, the shared libs, and the tooling.
+ * domain stands alone; the contracts (what crosses a process boundary) may name the domain's
+ * constants, and the platform may use the contracts. scope: an app's own code, the shared libs,
+ * and the tooling.
  */
 const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:platform'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:contracts'] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
   // Scripts and tests of the whole may use anything but the benchmarks and the deployment.
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'], notDependOnLibsWithTags: ['type:bench', 'type:deploy'] },
   { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['*'] },

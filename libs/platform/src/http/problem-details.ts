@@ -1,24 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldProblem, ProblemDetails } from '@chucar/contracts';
 import { isConnectionFailure } from '../db/read-router.ts';
 import { requestIdHeader } from './request-id.ts';
-
-/** RFC 9457 problem details; `errors` lists field problems, `requestId` ties the answer to the logs. */
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  code?: string;
-  requestId?: string;
-  errors?: FieldProblem[];
-}
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 export const problemContentType = 'application/problem+json';
 const problemTypeBase = 'https://chucar.example/problems/';
