@@ -1,6 +1,6 @@
 import { REPORT_NAMES } from '@chucar/domain';
+import { REPORT_FORMATS } from '@chucar/contracts';
 import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, readEnv, redisEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
-import { OUTPUT_FORMATS } from './render/cells.ts';
 
 /** The reporter knows only the replica: it has no variable that could point it at the primary. */
 export const reporterEnv = {
@@ -55,8 +55,8 @@ export function loadReporterConfig(source: Record<string, string | undefined> = 
   if (config.REPORTER_STATEMENT_TIME_LIMIT_S * 1000 > config.REPORTER_DB_TIMEOUT_MS) problems.push('REPORTER_STATEMENT_TIME_LIMIT_S must not exceed REPORTER_DB_TIMEOUT_MS: the server should stop a query before the client gives up on it');
   const unknownReports = config.REPORTER_DAILY_REPORTS.filter((name) => !(REPORT_NAMES as readonly string[]).includes(name));
   if (unknownReports.length > 0) problems.push(`REPORTER_DAILY_REPORTS names unknown reports: ${unknownReports.join(', ')} (reports: ${REPORT_NAMES.join(', ')})`);
-  const unknownFormats = config.REPORTER_DAILY_FORMATS.filter((name) => !(OUTPUT_FORMATS as readonly string[]).includes(name));
-  if (unknownFormats.length > 0) problems.push(`REPORTER_DAILY_FORMATS names unknown formats: ${unknownFormats.join(', ')} (formats: ${OUTPUT_FORMATS.join(', ')})`);
+  const unknownFormats = config.REPORTER_DAILY_FORMATS.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
+  if (unknownFormats.length > 0) problems.push(`REPORTER_DAILY_FORMATS names unknown formats: ${unknownFormats.join(', ')} (formats: ${REPORT_FORMATS.join(', ')})`);
   if (config.REPORTER_SCHEDULE_PORT === config.REPORTER_PORT) problems.push('REPORTER_SCHEDULE_PORT must differ from REPORTER_PORT: the scheduler and the HTTP API both listen on REPORTER_HOST');
   if (!/^[\w-]{1,32}$/.test(config.REPORTER_QUEUE_PREFIX)) problems.push('REPORTER_QUEUE_PREFIX must be 1-32 letters, digits, - or _ (BullMQ forbids ":")');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mysql2/promise';
 import { REPORT_NAMES } from '@chucar/domain';
 import { connectAs, connectWithoutDatabase, localStackSettings, unusedLoopbackPort } from '@chucar/platform/testing';
+import { REPORT_FORMATS } from '@chucar/contracts';
 import { buildApp } from './app.ts';
 import { runCli } from './cli/run-cli.ts';
-import { OUTPUT_FORMATS } from './render/cells.ts';
 import { runCliProcess, runEntry } from './testing/cli-process.ts';
 import { writeReportDataset } from './testing/report-dataset.ts';
 import { reporterTestConfig, reporterTestEnv } from './testing/reporter-test-config.ts';
@@ -55,7 +55,7 @@ describe('the reporter never touches the primary (real servers, general log)', (
       expect((await app.inject({ method: 'GET', url: '/reports', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
       for (const name of REPORT_NAMES) {
-        for (const format of OUTPUT_FORMATS) {
+        for (const format of REPORT_FORMATS) {
           const answer = await app.inject({ method: 'GET', url: `/reports/${name}?from=2024-02-26&to=2024-03-10&granularity=week&format=${format}`, headers: { authorization: `Bearer ${token}` } });
           expect(answer.statusCode, `${name} ${format}: ${answer.body.slice(0, 200)}`).toBe(200);
         }

@@ -77,10 +77,14 @@ export const ReportJson = Type.Object({
 });
 export type ReportJson = Static<typeof ReportJson>;
 
-/** The freshness every format of a report states, also as response headers. */
+/**
+ * The freshness every format of a report states, also as response headers. A response header is
+ * declared by its JSON schema, its description beside the type: @fastify/swagger turns it into an
+ * OpenAPI header.
+ */
 export const reportFreshnessHeaders = {
-  'x-data-as-of': { description: 'dataAsOf of the report (ISO 8601, UTC)', schema: { type: 'string' } },
-  'x-replica-lag-seconds': { description: 'replicaLagSeconds of the report', schema: { type: 'number' } },
+  'x-data-as-of': Type.String({ format: 'date-time', description: 'dataAsOf of the report (ISO 8601, UTC)' }),
+  'x-replica-lag-seconds': Type.Number({ minimum: 0, description: 'replicaLagSeconds of the report' }),
 };
 
 /** The bodies of a report run's 200, one per format, for OpenAPI. */

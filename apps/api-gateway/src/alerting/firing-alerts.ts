@@ -3,7 +3,7 @@
  * (`GET /api/v2/alerts`, its "gettableAlerts"), reduced to what a person acts on, page first.
  */
 import { Type, type Static } from 'typebox';
-import { literals } from '../routes/v1/schemas.ts';
+import { literals } from '@chucar/contracts';
 
 /** The monitoring contract's severities; `unknown` stands for a missing or unlisted label (kept as it was in `labels`). */
 export const ALERT_SEVERITIES = ['page', 'warning', 'info', 'none', 'unknown'] as const;

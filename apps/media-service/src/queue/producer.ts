@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, jobIdFor, type MediaJob, type MediaJobDataOf, type MediaJobName, type PerMediaJobName } from './media-jobs.ts';
+import { MEDIA_QUEUE_NAME, type MediaJob, type MediaJobDataOf, type MediaJobName, type PerMediaJobName } from '@chucar/contracts';
+import { MEDIA_JOB_OPTIONS, jobIdFor } from './media-jobs.ts';
 import { withRedisTimeout } from './redis-timeout.ts';
 
 export type MediaQueue = Queue<MediaJob['data'], unknown, MediaJobName>;

@@ -13,10 +13,10 @@ import { createAccounts, createKyselyWriteRunner, createRepositories, readsFrom,
 import { createRedis, readEnv, redisEnv, signServiceToken, type Database } from '@chucar/platform';
 import { openAppDatabase, testDatabaseName } from '@chucar/platform/testing';
 import type { FastifyInstance } from 'fastify';
+import { MEDIA_QUEUE_NAME } from '@chucar/contracts';
 import { buildApp } from '../api/app.ts';
 import { MEDIA_SERVICE_AUDIENCE } from '../api/auth.ts';
 import { loadMediaConfig, type MediaConfig } from '../config.ts';
-import { MEDIA_QUEUE_NAME } from '../queue/index.ts';
 
 export interface MediaTestApp {
   app: FastifyInstance;

@@ -1,8 +1,8 @@
 /** The BullMQ worker on the `media` queue, on a blocking connection of its own; the supervisor recreates it. */
 import { MetricsTime, Worker } from 'bullmq';
 import { createRedis, type Logger } from '@chucar/platform';
+import { MEDIA_QUEUE_NAME, type MediaJob, type MediaJobName } from '@chucar/contracts';
 import type { MediaConfig } from '../config.ts';
-import { MEDIA_QUEUE_NAME, type MediaJob, type MediaJobName } from '../queue/index.ts';
 import type { JobRunner } from './job-runner.ts';
 import type { SupervisedWorker } from './worker-supervisor.ts';
 

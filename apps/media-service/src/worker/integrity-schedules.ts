@@ -3,8 +3,9 @@
  * every interval, since a Redis that lost everything lost them too). Their jobs carry a priority
  * below previews, so uploads' work always goes first.
  */
+import type { MediaJobName, ScrubJobPass } from '@chucar/contracts';
 import type { MediaConfig } from '../config.ts';
-import type { MediaJobName, MediaQueue, ScrubJobPass } from '../queue/index.ts';
+import type { MediaQueue } from '../queue/index.ts';
 
 const integrityPriority = 20;
 const jobOptions = { removeOnComplete: true, removeOnFail: true, priority: integrityPriority, attempts: 1 };

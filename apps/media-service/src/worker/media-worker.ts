@@ -8,11 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { createDatabase, createHttpService, createLogger, createRedis, createUnitOfWork, primaryDatabaseSettings, type Database, type Logger } from '@chucar/platform';
+import { MEDIA_QUEUE_NAME } from '@chucar/contracts';
 import type { MediaConfig } from '../config.ts';
 import { openSpool, type Spool } from '../spool.ts';
 import type { JobContext, JobProcessors, JobSettings, MediaRows } from './jobs/job-context.ts';
 import { assertEveryJobHasProcessor, mediaJobProcessors } from './jobs/processors.ts';
-import { MEDIA_JOB_OPTIONS, MEDIA_QUEUE_NAME, createMediaQueue, jobIdFor, withRedisTimeout, type MediaQueue } from '../queue/index.ts';
+import { MEDIA_JOB_OPTIONS, createMediaQueue, jobIdFor, withRedisTimeout, type MediaQueue } from '../queue/index.ts';
 import { registerIntegrityMetrics } from '../integrity/integrity-metrics.ts';
 import { integrityDeps, integrityRows } from '../integrity/integrity-setup.ts';
 import { createIntegrityWork } from '../integrity/integrity-work.ts';

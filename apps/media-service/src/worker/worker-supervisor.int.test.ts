@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, readEnv, redisEnv } from '@chucar/platform';
-import { MEDIA_QUEUE_NAME, type MediaJob, type MediaJobName } from '../queue/index.ts';
+import { MEDIA_QUEUE_NAME, type MediaJob, type MediaJobName } from '@chucar/contracts';
 import { silentLogger } from '../testing/worker-harness.ts';
 import { createWorkerSupervisor, type WorkerSupervisor } from './worker-supervisor.ts';
 

@@ -9,8 +9,8 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { MediaJob, MediaJobName } from '@chucar/contracts';
 import { createPeriodicTask, withTimeout, type Logger } from '@chucar/platform';
-import type { MediaJob, MediaJobName } from '../queue/index.ts';
 
 export interface SupervisedWorker {
   worker: Worker<MediaJob['data'], string, MediaJobName>;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { REPORT_NAMES, isReportName, listReportDefinitions, reportDefinition, type ReportName } from '@chucar/domain';
-import { OUTPUT_FORMATS, isOutputFormat, type OutputFormat } from '../render/cells.ts';
+import { REPORT_FORMATS, isReportFormat, type ReportFormat } from '@chucar/contracts';
 
 /** A mistake in the command line: one line on stderr, exit 2, nothing read from any server. */
 export class UsageError extends Error {
@@ -16,7 +16,7 @@ export type CliRequest =
       kind: 'run';
       report: ReportName;
       input: { from?: string; to?: string; granularity?: string; region?: string; maker?: string; model?: string };
-      format: OutputFormat;
+      format: ReportFormat;
       out?: string;
       maxLagS?: number;
       bom: boolean;
@@ -51,7 +51,7 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
   if (values.help || name === undefined) return name === undefined ? { kind: 'help' } : { kind: 'help', report: name };
 
   const format = values.format ?? 'table';
-  if (!isOutputFormat(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
   if (values.from === undefined || values.to === undefined) throw new UsageError('--from and --to are required (YYYY-MM-DD, Korean calendar days, both included)');
   let maxLagS: number | undefined;
   if (values['max-lag'] !== undefined) {

@@ -1,14 +1,13 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from 'typebox';
+import { Problem, REPORT_FORMATS, ReportList, ReportNameParams, ReportQuery, problems, reportContent, reportFreshnessHeaders } from '@chucar/contracts';
 import { listReportDefinitions } from '@chucar/domain';
 import { HttpProblem } from '@chucar/platform';
 import { ReportRefusal } from '../guard/refusal.ts';
-import { OUTPUT_FORMATS } from '../render/cells.ts';
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderReport } from '../render/render.ts';
-import { UnknownReportError, type ReportRunner } from '../reports/report-runner.ts';
+import type { ReportRunner } from '../reports/report-runner.ts';
 import { createReportAuth } from './auth.ts';
-import { Problem, ReportJson, ReportList, ReportParamsSchema, ReportQuery, freshnessHeaders, problems } from './report-schemas.ts';
 
 export type ReportRoutesOptions = { runner: ReportRunner; jwtSecret: string; serviceSecret: string };
 
@@ -33,10 +32,10 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     },
   }, async () => ({
     reports: listReportDefinitions().map(({ name, title, summary, method, filters, columns }) => ({ name, title, summary, method, filters: [...filters], columns: [...columns] })),
-    formats: [...OUTPUT_FORMATS],
+    formats: [...REPORT_FORMATS],
   }));
 
-  app.get<{ Params: Static<typeof ReportParamsSchema>; Querystring: Static<typeof ReportQuery> }>('/reports/:name', {
+  app.get<{ Params: Static<typeof ReportNameParams>; Querystring: Static<typeof ReportQuery> }>('/reports/:name', {
     onRequest: requireReportRole,
     schema: {
       tags: ['reports'],
@@ -47,20 +46,11 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
         'and the x-data-as-of / x-replica-lag-seconds headers). 503 when the server is not a replica, lags more than maxLag, ' +
         'or the report queries are busy; 422 for impossible dates or unknown catalog codes.',
       security: bearer,
-      params: ReportParamsSchema,
+      params: ReportNameParams,
       querystring: ReportQuery,
       response: {
-        200: {
-          description: 'The report, streamed',
-          headers: freshnessHeaders,
-          content: {
-            'application/json': { schema: ReportJson },
-            'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF, UTF-8 with BOM; line 1 states the report and its freshness' } },
-            'text/html': { schema: { type: 'string', description: 'A self-contained page: freshness stamp, SVG charts, tables' } },
-            'text/plain': { schema: { type: 'string', description: 'An aligned text table under a freshness line' } },
-          },
-        },
-        ...problems(400, 401, 403, 404, 422, 503),
+        200: { description: 'The report, streamed', headers: reportFreshnessHeaders, content: reportContent },
+        ...problems(400, 401, 403, 422, 503),
       },
     },
   }, async (request, reply) => {
@@ -74,7 +64,6 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     } catch (error) {
       // Nobody is left to read an answer: the statement was stopped on purpose.
       if (clientGone.signal.aborted) return reply.code(499).send();
-      if (error instanceof UnknownReportError) throw new HttpProblem(404, 'unknown_report', error.message);
       if (error instanceof ReportRefusal) throw refusalProblem(error);
       throw error;
     }

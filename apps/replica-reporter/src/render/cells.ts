@@ -1,13 +1,6 @@
 import { type ColumnType, type Granularity, type ReportRow } from '@chucar/domain';
 import type { ReportHeader } from '../reports/report-runner.ts';
 
-export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-export function isOutputFormat(value: unknown): value is OutputFormat {
-  return typeof value === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(value);
-}
-
 const granularityKo: Record<Granularity, string> = { day: '일', week: '주', month: '월' };
 
 const numberFormats: Partial<Record<ColumnType, Intl.NumberFormat>> = {

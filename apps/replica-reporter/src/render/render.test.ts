@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reportDefinition, type ReportRow } from '@chucar/domain';
+import type { ReportFormat } from '@chucar/contracts';
 import { csvField, neutraliseFormula } from './csv.ts';
 import { renderReport } from './render.ts';
 import type { RenderableReport } from './renderable-report.ts';
 import { displayWidth } from './table.ts';
-import type { OutputFormat } from './cells.ts';
 
 function result(rows: ReportRow[], warnings: string[] = []): RenderableReport {
   return {
@@ -27,7 +27,7 @@ const row = (dealer: string, responsePercent: number | null = 50): ReportRow => 
   period: '2026-11', rank: 1, dealerId: 7, dealer, eligibleRequests: 4, quotes: 2, responsePercent, medianResponseMinutes: 12.5, wins: 1, winPercent: 50,
 });
 
-async function text(format: OutputFormat, data: RenderableReport, bom = true): Promise<string> {
+async function text(format: ReportFormat, data: RenderableReport, bom = true): Promise<string> {
   let out = '';
   for await (const chunk of renderReport(data, format, { bom })) out += chunk;
   return out;

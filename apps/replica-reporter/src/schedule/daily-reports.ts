@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { addCalendarDays, kstDayOf, type CalendarDate, type ReportName } from '@chucar/domain';
-import type { OutputFormat } from '../render/cells.ts';
+import type { ReportFormat } from '@chucar/contracts';
 import { CONTENT_TYPES, FILE_EXTENSIONS, renderReport } from '../render/render.ts';
 import type { ReportRunner } from '../reports/report-runner.ts';
 import { allRows } from '../reports/report-rows.ts';
@@ -12,11 +12,11 @@ export function previousKstDay(instant: Date): CalendarDate {
 }
 
 /** `daily/2026-11-25/volume-2026-11-25.csv`: one folder per day, names that still say what they are once downloaded. */
-export function dailyReportKey(day: CalendarDate, report: ReportName, format: OutputFormat): string {
+export function dailyReportKey(day: CalendarDate, report: ReportName, format: ReportFormat): string {
   return `daily/${day}/${report}-${day}.${FILE_EXTENSIONS[format]}`;
 }
 
-export type DailyRun = { day: CalendarDate; reports: readonly ReportName[]; formats: readonly OutputFormat[]; targets: readonly ReportTarget[] };
+export type DailyRun = { day: CalendarDate; reports: readonly ReportName[]; formats: readonly ReportFormat[]; targets: readonly ReportTarget[] };
 
 /**
  * Writes each report of `day` in each format to each target, skipping what a target already has:
@@ -27,7 +27,7 @@ export async function writeDailyReports(runner: ReportRunner, run: DailyRun, log
   const written: string[] = [];
   const skipped: string[] = [];
   for (const report of run.reports) {
-    const missing: { target: ReportTarget; format: OutputFormat; key: string }[] = [];
+    const missing: { target: ReportTarget; format: ReportFormat; key: string }[] = [];
     for (const format of run.formats) {
       const key = dailyReportKey(run.day, report, format);
       for (const target of run.targets) {

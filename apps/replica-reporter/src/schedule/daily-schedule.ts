@@ -2,7 +2,7 @@ import { Queue, Worker, type Job, type QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isReportName, parseCalendarDate, type CalendarDate, type ReportName } from '@chucar/domain';
-import type { OutputFormat } from '../render/cells.ts';
+import type { ReportFormat } from '@chucar/contracts';
 import type { ReportRunner } from '../reports/report-runner.ts';
 import { previousKstDay, writeDailyReports } from './daily-reports.ts';
 import type { ReportTarget } from './report-targets.ts';
@@ -14,7 +14,7 @@ const DAILY_JOB = 'daily';
 /** `day` names a Korean day to (re)write; without it, the day before the run's scheduled time. */
 export type DailyJobData = { day?: string };
 
-export type DailyScheduleSettings = { cron: string; reports: readonly ReportName[]; formats: readonly OutputFormat[]; targets: readonly ReportTarget[]; prefix: string };
+export type DailyScheduleSettings = { cron: string; reports: readonly ReportName[]; formats: readonly ReportFormat[]; targets: readonly ReportTarget[]; prefix: string };
 
 /**
  * The scheduler lives in Redis (BullMQ's job scheduler): upserting it again at every start keeps

@@ -7,9 +7,9 @@ import { QueueEvents } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { addCalendarDays, type CalendarDate, type ReportName } from '@chucar/domain';
 import { createHttpService, createLogger, createPeriodicTask, createRedis, type Logger } from '@chucar/platform';
+import type { ReportFormat } from '@chucar/contracts';
 import type { ReporterConfig } from '../config.ts';
 import { replicaHealthCheck } from '../guard/replica-health.ts';
-import type { OutputFormat } from '../render/cells.ts';
 import { openReplica, runnerSettings } from '../reporter-database.ts';
 import { ReportRunner } from '../reports/report-runner.ts';
 import { findNewestCompleteDay, previousKstDay } from './daily-reports.ts';
@@ -40,7 +40,7 @@ export async function createDailyScheduler(config: ReporterConfig, deps: { logge
   const { targets, close: closeTargets } = configuredTargets(config);
   if (targets.length === 0) throw new Error('set REPORTER_DAILY_DIR or REPORTER_DAILY_BUCKET (or both): the daily reports need somewhere to go');
   const reports = config.REPORTER_DAILY_REPORTS as ReportName[];
-  const formats = config.REPORTER_DAILY_FORMATS as OutputFormat[];
+  const formats = config.REPORTER_DAILY_FORMATS as ReportFormat[];
 
   const app = await createHttpService({ service: 'replica-reporter-schedule', logging: config, logger: log });
   const metrics = registerDailyRunMetrics(app.metricsRegistry, { countsFrom: addCalendarDays(previousKstDay(new Date()), 1 - SEED_LOOKBACK_DAYS) });

@@ -15,8 +15,8 @@ export type Granularity = NonNullable<RunReport['parameters']['query']['granular
 export type ReportAnswer = Json<RunReport['responses'][200]>;
 export type ReportSummary = Json<paths['/v1/reports']['get']['responses'][200]>['reports'][number];
 export type ReportColumn = ReportAnswer['columns'][number];
-/** The reporter's column types (the schema leaves it a string): how a value is formatted and charted. */
-export type ColumnType = 'text' | 'integer' | 'decimal' | 'percent' | 'krw' | 'minutes' | 'seconds';
+/** The reporter's column types: how a value is formatted and charted. */
+export type ColumnType = ReportColumn['type'];
 export type ReportCell = ReportAnswer['rows'][number][string];
 
 export interface ReportQuery {

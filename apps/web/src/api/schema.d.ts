@@ -3795,17 +3795,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        formats: string[];
+                        formats: ("table" | "csv" | "json" | "html")[];
                         reports: {
                             columns: {
                                 key: string;
-                                /** @description Korean label */
+                                /** @description Korean label, as in the CSV header and the HTML table */
                                 label: string;
-                                type: string;
+                                /**
+                                 * @description How the value is formatted: percent is already ×100, krw is whole won
+                                 * @enum {string}
+                                 */
+                                type: "text" | "integer" | "decimal" | "percent" | "krw" | "minutes" | "seconds";
                             }[];
                             filters: ("region" | "maker" | "model")[];
+                            /** @description How each figure is computed */
                             method: string;
-                            /** @enum {string} */
+                            /**
+                             * @description The report
+                             * @enum {string}
+                             */
                             name: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
                             summary: string;
                             title: string;
@@ -3866,7 +3874,7 @@ export interface operations {
                 /** @description CSV only: false leaves out the UTF-8 BOM (pipelines); default true (Excel needs it for Korean) */
                 bom?: boolean;
                 /** @description json (default), csv (UTF-8 with BOM, CRLF, formula-safe), html (a page with SVG charts) or table (text) */
-                format?: "json" | "csv" | "html" | "table";
+                format?: "table" | "csv" | "json" | "html";
                 /** @description First Korean calendar day (Asia/Seoul), included */
                 from: string;
                 /** @description day, ISO week (Monday to Sunday) or month; default day */
@@ -3908,13 +3916,17 @@ export interface operations {
                     "application/json": {
                         columns: {
                             key: string;
-                            /** @description Korean label */
+                            /** @description Korean label, as in the CSV header and the HTML table */
                             label: string;
-                            type: string;
+                            /**
+                             * @description How the value is formatted: percent is already ×100, krw is whole won
+                             * @enum {string}
+                             */
+                            type: "text" | "integer" | "decimal" | "percent" | "krw" | "minutes" | "seconds";
                         }[];
                         /**
                          * Format: date-time
-                         * @description The replica held everything the primary committed up to this instant
+                         * @description The replica holds everything the primary committed up to this instant (its last applied heartbeat)
                          */
                         dataAsOf: string;
                         /** Format: date-time */
@@ -3928,15 +3940,21 @@ export interface operations {
                             granularity: "day" | "week" | "month";
                             to: string;
                         };
+                        /** @description The replica’s clock minus dataAsOf, measured just before the report ran */
                         replicaLagSeconds: number;
-                        /** @enum {string} */
+                        /**
+                         * @description The report
+                         * @enum {string}
+                         */
                         report: "volume" | "responsiveness" | "conversion" | "prices" | "dealers" | "media";
+                        /** @description One object per row, keyed by column key */
                         rows: {
                             [key: string]: string | number | null;
                         }[];
                         /** @enum {string} */
                         timeZone: "Asia/Seoul";
                         title: string;
+                        /** @description E.g. the replica lags more than the warning threshold */
                         warnings: string[];
                     };
                     "text/csv": string;

@@ -26,9 +26,9 @@ function formatCell(value: unknown, column: ReportColumn, language: Language): s
   }
 }
 
-/** 404/503 from a gateway that does not forward the reports (yet), or a reporter that is down. */
+/** 404/503 from a gateway that does not forward the reports (yet), or a reporter that is down; an unknown report name is a 400. */
 function unavailable(problem: ApiProblem | null): boolean {
-  return problem !== null && (problem.status === 404 || problem.status === 503) && problem.code !== 'unknown_report';
+  return problem !== null && (problem.status === 404 || problem.status === 503);
 }
 
 export function ReportsPage() {

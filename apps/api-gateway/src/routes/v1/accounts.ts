@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Account, AccountStatus, Dealer, IdParams, PageQuery, pageOf, problems } from './schemas.ts';
+import { problems } from '@chucar/contracts';
+import { Account, AccountStatus, Dealer, IdParams, PageQuery, pageOf } from './schemas.ts';
 
 const bearer = [{ bearerAuth: [] }];
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problems } from '@chucar/contracts';
 import { createAlertmanagerClient, type AlertmanagerSettings } from '../../alerting/alertmanager-client.ts';
 import { FiringAlerts } from '../../alerting/firing-alerts.ts';
-import { problems } from './schemas.ts';
 
 const bearer = [{ bearerAuth: [] }];
 

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Account as DomainAccount, SignInThrottlePolicy } from '@chucar/domain';
-import { Account, Dealer, DateTime, RegionCode, problems } from './schemas.ts';
+import { DateTime, problems } from '@chucar/contracts';
+import { Account, Dealer, RegionCode } from './schemas.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });

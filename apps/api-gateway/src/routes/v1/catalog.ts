@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { listRegions } from '@chucar/domain';
-import { BodyType, CarModel, FuelType, IdInput, IdParams, Maker, RegionCode, Trim, TrimDetail, problems } from './schemas.ts';
+import { problems } from '@chucar/contracts';
+import { BodyType, CarModel, FuelType, IdInput, IdParams, Maker, RegionCode, Trim, TrimDetail } from './schemas.ts';
 
 /** The public catalog and the region list: no login needed, so the web client can show them to visitors. */
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Problem } from '@chucar/contracts';
 import type { AlertmanagerSettings } from '../../alerting/alertmanager-client.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminAlertRoutes } from './admin-alerts.ts';
@@ -9,7 +10,6 @@ import type { MediaServiceSettings } from './media-forwarding.ts';
 import { quoteRequestRoutes } from './quote-requests.ts';
 import { quoteRoutes } from './quotes.ts';
 import { reportForwardingRoutes, type ReporterServiceSettings } from './reports-forwarding.ts';
-import { Problem } from './schemas.ts';
 
 export type V1Options = { media: MediaServiceSettings; reports?: ReporterServiceSettings | undefined; alertmanager: AlertmanagerSettings };
 

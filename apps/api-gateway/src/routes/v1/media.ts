@@ -1,56 +1,15 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { MEDIA_CONTENT_TYPES, MEDIA_KINDS, MEDIA_STATUSES, VARIANT_NAMES, VARIANTS_STATUSES } from '@chucar/domain';
-import { DateTime, literals, problems } from './schemas.ts';
+import { AcceptedMedia, MediaIdParams, MediaView, problems } from '@chucar/contracts';
 import { forwardToMediaService, prepareMediaForwarding, type MediaServiceSettings } from './media-forwarding.ts';
 
 const bearer = [{ bearerAuth: [] }];
-
-const MediaIdParams = Type.Object(
-  { id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'A media id (a lower-case UUID)' }) },
-  { additionalProperties: false },
-);
-
-const AcceptedMedia = Type.Object(
-  {
-    id: Type.String({ description: 'The media id; attach it to a quote request with `attachmentIds`' }),
-    status: literals(MEDIA_STATUSES),
-    sizeBytes: Type.Integer(),
-    sha256: Type.String({ description: 'Hex SHA-256 of the bytes received' }),
-    contentType: literals(MEDIA_CONTENT_TYPES),
-    kind: literals(MEDIA_KINDS),
-    createdAt: DateTime,
-  },
-  { description: 'An upload safely on the media service’s disk (`spooled`); storage and previews follow in the background.' },
-);
 
 /** tus names an upload by one path segment (32 hex digits by default). */
 const UploadParams = Type.Object(
   { uploadId: Type.String({ pattern: '^[0-9A-Za-z_-]{1,128}$', description: 'The upload’s id, the last segment of the `Location` its creation answered' }) },
   { additionalProperties: false },
 );
-
-const SignedUrl = Type.Object({ url: Type.String({ description: 'A signed GET URL; the bucket itself is private' }), expiresAt: DateTime });
-
-const MediaView = Type.Object({
-  id: Type.String(),
-  ownerId: Type.Integer(),
-  status: literals(MEDIA_STATUSES),
-  kind: literals(MEDIA_KINDS),
-  contentType: literals(MEDIA_CONTENT_TYPES),
-  sizeBytes: Type.Integer(),
-  sha256: Type.String(),
-  width: Type.Union([Type.Integer(), Type.Null()]),
-  height: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: DateTime,
-  storedAt: Type.Union([DateTime, Type.Null()]),
-  variantsStatus: literals(VARIANTS_STATUSES),
-  original: Type.Union([SignedUrl, Type.Null()], { description: 'The original file: for its owner and admins only, once stored' }),
-  variants: Type.Array(
-    Type.Object({ name: literals(VARIANT_NAMES), width: Type.Integer(), height: Type.Integer(), url: Type.String(), expiresAt: DateTime }),
-    { description: 'WebP previews 320 and 1280 px wide, upright and without any metadata (no GPS), once made' },
-  ),
-});
 
 /** Documents the raw body: no JSON schema validates it (the gateway streams it on unread). */
 const rawFile = { description: 'The file’s bytes', contentMediaType: 'application/octet-stream' };

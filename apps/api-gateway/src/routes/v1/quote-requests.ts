@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CONDITIONS_MAX_LENGTH, MAX_ATTACHMENTS, NOTE_MAX_LENGTH } from '@chucar/domain';
-import { DateTimeInput, IdInput, IdParams, IntegerInput, PageQuery, PaymentMethod, PurchaseTiming, Quote, QuoteRequest, QuoteRequestStatus, RegionCode, pageOf, problems } from './schemas.ts';
+import { problems } from '@chucar/contracts';
+import { DateTimeInput, IdInput, IdParams, IntegerInput, PageQuery, PaymentMethod, PurchaseTiming, Quote, QuoteRequest, QuoteRequestStatus, RegionCode, pageOf } from './schemas.ts';
 
 const CreateQuoteRequest = Type.Object(
   {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdInput, IdParams, PageQuery, Quote, QuoteRevision, QuoteStatus, pageOf, problems } from './schemas.ts';
+import { problems } from '@chucar/contracts';
+import { IdInput, IdParams, PageQuery, Quote, QuoteRevision, QuoteStatus, pageOf } from './schemas.ts';
 import { SubmitQuote } from './quote-requests.ts';
 
 const bearer = [{ bearerAuth: [] }];

@@ -1,17 +1,15 @@
 import replyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { GRANULARITIES, REGION_CODES, REPORT_FILTERS, REPORT_NAMES } from '@chucar/domain';
+import { ReportList, ReportNameParams, ReportQuery, problems, reportContent, reportFreshnessHeaders } from '@chucar/contracts';
 import { HttpProblem } from '@chucar/platform';
 import { readLagBoundHeader, readSourceHeader } from '../../plugins/request-context.ts';
-import { literals, problems } from './schemas.ts';
 import { MAX_CONNECT_TIMEOUT_MS, decodableUrl, isForwardTimeout, serviceRequestHeaders } from './service-forwarding.ts';
 
 /**
  * `/v1/reports` and `/v1/reports/:name`: the gateway authenticates (analysts and admins), checks
- * the query against the same schema as the reporter, and forwards to the replica reporter with a
- * one-minute service token. It never computes a statistic; the reporter's answers (CSV, JSON,
- * HTML, problem+json) stream back as they are.
+ * the query against the schema the reporter itself validates with (`@chucar/contracts`), and
+ * forwards to the replica reporter with a one-minute service token. It never computes a statistic;
+ * the reporter's answers (CSV, JSON, HTML, problem+json) stream back as they are.
  */
 export type ReporterServiceSettings = {
   /** Base URL of the replica reporter; `/v1/reports…` is forwarded as `/reports…`. */
@@ -25,49 +23,6 @@ export type ReporterServiceSettings = {
 const REPORTER_AUDIENCE = 'replica-reporter';
 const RETRY_AFTER_S = '10';
 const bearer = [{ bearerAuth: [] }];
-const catalogCode = (description: string) => Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,59}$', description });
-const date = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
-
-const ReportQuery = Type.Object(
-  {
-    from: date('First Korean calendar day (Asia/Seoul), included'),
-    to: date('Last Korean calendar day, included (at most 731 days after from)'),
-    granularity: Type.Optional(literals(GRANULARITIES, 'day, ISO week (Monday to Sunday) or month; default day')),
-    region: Type.Optional(literals(REGION_CODES, 'Only requests of this region (not for media)')),
-    maker: Type.Optional(catalogCode('A maker’s catalog code, e.g. hyundai (not for media)')),
-    model: Type.Optional(catalogCode('A model’s catalog code, e.g. grandeur (not for media)')),
-    format: Type.Optional(literals(['json', 'csv', 'html', 'table'] as const, 'json (default), csv (UTF-8 with BOM, CRLF, formula-safe), html (a page with SVG charts) or table (text)')),
-    maxLag: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400, description: 'Refuse (503 replica_too_stale) if the replica lags more than this many seconds' })),
-    bom: Type.Optional(Type.Boolean({ description: 'CSV only: false leaves out the UTF-8 BOM (pipelines); default true (Excel needs it for Korean)' })),
-  },
-  { additionalProperties: false },
-);
-
-const ReportName = Type.Object({ name: literals(REPORT_NAMES, 'The report') }, { additionalProperties: false });
-
-const Column = Type.Object({ key: Type.String(), label: Type.String({ description: 'Korean label' }), type: Type.String() });
-const ReportList = Type.Object({
-  reports: Type.Array(Type.Object({ name: literals(REPORT_NAMES), title: Type.String(), summary: Type.String(), method: Type.String(), filters: Type.Array(literals(REPORT_FILTERS)), columns: Type.Array(Column) })),
-  formats: Type.Array(Type.String()),
-});
-const ReportJson = Type.Object({
-  report: literals(REPORT_NAMES),
-  title: Type.String(),
-  params: Type.Object({ from: Type.String(), to: Type.String(), granularity: literals(GRANULARITIES), filters: Type.Object({}, { additionalProperties: Type.String() }) }),
-  timeZone: Type.Literal('Asia/Seoul'),
-  dataAsOf: Type.String({ format: 'date-time', description: 'The replica held everything the primary committed up to this instant' }),
-  replicaLagSeconds: Type.Number(),
-  generatedAt: Type.String({ format: 'date-time' }),
-  warnings: Type.Array(Type.String()),
-  columns: Type.Array(Column),
-  rows: Type.Array(Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Null()]) })),
-});
-/** A response header is declared by its JSON schema, its description beside the type: @fastify/swagger turns it into an OpenAPI header. */
-const freshnessHeaders = {
-  'x-data-as-of': Type.String({ format: 'date-time', description: 'dataAsOf of the report (ISO 8601, UTC)' }),
-  'x-replica-lag-seconds': Type.Number({ minimum: 0, description: 'replicaLagSeconds of the report' }),
-};
-
 const REPORT_DESCRIPTION =
   'Statistics for analysts and admins, computed by the replica reporter on the read-only replica only (the live service is never ' +
   'queried), with Korean days, ISO weeks or months. Every format states `dataAsOf` and `replicaLagSeconds`: JSON fields, the ' +
@@ -118,19 +73,10 @@ export const reportForwardingRoutes: FastifyPluginAsync<ReporterServiceSettings>
       summary: 'Run one report on the read-only replica',
       description: REPORT_DESCRIPTION,
       security: bearer,
-      params: ReportName,
+      params: ReportNameParams,
       querystring: ReportQuery,
       response: {
-        200: {
-          description: 'The report, streamed',
-          headers: freshnessHeaders,
-          content: {
-            'application/json': { schema: ReportJson },
-            'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF, UTF-8 with BOM; line 1 states the report and its freshness' } },
-            'text/html': { schema: { type: 'string', description: 'A self-contained page: freshness stamp, SVG charts, tables' } },
-            'text/plain': { schema: { type: 'string', description: 'An aligned text table under a freshness line' } },
-          },
-        },
+        200: { description: 'The report, streamed', headers: reportFreshnessHeaders, content: reportContent },
         ...problems(400, 401, 403, 422, 429, 503, 504),
       },
     },

@@ -1,5 +1,9 @@
-/** Response and shared request schemas: they validate, serialise, type the handlers and feed OpenAPI. */
+/**
+ * The gateway's own response and shared request schemas: they validate, serialise, type the handlers
+ * and feed OpenAPI. What the gateway forwards to another service is in `@chucar/contracts`.
+ */
 import { Type, type TSchema } from 'typebox';
+import { DateTime, literals } from '@chucar/contracts';
 import {
   ACCOUNT_STATUSES,
   BODY_TYPES,
@@ -14,11 +18,6 @@ import {
   ROLES,
 } from '@chucar/domain';
 
-/** One of a fixed list of strings (the domain's constants), as a JSON schema enum. */
-export const literals = <const T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
-/** In responses: services return Date objects, which the serializer writes as ISO 8601. */
-export const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 /**
  * In requests: an ISO 8601 string the route turns into a Date. The format admits a leap second
  * (23:59:60), which Date cannot hold: it would become an Invalid Date, so seconds stop at 59.
@@ -38,25 +37,6 @@ export function IntegerInput(bounds: { minimum: number; maximum: number; default
 }
 export const IdInput = IntegerInput({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export const IdParams = Type.Object({ id: IdInput });
-
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    code: Type.Optional(Type.String()),
-    requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { $id: 'Problem', description: 'RFC 9457 problem details' },
-);
-
-/** The error answers a route can give, so OpenAPI lists them. */
-export function problems(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Problem')]));
-}
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),

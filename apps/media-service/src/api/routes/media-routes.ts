@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
+import { AcceptedMedia, MediaIdParams, MediaView } from '@chucar/contracts';
 import { actorOf, requireCustomer } from '../auth.ts';
 import type { UrlSigner } from '../signed-reads/signed-urls.ts';
-import { AcceptedMedia, MediaIdParams, MediaView, acceptedMedia, mediaView } from './media-schemas.ts';
+import { acceptedMedia, mediaView } from './media-answers.ts';
 import { multipartLimits, spoolRequestBody } from './upload-body.ts';
 
 export const mediaLocation = (id: string) => `/v1/media/${id}`;

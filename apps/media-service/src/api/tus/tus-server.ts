@@ -7,7 +7,7 @@ import { HttpProblem } from '@chucar/platform';
 import type { Intake } from '../intake/intake-plugin.ts';
 import { measureSpooledFile } from '../intake/spool-writer.ts';
 import { mediaLocation } from '../routes/media-routes.ts';
-import { acceptedMedia } from '../routes/media-schemas.ts';
+import { acceptedMedia } from '../routes/media-answers.ts';
 
 export const TUS_PATH = '/v1/uploads';
 /** Upload metadata key naming the customer who created the upload; set by the server, never by the client. */

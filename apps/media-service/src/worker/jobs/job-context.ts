@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { MediaRepository } from '@chucar/domain';
 import type { Logger } from '@chucar/platform';
-import type { MediaJob, MediaJobDataOf, MediaJobName, PerMediaJobName } from '../../queue/index.ts';
+import type { MediaJob, MediaJobDataOf, MediaJobName, PerMediaJobName } from '@chucar/contracts';
 import type { IntegrityRows } from '../../integrity/integrity-types.ts';
 import type { IntegrityWork } from '../../integrity/integrity-work.ts';
 import type { MirrorGate } from '../../storage/media-stores.ts';
