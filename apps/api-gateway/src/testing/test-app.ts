@@ -1,11 +1,13 @@
 /** Builds the real gateway against the local stack's test database, and signs in users through its API. */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { Problem } from '@chucar/contracts';
 import { testDatabaseName } from '@chucar/platform/testing';
 import type { Account } from '@chucar/domain';
 import { ensureTestStaffAccount, testStaffEmail, type StaffRole } from '@chucar/domain/testing';
 import { buildApp, type GatewayApp } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
+import { contractViolations } from './contract.ts';
 
 export async function buildTestApp(overrides: Record<string, string> = {}): Promise<GatewayApp> {
   const config = loadGatewayConfig({
@@ -146,13 +148,14 @@ export interface ProblemBody {
 }
 
 /**
- * Asserts an RFC 9457 answer: problem+json, every member present, `requestId` equal to the
- * response's x-request-id. Returns the body for further checks.
+ * Asserts an RFC 9457 answer: problem+json in the shared contract's shape, every member present,
+ * `requestId` equal to the response's x-request-id. Returns the body for further checks.
  */
 export function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; body: string; json(): unknown }, status: number, code?: string): ProblemBody {
   expect(response.statusCode, response.body).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   const problem = response.json() as ProblemBody;
+  expect(contractViolations(Problem, problem)).toEqual([]);
   expect(problem).toMatchObject({ status, type: expect.stringMatching(/^https?:\/\/\S+$/), title: expect.any(String), detail: expect.any(String), code: expect.any(String) });
   expect(problem.title.length).toBeGreaterThan(0);
   expect(problem.requestId).toBe(response.headers['x-request-id']);

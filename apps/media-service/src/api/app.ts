@@ -17,7 +17,14 @@ import { tusRoutes } from './tus/tus-routes.ts';
  * primary and queues their storage; it shows media with signed URLs. It trusts only the gateway.
  */
 export async function buildApp(config: MediaConfig, options: { logger?: false } = {}): Promise<FastifyInstance> {
-  const app = await createHttpService({ service: 'media-service', logging: config, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, ...(options.logger === false ? { logger: false } : {}) });
+  const app = await createHttpService({
+    service: 'media-service',
+    logging: config,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    ...(options.logger === false ? { logger: false } : {}),
+    // Served to the gateway only, like every route here; the gateway's contract tests compare it with their own.
+    docs: { document: { info: { title: 'Chucar media service', version: '1.0.0', description: 'Uploads and media for the gateway, which forwards them under /v1. Errors are RFC 9457 problem+json.' } } },
+  });
   await app.register(serviceAuthPlugin, { secret: config.MEDIA_SERVICE_SECRET });
   // Producers fail fast while Redis is away; an accepted upload then waits in the spool.
   await app.register(redisPlugin, { settings: config, role: 'producer', critical: true, impactWhenDown: 'uploads cannot be queued for storage' });

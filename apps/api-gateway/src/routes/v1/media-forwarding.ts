@@ -17,7 +17,7 @@ export type MediaServiceSettings = {
   maxUploadBytes: number;
 };
 
-const MEDIA_SERVICE_AUDIENCE = 'media-service';
+export const MEDIA_SERVICE_AUDIENCE = 'media-service';
 /** How long a client should wait before retrying when the media service is unreachable. */
 const RETRY_AFTER_S = '5';
 

@@ -9,9 +9,13 @@ import http from 'node:http';
 import net from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AcceptedMedia, MediaView } from '@chucar/contracts';
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, createRepositories, type Repositories } from '@chucar/domain';
+import { signServiceToken } from '@chucar/platform';
 import { unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../../app.ts';
+import { MEDIA_SERVICE_AUDIENCE } from './media-forwarding.ts';
+import { contractViolations, documentedParameters, documentedResponse, fetchOpenApiDocument } from '../../testing/contract.ts';
 import { startMediaService, testMediaServiceSecret, type RunningMediaService } from '../../testing/media-service.ts';
 import { activeDealer, buildTestApp, createQuoteRequest, expectProblem, quoteRequestBody, signInStaff, signUpCustomer, someTrim, type Session } from '../../testing/test-app.ts';
 
@@ -19,10 +23,13 @@ type Accepted = { id: string; status: string; sizeBytes: number; sha256: string;
 type View = { id: string; ownerId: number; status: string; original: { url: string; expiresAt: string } | null; variants: { name: string; url: string }[] };
 
 let colour = 0;
-/** A small JPEG no other test sent: a flat colour of its own. */
+/**
+ * A small JPEG no other test sent: a flat colour of its own, far from the previous ones, since two
+ * neighbouring colours can encode to the same bytes (the same media, deduplicated).
+ */
 async function uniqueJpeg(width = 64, height = 48): Promise<Buffer> {
   colour += 1;
-  return sharp({ create: { width, height, channels: 3, background: { r: colour % 256, g: (colour >> 8) % 256, b: 200 } } }).jpeg().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: (colour * 67) % 256, g: (colour * 31) % 256, b: 200 } } }).jpeg().toBuffer();
 }
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -202,6 +209,31 @@ describe('media through the gateway (real media service)', () => {
       expectProblem(await view(await signUpCustomer(app, 'media-stranger'), id), 404, 'not_found');
       expectProblem(await view(owner, randomUUID()), 404, 'not_found');
       expectProblem(await app.inject({ method: 'GET', url: '/v1/media/not-a-uuid', headers: owner.headers }), 400, 'invalid_request');
+    });
+  });
+
+  describe('the shared contract', () => {
+    it('gets the media service’s answers in its shape, and both documents state it alike', async () => {
+      const owner = await signUpCustomer(app, 'media-contract');
+      const first = await upload(owner, await uniqueJpeg());
+      expect(first.statusCode, first.body).toBe(202);
+      const accepted = first.json<Accepted>();
+      expect(contractViolations(AcceptedMedia, accepted)).toEqual([]);
+      expect(contractViolations(MediaView, (await view(owner, accepted.id)).json())).toEqual([]);
+      await storeWithPreview(accepted.id);
+      expect(contractViolations(MediaView, (await view(owner, accepted.id)).json())).toEqual([]);
+
+      const gatewayDocument = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+      // The media service serves its document, as everything but health and metrics, to the gateway only.
+      const serviceToken = signServiceToken(testMediaServiceSecret, { accountId: owner.account.id, role: 'customer', audience: MEDIA_SERVICE_AUDIENCE });
+      const serviceDocument = await fetchOpenApiDocument(media.url, { authorization: `Bearer ${serviceToken}` });
+      for (const status of [200, 202]) {
+        expect(documentedResponse(serviceDocument, '/v1/media', 'post', status)).toEqual(documentedResponse(gatewayDocument, '/v1/media', 'post', status));
+      }
+      expect(documentedResponse(serviceDocument, '/v1/media/{id}', 'get', 200)).toEqual(documentedResponse(gatewayDocument, '/v1/media/{id}', 'get', 200));
+      for (const method of ['get', 'delete']) {
+        expect(documentedParameters(serviceDocument, '/v1/media/{id}', method)).toEqual(documentedParameters(gatewayDocument, '/v1/media/{id}', method));
+      }
     });
   });
 

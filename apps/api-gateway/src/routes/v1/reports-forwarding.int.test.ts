@@ -2,8 +2,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportJson, ReportList } from '@chucar/contracts';
 import { startServiceProcess, testDatabaseName, unusedLoopbackPort } from '@chucar/platform/testing';
 import type { GatewayApp } from '../../app.ts';
+import { contractViolations, documentedParameters, documentedResponse, fetchOpenApiDocument } from '../../testing/contract.ts';
 import { buildTestApp, expectProblem, signInStaff, signUpCustomer, type Session } from '../../testing/test-app.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -69,6 +71,23 @@ describe('/v1/reports forwards to the replica reporter (real reporter process)',
     // An impossible date passes the pattern: the reporter's 422 comes back as it is.
     const impossible = expectProblem(await app.inject({ method: 'GET', url: '/v1/reports/volume?from=2024-02-30&to=2024-03-01', headers: analyst.headers }), 422);
     expect(impossible.errors?.map((error) => error.field)).toContain('from');
+  });
+
+  it('gets the reporter’s answers in the shape of the shared contract, which both documents state alike', async () => {
+    const list = await app.inject({ method: 'GET', url: '/v1/reports', headers: analyst.headers });
+    expect(contractViolations(ReportList, list.json())).toEqual([]);
+    // A filtered report (its filters in params) and the media report (other columns, no filters).
+    for (const url of [`/v1/reports/volume?${query}&region=seoul`, `/v1/reports/media?${query}`]) {
+      const report = await app.inject({ method: 'GET', url, headers: analyst.headers });
+      expect(report.statusCode, report.body).toBe(200);
+      expect(contractViolations(ReportJson, report.json()), url).toEqual([]);
+    }
+
+    const gatewayDocument = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const reporterDocument = await fetchOpenApiDocument(reporter.url);
+    expect(documentedResponse(reporterDocument, '/reports', 'get', 200)).toEqual(documentedResponse(gatewayDocument, '/v1/reports', 'get', 200));
+    expect(documentedResponse(reporterDocument, '/reports/{name}', 'get', 200)).toEqual(documentedResponse(gatewayDocument, '/v1/reports/{name}', 'get', 200));
+    expect(documentedParameters(reporterDocument, '/reports/{name}', 'get')).toEqual(documentedParameters(gatewayDocument, '/v1/reports/{name}', 'get'));
   });
 
   it('documents the routes in the gateway’s OpenAPI', async () => {
