@@ -94,6 +94,16 @@ describe('the TypeScript builds', () => {
     }
   });
 
+  it('build each library every time, as Nx does not restore a cached output under node_modules', () => {
+    // A cache hit would leave dist/node_modules/@chucar empty and the built apps would fall back to
+    // the workspace links, which point at TypeScript sources.
+    const libraries = builds.filter((build) => build.root.startsWith('libs/'));
+    for (const library of libraries) {
+      const project = JSON.parse(fs.readFileSync(path.join(repoRoot, library.root, 'project.json'), 'utf8')) as { targets: { build: { cache?: boolean } } };
+      expect(project.targets.build.cache, library.root).toBe(false);
+    }
+  });
+
   it("leave a library's testing entry out of its built package", () => {
     const domain = builds.find((build) => build.root === 'libs/domain')!;
     expect(builtPackageOf(domain, builtFileExistsAfter(domain)).exports).toEqual({ '.': './index.js' });
