@@ -1,0 +1,156 @@
+import { createPeriodicTask } from '../periodic-task/periodic-task.ts';
+import { withTimeout } from '../timeout/with-timeout.ts';
+import { isServingNode, isSyncedNode, type GaleraGtidIdentity, type GaleraNodeState } from './galera-dialect.ts';
+
+export interface ClusterNodeAddress {
+  /** Names the node in health, metrics and logs. */
+  name: string;
+  host: string;
+  port: number;
+}
+
+/** What one probe of a node found. */
+export interface NodeProbeResult {
+  state: GaleraNodeState;
+  gtidIdentity: GaleraGtidIdentity;
+}
+
+/** A node's last observed state, for readiness and metrics. */
+export interface ClusterNodeHealth {
+  name: string;
+  /** host:port */
+  address: string;
+  /** Null until the first probe, and after a probe that failed (the node's state is not known then). */
+  state: GaleraNodeState | null;
+  gtidIdentity: GaleraGtidIdentity | null;
+  role: 'writer' | 'reader' | 'unavailable';
+  lastError: string | null;
+  checkedAt: Date | null;
+}
+
+export interface ClusterMonitorOptions {
+  /** In order of preference: the writer is the first node that serves. */
+  nodes: readonly ClusterNodeAddress[];
+  /** One probe of one node; it must honour `timeoutMs` itself (a dead node costs at most that). */
+  probe(node: ClusterNodeAddress): Promise<NodeProbeResult>;
+  checkIntervalMs: number;
+  probeTimeoutMs: number;
+  onWriterChange?(from: string | null, to: string | null, nodes: readonly ClusterNodeHealth[]): void;
+}
+
+export interface ClusterMonitor {
+  /** Probes every node once, then every `checkIntervalMs`. */
+  start(): Promise<void>;
+  /** Stops probing; waits for a probe in flight. */
+  stop(): Promise<void>;
+  /** The first node in list order that is synced, ready and in the primary component; null without quorum. */
+  writer(): ClusterNodeAddress | null;
+  /** The other serving nodes, in list order; the writer alone when no other node serves; none without a writer. */
+  readers(): ClusterNodeAddress[];
+  nodeHealth(): ClusterNodeHealth[];
+  /** The GTID domain and server id the cluster writes, as the writer last reported them. */
+  gtidIdentity(): GaleraGtidIdentity | null;
+  /**
+   * Probes every node now. A probe already in flight may have started before the failure that
+   * prompted this call, so one more probe follows it.
+   */
+  recheckNow(): Promise<void>;
+}
+
+interface NodeRecord {
+  address: ClusterNodeAddress;
+  state: GaleraNodeState | null;
+  gtidIdentity: GaleraGtidIdentity | null;
+  lastError: string | null;
+  checkedAt: Date | null;
+}
+
+/**
+ * Watches every node of a Galera cluster and chooses the writer by list order alone: every
+ * gateway given the same list chooses the same node without talking to the others, so writes
+ * meet no certification conflicts except in the moments two gateways' probes disagree (those
+ * fail with a deadlock error and are retried as any deadlock is).
+ */
+export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMonitor {
+  if (options.nodes.length === 0) throw new RangeError('a cluster needs at least one node');
+  const names = new Set(options.nodes.map((node) => node.name));
+  if (names.size !== options.nodes.length) throw new RangeError('cluster node names must be distinct');
+  const records: NodeRecord[] = options.nodes.map((address) => ({ address, state: null, gtidIdentity: null, lastError: null, checkedAt: null }));
+  let writerIndex: number | null = null;
+
+  const serving = (record: NodeRecord) => record.state !== null && isServingNode(record.state);
+
+  function chooseWriter(): void {
+    const index = records.findIndex(serving);
+    const next = index === -1 ? null : index;
+    if (next === writerIndex) return;
+    const from = writerIndex === null ? null : records[writerIndex]!.address.name;
+    writerIndex = next;
+    options.onWriterChange?.(from, next === null ? null : records[next]!.address.name, nodeHealth());
+  }
+
+  async function probeNode(record: NodeRecord): Promise<void> {
+    try {
+      const result = await withTimeout(options.probe(record.address), options.probeTimeoutMs, `probe of cluster node ${record.address.name}`);
+      record.state = result.state;
+      record.gtidIdentity = result.gtidIdentity;
+      record.lastError = null;
+    } catch (error) {
+      record.state = null;
+      record.lastError = error instanceof Error ? error.message : String(error);
+    } finally {
+      record.checkedAt = new Date();
+    }
+  }
+
+  // A failed probe is the state it records, so the task has nothing to log.
+  const probing = createPeriodicTask({
+    name: 'cluster_node_probe',
+    intervalMs: options.checkIntervalMs,
+    runAtStart: true,
+    async run() {
+      await Promise.all(records.map(probeNode));
+      chooseWriter();
+    },
+  });
+
+  function roleOf(index: number): ClusterNodeHealth['role'] {
+    if (index === writerIndex) return 'writer';
+    return writerIndex !== null && serving(records[index]!) ? 'reader' : 'unavailable';
+  }
+
+  function nodeHealth(): ClusterNodeHealth[] {
+    return records.map((record, index) => ({
+      name: record.address.name,
+      address: `${record.address.host}:${record.address.port}`,
+      state: record.state,
+      gtidIdentity: record.gtidIdentity,
+      role: roleOf(index),
+      lastError: record.lastError,
+      checkedAt: record.checkedAt,
+    }));
+  }
+
+  return {
+    start: () => probing.start(),
+    stop: () => probing.stop(),
+    writer: () => (writerIndex === null ? null : records[writerIndex]!.address),
+    readers() {
+      if (writerIndex === null) return [];
+      const others = records.filter((record, index) => index !== writerIndex && serving(record)).map((record) => record.address);
+      return others.length > 0 ? others : [records[writerIndex]!.address];
+    },
+    nodeHealth,
+    gtidIdentity: () => (writerIndex === null ? null : records[writerIndex]!.gtidIdentity),
+    async recheckNow() {
+      const wasRunning = probing.running;
+      await probing.runNow();
+      if (wasRunning) await probing.runNow();
+    },
+  };
+}
+
+/** Whether a node's last probe found it synced (for metrics: a desynced donor or a joiner is not). */
+export function isNodeSynced(health: ClusterNodeHealth): boolean {
+  return health.state !== null && isSyncedNode(health.state);
+}
