@@ -26,6 +26,16 @@ export type { GtidWaitResult, ReplicaStatus, Row, RunSql } from './db/mariadb-di
 export { findWritePrivileges, isStatementTimeout, readHeartbeatTimes, readOwnGrants, readReplicaRole, stopStatementSql, withStatementTimeLimit } from './db/mariadb-dialect.ts';
 export type { ReplicaRole } from './db/mariadb-dialect.ts';
 
+// A Galera cluster: node probes, the writer by list order, a routed writer Database, read sessions
+export * from './db/database-cluster.ts';
+export * from './db/database-cluster-metrics.ts';
+export * from './db/cluster-monitor.ts';
+export * from './db/cluster-read-session.ts';
+export * from './db/cluster-writer-pool.ts';
+export * from './db/cluster-errors.ts';
+export { clusterGtidOf, galeraSyncedState, isNodeNotPrepared, isServingNode, isSyncedNode, readGaleraGtidIdentity, readGaleraNodeState, waitForGaleraGtid } from './db/galera-dialect.ts';
+export type { GaleraClusterStatus, GaleraGtidIdentity, GaleraGtidWaitResult, GaleraNodeState } from './db/galera-dialect.ts';
+
 // Idempotency keys: the header's rules and their table
 export * from './idempotency/idempotency-key.ts';
 export * from './idempotency/idempotency-store.ts';

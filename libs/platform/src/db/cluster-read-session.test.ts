@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { ClusterNodeAddress } from './cluster-monitor.ts';
+import { createClusterReadSessions, type ClusterReadDecisionReason } from './cluster-read-session.ts';
+import { NoWritableNodeError } from './cluster-errors.ts';
+import type { RunSql } from './mariadb-dialect.ts';
+
+const node = (name: string): ClusterNodeAddress => ({ name, host: '127.0.0.1', port: 0 });
+const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' });
+
+/**
+ * Nodes that answer only the GTID wait; each node's "db" is its name, which the reads return.
+ * `wait` per node: 'reached', 'timeout' (1205), or an error to throw.
+ */
+function setup(topology: { writer: string | null; readers: string[] }, wait: Record<string, 'reached' | 'timeout' | Error> = {}) {
+  const decisions: ClusterReadDecisionReason[] = [];
+  const waitedOn: string[] = [];
+  let rechecks = 0;
+  const identity = { domainId: 100, serverId: 1, gtidModeOn: true };
+  const sessions = createClusterReadSessions<unknown>({
+    monitor: {
+      writer: () => (topology.writer === null ? null : node(topology.writer)),
+      readers: () => topology.readers.map(node),
+      gtidIdentity: () => (topology.writer === null ? null : identity),
+      recheckNow: async () => void (rechecks += 1),
+    },
+    databaseOf(address) {
+      const runSql: RunSql = async () => {
+        waitedOn.push(address.name);
+        const answer = wait[address.name] ?? 'reached';
+        if (answer instanceof Error) throw answer;
+        if (answer === 'timeout') throw Object.assign(new Error('Lock wait timeout exceeded'), { errno: 1205 });
+        return [{ reached: 1 }];
+      };
+      return { db: address.name as unknown as Kysely<unknown>, runSql };
+    },
+    gtidWaitTimeoutMs: 20,
+    readerLagBoundMs: 1000,
+    onDecision: (reason) => decisions.push(reason),
+  });
+  return { sessions, decisions, waitedOn, rechecks: () => rechecks };
+}
+
+const readName = async (db: Kysely<unknown>) => db as unknown as string;
+
+describe('cluster read sessions', () => {
+  it('reads on the readers in turn when there is no token', async () => {
+    const { sessions, decisions } = setup({ writer: 'node1', readers: ['node2', 'node3'] });
+    const served = [];
+    for (let i = 0; i < 3; i += 1) served.push(await sessions.openSession(null).run(readName));
+    expect(served).toEqual(['node2', 'node3', 'node2']);
+    expect(decisions).toEqual(['reader', 'reader', 'reader']);
+    const session = sessions.openSession(null);
+    await session.run(readName);
+    expect(session.freshness()).toEqual({ source: 'replica', lagBoundMs: 1000 });
+  });
+
+  it('reads on a reader that reached the token, with a lag bound of 0', async () => {
+    const { sessions, decisions, waitedOn } = setup({ writer: 'node1', readers: ['node2'] });
+    const session = sessions.openSession('100-1-42');
+    expect(session.freshness()).toBeNull();
+    expect(await session.run(readName)).toBe('node2');
+    expect(waitedOn).toEqual(['node2']);
+    expect(decisions).toEqual(['reader_gtid_reached']);
+    expect(session.freshness()).toEqual({ source: 'replica', lagBoundMs: 0 });
+  });
+
+  it('reads on the writer when the reader does not reach the token in time', async () => {
+    const { sessions, decisions } = setup({ writer: 'node1', readers: ['node2'] }, { node2: 'timeout' });
+    const session = sessions.openSession('100-1-42');
+    expect(await session.run(readName)).toBe('node1');
+    expect(decisions).toEqual(['writer_gtid_timeout']);
+    expect(session.freshness()).toEqual({ source: 'primary', lagBoundMs: 0 });
+  });
+
+  it('reads on the writer, and rechecks the cluster, when the reader fails during the wait', async () => {
+    const { sessions, decisions, rechecks } = setup({ writer: 'node1', readers: ['node2'] }, { node2: lost() });
+    expect(await sessions.openSession('100-1-42').run(readName)).toBe('node1');
+    expect(decisions).toEqual(['writer_reader_failed']);
+    expect(rechecks()).toBe(1);
+  });
+
+  it('does not wait for a token the cluster did not write: such a wait passes at once without proving anything', async () => {
+    const { sessions, decisions, waitedOn } = setup({ writer: 'node1', readers: ['node2'] });
+    expect(await sessions.openSession('0-1-42').run(readName)).toBe('node1');
+    expect(waitedOn).toEqual([]);
+    expect(decisions).toEqual(['writer_token_not_from_cluster']);
+  });
+
+  it('rejects a token that is not a GTID list before sending it anywhere', async () => {
+    const { sessions, waitedOn } = setup({ writer: 'node1', readers: ['node2'] });
+    await expect(sessions.openSession("100-1-1'; DROP TABLE x").run(readName)).rejects.toThrow(TypeError);
+    expect(waitedOn).toEqual([]);
+  });
+
+  it('reads on the writer without waiting when it is the only serving node', async () => {
+    const { sessions, decisions, waitedOn } = setup({ writer: 'node1', readers: ['node1'] });
+    expect(await sessions.openSession('100-1-42').run(readName)).toBe('node1');
+    expect(waitedOn).toEqual([]);
+    expect(decisions).toEqual(['writer_only_node']);
+  });
+
+  it('fails at once with NoWritableNodeError when no node serves', async () => {
+    const { sessions } = setup({ writer: null, readers: [] });
+    await expect(sessions.openSession(null).run(readName)).rejects.toBeInstanceOf(NoWritableNodeError);
+  });
+
+  it('repeats a read on the writer when the reader fails in the middle, and keeps the session there', async () => {
+    const { sessions, decisions, rechecks } = setup({ writer: 'node1', readers: ['node2'] });
+    const session = sessions.openSession(null);
+    const servedBy: string[] = [];
+    const read = async (db: Kysely<unknown>) => {
+      const name = await readName(db);
+      servedBy.push(name);
+      if (name === 'node2' && servedBy.length === 2) throw lost();
+      return name;
+    };
+    expect([await session.run(read), await session.run(read), await session.run(read)]).toEqual(['node2', 'node1', 'node1']);
+    expect(servedBy).toEqual(['node2', 'node2', 'node1', 'node1']);
+    expect(decisions).toEqual(['reader', 'writer_reader_failed']);
+    expect(rechecks()).toBe(1);
+    expect(session.freshness()).toEqual({ source: 'primary', lagBoundMs: 0 });
+  });
+
+  it('repeats a read refused by a node outside the primary component (1047)', async () => {
+    const { sessions } = setup({ writer: 'node1', readers: ['node2'] });
+    const notPrepared = Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' });
+    expect(await sessions.openSession(null).run(async (db) => (String(db) === 'node2' ? Promise.reject(notPrepared) : readName(db)))).toBe('node1');
+  });
+
+  it('does not repeat a read whose query itself is wrong, nor one that failed on the writer', async () => {
+    const withReader = setup({ writer: 'node1', readers: ['node2'] });
+    const syntax = Object.assign(new Error('syntax'), { code: 'ER_PARSE_ERROR' });
+    await expect(withReader.sessions.openSession(null).run(async () => Promise.reject(syntax))).rejects.toThrow('syntax');
+    expect(withReader.rechecks()).toBe(0);
+    const writerOnly = setup({ writer: 'node1', readers: ['node1'] });
+    await expect(writerOnly.sessions.openSession(null).run(async () => Promise.reject(lost()))).rejects.toThrow('Connection lost');
+    expect(writerOnly.rechecks()).toBe(1);
+  });
+});

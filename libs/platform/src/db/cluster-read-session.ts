@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { ClusterMonitor, ClusterNodeAddress } from './cluster-monitor.ts';
+import { isClusterUnavailable, NoWritableNodeError } from './cluster-errors.ts';
+import { clusterGtidOf, waitForGaleraGtid } from './galera-dialect.ts';
+import { isGtidList } from './mariadb-dialect.ts';
+import type { ReadFreshness } from './read-router.ts';
+
+export const clusterReadDecisionReasons = [
+  'reader',
+  'reader_gtid_reached',
+  'writer_only_node',
+  'writer_gtid_timeout',
+  'writer_token_not_from_cluster',
+  'writer_reader_failed',
+] as const;
+export type ClusterReadDecisionReason = (typeof clusterReadDecisionReasons)[number];
+
+export interface ClusterReadChoice<DB> {
+  db: Kysely<DB>;
+  node: string;
+  target: 'writer' | 'reader';
+  reason: ClusterReadDecisionReason;
+}
+
+export type ReadOnClusterNode<DB, T> = (db: Kysely<DB>, choice: ClusterReadChoice<DB>) => Promise<T>;
+
+export interface ClusterReadSession<DB> {
+  /** Runs one read of the request; the node is chosen on the first read and kept for the rest. */
+  run<T>(read: ReadOnClusterNode<DB, T>): Promise<T>;
+  /** Where this session's reads went (after any fallback); null before the first read. */
+  freshness(): ReadFreshness | null;
+}
+
+export interface ClusterReadSessionOptions<DB> {
+  monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'recheckNow'>;
+  databaseOf(node: ClusterNodeAddress): Pick<Database<DB>, 'db' | 'runSql'>;
+  /** How long a read waits on a reader for the client's last write before it goes to the writer. */
+  gtidWaitTimeoutMs: number;
+  /**
+   * The lag bound reported for a read on a reader without a token: a synced node applies what the
+   * cluster ordered as it arrives (flow control keeps its queue short), but nothing bounds that
+   * in time, so this is a stated allowance, not a measurement.
+   */
+  readerLagBoundMs: number;
+  onDecision?(reason: ClusterReadDecisionReason): void;
+}
+
+/**
+ * Read sessions over a Galera cluster, shaped like the read router's so a gateway can switch with
+ * little change. Read-your-writes rests on the client's token (the GTID of its last write): a
+ * reader waits for it with WSREP_SYNC_WAIT_UPTO_GTID, bounded, and the read goes to the writer when
+ * the wait runs out or the reader fails. Reads spread over the readers in turn.
+ *
+ * Freshness: the writer reports `primary` with bound 0. A reader that reached the token reports
+ * `replica` with bound 0: every write the client made is visible, which is what the token asks
+ * for (later writes of others may still be applying). A reader without a token reports `replica`
+ * with `readerLagBoundMs`.
+ */
+export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions<DB>): { openSession(consistencyToken: string | null): ClusterReadSession<DB> } {
+  let turn = 0;
+
+  function decide(node: ClusterNodeAddress, target: ClusterReadChoice<DB>['target'], reason: ClusterReadDecisionReason): ClusterReadChoice<DB> {
+    options.onDecision?.(reason);
+    return { db: options.databaseOf(node).db, node: node.name, target, reason };
+  }
+
+  function currentWriter(): ClusterNodeAddress {
+    const writer = options.monitor.writer();
+    if (!writer) throw new NoWritableNodeError();
+    return writer;
+  }
+
+  async function chooseNode(consistencyToken: string | null): Promise<ClusterReadChoice<DB>> {
+    if (consistencyToken !== null && !isGtidList(consistencyToken)) throw new TypeError('consistency token is not a GTID list');
+    const writer = currentWriter();
+    const readers = options.monitor.readers();
+    const reader = readers[turn++ % readers.length]!;
+    if (reader.name === writer.name) return decide(writer, 'writer', 'writer_only_node');
+    if (consistencyToken === null) return decide(reader, 'reader', 'reader');
+    const identity = options.monitor.gtidIdentity();
+    const gtid = identity && clusterGtidOf(consistencyToken, identity);
+    // A token the cluster did not write (before a move to it, or GTID mode off) cannot be waited for.
+    if (!gtid) return decide(writer, 'writer', 'writer_token_not_from_cluster');
+    try {
+      const outcome = await waitForGaleraGtid(options.databaseOf(reader).runSql, gtid, options.gtidWaitTimeoutMs);
+      return outcome === 'reached' ? decide(reader, 'reader', 'reader_gtid_reached') : decide(writer, 'writer', 'writer_gtid_timeout');
+    } catch (error) {
+      if (isClusterUnavailable(error)) void options.monitor.recheckNow();
+      return decide(currentWriter(), 'writer', 'writer_reader_failed');
+    }
+  }
+
+  function openSession(consistencyToken: string | null): ClusterReadSession<DB> {
+    let choice: Promise<ClusterReadChoice<DB>> | null = null;
+    let served: ClusterReadChoice<DB> | null = null;
+    return {
+      freshness() {
+        if (served === null) return null;
+        if (served.target === 'writer') return { source: 'primary', lagBoundMs: 0 };
+        return { source: 'replica', lagBoundMs: served.reason === 'reader_gtid_reached' ? 0 : options.readerLagBoundMs };
+      },
+      async run(read) {
+        choice ??= chooseNode(consistencyToken);
+        const chosen = await choice;
+        served = chosen;
+        try {
+          return await read(chosen.db, chosen);
+        } catch (error) {
+          if (!isClusterUnavailable(error)) throw error;
+          void options.monitor.recheckNow();
+          // Reads are safe to repeat; a failed writer is not retried here (the next request finds the new one).
+          const writer = options.monitor.writer();
+          if (chosen.target === 'writer' || !writer || writer.name === chosen.node) throw error;
+          const fallback = decide(writer, 'writer', 'writer_reader_failed');
+          choice = Promise.resolve(fallback);
+          served = fallback;
+          return read(fallback.db, fallback);
+        }
+      },
+    };
+  }
+
+  return { openSession };
+}
