@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CompiledQuery, Kysely, MysqlDialect, type MysqlPool, type MysqlPoolConnection, type MysqlQueryResult } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect, type MysqlQueryResult } from 'kysely';
 import { isClusterUnavailable, NoWritableNodeError } from './cluster-errors.ts';
-import { createWriterPool } from './cluster-writer-pool.ts';
+import { createWriterPool, type NodeConnection, type NodePool } from './cluster-writer-pool.ts';
 
 /** A stand-in node pool whose connections answer every query with the node's name. */
-function fakeNodePool(name: string, failure?: Error): MysqlPool & { lent: number; released: number } {
+function fakeNodePool(name: string, failure?: Error): NodePool & { lent: number; released: number } {
   const pool = {
     lent: 0,
     released: 0,
-    getConnection(callback: (error: unknown, connection: MysqlPoolConnection) => void) {
+    getConnection(callback: (error: unknown, connection: NodeConnection) => void) {
       if (failure) return callback(failure, undefined as never);
       pool.lent += 1;
       const connection = {
@@ -17,7 +17,8 @@ function fakeNodePool(name: string, failure?: Error): MysqlPool & { lent: number
           return { stream: () => ({ [Symbol.asyncIterator]: () => [][Symbol.iterator]() }) } as never;
         },
         release: () => void (pool.released += 1),
-      } as MysqlPoolConnection;
+        destroy: () => {},
+      } as NodeConnection;
       callback(null, connection);
     },
     end: (callback: (error: unknown) => void) => callback(null),
@@ -27,7 +28,7 @@ function fakeNodePool(name: string, failure?: Error): MysqlPool & { lent: number
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3311'), { code: 'ECONNREFUSED' });
 
-function setup(pools: Record<string, MysqlPool>) {
+function setup(pools: Record<string, NodePool>) {
   let writer: string | null = 'node1';
   const unavailable: unknown[] = [];
   const db = new Kysely<unknown>({
@@ -78,6 +79,35 @@ describe('writer pool', () => {
   it('reports a writer whose pool cannot connect, so the cluster is probed again', async () => {
     const { whichNode, unavailable, db } = setup({ node1: fakeNodePool('node1', refused()) });
     await expect(whichNode()).rejects.toThrow('ECONNREFUSED');
+    expect(unavailable).toHaveLength(1);
+    await db.destroy();
+  });
+
+  it('drops a connection whose statement timed out, so the ROLLBACK fails at once instead of queueing behind it', async () => {
+    const sent: string[] = [];
+    let destroyed = false;
+    // mysql2 reports a timeout and keeps the connection; the server still runs the statement, so anything sent next would wait.
+    const connection: NodeConnection = {
+      query(sql: string, _parameters: unknown[], answer?: (error: unknown, result: MysqlQueryResult) => void) {
+        sent.push(sql);
+        if (sql === 'begin') answer?.(null, []);
+        else if (sql.startsWith('insert')) answer?.(Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' }), undefined as never);
+        return undefined as never; // anything after the timed-out insert never gets an answer
+      },
+      release: () => {},
+      destroy: () => void (destroyed = true),
+    };
+    const pool: NodePool = { getConnection: (callback) => callback(null, connection) };
+    const { db, unavailable } = setup({ node1: pool });
+    const started = Date.now();
+    const failure = await db
+      .transaction()
+      .execute((trx) => trx.executeQuery(CompiledQuery.raw('insert into notes values (1)')))
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'PROTOCOL_SEQUENCE_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(sent).toEqual(['begin', 'insert into notes values (1)']);
+    expect(destroyed).toBe(true);
     expect(unavailable).toHaveLength(1);
     await db.destroy();
   });

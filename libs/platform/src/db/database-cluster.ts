@@ -1,9 +1,9 @@
-import { Kysely, MysqlDialect, type MysqlPool } from 'kysely';
+import { Kysely, MysqlDialect } from 'kysely';
 import { createDatabase, runSqlOn, type Database, type DatabaseSettings } from './database.ts';
 import { createClusterMonitor, type ClusterNodeAddress, type ClusterNodeHealth } from './cluster-monitor.ts';
 import { createClusterReadSessions, type ClusterReadDecisionReason, type ClusterReadSession, type ReadOnClusterNode } from './cluster-read-session.ts';
 import { isClusterUnavailable } from './cluster-errors.ts';
-import { createWriterPool } from './cluster-writer-pool.ts';
+import { createWriterPool, type NodePool } from './cluster-writer-pool.ts';
 import { readGaleraGtidIdentity, readGaleraNodeState } from './galera-dialect.ts';
 
 export interface ClusterNodeSettings extends DatabaseSettings {
@@ -18,11 +18,11 @@ export interface DatabaseClusterOptions {
   /** Connect and query timeout of each node's probe, so a dead node delays a check by at most this (default 1000). */
   probeTimeoutMs?: number;
   /**
-   * Caps the per-query timeout of the node pools. A commit on a node that has just lost its
-   * primary component blocks about 6 s (Galera's suspect timeout of 5 s plus the view change)
-   * before it fails: a cap below that frees the request and the connection sooner and, as a lost
-   * connection, makes the cluster probe again. Such a write's outcome is unknown (it may have
-   * committed), as with any timeout after a commit was sent.
+   * Caps the per-query timeout of the node pools. A write on a node that has just lost its peers
+   * blocks about 6 s (Galera's suspect timeout of 5 s, then the view change) before it fails with
+   * 1047: a cap below that answers the request sooner, and the writer pool then drops the
+   * connection (its ROLLBACK would wait behind the blocked statement) and probes the cluster
+   * again. Such a write's outcome is unknown (it may have committed), as after any timeout.
    */
   writeTimeoutMs?: number;
   /** How long a read waits on a reader for the client's last write before it goes to the writer. */
@@ -114,7 +114,7 @@ export function createDatabaseCluster<DB>(options: DatabaseClusterOptions): Data
   for (const database of Object.values(nodeDatabases)) database.pool.on('connection', (connection) => connection.on('error', noteFailure));
 
   const writerPool = createWriterPool({
-    currentWriterPool(): MysqlPool | null {
+    currentWriterPool(): NodePool | null {
       const writer = monitor.writer();
       return writer ? databaseOf(writer).pool : null;
     },
