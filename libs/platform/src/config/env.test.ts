@@ -49,3 +49,28 @@ describe('readEnv and empty values', () => {
     expect(() => readEnv(spec, { NAME: '  ' })).toThrow('NAME is required');
   });
 });
+
+describe('env.portList', () => {
+  const spec = { NODE_PORTS: env.portList({ description: 'nodes', default: [3311, 3312, 3313], count: 3 }) };
+
+  it('reads ports in order, with spaces around them, and defaults when unset', () => {
+    expect(readEnv(spec, { NODE_PORTS: ' 4001, 4002 ,4003' })).toEqual({ NODE_PORTS: [4001, 4002, 4003] });
+    expect(readEnv(spec, {})).toEqual({ NODE_PORTS: [3311, 3312, 3313] });
+  });
+
+  it.each([
+    ['3311,3312', 'must be a comma-separated list of 3 port numbers (1-65535)'],
+    ['3311,3312,3313,3314', 'must be a comma-separated list of 3 port numbers (1-65535)'],
+    ['3311,abc,3313', 'must be a comma-separated list of 3 port numbers (1-65535)'],
+    ['3311,,3313', 'must be a comma-separated list of 3 port numbers (1-65535)'],
+    ['3311,70000,3313', 'must be a comma-separated list of 3 port numbers (1-65535)'],
+    ['3311,3311,3313', 'must not list a port twice'],
+  ])('refuses %j, naming the variable', (raw, problem) => {
+    expect(() => readEnv(spec, { NODE_PORTS: raw })).toThrow(`NODE_PORTS ${problem}, got ${JSON.stringify(raw)}`);
+  });
+
+  it('takes any number of ports without a count', () => {
+    const open = { PORTS: env.portList({ description: 'any' }) };
+    expect(readEnv(open, { PORTS: '1,65535' })).toEqual({ PORTS: [1, 65535] });
+  });
+});

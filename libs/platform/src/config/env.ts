@@ -116,6 +116,23 @@ export const env = {
     });
   },
 
+  /**
+   * Comma-separated ports, e.g. a cluster's nodes in order; `count` fixes how many. Duplicates are
+   * refused, since two servers cannot listen on one port.
+   */
+  portList(options: Options<number[]> & { count?: number }) {
+    const { count, ...rest } = options;
+    const expected = count === undefined ? 'a comma-separated list of port numbers (1-65535)' : `a comma-separated list of ${count} port numbers (1-65535)`;
+    return make('port list', rest, (raw) => {
+      const items = raw.split(',').map((item) => item.trim());
+      const ports = items.map(Number);
+      if (items.some((item) => !/^\d+$/.test(item)) || ports.some((port) => port < 1 || port > 65535)) fail(`must be ${expected}`);
+      if (count !== undefined && ports.length !== count) fail(`must be ${expected}`);
+      if (new Set(ports).size !== ports.length) fail('must not list a port twice');
+      return ports;
+    });
+  },
+
   list: (options: Options<string[]>) =>
     make('list', options, (raw) =>
       raw
