@@ -35,6 +35,7 @@ export * from './db/cluster-writer-pool.ts';
 export * from './db/cluster-errors.ts';
 export { clusterGtidOf, galeraSyncedState, isNodeNotPrepared, isServingNode, isSyncedNode, readGaleraGtidIdentity, readGaleraNodeState, waitForGaleraGtid } from './db/galera-dialect.ts';
 export type { GaleraClusterStatus, GaleraGtidIdentity, GaleraGtidWaitResult, GaleraNodeState } from './db/galera-dialect.ts';
+export { bootstrapPrimaryComponent } from './db/galera-dialect.ts';
 
 // Idempotency keys: the header's rules and their table
 export * from './idempotency/idempotency-key.ts';

@@ -133,3 +133,11 @@ export async function waitForGaleraGtid(run: RunSql, gtid: string, timeoutMs: nu
 export function isNodeNotPrepared(error: unknown): boolean {
   return (error as { errno?: unknown } | null)?.errno === 1047;
 }
+
+/**
+ * Makes the node's component Primary after quorum loss (`pc.bootstrap`). Only on the most advanced
+ * survivor: writesets that only another node committed would otherwise be lost or conflict.
+ */
+export async function bootstrapPrimaryComponent(run: RunSql): Promise<void> {
+  await run("SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'");
+}

@@ -10,6 +10,8 @@ export type RunSql = (sql: string, params?: readonly unknown[]) => Promise<Row[]
 
 export interface ReplicaStatus {
   configured: boolean;
+  /** The port the replica reads its source's binlog from. */
+  sourcePort: number | null;
   ioRunning: boolean;
   sqlRunning: boolean;
   secondsBehindPrimary: number | null;
@@ -56,12 +58,13 @@ export function isGtidList(value: string): boolean {
 export async function readReplicaStatus(run: RunSql): Promise<ReplicaStatus> {
   const [row] = await run('SHOW SLAVE STATUS');
   if (!row) {
-    return { configured: false, ioRunning: false, sqlRunning: false, secondsBehindPrimary: null, gtidPosition: null, lastError: null };
+    return { configured: false, sourcePort: null, ioRunning: false, sqlRunning: false, secondsBehindPrimary: null, gtidPosition: null, lastError: null };
   }
   const behind = row['Seconds_Behind_Master'];
   const lastError = [row['Last_IO_Error'], row['Last_SQL_Error']].filter((text) => typeof text === 'string' && text.length > 0);
   return {
     configured: true,
+    sourcePort: row['Master_Port'] === undefined || row['Master_Port'] === null ? null : Number(row['Master_Port']),
     ioRunning: row['Slave_IO_Running'] === 'Yes',
     sqlRunning: row['Slave_SQL_Running'] === 'Yes',
     secondsBehindPrimary: behind === null || behind === undefined ? null : Number(behind),
