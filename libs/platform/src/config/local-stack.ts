@@ -6,6 +6,16 @@ export const localStackEnv = {
   STACK_DIR: env.string({ description: 'Folder holding the local stack state (data, logs, pids)', default: '.stack' }),
   DB_PRIMARY_PORT: env.port({ description: 'Local MariaDB primary port', default: 3307 }),
   DB_REPLICA_PORT: env.port({ description: 'Local MariaDB replica port', default: 3308 }),
+  DB_GALERA_PORTS: env.portList({
+    description: 'SQL ports of the local MariaDB Galera cluster, nodes 1 to 3 (runs beside the primary and replica)',
+    default: [3311, 3312, 3313],
+    count: 3,
+  }),
+  DB_GALERA_GROUP_BASE_PORT: env.port({
+    description: 'Galera group communication port of node 1; node i uses base+i-1, its IST receiver that +100 and its SST receiver that +200 (all on 127.0.0.1)',
+    default: 4567,
+  }),
+  DB_STATISTICS_PORT: env.port({ description: 'Statistics replica: a read-only async GTID replica of Galera node 1', default: 3314 }),
   REDIS_PORT: env.port({ description: 'Local Redis port', default: 6380 }),
   LB_PORT: env.port({ description: 'Load balancer in front of the gateways (docker-compose publishes it here)', default: 8080 }),
   S3_PORT: env.port({ description: 'Local S3-compatible server (s3rver) port', default: 9000 }),
