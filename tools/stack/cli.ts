@@ -25,13 +25,25 @@ async function main(): Promise<number> {
         console.log(JSON.stringify(status, null, 2));
       } else {
         for (const server of status.servers) {
-          console.log(`${server.name.padEnd(16)} ${server.host}:${server.port}  ${server.answering ? 'answering' : 'DOWN'}`);
+          console.log(`${server.name.padEnd(19)} ${server.host}:${server.port}  ${server.answering ? 'answering' : 'DOWN'}`);
         }
         const replication = status.replication;
         console.log(
           replication
-            ? `replication      ${replication.running ? 'running' : 'NOT running'} (io ${replication.ioRunning ? 'yes' : 'no'}, sql ${replication.sqlRunning ? 'yes' : 'no'}), lag ${formatLag(replication.heartbeatLagSeconds ?? replication.secondsBehindPrimary)}${replication.lastError ? `, error: ${replication.lastError}` : ''}`
-            : 'replication      unknown (replica not answering)',
+            ? `replication         ${replication.running ? 'running' : 'NOT running'} (io ${replication.ioRunning ? 'yes' : 'no'}, sql ${replication.sqlRunning ? 'yes' : 'no'}), lag ${formatLag(replication.heartbeatLagSeconds ?? replication.secondsBehindPrimary)}${replication.lastError ? `, error: ${replication.lastError}` : ''}`
+            : 'replication         unknown (replica not answering)',
+        );
+        for (const node of status.galera) {
+          const wsrep = node.wsrep;
+          console.log(
+            `${node.name.padEnd(19)} ${wsrep ? `${wsrep.localStateComment}, ${wsrep.clusterStatus}, cluster size ${wsrep.clusterSize}, ready ${wsrep.ready ? 'yes' : 'no'}, last committed ${wsrep.lastCommitted ?? 'unknown'}` : 'not answering'}`,
+          );
+        }
+        const statistics = status.statisticsReplication;
+        console.log(
+          statistics
+            ? `statistics repl.    ${statistics.running ? 'running' : 'NOT running'} from :${statistics.sourcePort ?? '?'} (io ${statistics.ioRunning ? 'yes' : 'no'}, sql ${statistics.sqlRunning ? 'yes' : 'no'}), lag ${formatLag(statistics.secondsBehindPrimary)}${statistics.lastError ? `, error: ${statistics.lastError}` : ''}`
+            : 'statistics repl.    unknown (statistics replica not answering)',
         );
       }
       return status.healthy ? 0 : 1;

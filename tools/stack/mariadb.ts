@@ -9,7 +9,8 @@ import { configureReplication, startReplication, waitForReplicaToReachPrimary } 
 import { appDatabasePattern, type StackConfig } from './config.ts';
 import { ensureCommand, ownServerAnswers, portAnswers, readPid, spawnDetached, stopProcess, waitUntil } from './processes.ts';
 
-export type MariadbRole = 'primary' | 'replica';
+/** The statistics replica follows Galera node 1 (the cluster's async replica), the replica follows the primary. */
+export type MariadbRole = 'primary' | 'replica' | 'statistics';
 
 interface ServerPaths {
   home: string;
@@ -20,29 +21,34 @@ interface ServerPaths {
   initializedMarker: string;
 }
 
+/** `<home>/mariadbd.sock`, or a short temp path when that is too long for a Unix socket. */
+export function socketPathFor(home: string, name: string): string {
+  const socket = path.join(home, 'mariadbd.sock');
+  // Unix socket paths are limited to ~107 bytes; deep checkouts fall back to a short temp path.
+  if (socket.length <= 100) return socket;
+  const digest = crypto.createHash('sha1').update(home).digest('hex').slice(0, 10);
+  return path.join(os.tmpdir(), `chucar-${digest}-${name}.sock`);
+}
+
 export function serverPaths(config: StackConfig, role: MariadbRole): ServerPaths {
   const home = path.join(config.stateDir, role);
-  let socket = path.join(home, 'mariadbd.sock');
-  // Unix socket paths are limited to ~107 bytes; deep checkouts fall back to a short temp path.
-  if (socket.length > 100) {
-    const digest = crypto.createHash('sha1').update(home).digest('hex').slice(0, 10);
-    socket = path.join(os.tmpdir(), `chucar-${digest}-${role}.sock`);
-  }
   return {
     home,
     dataDir: path.join(home, 'data'),
-    socket,
+    socket: socketPathFor(home, role),
     pidFile: path.join(home, 'mariadbd.pid'),
     logFile: path.join(home, 'mariadbd.log'),
     initializedMarker: path.join(home, 'initialized'),
   };
 }
 
+const portVariables = { primary: 'DB_PRIMARY_PORT', replica: 'DB_REPLICA_PORT', statistics: 'DB_STATISTICS_PORT' } as const;
+
 function portOf(config: StackConfig, role: MariadbRole): number {
-  return role === 'primary' ? config.DB_PRIMARY_PORT : config.DB_REPLICA_PORT;
+  return config[portVariables[role]];
 }
 
-function initializeDataDir(paths: ServerPaths): void {
+export function initializeDataDir(paths: Pick<ServerPaths, 'dataDir' | 'initializedMarker'>): void {
   if (fs.existsSync(paths.initializedMarker)) return;
   // A data dir without the marker is a half-finished earlier attempt: start it over.
   fs.rmSync(paths.dataDir, { recursive: true, force: true });
@@ -84,10 +90,11 @@ function serverArguments(config: StackConfig, role: MariadbRole, paths: ServerPa
     '--log-output=TABLE',
   ];
   if (role === 'primary') return [...common, '--server-id=1', '--event-scheduler=ON'];
-  return [...common, '--server-id=2', '--read-only=ON', '--log-slave-updates=ON', `--relay-log=${path.join(paths.home, 'binlog', 'relay')}`];
+  // Server ids 10 (every Galera node) and 1 are sources; a replica skips events carrying its own id.
+  return [...common, `--server-id=${role === 'replica' ? 2 : 20}`, '--read-only=ON', '--log-slave-updates=ON', `--relay-log=${path.join(paths.home, 'binlog', 'relay')}`];
 }
 
-async function rootConnection(paths: ServerPaths): Promise<mysql.Connection> {
+export async function rootConnection(paths: Pick<ServerPaths, 'socket'>): Promise<mysql.Connection> {
   return mysql.createConnection({ socketPath: paths.socket, user: 'root', connectTimeout: 5000, multipleStatements: false });
 }
 
@@ -96,7 +103,7 @@ export async function startMariadb(config: StackConfig, role: MariadbRole): Prom
   const port = portOf(config, role);
   if (await ownServerAnswers(paths.pidFile, 'mariadbd', port, () => portAnswers(port))) return 'already running';
   if (await portAnswers(port)) {
-    throw new Error(`port ${port} is taken by another process; set ${role === 'primary' ? 'DB_PRIMARY_PORT' : 'DB_REPLICA_PORT'} to a free port`);
+    throw new Error(`port ${port} is taken by another process; set ${portVariables[role]} to a free port`);
   }
   ensureCommand('mariadbd', 'mariadb-server');
   fs.mkdirSync(path.join(paths.home, 'binlog'), { recursive: true });
@@ -117,7 +124,12 @@ function quote(value: string): string {
 
 /** Accounts and the app database; idempotent, run on the primary (the replica gets them by replication). */
 export async function bootstrapPrimary(config: StackConfig): Promise<void> {
-  const connection = await rootConnection(serverPaths(config, 'primary'));
+  await bootstrapAccounts(config, serverPaths(config, 'primary'));
+}
+
+/** The stack's accounts and the app database on the server listening on `paths.socket`; idempotent. */
+export async function bootstrapAccounts(config: StackConfig, paths: Pick<ServerPaths, 'socket'>): Promise<void> {
+  const connection = await rootConnection(paths);
   try {
     const run = runSqlOnConnection(connection);
     const account = (user: string, password: string) => `${quote(user)}@'%' IDENTIFIED BY ${quote(password)}`;
@@ -141,15 +153,24 @@ export async function bootstrapPrimary(config: StackConfig): Promise<void> {
 
 /** Points the replica at the primary (GTID, slave_pos) once, starts it, and waits until it caught up. */
 export async function ensureReplication(config: StackConfig): Promise<void> {
-  const replica = await rootConnection(serverPaths(config, 'replica'));
-  const primary = await rootConnection(serverPaths(config, 'primary'));
+  await ensureReplicaFollows(config, 'replica', { port: config.DB_PRIMARY_PORT, socket: serverPaths(config, 'primary').socket });
+}
+
+/**
+ * Points `replicaRole` at the source (GTID, slave_pos) unless it already replicates from somewhere
+ * (it may have been moved to another source on purpose), starts it, and waits until it caught up
+ * with what the source had committed. `source.socket` is the source's root socket.
+ */
+export async function ensureReplicaFollows(config: StackConfig, replicaRole: MariadbRole, source: { port: number; socket: string }): Promise<void> {
+  const replica = await rootConnection(serverPaths(config, replicaRole));
+  const primary = await rootConnection(source);
   try {
     const onReplica = runSqlOnConnection(replica);
     let status = await readReplicaStatus(onReplica);
     if (!status.configured) {
       await configureReplication(onReplica, {
         host: '127.0.0.1',
-        port: config.DB_PRIMARY_PORT,
+        port: source.port,
         user: config.DB_REPLICATION_USER,
         password: config.DB_REPLICATION_PASSWORD,
       });
@@ -159,7 +180,7 @@ export async function ensureReplication(config: StackConfig): Promise<void> {
     const { position, outcome } = await waitForReplicaToReachPrimary(runSqlOnConnection(primary), runSqlOnConnection(replica, 70_000), 60_000);
     if (outcome !== 'reached') {
       const after = await readReplicaStatus(onReplica);
-      throw new Error(`the replica did not catch up with the primary (${position}): ${after.lastError ?? 'no error reported'}`);
+      throw new Error(`the ${replicaRole} replica did not catch up with its source on port ${source.port} (${position}): ${after.lastError ?? 'no error reported'}`);
     }
   } finally {
     await replica.end();
@@ -178,12 +199,12 @@ export interface ReplicationReport extends ReplicaStatus {
 }
 
 /** Replica status as the admin account sees it over TCP; null when the replica does not answer. */
-export async function readReplication(config: StackConfig): Promise<ReplicationReport | null> {
+export async function readReplication(config: StackConfig, role: MariadbRole = 'replica'): Promise<ReplicationReport | null> {
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection({
       host: '127.0.0.1',
-      port: config.DB_REPLICA_PORT,
+      port: portOf(config, role),
       user: config.DB_ADMIN_USER,
       password: config.DB_ADMIN_PASSWORD,
       connectTimeout: 2000,

@@ -75,14 +75,19 @@ export function commandExists(command: string): boolean {
 
 /** Finds a server binary; as root installs its Debian package, otherwise says how. */
 export function ensureCommand(command: string, debianPackage: string): void {
-  if (commandExists(command)) return;
+  ensureInstalled(command, () => commandExists(command), debianPackage);
+}
+
+/** Checks that `what` (a command, a library) is there; as root installs its Debian package, otherwise says how. */
+export function ensureInstalled(what: string, isInstalled: () => boolean, debianPackage: string): void {
+  if (isInstalled()) return;
   const install = `apt-get update && apt-get install -y --no-install-recommends ${debianPackage}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${command} is not installed. Install it with:\n  sudo sh -c '${install}'`);
+    throw new Error(`${what} is not installed. Install it with:\n  sudo sh -c '${install}'`);
   }
-  console.log(`${command} is missing; installing ${debianPackage} with apt-get…`);
+  console.log(`${what} is missing; installing ${debianPackage} with apt-get…`);
   const result = spawnSync('sh', ['-c', install], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0 || !commandExists(command)) throw new Error(`installing ${debianPackage} failed; run: ${install}`);
+  if (result.status !== 0 || !isInstalled()) throw new Error(`installing ${debianPackage} failed; run: ${install}`);
 }
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { localDevelopmentSecrets } from '@chucar/platform';
 import { loadStackConfig, type StackConfig } from './config.ts';
-import { bootstrapPrimary, ensureReplication, readReplication, startMariadb, stopMariadb, type ReplicationReport } from './mariadb.ts';
+import { clusterIsHealthy, galeraNode, readGaleraCluster, startGaleraCluster, stopGaleraCluster, type GaleraNodeReport } from './galera.ts';
+import { bootstrapPrimary, ensureReplicaFollows, ensureReplication, readReplication, startMariadb, stopMariadb, type ReplicationReport } from './mariadb.ts';
 import { portAnswers } from './processes.ts';
 import { redisPings, startRedis, stopRedis } from './redis.ts';
 import { s3Answers, startS3, startS3Mirror, stopS3, stopS3Mirror } from './s3.ts';
@@ -17,6 +18,10 @@ export interface StackStatus {
   stateDir: string;
   servers: ServerStatus[];
   replication: ReplicationReport | null;
+  /** The Galera nodes in order, each with its wsrep state (null when it does not answer). */
+  galera: GaleraNodeReport[];
+  /** The statistics replica's replication from a Galera node. */
+  statisticsReplication: ReplicationReport | null;
   healthy: boolean;
 }
 
@@ -30,13 +35,20 @@ export async function stackUp(config: StackConfig = loadStackConfig(), progress:
   progress(`MariaDB replica :${config.DB_REPLICA_PORT} ${await startMariadb(config, 'replica')}`);
   await ensureReplication(config);
   progress('replication running (GTID, slave_pos), replica caught up');
+  await startGaleraCluster(config, progress);
+  progress(`MariaDB statistics replica :${config.DB_STATISTICS_PORT} ${await startMariadb(config, 'statistics')}`);
+  const firstNode = galeraNode(config, 1);
+  await ensureReplicaFollows(config, 'statistics', { port: firstNode.sqlPort, socket: firstNode.socket });
+  progress(`statistics replica replicating (GTID, slave_pos), caught up`);
   progress(`Redis :${config.REDIS_PORT} ${await startRedis(config)}`);
   progress(`S3 (s3rver) :${config.S3_PORT} ${await startS3(config)}`);
   progress(`S3 mirror (s3rver) :${config.S3_MIRROR_PORT} ${await startS3Mirror(config)}`);
 }
 
 export async function stackDown(config: StackConfig = loadStackConfig(), purge = false): Promise<void> {
-  // Replica first, so it does not log a lost primary while going down.
+  // Replicas first, so they do not log a lost source while going down.
+  await stopMariadb(config, 'statistics');
+  await stopGaleraCluster(config);
   await stopMariadb(config, 'replica');
   await stopMariadb(config, 'primary');
   await stopRedis(config);
@@ -47,23 +59,28 @@ export async function stackDown(config: StackConfig = loadStackConfig(), purge =
 
 export async function stackStatus(config: StackConfig = loadStackConfig()): Promise<StackStatus> {
   const host = '127.0.0.1';
-  const [primary, replica, redis, s3, s3Mirror, replication] = await Promise.all([
+  const [primary, replica, statistics, redis, s3, s3Mirror, replication, galera, statisticsReplication] = await Promise.all([
     portAnswers(config.DB_PRIMARY_PORT),
     portAnswers(config.DB_REPLICA_PORT),
+    portAnswers(config.DB_STATISTICS_PORT),
     redisPings(config.REDIS_PORT),
     s3Answers(config.S3_PORT),
     s3Answers(config.S3_MIRROR_PORT),
     readReplication(config),
+    readGaleraCluster(config),
+    readReplication(config, 'statistics'),
   ]);
   const servers: ServerStatus[] = [
     { name: 'mariadb-primary', host, port: config.DB_PRIMARY_PORT, answering: primary },
     { name: 'mariadb-replica', host, port: config.DB_REPLICA_PORT, answering: replica },
+    ...galera.map((node) => ({ name: `mariadb-${node.name}`, host: node.host, port: node.port, answering: node.answering })),
+    { name: 'mariadb-statistics', host, port: config.DB_STATISTICS_PORT, answering: statistics },
     { name: 'redis', host, port: config.REDIS_PORT, answering: redis },
     { name: 's3', host, port: config.S3_PORT, answering: s3 },
     { name: 's3-mirror', host, port: config.S3_MIRROR_PORT, answering: s3Mirror },
   ];
-  const healthy = servers.every((server) => server.answering) && replication?.running === true;
-  return { stateDir: config.stateDir, servers, replication, healthy };
+  const healthy = servers.every((server) => server.answering) && replication?.running === true && clusterIsHealthy(galera) && statisticsReplication?.running === true;
+  return { stateDir: config.stateDir, servers, replication, galera, statisticsReplication, healthy };
 }
 
 export function connectionHelp(config: StackConfig): string {
@@ -72,6 +89,8 @@ export function connectionHelp(config: StackConfig): string {
     'Local stack is up (loopback only). Connect with:',
     `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}`,
     `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only; reporter: -u${config.DB_REPORTER_USER})`,
+    `  galera    mariadb -h127.0.0.1 -P${config.DB_GALERA_PORTS[0]} ${admin} ${config.DB_NAME}   (nodes on ${config.DB_GALERA_PORTS.join(', ')}; any node takes writes)`,
+    `  stats     mariadb -h127.0.0.1 -P${config.DB_STATISTICS_PORT} ${admin} ${config.DB_NAME}   (read_only replica of Galera node 1)`,
     `  redis     redis-cli -p ${config.REDIS_PORT}`,
     `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key ${localDevelopmentSecrets.s3AccessKeyId} / ${localDevelopmentSecrets.s3SecretAccessKey})`,
     `  mirror    http://127.0.0.1:${config.S3_MIRROR_PORT}  bucket ${config.S3_MIRROR_BUCKET}, its own s3rver and data (media: MEDIA_MIRROR_BUCKET=${config.S3_MIRROR_BUCKET} MEDIA_MIRROR_ENDPOINT=http://127.0.0.1:${config.S3_MIRROR_PORT})`,
