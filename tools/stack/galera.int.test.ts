@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
-import { readLastGtid, readWsrepStatus, runSqlOnConnection, waitForGtid, waitForGtidOnGaleraNode, type WsrepNodeStatus } from '@chucar/platform';
+import { readLastGtid, readGaleraNodeState, runSqlOnConnection, waitForGtid, waitForGaleraGtid, type GaleraNodeState } from '@chucar/platform';
 import { repoRoot } from './config.ts';
 import { clusterIsHealthy, galeraNode, readGaleraCluster, restartGaleraNode, runningPid, startGaleraCluster } from './galera.ts';
 import { bootstrapAfterQuorumLoss } from './galera-bootstrap.ts';
@@ -19,10 +19,10 @@ function connectToPort(port: number): Promise<mysql.Connection> {
 
 const connectToNode = (index: number) => connectToPort(galeraNode(config, index).sqlPort);
 
-async function statusOf(index: number): Promise<WsrepNodeStatus> {
+async function statusOf(index: number): Promise<GaleraNodeState> {
   const connection = await connectToNode(index);
   try {
-    return await readWsrepStatus(runSqlOnConnection(connection, 5000));
+    return await readGaleraNodeState(runSqlOnConnection(connection, 5000));
   } finally {
     await connection.end();
   }
@@ -87,7 +87,7 @@ describe('local Galera cluster and its statistics replica (real servers)', () =>
     const third = await connectToNode(3);
     const statistics = await connectToPort(config.DB_STATISTICS_PORT);
     try {
-      expect(await waitForGtidOnGaleraNode(runSqlOnConnection(third), gtid, 10_000)).toBe('reached');
+      expect(await waitForGaleraGtid(runSqlOnConnection(third), gtid, 10_000)).toBe('reached');
       expect(await notesOn(third, note)).toEqual([{ note }]);
       expect(await waitForGtid(runSqlOnConnection(statistics), gtid, 10_000)).toBe('reached');
       expect(await notesOn(statistics, note)).toEqual([{ note }]);
@@ -122,7 +122,7 @@ describe('local Galera cluster and its statistics replica (real servers)', () =>
     expect(await statusOf(2)).toMatchObject({ clusterStatus: 'Primary', localStateComment: 'Synced', clusterSize: 3 });
     const second = await connectToNode(2);
     try {
-      expect(await waitForGtidOnGaleraNode(runSqlOnConnection(second), gtid, 10_000)).toBe('reached');
+      expect(await waitForGaleraGtid(runSqlOnConnection(second), gtid, 10_000)).toBe('reached');
       expect(await notesOn(second, missed)).toEqual([{ note: missed }]);
     } finally {
       await second.end();
@@ -150,7 +150,7 @@ describe('local Galera cluster and its statistics replica (real servers)', () =>
     const gtid = await writeProbe(1, after);
     const third = await connectToNode(3);
     try {
-      expect(await waitForGtidOnGaleraNode(runSqlOnConnection(third), gtid, 10_000)).toBe('reached');
+      expect(await waitForGaleraGtid(runSqlOnConnection(third), gtid, 10_000)).toBe('reached');
       expect(await notesOn(third, before)).toEqual([{ note: before }]);
       expect(await notesOn(third, after)).toEqual([{ note: after }]);
     } finally {

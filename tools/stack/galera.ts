@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type mysql from 'mysql2/promise';
-import { isSyncedPrimary, readWsrepStatus, runSqlOnConnection, type WsrepNodeStatus } from '@chucar/platform';
+import { isServingNode, readGaleraNodeState, runSqlOnConnection, type GaleraNodeState } from '@chucar/platform';
 import type { StackConfig } from './config.ts';
 import {
   chooseMostAdvancedNode,
@@ -113,8 +113,8 @@ async function withRootConnection<T>(node: GaleraNode, use: (connection: mysql.C
 }
 
 /** The node's wsrep status over its socket, or null when it does not answer. */
-export async function readNodeStatus(node: GaleraNode): Promise<WsrepNodeStatus | null> {
-  return withRootConnection(node, (connection) => readWsrepStatus(runSqlOnConnection(connection, 5000))).catch(() => null);
+export async function readNodeStatus(node: GaleraNode): Promise<GaleraNodeState | null> {
+  return withRootConnection(node, (connection) => readGaleraNodeState(runSqlOnConnection(connection, 5000))).catch(() => null);
 }
 
 function logTail(file: string, lines = 20): string {
@@ -126,7 +126,7 @@ export async function waitForSynced(node: GaleraNode, pid: number, timeoutMs: nu
   while (Date.now() < deadline) {
     if (!isAlive(pid)) throw new Error(`Galera ${node.name} (port ${node.sqlPort}) stopped while starting\n--- last lines of ${node.logFile} ---\n${logTail(node.logFile)}`);
     const status = await readNodeStatus(node);
-    if (status && isSyncedPrimary(status)) return;
+    if (status && isServingNode(status)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`Galera ${node.name} (port ${node.sqlPort}) was not synced within ${timeoutMs / 1000} s\n--- last lines of ${node.logFile} ---\n${logTail(node.logFile)}`);
@@ -285,7 +285,7 @@ export interface GaleraNodeReport {
   host: string;
   port: number;
   answering: boolean;
-  wsrep: WsrepNodeStatus | null;
+  wsrep: GaleraNodeState | null;
 }
 
 export async function readGaleraCluster(config: StackConfig): Promise<GaleraNodeReport[]> {
@@ -298,5 +298,5 @@ export async function readGaleraCluster(config: StackConfig): Promise<GaleraNode
 }
 
 export function clusterIsHealthy(nodes: readonly GaleraNodeReport[]): boolean {
-  return nodes.every((node) => node.answering && node.wsrep !== null && isSyncedPrimary(node.wsrep) && node.wsrep.clusterSize === nodes.length);
+  return nodes.every((node) => node.answering && node.wsrep !== null && isServingNode(node.wsrep) && node.wsrep.clusterSize === nodes.length);
 }
