@@ -130,7 +130,13 @@ describe('chooseMostAdvancedNode', () => {
   it('prefers a running survivor among equals: it needs no restart', () => {
     const choice = chooseMostAdvancedNode([node('galera-1', { seqno: 40 }), node('galera-2', { running: true, seqno: 40, seqnoSource: 'wsrep_last_committed' })]);
     expect(choice.node.name).toBe('galera-2');
-    expect(choice.reason).toMatch(/^highest seqno 40 \(wsrep_last_committed\), tied; running, so no restart is needed/);
+    expect(choice.reason).toMatch(/^highest seqno 40 \(wsrep_last_committed\), tied with galera-1; running, so no restart is needed/);
+  });
+
+  it('takes the first in order among stopped equals', () => {
+    const choice = chooseMostAdvancedNode([node('galera-1', { seqno: 7 }), node('galera-2', { seqno: 9 }), node('galera-3', { seqno: 9 })]);
+    expect(choice.node.name).toBe('galera-2');
+    expect(choice.reason).toMatch(/^highest seqno 9 \(recovered\), tied with galera-3; first in order; others: galera-1 stopped, recovered 7; galera-3 stopped, recovered 9$/);
   });
 
   it('with every node stopped, trusts the one that left cleanly last (safe_to_bootstrap)', () => {

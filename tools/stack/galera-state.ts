@@ -240,9 +240,7 @@ export function chooseMostAdvancedNode(nodes: readonly NodeProgress[]): Bootstra
   const ranked = [...known].sort((a, b) => b.seqno! - a.seqno! || Number(b.running) - Number(a.running) || Number(b.safeToBootstrap) - Number(a.safeToBootstrap));
   const chosen = ranked[0]!;
   const others = nodes.filter((node) => node !== chosen);
-  const tie = others.some((node) => node.seqno === chosen.seqno);
-  return {
-    node: chosen,
-    reason: `highest seqno ${chosen.seqno} (${chosen.seqnoSource})${tie ? `, tied${chosen.running ? '; running, so no restart is needed' : ''}` : ''}; others: ${others.map(describe).join('; ') || 'none'}`,
-  };
+  const tied = others.filter((node) => node.seqno === chosen.seqno);
+  const tieBreak = tied.length === 0 ? '' : `, tied with ${tied.map((node) => node.name).join(' and ')}; ${chosen.running ? 'running, so no restart is needed' : 'first in order'}`;
+  return { node: chosen, reason: `highest seqno ${chosen.seqno} (${chosen.seqnoSource})${tieBreak}; others: ${others.map(describe).join('; ') || 'none'}` };
 }

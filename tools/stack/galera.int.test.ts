@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
@@ -52,6 +53,12 @@ async function writeProbe(index: number, note: string): Promise<string> {
   } finally {
     await connection.end();
   }
+}
+
+async function waitForStatistics(gtid: string): Promise<mysql.Connection> {
+  const statistics = await connectToPort(config.DB_STATISTICS_PORT);
+  expect(await waitForGtid(runSqlOnConnection(statistics), gtid, 30_000)).toBe('reached');
+  return statistics;
 }
 
 async function notesOn(connection: mysql.Connection, note: string): Promise<unknown> {
@@ -155,6 +162,40 @@ describe('local Galera cluster and its statistics replica (real servers)', () =>
       expect(await notesOn(third, after)).toEqual([{ note: after }]);
     } finally {
       await third.end();
+    }
+  }, 300_000);
+
+  it('a node whose data is gone rejoins by a full SST (mariabackup)', async () => {
+    const third = galeraNode(config, 3);
+    await killNode(3);
+    fs.rmSync(third.dataDir, { recursive: true, force: true });
+    fs.rmSync(third.initializedMarker, { force: true });
+    const restart = await restartGaleraNode(config, 3);
+    console.log(`galera-3 with no data rejoined in ${restart.seconds.toFixed(1)} s by ${restart.stateTransfer}`);
+    expect(restart).toMatchObject({ outcome: 'restarted', stateTransfer: 'SST' });
+    expect(await statusOf(3)).toMatchObject({ clusterStatus: 'Primary', localStateComment: 'Synced', clusterSize: 3 });
+  }, 240_000);
+
+  it('with every node killed, stack:up starts the cluster from the most advanced node and the statistics replica follows again', async () => {
+    const before = `before-all-killed-${Date.now()}`;
+    await writeProbe(1, before);
+    for (const index of [1, 2, 3]) await killNode(index);
+
+    const said: string[] = [];
+    const started = Date.now();
+    await startGaleraCluster(config, (line) => said.push(line));
+    console.log(`cluster restarted after all nodes were killed in ${((Date.now() - started) / 1000).toFixed(1)} s:\n${said.join('\n')}`);
+    expect(said.join('\n')).toMatch(/^Galera galera-\d :\d+ starts the cluster: highest seqno \d+ \(recovered\)/m);
+    expect(clusterIsHealthy(await readGaleraCluster(config))).toBe(true);
+
+    const after = `after-all-killed-${Date.now()}`;
+    const gtid = await writeProbe(2, after);
+    const statistics = await waitForStatistics(gtid);
+    try {
+      expect(await notesOn(statistics, before)).toEqual([{ note: before }]);
+      expect(await notesOn(statistics, after)).toEqual([{ note: after }]);
+    } finally {
+      await statistics.end();
     }
   }, 300_000);
 

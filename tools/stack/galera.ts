@@ -25,6 +25,7 @@ import {
   type GaleraNode,
   type GaleraSavedState,
   type NodeProgress,
+  type RecoveredPosition,
   type StartOptions,
   type StateTransfer,
 } from './galera-state.ts';
@@ -82,8 +83,11 @@ export function hasData(node: GaleraNode): boolean {
   return fs.existsSync(node.initializedMarker);
 }
 
-/** Runs `mariadbd --wsrep-recover` (InnoDB recovery only, no network) and returns the position it found. */
-export function recoverPosition(node: GaleraNode): string | null {
+/**
+ * Runs `mariadbd --wsrep-recover` (InnoDB recovery only, no network) and returns the position it
+ * found, or null when the node never committed a writeset.
+ */
+export function recoverPosition(node: GaleraNode): RecoveredPosition | null {
   fs.rmSync(node.recoveryLogFile, { force: true });
   const result = spawnSync('mariadbd', galeraRecoveryArguments(node), { encoding: 'utf8', timeout: 120_000 });
   const log = fs.existsSync(node.recoveryLogFile) ? fs.readFileSync(node.recoveryLogFile, 'utf8') : '';
@@ -91,16 +95,22 @@ export function recoverPosition(node: GaleraNode): string | null {
   if (result.status !== 0 || !recovered) {
     throw new Error(`mariadbd --wsrep-recover failed for ${node.name} (exit ${result.status}):\n${log.split('\n').slice(-15).join('\n')}`);
   }
-  return recovered.seqno >= 0 ? recovered.position : null;
+  return recovered.seqno >= 0 ? recovered : null;
 }
 
 /** Where a stopped node's data stands: grastate.dat after a clean stop, else what InnoDB recovery finds. */
 export function nodeProgressOf(node: GaleraNode): NodeProgress & { startPosition?: string } {
   const saved = readSavedState(node);
   if (saved && saved.seqno >= 0) return { name: node.name, running: false, seqno: saved.seqno, seqnoSource: 'grastate.dat', safeToBootstrap: saved.safeToBootstrap };
-  const position = recoverPosition(node);
-  const seqno = position === null ? null : Number(/:(-?\d+)/.exec(position)?.[1]);
-  return { name: node.name, running: false, seqno, seqnoSource: 'recovered', safeToBootstrap: saved?.safeToBootstrap ?? false, ...(position ? { startPosition: position } : {}) };
+  const recovered = recoverPosition(node);
+  return {
+    name: node.name,
+    running: false,
+    seqno: recovered?.seqno ?? null,
+    seqnoSource: 'recovered',
+    safeToBootstrap: saved?.safeToBootstrap ?? false,
+    ...(recovered ? { startPosition: recovered.position } : {}),
+  };
 }
 
 async function withRootConnection<T>(node: GaleraNode, use: (connection: mysql.Connection) => Promise<T>): Promise<T> {
@@ -154,8 +164,8 @@ function joinOptions(node: GaleraNode): StartOptions {
   }
   const saved = readSavedState(node);
   if (saved && saved.seqno >= 0) return {};
-  const position = recoverPosition(node);
-  return position ? { startPosition: position } : {};
+  const recovered = recoverPosition(node);
+  return recovered ? { startPosition: recovered.position } : {};
 }
 
 function writeDefaultsFiles(nodes: GaleraNode[]): void {
