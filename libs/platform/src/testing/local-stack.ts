@@ -66,12 +66,32 @@ export function connectWithoutDatabase(account: StackAccount, role: ServerRole):
 
 function openConnection(account: StackAccount, role: ServerRole, target: { database?: string }): Promise<mysql.Connection> {
   const settings = localStackSettings();
-  const [user, password] = {
-    admin: [settings.DB_ADMIN_USER, settings.DB_ADMIN_PASSWORD],
-    app: [settings.DB_USER, settings.DB_PASSWORD],
-    reporter: [settings.DB_REPORTER_USER, settings.DB_REPORTER_PASSWORD],
-  }[account];
-  return mysql.createConnection({ host: '127.0.0.1', port: portOf(settings, role), user, password, ...target, connectTimeout: 5000 });
+  return mysql.createConnection({ host: '127.0.0.1', port: portOf(settings, role), ...credentialsOf(settings, account), ...target, connectTimeout: 5000 });
+}
+
+function credentialsOf(settings: LocalStackSettings, account: StackAccount): { user: string; password: string } {
+  switch (account) {
+    case 'admin':
+      return { user: settings.DB_ADMIN_USER, password: settings.DB_ADMIN_PASSWORD };
+    case 'app':
+      return { user: settings.DB_USER, password: settings.DB_PASSWORD };
+    case 'reporter':
+      return { user: settings.DB_REPORTER_USER, password: settings.DB_REPORTER_PASSWORD };
+  }
+}
+
+/** Pool settings for each node of the stack's Galera cluster in order (galera-1 first), as the app account, on the test database. */
+export function galeraNodeSettings(overrides: Partial<DatabaseSettings> = {}): Array<DatabaseSettings & { name: string }> {
+  const settings = localStackSettings();
+  return settings.DB_GALERA_PORTS.map((port, index) => ({ ...appDatabaseSettings('primary', overrides), port, name: `galera-${index + 1}` }));
+}
+
+/** A plain mysql2 connection to Galera node `nodeNumber` (1 to 3) as one of the stack's accounts, on the test database. */
+export function connectToGaleraNode(account: StackAccount, nodeNumber: number): Promise<mysql.Connection> {
+  const settings = localStackSettings();
+  const port = settings.DB_GALERA_PORTS[nodeNumber - 1];
+  if (port === undefined) throw new RangeError(`there is no Galera node ${nodeNumber}`);
+  return mysql.createConnection({ host: '127.0.0.1', port, ...credentialsOf(settings, account), database: testDatabaseName, connectTimeout: 5000 });
 }
 
 /** Waits (bounded) until the replica applied everything the primary has committed so far. */
