@@ -180,8 +180,8 @@ const notCopied = /^(gvwstate\.dat|galera\.cache|.*\.err|.*-bin\.index)$/;
 
 /**
  * First start: node 1 alone creates the cluster and the accounts, stops cleanly, and its data
- * becomes nodes 2 and 3's, minus the saved view (gvwstate.dat). The copies hold the same state
- * (uuid:seqno), so they join with no state transfer instead of two full SSTs.
+ * becomes nodes 2 and 3's, minus its own files. The copies hold the same state (uuid:seqno), so
+ * they join by an IST of the few view changes since (seconds) instead of two full SSTs.
  */
 async function initializeCluster(config: StackConfig, nodes: GaleraNode[], progress: Progress): Promise<void> {
   const [first, ...others] = nodes as [GaleraNode, ...GaleraNode[]];
@@ -236,7 +236,7 @@ export async function startGaleraCluster(config: StackConfig, progress: Progress
   writeDefaultsFiles(nodes);
   const started = Date.now();
   if (stopped.length === nodes.length) {
-    if (!hasData(nodes[0]!) && !nodes.some(hasData)) await initializeCluster(config, nodes, progress);
+    if (!nodes.some(hasData)) await initializeCluster(config, nodes, progress);
     const choice = chooseStoppedNodeToBootstrap(nodes);
     progress(`Galera ${choice.node.name} :${choice.node.sqlPort} starts the cluster: ${choice.reason}`);
     await startAsNewCluster(choice.node, choice.startPosition);
