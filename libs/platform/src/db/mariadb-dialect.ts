@@ -229,3 +229,113 @@ export function stopStatementSql(threadId: number): string {
   if (!Number.isSafeInteger(threadId) || threadId <= 0) throw new RangeError(`a session id is a positive integer, not ${threadId}`);
   return `KILL QUERY ${threadId}`;
 }
+
+/** One MariaDB GTID: domain, the server that wrote it, and its sequence number within the domain. */
+export interface Gtid {
+  domainId: number;
+  serverId: number;
+  sequence: number;
+}
+
+/**
+ * Reads a GTID list as MariaDB prints it (`0-1-42,11-3-7`, or inside brackets in a Gtid_list event's
+ * description). Empty text is an empty list; anything else that is not a list is an error.
+ */
+export function parseGtidList(text: string): Gtid[] {
+  const inner = text.trim().replace(/^\[(.*)\]$/s, '$1').trim();
+  if (inner === '') return [];
+  return inner.split(',').map((item) => {
+    const match = /^(\d{1,10})-(\d{1,10})-(\d{1,20})$/.exec(item.trim());
+    const sequence = Number(match?.[3]);
+    if (!match || !Number.isSafeInteger(sequence)) throw new Error(`not a GTID list: ${JSON.stringify(text)}`);
+    return { domainId: Number(match[1]), serverId: Number(match[2]), sequence };
+  });
+}
+
+export function formatGtid(gtid: Gtid): string {
+  return `${gtid.domainId}-${gtid.serverId}-${gtid.sequence}`;
+}
+
+export type ReplicaIoState = 'running' | 'connecting' | 'stopped';
+
+/** Where a replica replicates from and how its threads fare (SHOW SLAVE STATUS; null when it has no source configured). */
+export interface ReplicaSourceStatus {
+  sourceHost: string;
+  sourcePort: number;
+  ioState: ReplicaIoState;
+  sqlRunning: boolean;
+  usesGtid: boolean;
+  lastIoErrno: number;
+  lastIoError: string | null;
+  lastSqlErrno: number;
+  lastSqlError: string | null;
+}
+
+export async function readReplicaSourceStatus(run: RunSql): Promise<ReplicaSourceStatus | null> {
+  const [row] = await run('SHOW SLAVE STATUS');
+  if (!row || String(row['Master_Host'] ?? '') === '') return null;
+  const io = String(row['Slave_IO_Running'] ?? '');
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+  return {
+    sourceHost: String(row['Master_Host']),
+    sourcePort: Number(row['Master_Port']),
+    ioState: io === 'Yes' ? 'running' : io === 'Connecting' ? 'connecting' : 'stopped',
+    sqlRunning: row['Slave_SQL_Running'] === 'Yes',
+    usesGtid: String(row['Using_Gtid'] ?? 'No') !== 'No',
+    lastIoErrno: Number(row['Last_IO_Errno'] ?? 0),
+    lastIoError: text(row['Last_IO_Error']),
+    lastSqlErrno: Number(row['Last_SQL_Errno'] ?? 0),
+    lastSqlError: text(row['Last_SQL_Error']),
+  };
+}
+
+/** The position a replica resumes from with `MASTER_USE_GTID = slave_pos`: the GTIDs it has applied. */
+export async function readReplicaGtidPosition(run: RunSql): Promise<Gtid[]> {
+  const [row] = await run('SELECT @@global.gtid_slave_pos AS position');
+  return parseGtidList(String(row?.['position'] ?? ''));
+}
+
+/**
+ * How far back a server's binary log reaches, as a source judges a connecting replica's position
+ * by it: the oldest binlog file's Gtid_list event (the last GTID of each domain written before that
+ * file), the first GTIDs in that file (`eventsToRead` events are looked at), and the binlog state
+ * (the last GTID of each domain and server id in the whole log).
+ */
+export interface BinlogReach {
+  oldestFile: string;
+  oldestFileGtidList: Gtid[];
+  /** The first GTID of each domain among the events looked at. */
+  firstGtidsInOldestFile: Gtid[];
+  binlogState: Gtid[];
+}
+
+export async function readBinlogReach(run: RunSql, eventsToRead = 200): Promise<BinlogReach> {
+  if (!Number.isSafeInteger(eventsToRead) || eventsToRead < 3) throw new RangeError(`read at least 3 binlog events, not ${eventsToRead}`);
+  const files = await run('SHOW BINARY LOGS');
+  const oldestFile = String(files[0]?.['Log_name'] ?? '');
+  // The file name is written into the statement (SHOW BINLOG EVENTS takes no placeholder), so only a plain name passes.
+  if (!/^[\w.-]{1,255}$/.test(oldestFile)) throw new Error(`unexpected binlog file name ${JSON.stringify(oldestFile)}`);
+  const events = await run(`SHOW BINLOG EVENTS IN '${oldestFile}' LIMIT ${eventsToRead}`);
+  const gtidListEvent = events.find((event) => event['Event_type'] === 'Gtid_list');
+  if (!gtidListEvent) throw new Error(`${oldestFile} has no Gtid_list event: not a MariaDB binlog with GTIDs`);
+  const firstGtids: Gtid[] = [];
+  for (const event of events) {
+    // "GTID 1-1-7" (DDL) or "BEGIN GTID 1-1-8" (a transaction), perhaps with a commit id after it.
+    const written = event['Event_type'] === 'Gtid' ? /\bGTID (\d+-\d+-\d+)\b/.exec(String(event['Info'] ?? '')) : null;
+    if (!written) continue;
+    const [gtid] = parseGtidList(written[1]!);
+    if (!firstGtids.some((seen) => seen.domainId === gtid!.domainId)) firstGtids.push(gtid!);
+  }
+  const [state] = await run('SELECT @@global.gtid_binlog_state AS state');
+  return {
+    oldestFile,
+    oldestFileGtidList: parseGtidList(String(gtidListEvent['Info'] ?? '')),
+    firstGtidsInOldestFile: firstGtids,
+    binlogState: parseGtidList(String(state?.['state'] ?? '')),
+  };
+}
+
+/** Stops both replica threads; the applied position (gtid_slave_pos) is final once it returns. */
+export async function stopReplication(run: RunSql): Promise<void> {
+  await run('STOP SLAVE');
+}
