@@ -37,6 +37,13 @@ export { clusterGtidOf, galeraSyncedState, isNodeNotPrepared, isServingNode, isS
 export type { GaleraClusterStatus, GaleraGtidIdentity, GaleraGtidWaitResult, GaleraNodeState } from './db/galera-dialect.ts';
 export { bootstrapPrimaryComponent } from './db/galera-dialect.ts';
 
+// The statistics replica following the Galera cluster: the decision, binlog coverage, the loop
+export * from './db/statistics-replica-follower.ts';
+export * from './db/statistics-replica-follow-loop.ts';
+export * from './db/binlog-coverage.ts';
+export { formatGtid, parseGtidList } from './db/mariadb-dialect.ts';
+export type { BinlogReach, Gtid, ReplicaIoState, ReplicaSourceStatus } from './db/mariadb-dialect.ts';
+
 // Idempotency keys: the header's rules and their table
 export * from './idempotency/idempotency-key.ts';
 export * from './idempotency/idempotency-store.ts';

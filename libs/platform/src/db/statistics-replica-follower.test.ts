@@ -30,7 +30,7 @@ function replicaOf(source: { host: string; port: number }, overrides: Partial<Re
 const cannotConnect = { ioState: 'connecting', lastIoErrno: 2003, lastIoError: "Can't connect to server on '127.0.0.1' (111)" } as const;
 
 function observation(overrides: Partial<FollowerObservation> = {}): FollowerObservation {
-  return { at: 100_000, replica: replicaOf(node1), position: parseGtidList('1-1-480'), nodes: [servingNode(node1), servingNode(node2), servingNode(node3)], unlistedSource: null, ...overrides };
+  return { at: 100_000, replicaReadOnly: true, replica: replicaOf(node1), position: parseGtidList('1-1-480'), nodes: [servingNode(node1), servingNode(node2), servingNode(node3)], unlistedSource: null, ...overrides };
 }
 
 /** The watch of a source that has failed since `sinceMs` before the default observation time. */
@@ -133,7 +133,9 @@ describe('decideReplicaSource', () => {
     expect(decideReplicaSource({ ...failing, at: 102_000, replica: replicaOf(node2) }, running.watch, settings)).toEqual(running);
   });
 
-  it('leaves alone a replica that is not configured, not on GTID, stopped by hand, or stopped by an SQL error', () => {
+  it('leaves alone a replica that is writable, not configured, not on GTID, stopped by hand, or stopped by an SQL error', () => {
+    const writableAndFailing = observation({ replicaReadOnly: false, replica: replicaOf(node1, cannotConnect), nodes: [goneNode(node1), servingNode(node2)] });
+    expect(decideReplicaSource(writableAndFailing, failingFor('127.0.0.1:3311', 60_000), settings).decision).toMatchObject({ action: 'hands-off', reason: expect.stringMatching(/not read_only/) });
     expect(decideReplicaSource(observation({ replica: null }), null, settings).decision).toMatchObject({ action: 'hands-off', source: null, reason: expect.stringMatching(/no source configured/) });
     expect(decideReplicaSource(observation({ replica: replicaOf(node1, { usesGtid: false }) }), null, settings).decision).toMatchObject({ action: 'hands-off', reason: expect.stringMatching(/by file and position/) });
     expect(decideReplicaSource(observation({ replica: replicaOf(node1, { ioState: 'stopped', sqlRunning: false }) }), null, settings).decision).toMatchObject({ action: 'hands-off', reason: expect.stringMatching(/stopped by hand/) });

@@ -41,6 +41,8 @@ export interface NodeObservation {
 export interface FollowerObservation {
   /** When the observation was made (ms since the epoch). */
   at: number;
+  /** @@read_only on the replica: a writable server is not the statistics replica, and is left alone. */
+  replicaReadOnly: boolean;
   /** SHOW SLAVE STATUS, or null when the replica has no source configured. */
   replica: ReplicaSourceStatus | null;
   /** gtid_slave_pos: where the replica resumes from. */
@@ -116,6 +118,9 @@ function judgeCandidate(candidate: NodeObservation, position: readonly Gtid[]): 
  */
 export function decideReplicaSource(observation: FollowerObservation, previous: SourceWatch | null, settings: FollowerSettings): { decision: FollowDecision; watch: SourceWatch | null } {
   const { replica } = observation;
+  if (!observation.replicaReadOnly) {
+    return { decision: { action: 'hands-off', source: replica ? nodeAddress({ host: replica.sourceHost, port: replica.sourcePort }) : null, reason: 'the server is not read_only: it is not the statistics replica, or someone made it writable' }, watch: null };
+  }
   if (!replica) return { decision: { action: 'hands-off', source: null, reason: 'the replica has no source configured: seed it and point it at a node first' }, watch: null };
   const source = nodeAddress({ host: replica.sourceHost, port: replica.sourcePort });
   const handsOff = handsOffReason(replica);
