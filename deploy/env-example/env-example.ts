@@ -7,7 +7,7 @@ import path from 'node:path';
 import { localDevelopmentSecrets, type EnvSpec, type VarSpec } from '@chucar/platform';
 import { gatewayEnv } from '@chucar/api-gateway/config';
 import { mediaEnv } from '@chucar/media-service/config';
-import { reporterEnv } from '@chucar/replica-reporter/config';
+import { reporterEnv, statisticsFollowerEnv } from '@chucar/replica-reporter/config';
 import { repoRoot, stackEnv } from '../../tools/stack/config.ts';
 import { startEnv } from '../../tools/supervisor/start-config.ts';
 
@@ -25,6 +25,7 @@ export const specGroups: SpecGroup[] = [
   { name: 'api-gateway', title: 'api-gateway (apps/api-gateway)', spec: gatewayEnv },
   { name: 'media-service', title: 'media-service (apps/media-service)', spec: mediaEnv },
   { name: 'replica-reporter', title: 'replica-reporter (apps/replica-reporter)', spec: reporterEnv },
+  { name: 'statistics replica follower', title: 'The statistics replica follower (apps/replica-reporter: npm run reporter:follow)', spec: statisticsFollowerEnv },
   { name: 'local stack', title: 'Local stack (tools/stack: npm run stack:up)', spec: stackEnv },
   { name: 'npm start', title: 'npm start (tools/start.ts: the supervisor, HAProxy and the monitoring)', spec: startEnv },
 ];

@@ -1,11 +1,11 @@
 import { REPORT_NAMES } from '@chucar/domain';
 import { REPORT_FORMATS } from '@chucar/contracts';
-import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, readEnv, redisEnv, runtimeEnv, type EnvValues } from '@chucar/platform';
+import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, nodeAddress, parseNodeAddress, readEnv, redisEnv, runtimeEnv, type EnvValues, type SourceNode } from '@chucar/platform';
 
 /** The reporter knows only the replica: it has no variable that could point it at the primary. */
 export const reporterEnv = {
   ...runtimeEnv,
-  REPORTER_HOST: env.string({ description: 'Address the reporter HTTP API and the daily-report scheduler listen on (0.0.0.0 in containers)', default: '127.0.0.1' }),
+  REPORTER_HOST: env.string({ description: 'Address the reporter HTTP API, the daily-report scheduler and the statistics replica follower listen on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   REPORTER_PORT: env.port({ description: 'Reporter HTTP port', default: 3002 }),
   REPORTER_SCHEDULE_PORT: env.port({ description: 'Port of the daily-report scheduler’s /metrics and /health (npm run report:daily, on REPORTER_HOST; not with --day)', default: 3004 }),
   REPORTER_DB_HOST: env.string({ description: 'Read-only replica host (never the primary)', default: '127.0.0.1' }),
@@ -44,6 +44,54 @@ export const reporterEnv = {
 };
 
 export type ReporterConfig = EnvValues<typeof reporterEnv>;
+
+/**
+ * The statistics replica's follower (npm run reporter:follow): the one reporter process that knows
+ * the cluster's nodes and holds an account that may change the replica's source. The reporter's
+ * other processes never read these variables.
+ */
+export const statisticsFollowerEnv = {
+  ...runtimeEnv,
+  REPORTER_HOST: reporterEnv.REPORTER_HOST,
+  STATISTICS_FOLLOW_PORT: env.port({ description: 'Port of the statistics replica follower’s /metrics and /health (npm run reporter:follow, on REPORTER_HOST; not with --once)', default: 3005 }),
+  STATISTICS_REPLICA_HOST: env.string({ description: 'The statistics replica the follower keeps pointed at a live cluster node (read_only; the follower refuses any other server)', default: '127.0.0.1' }),
+  STATISTICS_REPLICA_PORT: env.port({ description: 'Port of the statistics replica', default: 3314 }),
+  STATISTICS_SOURCE_NODES: env.list({ description: 'The Galera nodes the statistics replica may follow, host:port, in the order they are tried as a new source', default: ['127.0.0.1:3311', '127.0.0.1:3312', '127.0.0.1:3313'] }),
+  STATISTICS_ADMIN_USER: env.string({ description: 'Account on the statistics replica (STOP SLAVE, CHANGE MASTER, START SLAVE) and on the nodes (their wsrep state and binary logs: BINLOG MONITOR)', default: 'chucar_admin' }),
+  STATISTICS_ADMIN_PASSWORD: env.string({ description: 'Password of STATISTICS_ADMIN_USER', default: localDevelopmentSecrets.adminDatabasePassword, secret: true }),
+  STATISTICS_REPLICATION_USER: env.string({ description: 'Replication account the statistics replica logs in to a node with (CHANGE MASTER’s MASTER_USER)', default: 'chucar_repl' }),
+  STATISTICS_REPLICATION_PASSWORD: env.string({ description: 'Password of STATISTICS_REPLICATION_USER', default: localDevelopmentSecrets.replicationDatabasePassword, secret: true }),
+  STATISTICS_FOLLOW_INTERVAL_MS: env.int({ description: 'How often the follower looks at the replica and the nodes', default: 2000, min: 200, max: 60_000 }),
+  STATISTICS_SOURCE_GRACE_MS: env.int({ description: 'How long the followed node must be gone (unreachable, or not synced in the primary component) before the replica is repointed', default: 5000, min: 0, max: 300_000 }),
+  STATISTICS_PROBE_TIMEOUT_MS: env.int({ description: 'Bound of each connection and statement the follower uses to look at a server', default: 2000, min: 100, max: 30_000 }),
+  STATISTICS_CONTROL_TIMEOUT_MS: env.int({ description: 'Bound of each statement that changes the replica (STOP SLAVE waits for its threads to end)', default: 15_000, min: 1000, max: 120_000 }),
+};
+
+export type StatisticsFollowerConfig = EnvValues<typeof statisticsFollowerEnv> & { sourceNodes: SourceNode[] };
+
+/** The repoint must land within 30 s of the loss: grace, a look at every server and a repoint must fit. */
+const REPOINT_DEADLINE_MS = 30_000;
+
+export function loadStatisticsFollowerConfig(source: Record<string, string | undefined> = process.env): StatisticsFollowerConfig {
+  const config = readEnv(statisticsFollowerEnv, source);
+  const problems: string[] = [];
+  const sourceNodes: SourceNode[] = [];
+  for (const text of config.STATISTICS_SOURCE_NODES) {
+    try {
+      sourceNodes.push(parseNodeAddress(text));
+    } catch (error) {
+      problems.push(`STATISTICS_SOURCE_NODES: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (config.STATISTICS_SOURCE_NODES.length === 0) problems.push('STATISTICS_SOURCE_NODES must name at least one node');
+  const replica = `${config.STATISTICS_REPLICA_HOST}:${config.STATISTICS_REPLICA_PORT}`;
+  if (sourceNodes.some((node) => nodeAddress(node) === replica)) problems.push(`STATISTICS_SOURCE_NODES must not name the statistics replica itself (${replica})`);
+  if (new Set(sourceNodes.map(nodeAddress)).size !== sourceNodes.length) problems.push('STATISTICS_SOURCE_NODES names a node twice');
+  const worstCaseMs = config.STATISTICS_SOURCE_GRACE_MS + 2 * config.STATISTICS_FOLLOW_INTERVAL_MS + 3 * config.STATISTICS_PROBE_TIMEOUT_MS;
+  if (worstCaseMs > REPOINT_DEADLINE_MS) problems.push(`STATISTICS_SOURCE_GRACE_MS + 2 × STATISTICS_FOLLOW_INTERVAL_MS + 3 × STATISTICS_PROBE_TIMEOUT_MS is ${worstCaseMs} ms: a lost node would be left for more than ${REPOINT_DEADLINE_MS / 1000} s`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, sourceNodes };
+}
 
 export function loadReporterConfig(source: Record<string, string | undefined> = process.env): ReporterConfig {
   const config = readEnv(reporterEnv, source);
