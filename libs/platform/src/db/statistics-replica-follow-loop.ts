@@ -20,7 +20,7 @@ import {
   type ReplicaSourceStatus,
   type RunSql,
 } from './mariadb-dialect.ts';
-import { readNodeServingState } from './statistics-node-state.ts';
+import { isServingNode, readGaleraNodeState, type GaleraNodeState } from './galera-dialect.ts';
 import {
   decideReplicaSource,
   describeDecision,
@@ -108,6 +108,11 @@ async function onServer<T>(address: SourceNode, account: DatabaseAccount, timeou
   }
 }
 
+/** "Synced, Primary", "Donor/Desynced, Primary, not ready": the node's own words for the log. */
+function describeNodeState(state: GaleraNodeState): string {
+  return `${state.localStateComment}, ${state.clusterStatus}${state.ready ? '' : ', not ready'}`;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -124,8 +129,8 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
   async function observeNode(node: SourceNode): Promise<NodeObservation> {
     try {
       return await onServer(node, options.admin, options.probeTimeoutMs, options.probeTimeoutMs, async (run) => {
-        const { serving, state } = await readNodeServingState(run);
-        return { node, serving, state, reach: await readBinlogReach(run), error: null };
+        const state = await readGaleraNodeState(run);
+        return { node, serving: isServingNode(state), state: describeNodeState(state), reach: await readBinlogReach(run), error: null };
       });
     } catch (error) {
       return { node, serving: false, state: 'unknown', reach: null, error: errorText(error) };
