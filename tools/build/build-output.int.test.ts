@@ -187,6 +187,7 @@ describe('the build output', () => {
     ['dist/apps/media-service/cli/orphans-cli.js', /^npm run media:orphans/],
     ['dist/apps/replica-reporter/main-cli.js', /^Usage: npm run report /],
     ['dist/apps/replica-reporter/main-schedule.js', /^Usage: npm run report:daily/],
+    ['dist/apps/replica-reporter/main-follow.js', /^Usage: npm run reporter:follow/],
   ])('%s --help prints its usage and exits 0', async (entry, usage) => {
     const result = await runBuilt(entry, ['--help']);
     expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
@@ -197,6 +198,13 @@ describe('the build output', () => {
     const result = await runBuilt('dist/apps/replica-reporter/main-schedule.js', ['--days', '2026-11-30']);
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toMatch(/^report schedule: Unknown option '--days'.*\n$/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a bad flag to the statistics replica follower in one line, exit 2', async () => {
+    const result = await runBuilt('dist/apps/replica-reporter/main-follow.js', ['--ones']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^reporter follow: Unknown option '--ones'.*\n$/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
