@@ -2,6 +2,7 @@ export * from './local-stack.ts';
 export { localStackEnv } from '../config/local-stack.ts';
 export {
   configureReplication,
+  readReplicaSourceStatus,
   shutDownServer,
   startReplicaSqlThread,
   startReplication,
