@@ -156,7 +156,7 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
    * more (the first check used the position while the SQL thread was still applying), and only
    * then CHANGE MASTER. Whatever happens after STOP SLAVE, replication is started again.
    */
-  async function repoint(decision: Extract<FollowDecision, { action: 'repoint' }>): Promise<FollowDecision> {
+  async function repoint(decision: Extract<FollowDecision, { action: 'repoint' }>): Promise<{ outcome: FollowDecision; replicaAfter: ReplicaSourceStatus | null }> {
     const target = nodeAddress(decision.to);
     return onReplica(options.controlTimeoutMs, async (run) => {
       const status = await readReplicaSourceStatus(run);
@@ -164,19 +164,22 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
       if (sourceNow !== decision.source) throw new Error(`the replica's source changed to ${sourceNow ?? 'none'} meanwhile; deciding again on the next run`);
       await stopReplication(run);
       let changed = false;
+      let outcome: FollowDecision = decision;
       try {
         const position = await readReplicaGtidPosition(run);
         const targetNow = await observeNode(decision.to);
         const coverage = targetNow.error === null && targetNow.serving && targetNow.reach ? binlogCoversPosition(position, targetNow.reach) : { covered: false as const, reason: targetNow.error ?? `not serving (${targetNow.state})` };
-        if (!coverage.covered) {
-          return { action: 'blocked', source: decision.source, problem: decision.problem, rejected: [...decision.rejected, { node: target, reason: `on the final check after STOP SLAVE: ${coverage.reason}` }] };
+        if (coverage.covered) {
+          await configureReplication(run, { ...decision.to, user: options.replication.user, password: options.replication.password });
+          changed = true;
+        } else {
+          outcome = { action: 'blocked', source: decision.source, problem: decision.problem, rejected: [...decision.rejected, { node: target, reason: `on the final check after STOP SLAVE: ${coverage.reason}` }] };
         }
-        await configureReplication(run, { ...decision.to, user: options.replication.user, password: options.replication.password });
-        changed = true;
-        return decision;
       } finally {
         await startReplication(run).catch((error: unknown) => log.error({ err: error, source: changed ? target : decision.source }, 'START SLAVE failed after a repoint attempt; the replica is stopped'));
       }
+      // What the metrics and readiness show until the next look: the replica on its new source.
+      return { outcome, replicaAfter: await readReplicaSourceStatus(run) };
     });
   }
 
@@ -207,7 +210,9 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
     watch = decided.watch;
     let decision = decided.decision;
     if (decision.action === 'repoint') {
-      decision = await repoint(decision);
+      const { outcome, replicaAfter } = await repoint(decision);
+      decision = outcome;
+      current.replica = replicaAfter;
       if (decision.action === 'repoint') {
         current.repoints += 1;
         options.onRepoint?.(decision.source, nodeAddress(decision.to));
