@@ -91,14 +91,18 @@ export interface StatisticsReplicaFollower {
   state(): FollowerState;
 }
 
+const BLOCKED_REMINDER_MS = 60_000;
+
 /** Opens a connection, runs `work` on it with every statement bounded, and closes it whatever happens. */
 async function onServer<T>(address: SourceNode, account: DatabaseAccount, timeoutMs: number, statementTimeoutMs: number, work: (run: RunSql) => Promise<T>): Promise<T> {
   const what = `MariaDB at ${nodeAddress(address)}`;
-  const connection = await withTimeout(
-    mysql.createConnection({ host: address.host, port: address.port, user: account.user, password: account.password, connectTimeout: timeoutMs, supportBigNumbers: true }),
-    timeoutMs + 500,
-    `connecting to ${what}`,
-  );
+  const connecting = mysql.createConnection({ host: address.host, port: address.port, user: account.user, password: account.password, connectTimeout: timeoutMs, supportBigNumbers: true });
+  const connection = await withTimeout(connecting, timeoutMs + 500, `connecting to ${what}`).catch((error: unknown) => {
+    // A connection that completes after the timeout is closed at once, not left open.
+    connecting.then((late) => late.destroy(), () => {});
+    throw error;
+  });
+  // A reset after the work is done must not become an unhandled 'error' event that ends the process.
   connection.on('error', () => {});
   try {
     return await work(runSqlOnConnection(connection, statementTimeoutMs));
@@ -122,6 +126,7 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
   const log = options.logger;
   let watch: SourceWatch | null = null;
   let lastLine: string | null = null;
+  let lastLoggedAt = 0;
   const current: FollowerState = { decision: null, replica: null, observedAt: null, observationError: null, repoints: 0 };
 
   const onReplica = <T>(timeoutMs: number, work: (run: RunSql) => Promise<T>) => onServer(options.replica, options.admin, options.probeTimeoutMs, timeoutMs, work);
@@ -185,8 +190,11 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
 
   function report(decision: FollowDecision): void {
     const line = describeDecision(decision);
-    if (line === lastLine && decision.action !== 'repoint') return;
+    // Each change is logged; a block that lasts is logged again every minute, so the log keeps saying it.
+    const repeatDue = decision.action === 'blocked' && now() - lastLoggedAt >= BLOCKED_REMINDER_MS;
+    if (line === lastLine && decision.action !== 'repoint' && !repeatDue) return;
     lastLine = line;
+    lastLoggedAt = now();
     const details = { decision };
     if (decision.action === 'blocked') log.error(details, line);
     else if (decision.action === 'repoint' || decision.action === 'hands-off') log.warn(details, line);
