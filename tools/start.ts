@@ -2,7 +2,9 @@
  * `npm start`: brings the local stack up, migrates, loads demo data into an empty database, then
  * supervises every service (GATEWAY_INSTANCES gateways behind HAProxy on LB_PORT, the media API and
  * worker, the reporter and its daily scheduler) and the monitoring (Prometheus, Alertmanager, the
- * exporters): a process that exits on its own is restarted (tools/supervisor). Alerts are printed
+ * exporters): a process that exits on its own is restarted (tools/supervisor). The stack's Galera
+ * nodes and statistics replica are watched too: one that crashes is restarted (a Galera node only
+ * while the cluster keeps quorum; after a quorum loss that is a person's call). Alerts are printed
  * here and appended to <STACK_DIR>/run/alerts.log. Ctrl-C or SIGTERM, at any moment, stops every
  * process npm start started and returns once they are gone; the stack's servers keep running
  * (`npm run stack:down` stops them).
@@ -21,6 +23,7 @@ import { startAlertReceiver, type AlertReceiver } from './monitoring/alert-recei
 import { monitoringPackages, monitoringProcesses } from './monitoring/local-monitoring.ts';
 import { installPackages, missingPackages } from './supervisor/packages.ts';
 import { gatewayPorts, loadStartConfig, servicesEnv, type StartConfig } from './supervisor/start-config.ts';
+import { StackServerWatch, stackServerWatchIntervalMs } from './supervisor/stack-server-watch.ts';
 import { stopLeftovers, Supervisor, type ProcessSpec } from './supervisor/supervisor.ts';
 
 interface ServiceSpec extends ProcessSpec {
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
     registry,
   });
   let receiver: AlertReceiver | null = null;
+  let stackServerWatch: StackServerWatch | null = null;
   /** The phase in progress that a stop must let finish first (a package install). */
   let mustFinish: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | null = null;
@@ -120,6 +124,7 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       log(`${why}: stopping every process npm start started (the stack keeps running; npm run stack:down stops it)`);
       await mustFinish.catch(() => {});
+      stackServerWatch?.stop();
       await supervisor.stopAll();
       await receiver?.close();
       log('stopped');
@@ -139,11 +144,22 @@ async function main(): Promise<void> {
   /** After each phase: a stop asked for meanwhile wins over going on. */
   const goOn = () => stopping === null;
   try {
-    await startEverything(config, supervisor, registry, goOn, (started) => (receiver = started), (phase) => (mustFinish = phase));
+    await startEverything(config, supervisor, registry, goOn, {
+      receiverStarted: (started) => (receiver = started),
+      stackServerWatchStarted: (started) => (stackServerWatch = started),
+      mustFinish: (phase) => (mustFinish = phase),
+    });
   } catch (error) {
     console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
     await stop(1, 'start-up failed');
   }
+}
+
+/** What main needs to know of a start-up in progress, to stop it at any moment. */
+interface StartHooks {
+  receiverStarted: (receiver: AlertReceiver) => void;
+  stackServerWatchStarted: (watch: StackServerWatch) => void;
+  mustFinish: (phase: Promise<unknown>) => void;
 }
 
 async function startEverything(
@@ -151,10 +167,8 @@ async function startEverything(
   supervisor: Supervisor,
   registry: Registry,
   goOn: () => boolean,
-  receiverStarted: (receiver: AlertReceiver) => void,
-  mustFinish: (phase: Promise<unknown>) => void,
+  { receiverStarted, stackServerWatchStarted, mustFinish }: StartHooks,
 ): Promise<void> {
-
   await stopLeftovers(path.join(config.runDir, 'pids'), log);
   const needed = [{ command: 'haproxy', debianPackage: 'haproxy' }, ...(config.MONITORING ? monitoringPackages : [])];
   const install = installPackages(missingPackages(needed), log);
@@ -165,6 +179,8 @@ async function startEverything(
   log('bringing the local stack up…');
   await stackUp(config.stack, (line) => log(line));
   if (!goOn()) return;
+  // The stack's servers are not npm start's children; a Galera node or the statistics replica that crashes is restarted by this watch.
+  stackServerWatchStarted(new StackServerWatch({ config: config.stack, log, metricsOf: (name) => supervisor.watchedProcess(name) }));
   await prepareDatabase();
   if (!goOn()) return;
 
@@ -206,6 +222,7 @@ async function startEverything(
     const where = service.url ? `${service.url}${service.isGateway ? '  (one instance, direct; metrics /metrics)' : ''}` : '';
     console.log(`  ${service.name.padEnd(18)} ${readiness.get(service.name) ? 'ready    ' : 'NOT READY'}  ${where}`);
   }
+  console.log(`\nGalera nodes :${config.stack.DB_GALERA_PORTS.join(', :')} and the statistics replica :${config.stack.DB_STATISTICS_PORT}: restarted when they crash (checked every ${stackServerWatchIntervalMs / 1000} s; a Galera node by IST, and never after a quorum loss: npm run db:bootstrap)`);
   if (config.MONITORING) {
     console.log(`\nMonitoring: Prometheus http://127.0.0.1:${config.PROMETHEUS_PORT}${prometheusUp ? '' : ' (NOT ready yet)'} (alerts /alerts), Alertmanager http://127.0.0.1:${config.ALERTMANAGER_PORT}`);
     console.log(`  alerts are printed here as [alert] lines and appended to ${config.alertLogFile}; supervisor metrics ${receiver.url}/metrics`);

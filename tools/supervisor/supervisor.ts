@@ -26,6 +26,11 @@ export interface ProcessSpec {
   stopGraceMs: number;
 }
 
+export interface WatchedProcessMetrics {
+  restarted(): void;
+  setUp(up: boolean): void;
+}
+
 export interface SupervisorOptions {
   pidDir: string;
   log: (line: string) => void;
@@ -76,6 +81,18 @@ export class Supervisor {
 
   get stopping(): boolean {
     return this.#stopping;
+  }
+
+  /**
+   * The metrics of a process npm start looks after without being its parent (a stack server it
+   * restarts when it crashes), under the same names as its own children's.
+   */
+  watchedProcess(name: string): WatchedProcessMetrics {
+    this.#restartsTotal.inc({ service: name }, 0);
+    return {
+      restarted: () => this.#restartsTotal.inc({ service: name }),
+      setUp: (up) => this.#up.set({ service: name }, up ? 1 : 0),
+    };
   }
 
   /** Starts a process and keeps it running until stopAll. */
