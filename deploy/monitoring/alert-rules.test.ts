@@ -1,6 +1,6 @@
 /**
  * The alert rules as Prometheus sees them: promtool checks them and runs their unit tests
- * (alert-rules.test.yml and alert-rules.long.test.yml), promtool and amtool check the compose
+ * (alert-rules.test.yml, alert-rules.long.test.yml and alert-rules.galera.test.yml), promtool and amtool check the compose
  * configs; and every alert a person can receive carries what they need to act on it: a severity, a
  * summary, a description and a runbook that exists in docs/operations.md.
  */
@@ -14,7 +14,7 @@ import { repoRoot } from '../compose-file.ts';
 
 const monitoringDir = path.join(repoRoot, 'deploy', 'monitoring');
 const rulesFile = path.join(monitoringDir, 'alert-rules.yml');
-const ruleTestFiles = ['alert-rules.test.yml', 'alert-rules.long.test.yml'].map((file) => path.join(monitoringDir, file));
+const ruleTestFiles = ['alert-rules.test.yml', 'alert-rules.long.test.yml', 'alert-rules.galera.test.yml'].map((file) => path.join(monitoringDir, file));
 const operationsDoc = path.join(repoRoot, 'docs', 'operations.md');
 
 /** The alerts other parts of the system and the runbooks are written against (the monitoring contract). */

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../stack/config.ts';
 import type { ProcessSpec } from '../supervisor/supervisor.ts';
-import { gatewayPorts, type StartConfig } from '../supervisor/start-config.ts';
+import { galeraExporterPorts, gatewayPorts, type StartConfig } from '../supervisor/start-config.ts';
 
 export const alertRulesFile = path.join(repoRoot, 'deploy', 'monitoring', 'alert-rules.yml');
 
@@ -42,6 +42,8 @@ function scrapeJobs(config: StartConfig): ScrapeJob[][] {
     [
       { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_PRIMARY_PORT], labels: { server: 'primary' } },
       { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_REPLICA_PORT], labels: { server: 'replica' } },
+      ...galeraExporterPorts(config).map((port, index) => ({ job: 'mysqld', targets: [port], labels: { server: `galera-${index + 1}` } })),
+      { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_STATISTICS_PORT], labels: { server: 'statistics' } },
     ],
     [{ job: 'redis', targets: [config.REDIS_EXPORTER_PORT] }],
     [{ job: 'supervisor', targets: [config.SUPERVISOR_PORT] }],
@@ -116,7 +118,7 @@ export function monitoringProcesses(config: StartConfig): MonitoringProcesses {
   // quiet (until repeat_interval, 4 h) about an alert that was firing when npm start last stopped.
   fs.rmSync(path.join(dir, 'alertmanager-data'), { recursive: true, force: true });
   const { stack } = config;
-  const mysqldExporter = (server: 'primary' | 'replica', dbPort: number, listenPort: number): ProcessSpec => ({
+  const mysqldExporter = (server: string, dbPort: number, listenPort: number): ProcessSpec => ({
     name: `mysqld-exporter-${server}`,
     command: 'prometheus-mysqld-exporter',
     args: [`--web.listen-address=127.0.0.1:${listenPort}`, '--collect.slave_status', '--log.level=warn'],
@@ -128,6 +130,9 @@ export function monitoringProcesses(config: StartConfig): MonitoringProcesses {
     exporters: [
       mysqldExporter('primary', stack.DB_PRIMARY_PORT, config.MYSQLD_EXPORTER_PRIMARY_PORT),
       mysqldExporter('replica', stack.DB_REPLICA_PORT, config.MYSQLD_EXPORTER_REPLICA_PORT),
+      // A Galera node's wsrep status comes with SHOW GLOBAL STATUS: mysql_global_status_wsrep_local_state, _cluster_size, _cluster_status (1 Primary, 0 not).
+      ...galeraExporterPorts(config).map((port, index) => mysqldExporter(`galera-${index + 1}`, stack.DB_GALERA_PORTS[index]!, port)),
+      mysqldExporter('statistics', stack.DB_STATISTICS_PORT, config.MYSQLD_EXPORTER_STATISTICS_PORT),
       {
       name: 'redis-exporter',
       command: 'prometheus-redis-exporter',

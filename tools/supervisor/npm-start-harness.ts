@@ -14,7 +14,7 @@ import { readAlertLog, type DeliveredAlert } from '../monitoring/alert-receiver.
 import { loadStackConfig, repoRoot } from '../stack/config.ts';
 import { portAnswers } from '../stack/processes.ts';
 import { stackDown } from '../stack/stack.ts';
-import { gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
+import { galeraExporterPorts, gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
 
 const PORT_OFFSET = 20_000;
 
@@ -45,6 +45,8 @@ export function isolatedStartEnv(stackDir = path.join(os.tmpdir(), 'chucar-npm-s
     SUPERVISOR_PORT: moved(defaults.SUPERVISOR_PORT),
     MYSQLD_EXPORTER_PRIMARY_PORT: moved(defaults.MYSQLD_EXPORTER_PRIMARY_PORT),
     MYSQLD_EXPORTER_REPLICA_PORT: moved(defaults.MYSQLD_EXPORTER_REPLICA_PORT),
+    MYSQLD_EXPORTER_GALERA_PORT: moved(defaults.MYSQLD_EXPORTER_GALERA_PORT),
+    MYSQLD_EXPORTER_STATISTICS_PORT: moved(defaults.MYSQLD_EXPORTER_STATISTICS_PORT),
     REDIS_EXPORTER_PORT: moved(defaults.REDIS_EXPORTER_PORT),
   };
 }
@@ -64,6 +66,8 @@ export function ownPorts(config: StartConfig): number[] {
     config.SUPERVISOR_PORT,
     config.MYSQLD_EXPORTER_PRIMARY_PORT,
     config.MYSQLD_EXPORTER_REPLICA_PORT,
+    ...galeraExporterPorts(config),
+    config.MYSQLD_EXPORTER_STATISTICS_PORT,
     config.REDIS_EXPORTER_PORT,
   ];
 }

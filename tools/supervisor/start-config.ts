@@ -22,6 +22,8 @@ export const startEnv = {
   SUPERVISOR_PORT: env.port({ description: "npm start: the supervisor's /metrics and the alert webhook (POST /alerts) Alertmanager delivers to", default: 9400 }),
   MYSQLD_EXPORTER_PRIMARY_PORT: env.port({ description: 'npm start: the MariaDB exporter of the primary', default: 9104 }),
   MYSQLD_EXPORTER_REPLICA_PORT: env.port({ description: 'npm start: the MariaDB exporter of the replica', default: 9105 }),
+  MYSQLD_EXPORTER_GALERA_PORT: env.port({ description: 'npm start: the MariaDB exporter of Galera node 1; node i listens on MYSQLD_EXPORTER_GALERA_PORT + i - 1', default: 9106 }),
+  MYSQLD_EXPORTER_STATISTICS_PORT: env.port({ description: 'npm start: the MariaDB exporter of the statistics replica', default: 9110 }),
   REDIS_EXPORTER_PORT: env.port({ description: 'npm start: the Redis exporter', default: 9121 }),
   MONITORING: env.bool({ description: 'npm start: run Prometheus, Alertmanager and the exporters (installed with apt-get on first use as root)', default: true }),
 };
@@ -42,6 +44,11 @@ export function loadStartConfig(source: Record<string, string | undefined> = pro
   const stack = loadStackConfig(source);
   const runDir = path.join(stack.stateDir, 'run');
   return { ...settings, stack, runDir, alertLogFile: path.join(runDir, 'alerts.log') };
+}
+
+/** One exporter per Galera node, in the nodes' order. */
+export function galeraExporterPorts(config: StartConfig): number[] {
+  return config.stack.DB_GALERA_PORTS.map((_, index) => config.MYSQLD_EXPORTER_GALERA_PORT + index);
 }
 
 export function gatewayPorts(config: StartConfig): number[] {
