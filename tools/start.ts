@@ -1,10 +1,11 @@
 /**
  * `npm start`: brings the local stack up, migrates, loads demo data into an empty database, then
  * supervises every service (GATEWAY_INSTANCES gateways behind HAProxy on LB_PORT, the media API and
- * worker, the reporter and its daily scheduler) and the monitoring (Prometheus, Alertmanager, the
- * exporters): a process that exits on its own is restarted (tools/supervisor). The stack's Galera
- * nodes and statistics replica are watched too: one that crashes is restarted (a Galera node only
- * while the cluster keeps quorum; after a quorum loss that is a person's call). Alerts are printed
+ * worker, the reporter, its daily scheduler and the statistics replica follower) and the monitoring
+ * (Prometheus, Alertmanager, the exporters): a process that exits on its own is restarted
+ * (tools/supervisor). The stack's Galera nodes and statistics replica are watched too: one that
+ * crashes is restarted (a Galera node only while the cluster keeps quorum; after a quorum loss that
+ * is a person's call). Alerts are printed
  * here and appended to <STACK_DIR>/run/alerts.log. Ctrl-C or SIGTERM, at any moment, stops every
  * process npm start started and returns once they are gone; the stack's servers keep running
  * (`npm run stack:down` stops them).
@@ -22,7 +23,7 @@ import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/ha
 import { startAlertReceiver, type AlertReceiver } from './monitoring/alert-receiver.ts';
 import { monitoringPackages, monitoringProcesses } from './monitoring/local-monitoring.ts';
 import { installPackages, missingPackages } from './supervisor/packages.ts';
-import { gatewayPorts, loadStartConfig, servicesEnv, type StartConfig } from './supervisor/start-config.ts';
+import { gatewayPorts, loadStartConfig, servicesEnv, statisticsFollowerEnv, type StartConfig } from './supervisor/start-config.ts';
 import { StackServerWatch, stackServerWatchIntervalMs } from './supervisor/stack-server-watch.ts';
 import { stopLeftovers, Supervisor, type ProcessSpec } from './supervisor/supervisor.ts';
 
@@ -83,6 +84,8 @@ function serviceSpecs(config: StartConfig): ServiceSpec[] {
     nodeService('media-worker', 'apps/media-service/src/main-worker.ts', shared, config.MEDIA_WORKER_PORT),
     nodeService('reporter', 'apps/replica-reporter/src/main.ts', shared, config.REPORTER_PORT),
     nodeService('reporter-schedule', 'apps/replica-reporter/src/main-schedule.ts', shared, config.REPORTER_SCHEDULE_PORT),
+    // Keeps the statistics replica on a live Galera node (repointed by GTID when its node is gone).
+    nodeService('reporter-follow', 'apps/replica-reporter/src/main-follow.ts', { ...shared, ...statisticsFollowerEnv(config) }, config.STATISTICS_FOLLOW_PORT),
   ];
 }
 

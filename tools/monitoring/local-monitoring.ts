@@ -38,6 +38,7 @@ function scrapeJobs(config: StartConfig): ScrapeJob[][] {
     [{ job: 'media-worker', targets: [config.MEDIA_WORKER_PORT] }],
     [{ job: 'reporter', targets: [config.REPORTER_PORT] }],
     [{ job: 'reporter-schedule', targets: [config.REPORTER_SCHEDULE_PORT] }],
+    [{ job: 'reporter-follow', targets: [config.STATISTICS_FOLLOW_PORT] }],
     [{ job: 'haproxy', targets: [config.HAPROXY_METRICS_PORT] }],
     [
       { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_PRIMARY_PORT], labels: { server: 'primary' } },

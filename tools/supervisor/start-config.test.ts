@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@chucar/platform';
-import { gatewayPorts, loadStartConfig, servicesEnv } from './start-config.ts';
+import { gatewayPorts, loadStartConfig, servicesEnv, statisticsFollowerEnv } from './start-config.ts';
 
 describe('npm start settings', () => {
   it('names the bad variable, and reads --gateways like GATEWAY_INSTANCES', () => {
@@ -21,5 +21,17 @@ describe('npm start settings', () => {
       MEDIA_MIRROR_BUCKET: '',
       REPORTER_URL: 'http://reporter.internal:3002',
     });
+    expect(env).not.toHaveProperty('STATISTICS_ADMIN_PASSWORD');
+  });
+
+  it("points the statistics replica follower at the stack's moved replica and nodes, and only the follower gets the admin account", () => {
+    const config = loadStartConfig({ DB_STATISTICS_PORT: '23314', DB_GALERA_PORTS: '23311,23312,23313' }, []);
+    expect(statisticsFollowerEnv(config, { STATISTICS_FOLLOW_INTERVAL_MS: '1000' })).toMatchObject({
+      STATISTICS_REPLICA_PORT: '23314',
+      STATISTICS_SOURCE_NODES: '127.0.0.1:23311,127.0.0.1:23312,127.0.0.1:23313',
+      STATISTICS_ADMIN_USER: config.stack.DB_ADMIN_USER,
+      STATISTICS_REPLICATION_USER: config.stack.DB_REPLICATION_USER,
+    });
+    expect(statisticsFollowerEnv(config, { STATISTICS_SOURCE_NODES: '127.0.0.1:3312' })['STATISTICS_SOURCE_NODES']).toBe('127.0.0.1:3312');
   });
 });

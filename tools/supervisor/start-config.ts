@@ -16,6 +16,7 @@ export const startEnv = {
   REPORTER_PORT: env.port({ description: 'npm start: the reporter', default: 3002 }),
   MEDIA_WORKER_PORT: env.port({ description: "npm start: the media worker's health, metrics and dashboard", default: 3003 }),
   REPORTER_SCHEDULE_PORT: env.port({ description: "npm start: the daily-report scheduler's health and metrics", default: 3004 }),
+  STATISTICS_FOLLOW_PORT: env.port({ description: "npm start: the statistics replica follower's health and metrics", default: 3005 }),
   HAPROXY_METRICS_PORT: env.port({ description: "npm start: HAProxy's Prometheus endpoint (/metrics)", default: 8405 }),
   PROMETHEUS_PORT: env.port({ description: 'npm start: Prometheus', default: 9090 }),
   ALERTMANAGER_PORT: env.port({ description: 'npm start: Alertmanager', default: 9093 }),
@@ -56,6 +57,24 @@ export function gatewayPorts(config: StartConfig): number[] {
 }
 
 /**
+ * What the statistics replica follower alone reads on top of servicesEnv: the replica, the nodes it
+ * may follow and the stack's admin and replication accounts (no other service is given those). A
+ * variable the user set wins.
+ */
+export function statisticsFollowerEnv(config: StartConfig, source: Record<string, string | undefined> = process.env): Record<string, string> {
+  const { stack } = config;
+  const derived: Record<string, string> = {
+    STATISTICS_REPLICA_PORT: String(stack.DB_STATISTICS_PORT),
+    STATISTICS_SOURCE_NODES: stack.DB_GALERA_PORTS.map((port) => `127.0.0.1:${port}`).join(','),
+    STATISTICS_ADMIN_USER: stack.DB_ADMIN_USER,
+    STATISTICS_ADMIN_PASSWORD: stack.DB_ADMIN_PASSWORD,
+    STATISTICS_REPLICATION_USER: stack.DB_REPLICATION_USER,
+    STATISTICS_REPLICATION_PASSWORD: stack.DB_REPLICATION_PASSWORD,
+  };
+  return Object.fromEntries(Object.entries(derived).map(([name, value]) => [name, source[name] ?? value]));
+}
+
+/**
  * What every service started by npm start reads, on top of the user's environment: the stack's
  * addresses (the same the operator commands get) and the sibling services' ports and URLs. A
  * variable the user set wins.
@@ -68,6 +87,7 @@ export function servicesEnv(config: StartConfig, source: Record<string, string |
     REPORTER_PORT: String(config.REPORTER_PORT),
     REPORTER_URL: `http://127.0.0.1:${config.REPORTER_PORT}`,
     REPORTER_SCHEDULE_PORT: String(config.REPORTER_SCHEDULE_PORT),
+    STATISTICS_FOLLOW_PORT: String(config.STATISTICS_FOLLOW_PORT),
     ALERTMANAGER_URL: `http://127.0.0.1:${config.ALERTMANAGER_PORT}`,
   };
   return { ...localServiceEnv(config.stack, source), ...Object.fromEntries(Object.entries(siblings).map(([name, value]) => [name, source[name] ?? value])) };
