@@ -74,3 +74,29 @@ describe('env.portList', () => {
     expect(readEnv(open, { PORTS: '1,65535' })).toEqual({ PORTS: [1, 65535] });
   });
 });
+
+describe('env.addressList', () => {
+  const spec = { CLUSTER_NODES: env.addressList({ description: 'nodes', default: [] }) };
+
+  it('reads host:port addresses in order, and is empty when unset', () => {
+    expect(readEnv(spec, { CLUSTER_NODES: 'galera-1:3306, 10.0.0.2:3307 ,[::1]:3308' })).toEqual({
+      CLUSTER_NODES: [
+        { host: 'galera-1', port: 3306 },
+        { host: '10.0.0.2', port: 3307 },
+        { host: '::1', port: 3308 },
+      ],
+    });
+    expect(readEnv(spec, {})).toEqual({ CLUSTER_NODES: [] });
+  });
+
+  it.each([
+    ['galera-1', 'must be a comma-separated list of host:port (port 1-65535), and "galera-1" is not one'],
+    ['galera-1:3306,,galera-2:3306', 'must be a comma-separated list of host:port (port 1-65535), and "" is not one'],
+    ['galera-1:0', 'must be a comma-separated list of host:port (port 1-65535), and "galera-1:0" is not one'],
+    ['galera-1:70000', 'must be a comma-separated list of host:port (port 1-65535), and "galera-1:70000" is not one'],
+    ['http://galera-1:3306', 'must be a comma-separated list of host:port (port 1-65535), and "http://galera-1:3306" is not one'],
+    ['galera-1:3306,galera-1:3306', 'must not list an address twice'],
+  ])('refuses %j, naming the variable', (raw, problem) => {
+    expect(() => readEnv(spec, { CLUSTER_NODES: raw })).toThrow(`CLUSTER_NODES ${problem}, got ${JSON.stringify(raw)}`);
+  });
+});

@@ -133,6 +133,23 @@ export const env = {
     });
   },
 
+  /**
+   * Comma-separated `host:port` addresses, e.g. a cluster's nodes in order of preference; empty by
+   * default. Duplicates are refused: one server listed twice would count twice.
+   */
+  addressList: (options: Options<{ host: string; port: number }[]>) =>
+    make('host:port list', options, (raw) => {
+      const items = raw.split(',').map((item) => item.trim());
+      const addresses = items.map((item) => {
+        const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(item);
+        const port = Number(match?.[2]);
+        if (!match || port < 1 || port > 65535) fail(`must be a comma-separated list of host:port (port 1-65535), and ${JSON.stringify(item)} is not one`);
+        return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+      });
+      if (new Set(addresses.map(({ host, port }) => `${host}:${port}`)).size !== addresses.length) fail('must not list an address twice');
+      return addresses;
+    }),
+
   list: (options: Options<string[]>) =>
     make('list', options, (raw) =>
       raw

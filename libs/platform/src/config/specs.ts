@@ -37,6 +37,25 @@ export const replicaDatabaseEnv = {
   DB_REPLICA_PORT: env.port({ description: 'MariaDB/MySQL read-only replica port', default: 3308 }),
 };
 
+/**
+ * A MariaDB Galera cluster instead of the primary and replica: when DB_CLUSTER_NODES lists nodes,
+ * the app writes to the first synced node of the list and reads from the others; the account,
+ * database and pool settings are the primary's (DB_USER, DB_NAME, DB_POOL_SIZE per node, ...).
+ */
+export const clusterDatabaseEnv = {
+  DB_CLUSTER_NODES: env.addressList({
+    description: 'Galera cluster nodes as host:port, comma separated, in order of preference for the writer (every instance must list them in the same order); empty: use DB_PRIMARY_* and DB_REPLICA_*',
+    default: [],
+  }),
+  DB_CLUSTER_CHECK_INTERVAL_MS: env.int({ description: 'How often every cluster node is probed (state, primary component, which node takes writes)', default: 500, min: 50, max: 60_000 }),
+  DB_CLUSTER_WRITE_TIMEOUT_MS: env.int({
+    description: 'Cap on a statement on a cluster node, below the ~6 s a commit blocks on a node that has just lost its peers (the write then answers 503 and its outcome is unknown)',
+    default: 3000,
+    min: 500,
+    max: 60_000,
+  }),
+};
+
 export const redisEnv = {
   REDIS_HOST: env.string({ description: 'Redis host (BullMQ queues, rate limits)', default: '127.0.0.1' }),
   REDIS_PORT: env.port({ description: 'Redis port', default: 6380 }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { primaryDatabaseSettings, replicaDatabaseSettings } from './settings-from-env.ts';
+import { clusterNodeSettings, primaryDatabaseSettings, replicaDatabaseSettings } from './settings-from-env.ts';
 
 const env = {
   DB_PRIMARY_HOST: 'primary.internal',
@@ -25,5 +25,13 @@ describe('database settings from env', () => {
 
   it('lets a caller override the replica pool but not move it to the primary by accident', () => {
     expect(replicaDatabaseSettings(env, { poolSize: 2 })).toMatchObject({ host: 'replica.internal', port: 3308, poolSize: 2 });
+  });
+
+  it('gives each cluster node, in list order, its own address and the primary’s account and pool settings', () => {
+    const nodes = [{ host: 'galera-1', port: 3306 }, { host: 'galera-2', port: 3316 }];
+    expect(clusterNodeSettings({ ...env, DB_CLUSTER_NODES: nodes, DB_CLUSTER_CHECK_INTERVAL_MS: 500, DB_CLUSTER_WRITE_TIMEOUT_MS: 3000 })).toEqual([
+      { host: 'galera-1', port: 3306, user: 'chucar_app', password: 'pw', database: 'chucar', poolSize: 7, connectTimeoutMs: 1500, queryTimeoutMs: 4000 },
+      { host: 'galera-2', port: 3316, user: 'chucar_app', password: 'pw', database: 'chucar', poolSize: 7, connectTimeoutMs: 1500, queryTimeoutMs: 4000 },
+    ]);
   });
 });
