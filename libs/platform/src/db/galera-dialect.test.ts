@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSql } from './mariadb-dialect.ts';
-import { clusterGtidOf, isNodeNotPrepared, isServingNode, parseGaleraNodeState, waitForGaleraGtid } from './galera-dialect.ts';
+import { causalReadsOn, clusterGtidOf, isNodeNotPrepared, isServingNode, parseGaleraNodeState, waitForGaleraGtid } from './galera-dialect.ts';
 
 const statusRows = (values: Record<string, string>) => Object.entries(values).map(([Variable_name, Value]) => ({ Variable_name, Value }));
 
@@ -96,4 +96,16 @@ describe('waitForGaleraGtid', () => {
 it('recognises a node that is not prepared for application use', () => {
   expect(isNodeNotPrepared(Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' }))).toBe(true);
   expect(isNodeNotPrepared(Object.assign(new Error('Deadlock found'), { errno: 1213 }))).toBe(false);
+});
+
+describe('causalReadsOn', () => {
+  it('makes each statement a causal read for itself alone, parameters unchanged', async () => {
+    const seen: { statement: string; params: readonly unknown[] | undefined }[] = [];
+    const run: RunSql = async (statement, params) => {
+      seen.push({ statement, params });
+      return [];
+    };
+    await causalReadsOn(run)('SELECT 1 FROM t WHERE id = ?', [7]);
+    expect(seen).toEqual([{ statement: 'SET STATEMENT wsrep_sync_wait = 1 FOR SELECT 1 FROM t WHERE id = ?', params: [7] }]);
+  });
 });

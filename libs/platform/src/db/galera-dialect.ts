@@ -97,6 +97,16 @@ export function clusterGtidOf(token: string, identity: GaleraGtidIdentity): stri
   return null;
 }
 
+/**
+ * Runs each statement as a causal read on a node (`wsrep_sync_wait = 1` for that statement only,
+ * so a pooled connection keeps no session state): the node first applies every writeset the
+ * cluster ordered before the statement. A node that has just become the writer may still hold
+ * writesets of the old writer in its queue; a plain read there would miss them.
+ */
+export function causalReadsOn(run: RunSql): RunSql {
+  return (statement, params) => run(`SET STATEMENT wsrep_sync_wait = 1 FOR ${statement}`, params);
+}
+
 export type GaleraGtidWaitResult = 'reached' | 'timeout';
 
 /** ER_LOCK_WAIT_TIMEOUT: how WSREP_SYNC_WAIT_UPTO_GTID reports that its timeout ran out. */

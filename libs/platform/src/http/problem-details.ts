@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldProblem, ProblemDetails } from '@chucar/contracts';
-import { isConnectionFailure } from '../db/read-router.ts';
+import { isClusterUnavailable } from '../db/cluster-errors.ts';
 import { requestIdHeader } from './request-id.ts';
 
 export const problemContentType = 'application/problem+json';
@@ -143,7 +143,8 @@ export const problemDetailsPlugin = fp<ProblemDetailsOptions>(
         reply.header('retry-after', '1');
         return sendProblem(request, reply, 503, 'transaction_conflict', 'a concurrent change interrupted this request; nothing was saved, retry it');
       }
-      if (isConnectionFailure(error) || databaseCode === 'ER_LOCK_WAIT_TIMEOUT') {
+      // A lost connection, or on a Galera cluster no writable node or a node outside the primary component (1047).
+      if (isClusterUnavailable(error) || databaseCode === 'ER_LOCK_WAIT_TIMEOUT') {
         request.log.error({ err: error }, 'database unavailable');
         reply.header('retry-after', '5');
         return sendProblem(request, reply, 503, 'database_unavailable', 'the database is unavailable; retry shortly');
