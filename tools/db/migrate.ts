@@ -1,10 +1,23 @@
-/** `npm run db:migrate`: applies pending migrations to the primary only; the replica gets them by replication. */
-import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
+/**
+ * `npm run db:migrate`: applies pending migrations to the primary only; the replica gets them by
+ * replication. With DB_CLUSTER_NODES set (a Galera cluster), they run on the node writes go to,
+ * the first synced node of the list in a primary component, as the gateway chooses it; Galera
+ * replicates each DDL statement to the other nodes (total order isolation) before it returns.
+ */
+import { clusterDatabaseEnv, clusterNodeSettings, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
 import { applyPendingMigrations } from './migrations.ts';
+import { findClusterWriterNode } from './cluster-writer-node.ts';
 
 async function main(): Promise<void> {
-  const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv });
-  const database = createDatabase(primaryDatabaseSettings(config, { poolSize: 1, queryTimeoutMs: 10 * 60_000 }));
+  const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv, ...clusterDatabaseEnv });
+  let settings = primaryDatabaseSettings(config, { poolSize: 1, queryTimeoutMs: 10 * 60_000 });
+  if (config.DB_CLUSTER_NODES.length > 0) {
+    const { node, skipped } = await findClusterWriterNode(clusterNodeSettings(config));
+    for (const { address, reason } of skipped) console.error(`${address}: skipped, ${reason}`);
+    console.error(`${node.host}:${node.port}: the cluster's writer, migrating there`);
+    settings = { ...settings, host: node.host, port: node.port };
+  }
+  const database = createDatabase(settings);
   try {
     const applied = await applyPendingMigrations(database.db);
     if (applied.length === 0) console.log(`${config.DB_NAME}: schema is up to date`);

@@ -1,0 +1,30 @@
+import { createDatabase, isServingNode, readGaleraNodeState, withTimeout, type DatabaseSettings } from '@chucar/platform';
+
+export interface ClusterWriterNode {
+  node: DatabaseSettings;
+  /** Nodes before it in the list that could not take the migration, and why. */
+  skipped: { address: string; reason: string }[];
+}
+
+/**
+ * The node a one-off tool should write to: the first of the list (the gateway's order of
+ * preference) that is synced and in a primary component. Each node is asked once, bounded by its
+ * connect timeout; throws, naming every node's state, when none serves.
+ */
+export async function findClusterWriterNode(nodes: readonly DatabaseSettings[]): Promise<ClusterWriterNode> {
+  const skipped: ClusterWriterNode['skipped'] = [];
+  for (const node of nodes) {
+    const address = `${node.host}:${node.port}`;
+    const probe = createDatabase({ ...node, poolSize: 1, queryTimeoutMs: node.connectTimeoutMs });
+    try {
+      const state = await withTimeout(readGaleraNodeState(probe.runSql), node.connectTimeoutMs * 2, `state of cluster node ${address}`);
+      if (isServingNode(state)) return { node, skipped };
+      skipped.push({ address, reason: `${state.localStateComment}, ${state.clusterStatus}, ready ${state.ready ? 'ON' : 'OFF'}` });
+    } catch (error) {
+      skipped.push({ address, reason: error instanceof Error ? error.message : String(error) });
+    } finally {
+      await probe.close();
+    }
+  }
+  throw new Error(`no node of DB_CLUSTER_NODES takes writes: ${skipped.map(({ address, reason }) => `${address} (${reason})`).join('; ')}`);
+}
