@@ -62,3 +62,20 @@ describe('gateway config: Alertmanager', () => {
     expect(() => loadGatewayConfig({ ALERTMANAGER_TIMEOUT_MS: '600000' })).toThrow(/ALERTMANAGER_TIMEOUT_MS/);
   });
 });
+
+describe('gateway config: the database cluster', () => {
+  it('keeps the primary and replica unless DB_CLUSTER_NODES lists nodes, then reads them in order', () => {
+    expect(loadGatewayConfig({}).DB_CLUSTER_NODES).toEqual([]);
+    expect(loadGatewayConfig({ DB_CLUSTER_NODES: '127.0.0.1:3311,127.0.0.1:3312,127.0.0.1:3313' }).DB_CLUSTER_NODES).toEqual([
+      { host: '127.0.0.1', port: 3311 },
+      { host: '127.0.0.1', port: 3312 },
+      { host: '127.0.0.1', port: 3313 },
+    ]);
+  });
+
+  it('fails at start on a bad node list, naming the variable', () => {
+    expect(() => loadGatewayConfig({ DB_CLUSTER_NODES: '127.0.0.1:3311;127.0.0.1:3312' })).toThrow(/DB_CLUSTER_NODES must be a comma-separated list of host:port/);
+    expect(() => loadGatewayConfig({ DB_CLUSTER_NODES: '127.0.0.1:3311,127.0.0.1:3311' })).toThrow(/DB_CLUSTER_NODES must not list an address twice/);
+    expect(() => loadGatewayConfig({ DB_CLUSTER_NODES: 'galera-1' })).toThrow(/DB_CLUSTER_NODES/);
+  });
+});

@@ -1,5 +1,5 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
-import { ACCESS_TOKEN_MAX_TTL_S, ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
+import { ACCESS_TOKEN_MAX_TTL_S, clusterDatabaseEnv, ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
 export const gatewayEnv = {
   ...runtimeEnv,
@@ -52,6 +52,7 @@ export const gatewayEnv = {
   ALERTMANAGER_TIMEOUT_MS: env.int({ description: 'Timeout of a call to Alertmanager, connecting and reading included (503 beyond: the admin page must never hang on it)', default: 2000, min: 100, max: 30_000 }),
   ...primaryDatabaseEnv,
   ...replicaDatabaseEnv,
+  ...clusterDatabaseEnv,
   ...redisEnv,
 };
 
@@ -68,6 +69,10 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   if (config.REPORTER_URL !== '' && !URL.canParse(config.REPORTER_URL)) problems.push('REPORTER_URL must be a URL (or empty)');
   if (!/^https?:$/.test(new URL(config.ALERTMANAGER_URL).protocol)) problems.push('ALERTMANAGER_URL must be an http or https URL');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');
+  // The server waits whole seconds for a GTID; a node's statement cap must outlast that wait.
+  if (config.DB_CLUSTER_NODES.length > 0 && config.GTID_WAIT_TIMEOUT_MS >= Math.min(config.DB_QUERY_TIMEOUT_MS, config.DB_CLUSTER_WRITE_TIMEOUT_MS)) {
+    problems.push('GTID_WAIT_TIMEOUT_MS must be below DB_QUERY_TIMEOUT_MS and DB_CLUSTER_WRITE_TIMEOUT_MS in cluster mode (DB_CLUSTER_NODES)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -78,7 +78,7 @@ describe('bad input over the whole API', () => {
       callers: callers.map((session) => ({ authorization: session.headers.authorization, consistencyToken: latest })),
     };
     operations = operationsOf((await app.inject({ method: 'GET', url: '/docs/json' })).json() as OpenApiDocument);
-    before = await fingerprintBusinessTables(app.databases.primary.runSql);
+    before = await fingerprintBusinessTables(app.databases.writer.runSql);
   });
   afterAll(async () => {
     await app?.close();
@@ -153,7 +153,7 @@ describe('bad input over the whole API', () => {
   }, 120_000);
 
   it('left every business table as it found it (row counts and checksums on the primary)', async () => {
-    expect(await fingerprintBusinessTables(app.databases.primary.runSql)).toEqual(before);
+    expect(await fingerprintBusinessTables(app.databases.writer.runSql)).toEqual(before);
   });
 
   describe('errors the HTTP parser answers before any route (raw socket)', () => {

@@ -20,7 +20,7 @@ describe('deadlock victim', () => {
     app = await buildApp(loadGatewayConfig({ ...process.env, NODE_ENV: 'test', DB_NAME: testDatabaseName, RATE_LIMIT_MAX: '100000' }), { logger: false });
     // Two transactions lock the two rows in opposite orders; InnoDB kills one of them.
     app.get('/test/deadlock', async () => {
-      const db = app.databases.primary.db;
+      const db = app.databases.writer.db;
       let bothHoldFirstRow!: () => void;
       const firstRowsLocked = new Promise<void>((resolve) => {
         let locked = 0;

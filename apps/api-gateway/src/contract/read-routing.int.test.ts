@@ -28,12 +28,14 @@ function servedBy(response: { headers: Record<string, unknown> }): { source: unk
 
 /** Polls the router's own checks (bounded) until the replica reaches `state`. */
 async function waitForReplicaState(app: GatewayApp, state: ReplicaState, timeoutMs = 20_000): Promise<void> {
+  const router = app.databases.router;
+  if (!router) throw new Error('the gateway runs on a cluster, not on a primary and replica');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await app.databases.router.checkNow()).state === state) return;
+    if ((await router.checkNow()).state === state) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`replica did not become ${state} within ${timeoutMs} ms (now ${JSON.stringify(app.databases.router.health())})`);
+  throw new Error(`replica did not become ${state} within ${timeoutMs} ms (now ${JSON.stringify(router.health())})`);
 }
 
 describe('replica-aware reads (real primary and replica)', () => {

@@ -16,8 +16,9 @@ import {
   type Repositories,
   type WriteRunner,
 } from '@chucar/domain';
-import type { ReadSession } from '@chucar/platform';
+import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../config.ts';
+import type { GatewayReadSession } from './databases.ts';
 import { readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export interface DomainServices {
@@ -34,11 +35,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /**
      * The business services, bound to this request's read session and write capture.
-     * `primaryReads` pins reads to the primary (sign-in and token refresh must not see a stale account).
+     * `primaryReads` pins reads to the writer, the primary or the cluster's writer node (sign-in and
+     * token refresh must not see a stale account).
      */
     services(options?: { primaryReads?: boolean }): DomainServices;
     /** This request's read session, opened by its first routed read. */
-    readSession: ReadSession<Schema> | null;
+    readSession: GatewayReadSession | null;
     /**
      * Set by the idempotency plugin: every write of this request runs in this one transaction
      * (with the request's idempotency key and stored answer) instead of a transaction of its own.
@@ -53,25 +55,34 @@ export interface DomainServicesPluginOptions {
 }
 
 /**
- * The business services each request gets: reads through the request's read session (replica or
- * primary, as the read router decides), writes in a unit of work on the primary (or in the
- * idempotency plugin's request transaction), and the committed GTID handed back to the client.
+ * The business services each request gets: reads through the request's read session (a replica or
+ * cluster reader, or the writer, as the databases plugin decides), writes in a unit of work on the
+ * writer (or in the idempotency plugin's request transaction), and the committed GTID handed back
+ * to the client.
  */
 export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
   async (app, { config, clock = systemClock }) => {
-    const { primary, replica, router: readRouter, unitOfWork } = app.databases;
-    const refuseWhilePrimaryDown = () => app.refuseWhilePrimaryDown();
-    const notePrimaryFailure = (error: unknown) => app.notePrimaryFailure(error);
+    const { writer, unitOfWork } = app.databases;
+    const refuseWhileWritesUnavailable = () => app.refuseWhileWritesUnavailable();
+    const noteWriteFailure = (error: unknown) => app.noteWriteFailure(error);
 
-    // Repositories are bound once per server; a request only picks which set its reads use.
-    const repositoriesOn: Record<'primary' | 'replica', Repositories> = { primary: createRepositories(primary.db), replica: createRepositories(replica.db) };
-    const primaryReads: ReadRunner = {
+    // Repositories are bound once per server (per node in cluster mode); a request only picks which set its reads use.
+    const repositoriesByDb = new WeakMap<Kysely<Schema>, Repositories>();
+    function repositoriesOn(db: Kysely<Schema>): Repositories {
+      let repositories = repositoriesByDb.get(db);
+      if (!repositories) {
+        repositories = createRepositories(db);
+        repositoriesByDb.set(db, repositories);
+      }
+      return repositories;
+    }
+    const writerReads: ReadRunner = {
       run: async (read) => {
-        refuseWhilePrimaryDown();
+        refuseWhileWritesUnavailable();
         try {
-          return await read(repositoriesOn.primary);
+          return await read(repositoriesOn(writer.db));
         } catch (error) {
-          notePrimaryFailure(error);
+          noteWriteFailure(error);
           throw error;
         }
       },
@@ -83,13 +94,13 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
         async transaction(work) {
           const inRequestTransaction = requestWrites();
           if (inRequestTransaction) return inRequestTransaction.transaction(work);
-          refuseWhilePrimaryDown();
+          refuseWhileWritesUnavailable();
           try {
             const { result, gtid } = await unitOfWork.run((trx) => work(createRepositories(trx)));
             if (gtid) onCommit(gtid);
             return result;
           } catch (error) {
-            notePrimaryFailure(error);
+            noteWriteFailure(error);
             throw error;
           }
         },
@@ -111,14 +122,14 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
       };
     }
 
-    /** The request's reads go where its session chose, replica or primary, falling back inside the session. */
+    /** The request's reads go where its session chose, a reader or the writer, falling back inside the session. */
     function routedReads(request: FastifyRequest): ReadRunner {
       return {
         run: (read) => {
-          request.readSession ??= readRouter.openSession(request.consistencyToken);
-          return request.readSession.run((_db, choice) => {
-            if (choice.target === 'primary') refuseWhilePrimaryDown();
-            return read(repositoriesOn[choice.target]);
+          request.readSession ??= app.databases.openReadSession(request.consistencyToken);
+          return request.readSession.run((db, target) => {
+            if (target === 'primary') refuseWhileWritesUnavailable();
+            return read(repositoriesOn(db));
           });
         },
       };
@@ -128,7 +139,7 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
     app.decorateRequest('requestWrites', null);
     function servicesFor(request: FastifyRequest, options: { primaryReads?: boolean }): DomainServices {
       return bindServices(
-        options.primaryReads ? primaryReads : routedReads(request),
+        options.primaryReads ? writerReads : routedReads(request),
         (gtid) => {
           request.committedGtid = gtid;
         },
@@ -138,8 +149,8 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
     app.decorateRequest('services', function (this: FastifyRequest, options: { primaryReads?: boolean } = {}) {
       return servicesFor(this, options);
     });
-    // Background jobs read and write the primary; no client waits for their GTID.
-    app.decorate('backgroundServices', () => bindServices(primaryReads, () => {}));
+    // Background jobs read and write the writer; no client waits for their GTID.
+    app.decorate('backgroundServices', () => bindServices(writerReads, () => {}));
 
     // Every answer that read through a session says where, and how stale it may be.
     app.addHook('onSend', (request, reply, payload, done) => {

@@ -24,7 +24,7 @@ describe('expiry sweep', () => {
     const created = await app.inject({ method: 'POST', url: '/v1/quote-requests', headers: customer.headers, payload: quoteRequestBody(trim.id) });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;
-    const storedStatus = async () => (await app.databases.primary.db.selectFrom('quote_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    const storedStatus = async () => (await app.databases.writer.db.selectFrom('quote_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
     expect(await storedStatus()).toBe('open');
 
     offsetMs = 2 * 86_400_000; // two days later: past the one-day TTL

@@ -149,7 +149,7 @@ describe('Idempotency-Key', () => {
     expect(await requestsOf(customer.account.id)).toBe(before + 1);
 
     await admin.query('UPDATE idempotency_keys SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE idem_key = ?', [key]);
-    expect(await deleteExpiredIdempotencyKeys(app.databases.primary.db, new Date())).toBeGreaterThanOrEqual(1);
+    expect(await deleteExpiredIdempotencyKeys(app.databases.writer.db, new Date())).toBeGreaterThanOrEqual(1);
     const [rows] = await admin.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE idem_key = ?', [key]);
     expect(Number((rows as { n: number }[])[0]!.n)).toBe(0);
   });

@@ -79,11 +79,11 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
     async function replayOrPrepare(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
       const key = parseIdempotencyKey(request.headers[idempotencyKeyHeader]);
       if (key === null) return undefined;
-      app.refuseWhilePrimaryDown();
+      app.refuseWhileWritesUnavailable();
       const scope = idempotencyScope(request.actor ?? null, request.ip);
       const fingerprint = requestFingerprint(secrets, { method: request.method, url: request.url, body: request.body });
-      const stored = await findIdempotencyRecord(app.databases.primary.runSql, scope, key, new Date()).catch((error: unknown) => {
-        app.notePrimaryFailure(error);
+      const stored = await findIdempotencyRecord(app.databases.writer.runSql, scope, key, new Date()).catch((error: unknown) => {
+        app.noteWriteFailure(error);
         throw error;
       });
       if (stored) {
@@ -91,8 +91,8 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
           throw new HttpProblem(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request; use a new key for a new request');
         }
         const answer = openAnswer(secrets, stored.sealedAnswer);
-        // The write's own GTID is not stored (it exists only after commit); the primary's applied set includes it.
-        const token = await readAppliedGtids(app.databases.primary.runSql).catch(() => null);
+        // The write's own GTID is not stored (it exists only after commit); the writer's applied set includes it.
+        const token = await readAppliedGtids(app.databases.writer.runSql).catch(() => null);
         for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
         reply.header(idempotentReplayedHeader, 'true');
         if (token) reply.header(consistencyHeader, token);
@@ -109,12 +109,12 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       return {
         async transaction(work) {
           if (!pending.open) {
-            app.refuseWhilePrimaryDown();
+            app.refuseWhileWritesUnavailable();
             let open: OpenTransaction<Schema>;
             try {
               open = await app.databases.unitOfWork.begin();
             } catch (error) {
-              app.notePrimaryFailure(error);
+              app.noteWriteFailure(error);
               throw error;
             }
             const now = new Date();
@@ -167,7 +167,7 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
         return payload;
       } catch (error) {
         if (!committed) await open.rollback().catch(() => {});
-        app.notePrimaryFailure(error);
+        app.noteWriteFailure(error);
         request.log.error({ err: error }, 'could not commit an idempotent request');
         // If the commit itself was cut, it may or may not have landed: a retry with the same key tells.
         reply.removeHeader('location').code(503).type(problemContentType).header('retry-after', '5');
@@ -209,10 +209,10 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
     });
 
     async function sweepExpiredKeys(): Promise<void> {
-      if (!app.databases.primaryAvailability.isUp()) return;
+      if (!app.databases.writesAvailable()) return;
       let removed = 0;
       for (let batch = 0; batch < 100; batch += 1) {
-        const deleted = await deleteExpiredIdempotencyKeys(app.databases.primary.db, new Date(), 1000);
+        const deleted = await deleteExpiredIdempotencyKeys(app.databases.writer.db, new Date(), 1000);
         removed += deleted;
         if (deleted < 1000) break;
       }

@@ -75,7 +75,7 @@ export async function signInStaff(app: GatewayApp, role: StaffRole): Promise<Ses
   const email = testStaffEmail(role);
   const attempt = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: testPassword } });
   if (attempt.statusCode === 200) return toSession(attempt.json(), String(attempt.headers['x-consistency-token'] ?? ''));
-  await ensureTestStaffAccount(app.databases.primary.db, role, testPassword);
+  await ensureTestStaffAccount(app.databases.writer.db, role, testPassword);
   return login(app, email);
 }
 

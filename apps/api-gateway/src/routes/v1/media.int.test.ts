@@ -42,7 +42,7 @@ describe('media through the gateway (real media service)', () => {
   beforeAll(async () => {
     media = await startMediaService();
     app = await buildTestApp({ MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: testMediaServiceSecret });
-    repos = createRepositories(app.databases.primary.db);
+    repos = createRepositories(app.databases.writer.db);
     trimId = (await someTrim(app)).id;
   }, 60_000);
   afterAll(async () => {
@@ -295,7 +295,7 @@ describe('media through the gateway (real media service)', () => {
       const answer = await limited.inject({ method: 'POST', url: '/v1/media', headers: { ...customer.headers, 'content-type': 'image/jpeg' }, payload: bytes });
       expectProblem(answer, 413, 'body_too_large');
       expect(answer.headers['connection']).toBe('close');
-      expect(await limited.databases.primary.db.selectFrom('media').select('id').where('owner_id', '=', customer.account.id).execute()).toEqual([]);
+      expect(await limited.databases.writer.db.selectFrom('media').select('id').where('owner_id', '=', customer.account.id).execute()).toEqual([]);
     });
 
     /** A chunked POST /v1/media over a real socket: `chunks` written, then the body ended unless `stall`. */

@@ -1,0 +1,117 @@
+/**
+ * The gateway in cluster mode (DB_CLUSTER_NODES) against the local stack's three Galera nodes, in a
+ * database of its own migrated on the cluster by `db:migrate`. Two gateway instances share the
+ * cluster; every connection of theirs goes through a loopback proxy per node, so the test can make
+ * nodes unreachable for them while the shared nodes run on (their group traffic bypasses the proxies).
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localStackSettings, startCuttableProxy, type CuttableProxy } from '@chucar/platform/testing';
+import type { GatewayApp } from '../app.ts';
+import { buildTestApp, testPassword, uniqueEmail } from '../testing/test-app.ts';
+
+const clusterTestDatabase = 'chucar_cluster_test';
+const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
+
+type Readiness = { status: string; checks: Record<string, { status: string; critical: boolean; detail?: string }> };
+
+/** Recreates the test database on the cluster as the stack's admin, then migrates it with `npm run db:migrate` in cluster mode. */
+async function prepareClusterDatabase(nodePorts: readonly number[]): Promise<void> {
+  const stack = localStackSettings();
+  const admin = await mysql.createConnection({ host: '127.0.0.1', port: nodePorts[0], user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${clusterTestDatabase}\``);
+    await admin.query(`CREATE DATABASE \`${clusterTestDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  const nodes = nodePorts.map((port) => `127.0.0.1:${port}`).join(',');
+  await promisify(execFile)(process.execPath, ['tools/db/migrate.ts'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, DB_NAME: clusterTestDatabase, DB_CLUSTER_NODES: nodes },
+    timeout: 120_000,
+  });
+}
+
+describe('gateway on the Galera cluster (real nodes, behind proxies)', () => {
+  const nodePorts = localStackSettings().DB_GALERA_PORTS;
+  let proxies: CuttableProxy[];
+  let gatewayA: GatewayApp;
+  let gatewayB: GatewayApp;
+  let admin: mysql.Connection;
+
+  const signUp = (app: GatewayApp, email: string, key?: string) =>
+    app.inject({ method: 'POST', url: '/v1/auth/customers', headers: key ? { 'idempotency-key': key } : {}, payload: { email, password: testPassword, displayName: 'cluster' } });
+  const readiness = async (app: GatewayApp) => (await app.inject({ method: 'GET', url: '/health/ready' })).json() as Readiness;
+  const nodeCheck = (proxy: CuttableProxy) => `cluster_node 127.0.0.1:${proxy.port}`;
+  const accountsWithEmail = async (email: string) => {
+    const [rows] = await admin.query('SELECT COUNT(*) AS n FROM accounts WHERE email = ?', [email]);
+    return Number((rows as { n: number }[])[0]!.n);
+  };
+
+  beforeAll(async () => {
+    await prepareClusterDatabase(nodePorts);
+    proxies = await Promise.all(nodePorts.map((port) => startCuttableProxy({ host: '127.0.0.1', port })));
+    const overrides = {
+      DB_NAME: clusterTestDatabase,
+      DB_CLUSTER_NODES: proxies.map((proxy) => `127.0.0.1:${proxy.port}`).join(','),
+      DB_CLUSTER_CHECK_INTERVAL_MS: '200',
+      DB_CONNECT_TIMEOUT_MS: '1000',
+      GTID_WAIT_TIMEOUT_MS: '500',
+    };
+    gatewayA = await buildTestApp(overrides);
+    gatewayB = await buildTestApp(overrides);
+    // Checks below the gateway go straight to node 3, which no test cuts.
+    const stack = localStackSettings();
+    admin = await mysql.createConnection({ host: '127.0.0.1', port: nodePorts[2], user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, database: clusterTestDatabase, connectTimeout: 5000 });
+  });
+
+  afterAll(async () => {
+    await admin?.end();
+    await gatewayA?.close();
+    await gatewayB?.close();
+    await Promise.all((proxies ?? []).map((proxy) => proxy.close()));
+  });
+
+  it('creates once under an Idempotency-Key on one instance, and another instance reads it with the token on a reader node', async () => {
+    const email = uniqueEmail('cluster');
+    const key = randomUUID();
+    const created = await signUp(gatewayA, email, key);
+    expect(created.statusCode, created.body).toBe(201);
+    const token = String(created.headers['x-consistency-token']);
+    // The commit's own GTID on the writer, in the cluster's domain and server id (wsrep_gtid_mode).
+    expect(token).toMatch(/^\d+-\d+-\d+$/);
+    const session = created.json() as { account: { id: number }; accessToken: string };
+
+    const me = await gatewayB.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${session.accessToken}`, 'x-consistency-token': token } });
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.json()).toMatchObject({ id: session.account.id, email });
+    // Node 1 writes; node 2 or 3 reached the token before answering, so the read is fresh for this client.
+    expect(me.headers['x-read-source']).toBe('replica');
+    expect(me.headers['x-read-lag-bound-ms']).toBe('0');
+
+    const replayed = await signUp(gatewayB, email, key);
+    expect(replayed.statusCode, replayed.body).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect((replayed.json() as { account: { id: number } }).account.id).toBe(session.account.id);
+    expect(await accountsWithEmail(email)).toBe(1);
+  });
+
+  it('lists every node in readiness, with the writer, and exports the cluster metrics', async () => {
+    const ready = await readiness(gatewayA);
+    expect(ready.status).toBe('ready');
+    expect(Object.keys(ready.checks).filter((name) => name.startsWith('cluster_node ')).sort()).toEqual(proxies.map(nodeCheck).sort());
+    expect(ready.checks[nodeCheck(proxies[0]!)]).toMatchObject({ status: 'up', critical: false, detail: expect.stringMatching(/^writer, Synced/) });
+    expect(ready.checks[nodeCheck(proxies[1]!)]).toMatchObject({ status: 'up', detail: expect.stringMatching(/^reader, Synced/) });
+    expect(ready.checks['cluster_writer']).toMatchObject({ status: 'up', critical: false, detail: `writes go to 127.0.0.1:${proxies[0]!.port}` });
+    const metrics = (await gatewayA.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain(`db_cluster_writer{node="127.0.0.1:${proxies[0]!.port}"} 1`);
+    expect(metrics).toContain(`db_cluster_node_synced{node="127.0.0.1:${proxies[2]!.port}"} 1`);
+    expect(metrics).toMatch(/db_cluster_size 3/);
+    expect(metrics).toMatch(/db_cluster_read_decisions_total\{reason="reader_gtid_reached"\} \d+/);
+  });
+});
