@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { createRepositories, type Database as Schema, type WriteRunner } from '@chucar/domain';
 import {
+  causalReadsOn,
   claimIdempotencyKey,
   createPeriodicTask,
   deleteExpiredIdempotencyKeys,
@@ -74,6 +75,10 @@ export const idempotencyDescription =
 export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
   async (app, { secret, keyTtlMs, sweepIntervalMs }) => {
     const secrets = deriveIdempotencySecrets(secret);
+    // On the cluster a node that has just become the writer may not have applied the old writer's
+    // last commits yet: the record of a request whose answer was lost with the old writer must be
+    // read causally, or its retry would run the request again and only fail at certification.
+    const recordReads = app.databases.mode === 'cluster' ? causalReadsOn(app.databases.writer.runSql) : app.databases.writer.runSql;
     app.decorateRequest('idempotency', null);
 
     async function replayOrPrepare(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
@@ -82,7 +87,7 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       app.refuseWhileWritesUnavailable();
       const scope = idempotencyScope(request.actor ?? null, request.ip);
       const fingerprint = requestFingerprint(secrets, { method: request.method, url: request.url, body: request.body });
-      const stored = await findIdempotencyRecord(app.databases.writer.runSql, scope, key, new Date()).catch((error: unknown) => {
+      const stored = await findIdempotencyRecord(recordReads, scope, key, new Date()).catch((error: unknown) => {
         app.noteWriteFailure(error);
         throw error;
       });
@@ -168,9 +173,16 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       } catch (error) {
         if (!committed) await open.rollback().catch(() => {});
         app.noteWriteFailure(error);
+        reply.removeHeader('location').code(503).type(problemContentType);
+        if ((error as { code?: unknown } | null)?.code === 'ER_LOCK_DEADLOCK') {
+          // Rolled back for certain (on a Galera cluster, also a commit that lost certification to a
+          // write on another node): the answer any deadlock gets.
+          reply.header('retry-after', '1');
+          return JSON.stringify(problemBody(503, 'transaction_conflict', 'a concurrent change interrupted this request; nothing was saved, retry it', request.id, request.url.split('?')[0]));
+        }
         request.log.error({ err: error }, 'could not commit an idempotent request');
         // If the commit itself was cut, it may or may not have landed: a retry with the same key tells.
-        reply.removeHeader('location').code(503).type(problemContentType).header('retry-after', '5');
+        reply.header('retry-after', '5');
         return JSON.stringify(problemBody(503, 'database_unavailable', 'the write could not be confirmed; retry with the same Idempotency-Key', request.id, request.url.split('?')[0]));
       }
     }
