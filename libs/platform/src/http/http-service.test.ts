@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createHttpService } from './http-service.ts';
 import { HttpProblem } from './problem-details.ts';
+import { NoWritableNodeError } from '../db/cluster-errors.ts';
 
 const logging = { NODE_ENV: 'test', LOG_LEVEL: 'silent', LOG_FORMAT: 'json' } as const;
 
@@ -68,6 +69,16 @@ describe('createHttpService', () => {
     app.get('/boom', async () => {
       throw new Error('secret internals');
     });
+    // What the database layer raises when the cluster cannot serve a statement, and an InnoDB or certification deadlock.
+    const databaseErrors: Record<string, () => Error> = {
+      'no-writer': () => new NoWritableNodeError(),
+      'not-primary-component': () => Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' }),
+      'connection-lost': () => Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' }),
+      deadlock: () => Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' }),
+    };
+    app.get('/database/:failure', async (request) => {
+      throw databaseErrors[(request.params as { failure: string }).failure]!();
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as net.AddressInfo).port;
   });
@@ -98,6 +109,19 @@ describe('createHttpService', () => {
     expect(crash.statusCode).toBe(500);
     expect(crash.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(crash.body).not.toContain('secret internals');
+  });
+
+  it('answers a database that cannot serve (no cluster writer, a node outside the primary component, a lost connection) with 503 database_unavailable, and a deadlock with 503 transaction_conflict', async () => {
+    for (const failure of ['no-writer', 'not-primary-component', 'connection-lost']) {
+      const response = await app.inject({ method: 'GET', url: `/database/${failure}` });
+      expect(response.statusCode, failure).toBe(503);
+      expect(response.headers['retry-after'], failure).toBe('5');
+      expect(response.json(), failure).toMatchObject({ code: 'database_unavailable' });
+    }
+    const deadlock = await app.inject({ method: 'GET', url: '/database/deadlock' });
+    expect(deadlock.statusCode).toBe(503);
+    expect(deadlock.headers['retry-after']).toBe('1');
+    expect(deadlock.json()).toMatchObject({ code: 'transaction_conflict' });
   });
 
   it('maps an error that names its kind (the domain’s) to its status, with its code and fields', async () => {
