@@ -1,5 +1,5 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, MEDIA_MAX_PIXELS } from '@chucar/domain';
-import { ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
+import { clusterDatabaseEnv, ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, s3Env, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 import { integrityEnv } from './integrity/scrub-config.ts';
 import { mirrorEnv } from './storage/mirror-config.ts';
 
@@ -44,6 +44,7 @@ export const mediaEnv = {
   ...integrityEnv,
   MEDIA_QUEUE_PREFIX: env.string({ description: 'BullMQ key prefix of the media queue (keeps environments sharing one Redis apart; API and worker must agree)', default: 'bull' }),
   ...primaryDatabaseEnv,
+  ...clusterDatabaseEnv,
   ...redisEnv,
   ...s3Env,
 };

@@ -29,6 +29,7 @@ export type { ReplicaRole } from './db/mariadb-dialect.ts';
 // A Galera cluster: node probes, the writer by list order, a routed writer Database, read sessions
 export * from './db/database-cluster.ts';
 export * from './db/database-cluster-metrics.ts';
+export * from './db/writable-database.ts';
 export * from './db/cluster-monitor.ts';
 export * from './db/cluster-read-session.ts';
 export * from './db/cluster-writer-pool.ts';

@@ -5,7 +5,7 @@
  * usage, 3 a store did not answer (checked before anything is listed or moved).
  */
 import { createKyselyMediaOperationsRepository, type Database as Schema } from '@chucar/domain';
-import { createDatabase, primaryDatabaseSettings } from '@chucar/platform';
+import { openWritableDatabase } from '@chucar/platform';
 import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
 import { ORPHANS_USAGE, UsageError, parseOrphansArgs } from './cli-args.ts';
@@ -40,7 +40,8 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
       out(`restored ${args.action.key} to ${restored} in ${stores[0]!.name}`);
       return 0;
     }
-    const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 2 }));
+    const writable = openWritableDatabase<Schema>(config, { poolSize: 2 });
+    const database = writable.database;
     try {
       const operations = createKyselyMediaOperationsRepository(database.db);
       const report = await sweepOrphans({
@@ -57,7 +58,7 @@ export async function runOrphansCli(argv: readonly string[], env: Record<string,
       else for (const line of describe(report)) out(line);
       return report.stores.some((store) => store.refused !== null || store.errors.length > 0) ? 1 : 0;
     } finally {
-      await database.close();
+      await writable.close();
     }
   } finally {
     mediaStores.destroy();

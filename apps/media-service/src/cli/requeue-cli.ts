@@ -4,7 +4,7 @@
  * line per media: what was requeued and the reason it had failed, or why it was skipped.
  */
 import { createKyselyMediaOperationsRepository, createRepositories, type Database as Schema } from '@chucar/domain';
-import { createDatabase, createRedis, primaryDatabaseSettings } from '@chucar/platform';
+import { createRedis, openWritableDatabase } from '@chucar/platform';
 import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
 import { createMediaQueue, withRedisTimeout } from '../queue/index.ts';
@@ -18,7 +18,8 @@ export async function runRequeueCli(argv: readonly string[], env: Record<string,
     return 0;
   }
   const config = loadMediaConfig(env);
-  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 2 }));
+  const writable = openWritableDatabase<Schema>(config, { poolSize: 2 });
+  const database = writable.database;
   // Warnings go to stderr; stdout is the tool's answer.
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const redis = createRedis(config, 'producer', logger);
@@ -58,7 +59,7 @@ export async function runRequeueCli(argv: readonly string[], env: Record<string,
   } finally {
     await queue.close().catch(() => undefined);
     redis.disconnect();
-    await database.close();
+    await writable.close();
   }
 }
 

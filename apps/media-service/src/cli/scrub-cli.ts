@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Database as Schema, IncidentOutcome } from '@chucar/domain';
-import { ConfigError, createDatabase, createRedis, primaryDatabaseSettings, type Logger } from '@chucar/platform';
+import { ConfigError, createRedis, openWritableDatabase, type Logger } from '@chucar/platform';
 import { pino } from 'pino';
 import { loadMediaConfig } from '../config.ts';
 import { addMediaJob, createMediaQueue } from '../queue/index.ts';
@@ -36,7 +36,8 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
   }
   const config = loadMediaConfig(env);
   const logger = io.logger ?? pino({ level: config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', base: { service: 'media-scrub' } }, pino.destination(2));
-  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: 3 }));
+  const writable = openWritableDatabase<Schema>(config, { poolSize: 3 });
+  const database = writable.database;
   // No SDK logger: its lines would repeat on stderr, as JSON, what this command says in one line.
   const stores = createMediaStores(config);
   // Redis only to queue previews again after a repair; listings do without it.
@@ -104,7 +105,7 @@ export async function runScrubCli(argv: readonly string[], env: Record<string, s
     await queue?.close().catch(() => undefined);
     redis?.disconnect();
     stores.destroy();
-    await database.close();
+    await writable.close();
     logger.flush?.();
   }
 }

@@ -3,7 +3,7 @@
  * the copies ledger on the primary, the stores, the spool, and how to queue previews again.
  */
 import { createKyselyMediaIntegrityRepository, type Database as Schema } from '@chucar/domain';
-import { createUnitOfWork, type Database, type Logger } from '@chucar/platform';
+import { createUnitOfWork, type Logger, type RoutedDatabase } from '@chucar/platform';
 import type { MediaConfig } from '../config.ts';
 import type { MediaStores } from '../storage/media-stores.ts';
 import type { IntegrityDeps, IntegrityMetrics, IntegrityRows, IntegritySettings } from './integrity-types.ts';
@@ -25,7 +25,7 @@ export function integritySettings(config: MediaConfig, overrides: Partial<Integr
   };
 }
 
-export function integrityRows(primary: Database<Schema>): IntegrityRows {
+export function integrityRows(primary: RoutedDatabase<Schema>): IntegrityRows {
   const unitOfWork = createUnitOfWork(primary);
   return {
     read: createKyselyMediaIntegrityRepository(primary.db),
@@ -35,7 +35,7 @@ export function integrityRows(primary: Database<Schema>): IntegrityRows {
 
 export interface IntegrityDepsInput {
   config: MediaConfig;
-  primary: Database<Schema>;
+  primary: RoutedDatabase<Schema>;
   stores: MediaStores;
   spool: { objectPath(mediaId: string): string };
   enqueueVariants(mediaId: string): Promise<void>;

@@ -86,9 +86,8 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** Accounts made through the domain on the primary of the test database. */
-export function openTestDatabase(): TestDatabase {
-  const database = openAppDatabase<Schema>('primary');
+/** Accounts made through the domain, by default on the primary of the test database. */
+export function openTestDatabase(database: Database<Schema> = openAppDatabase<Schema>('primary')): TestDatabase {
   const accounts = createAccounts({ reads: readsFrom(createRepositories(database.db)), writes: createKyselyWriteRunner(database.db), clock: systemClock, settings: { refreshTokenTtlDays: 1 } });
   return {
     database,

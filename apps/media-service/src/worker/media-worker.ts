@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
-import { createDatabase, createHttpService, createLogger, createRedis, createUnitOfWork, primaryDatabaseSettings, type Database, type Logger } from '@chucar/platform';
+import { createHttpService, createLogger, createRedis, createUnitOfWork, openWritableDatabase, type Logger, type RoutedDatabase } from '@chucar/platform';
 import { MEDIA_QUEUE_NAME } from '@chucar/contracts';
 import type { MediaConfig } from '../config.ts';
 import { openSpool, type Spool } from '../spool.ts';
@@ -58,7 +58,9 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
   const concurrency = config.MEDIA_WORKER_CONCURRENCY;
   const redisTimeoutMs = config.REDIS_CONNECT_TIMEOUT_MS;
 
-  const primary = createDatabase<Schema>(primaryDatabaseSettings(config, { poolSize: Math.min(config.DB_POOL_SIZE, concurrency + 2) }));
+  const writable = openWritableDatabase<Schema>(config, { poolSize: Math.min(config.DB_POOL_SIZE, concurrency + 2) });
+  await writable.start();
+  const primary = writable.database;
   // The primary store, and the mirror when configured (written best effort, caught up later).
   const stores = createMediaStores(config, logger);
   const spool = await openSpool(config.MEDIA_SPOOL_DIR);
@@ -111,7 +113,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
   const schedulers = keepSchedulers(queue, config, logger, app.metricsRegistry);
 
   app.addHealthCheck({ name: 'redis', critical: true, probe: async () => void (await withRedisTimeout(queueConnection.ping(), redisTimeoutMs, 'PING')) });
-  app.addHealthCheck({ name: 'primary', critical: true, probe: async () => void (await primary.runSql('SELECT 1')) });
+  app.addHealthCheck({ name: 'primary', critical: true, probe: () => writable.probe() });
 
   let closed = false;
   const close = async () => {
@@ -126,7 +128,7 @@ export async function createMediaWorker(config: MediaConfig, deps: MediaWorkerDe
     queueConnection.disconnect();
     stores.destroy();
     integrityStores.destroy();
-    await primary.close();
+    await writable.close();
     logger.info('media worker closed');
     logger.flush();
   };
@@ -173,7 +175,7 @@ interface JobContextSources {
   config: MediaConfig;
   deps: MediaWorkerDeps;
   logger: Logger;
-  primary: Database<Schema>;
+  primary: RoutedDatabase<Schema>;
   stores: MediaStores;
   integrityStores: MediaStores;
   spool: Spool;

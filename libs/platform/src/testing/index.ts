@@ -12,3 +12,4 @@ export {
 export type { ReplicationSource } from '../db/mariadb-dialect.ts';
 export * from './tcp-proxy.ts';
 export * from './service-process.ts';
+export * from './cluster-database.ts';
