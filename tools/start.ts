@@ -12,11 +12,12 @@
  */
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { ConfigError, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
+import { clusterDatabaseEnv, clusterNodeSettings, ConfigError, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
 import { httpAnswers, portAnswers, waitUntil } from './stack/processes.ts';
+import { findClusterWriterNode } from './db/cluster-writer-node.ts';
 import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
 import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/haproxy.ts';
@@ -89,9 +90,16 @@ function serviceSpecs(config: StartConfig): ServiceSpec[] {
   ];
 }
 
-async function prepareDatabase(): Promise<void> {
-  const settings = readEnv(primaryDatabaseEnv);
-  const database = createDatabase<Schema>(primaryDatabaseSettings(settings, { poolSize: 4, queryTimeoutMs: 10 * 60_000 }));
+/** Migrates and seeds on the cluster's writer (the services' DB_CLUSTER_NODES), or on the primary without a cluster. */
+async function prepareDatabase(env: Record<string, string | undefined>): Promise<void> {
+  const settings = readEnv({ ...primaryDatabaseEnv, ...clusterDatabaseEnv }, env);
+  let target = primaryDatabaseSettings(settings, { poolSize: 4, queryTimeoutMs: 10 * 60_000 });
+  if (settings.DB_CLUSTER_NODES.length > 0) {
+    const { node } = await findClusterWriterNode(clusterNodeSettings(settings));
+    target = { ...target, host: node.host, port: node.port };
+    log(`database on the Galera cluster: migrating on its writer ${node.host}:${node.port}`);
+  }
+  const database = createDatabase<Schema>(target);
   try {
     const applied = await applyPendingMigrations(database.db);
     log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
@@ -184,7 +192,7 @@ async function startEverything(
   if (!goOn()) return;
   // The stack's servers are not npm start's children; a Galera node or the statistics replica that crashes is restarted by this watch.
   stackServerWatchStarted(new StackServerWatch({ config: config.stack, log, metricsOf: (name) => supervisor.watchedProcess(name) }));
-  await prepareDatabase();
+  await prepareDatabase({ ...process.env, ...servicesEnv(config) });
   if (!goOn()) return;
 
   const receiver = await startAlertReceiver({ host: '127.0.0.1', port: config.SUPERVISOR_PORT, logFile: config.alertLogFile, registry, print: (line) => console.log(`[alert] ${line}`) });

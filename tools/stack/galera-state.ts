@@ -111,6 +111,9 @@ export function galeraDefaultsFile(node: GaleraNode, cluster: readonly GaleraNod
     // A development stack: an OS crash may lose the last second of commits; the cluster holds the rest.
     'innodb-flush-log-at-trx-commit=2',
     'sync-binlog=0',
+    // The replication heartbeat is an event: it runs on the node that created or last enabled it (the
+    // statistics replica's source) and is held SLAVESIDE_DISABLED on the others.
+    'event-scheduler=ON',
     'wsrep-on=ON',
     `wsrep-provider=${galeraProviderLibrary}`,
     'wsrep-cluster-name=chucar-local',

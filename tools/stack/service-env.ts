@@ -16,7 +16,9 @@ export function localServiceEnv(stack: StackConfig, env: Readonly<Record<string,
   const derived: Record<string, string> = {
     DB_PRIMARY_PORT: String(stack.DB_PRIMARY_PORT),
     DB_REPLICA_PORT: String(stack.DB_REPLICA_PORT),
-    REPORTER_DB_PORT: String(stack.DB_REPLICA_PORT),
+    // The live tier is the Galera cluster; statistics are read from the replica of their own.
+    DB_CLUSTER_NODES: stack.DB_GALERA_PORTS.map((port) => `127.0.0.1:${port}`).join(','),
+    REPORTER_DB_PORT: String(stack.DB_STATISTICS_PORT),
     REDIS_PORT: String(stack.REDIS_PORT),
     S3_ENDPOINT: `http://127.0.0.1:${stack.S3_PORT}`,
     S3_BUCKET: stack.S3_BUCKET,

@@ -10,11 +10,12 @@ describe('npm start settings', () => {
   });
 
   it("gives the services the stack's moved ports and the siblings' URLs, and a value the user set wins, even empty", () => {
-    const config = loadStartConfig({ STACK_DIR: '/tmp/other-stack', S3_PORT: '29000', DB_REPLICA_PORT: '23308', MEDIA_PORT: '23001', ALERTMANAGER_PORT: '29093' }, []);
+    const config = loadStartConfig({ STACK_DIR: '/tmp/other-stack', S3_PORT: '29000', DB_STATISTICS_PORT: '23314', DB_GALERA_PORTS: '23311,23312,23313', MEDIA_PORT: '23001', ALERTMANAGER_PORT: '29093' }, []);
     const env = servicesEnv(config, { MEDIA_MIRROR_BUCKET: '', REPORTER_URL: 'http://reporter.internal:3002' });
     expect(env).toMatchObject({
       S3_ENDPOINT: 'http://127.0.0.1:29000',
-      REPORTER_DB_PORT: '23308',
+      DB_CLUSTER_NODES: '127.0.0.1:23311,127.0.0.1:23312,127.0.0.1:23313',
+      REPORTER_DB_PORT: '23314',
       MEDIA_SPOOL_DIR: '/tmp/other-stack/media-spool',
       MEDIA_SERVICE_URL: 'http://127.0.0.1:23001',
       ALERTMANAGER_URL: 'http://127.0.0.1:29093',

@@ -135,6 +135,21 @@ export function heartbeatSetupSql(): string[] {
   ];
 }
 
+/**
+ * Makes this server run the heartbeat event of every database that has one. On a Galera cluster the
+ * event runs only on the node that created or last enabled it (the others hold it SLAVESIDE_DISABLED),
+ * so when the statistics replica moves to another node the heartbeat moves with it: its lag then
+ * measures the path the replica is fed by. Returns the databases whose event was enabled.
+ */
+export async function enableHeartbeatHere(run: RunSql): Promise<string[]> {
+  const rows = await run(
+    "SELECT EVENT_SCHEMA AS db FROM information_schema.EVENTS WHERE EVENT_NAME = 'replication_heartbeat_tick' AND STATUS <> 'ENABLED'",
+  );
+  const databases = rows.map((row) => String(row['db']));
+  for (const database of databases) await run(`ALTER EVENT \`${database.replace(/`/g, '``')}\`.replication_heartbeat_tick ENABLE`);
+  return databases;
+}
+
 export function heartbeatTeardownSql(): string[] {
   return ['DROP EVENT IF EXISTS replication_heartbeat_tick', `DROP TABLE IF EXISTS ${heartbeatTable}`];
 }

@@ -12,6 +12,7 @@ import { binlogCoversPosition } from './binlog-coverage.ts';
 import { runSqlOnConnection } from './database.ts';
 import {
   configureReplication,
+  enableHeartbeatHere,
   readBinlogReach,
   readReplicaGtidPosition,
   readReplicaSourceStatus,
@@ -182,6 +183,13 @@ export function createStatisticsReplicaFollower(options: StatisticsReplicaFollow
         }
       } finally {
         await startReplication(run).catch((error: unknown) => log.error({ err: error, source: changed ? target : decision.source }, 'START SLAVE failed after a repoint attempt; the replica is stopped'));
+      }
+      if (changed) {
+        // The heartbeat follows the replica to its new source, so the reported lag measures what feeds it.
+        await onServer(decision.to, options.admin, options.probeTimeoutMs, options.controlTimeoutMs, enableHeartbeatHere).then(
+          (databases) => log.info({ source: target, databases }, 'replication heartbeat now runs on the new source'),
+          (error: unknown) => log.error({ err: error, source: target }, 'could not move the replication heartbeat to the new source: the replica lag will read as growing'),
+        );
       }
       // What the metrics and readiness show until the next look: the replica on its new source.
       return { outcome, replicaAfter: await readReplicaSourceStatus(run) };
