@@ -4,18 +4,14 @@
  * cluster; every connection of theirs goes through a loopback proxy per node, so the test can make
  * nodes unreachable for them while the shared nodes run on (their group traffic bypasses the proxies).
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localStackSettings, startCuttableProxy, type CuttableProxy } from '@chucar/platform/testing';
+import { localStackSettings, prepareClusterTestDatabase, startCuttableProxy, type CuttableProxy } from '@chucar/platform/testing';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp, expectProblem, testPassword, uniqueEmail } from '../testing/test-app.ts';
 
 const clusterTestDatabase = 'chucar_cluster_test';
-const repositoryRoot = path.resolve(import.meta.dirname, '../../../..');
 
 type Readiness = { status: string; checks: Record<string, { status: string; critical: boolean; detail?: string }> };
 
@@ -26,24 +22,6 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return performance.now() - started;
-}
-
-/** Recreates the test database on the cluster as the stack's admin, then migrates it with `npm run db:migrate` in cluster mode. */
-async function prepareClusterDatabase(nodePorts: readonly number[]): Promise<void> {
-  const stack = localStackSettings();
-  const admin = await mysql.createConnection({ host: '127.0.0.1', port: nodePorts[0], user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${clusterTestDatabase}\``);
-    await admin.query(`CREATE DATABASE \`${clusterTestDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await admin.end();
-  }
-  const nodes = nodePorts.map((port) => `127.0.0.1:${port}`).join(',');
-  await promisify(execFile)(process.execPath, ['tools/db/migrate.ts'], {
-    cwd: repositoryRoot,
-    env: { ...process.env, DB_NAME: clusterTestDatabase, DB_CLUSTER_NODES: nodes },
-    timeout: 120_000,
-  });
 }
 
 describe('gateway on the Galera cluster (real nodes, behind proxies)', () => {
@@ -63,7 +41,7 @@ describe('gateway on the Galera cluster (real nodes, behind proxies)', () => {
   };
 
   beforeAll(async () => {
-    await prepareClusterDatabase(nodePorts);
+    await prepareClusterTestDatabase(clusterTestDatabase);
     proxies = await Promise.all(nodePorts.map((port) => startCuttableProxy({ host: '127.0.0.1', port })));
     const overrides = {
       DB_NAME: clusterTestDatabase,
