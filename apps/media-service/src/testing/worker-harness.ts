@@ -68,6 +68,9 @@ export async function createWorkerHarness(options: HarnessOptions): Promise<Work
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-worker-spool-'));
   const env: Record<string, string> = {
     DB_NAME: testDatabaseName,
+    // The test database is the primary's; empty wins over the stack's cluster that npm run's
+    // commands (media:scrub and the like) would otherwise be given.
+    DB_CLUSTER_NODES: '',
     MEDIA_SPOOL_DIR: spoolDir,
     S3_ENDPOINT: options.s3Endpoint,
     S3_BUCKET: testBucket,
