@@ -39,18 +39,28 @@ export async function requestOnce(tally: Tally, url: string, init: RequestInit =
   }
 }
 
+export interface AcknowledgedCreate {
+  key: string;
+  /** The 2xx was a stored answer replayed (an earlier attempt had committed). */
+  replayed: boolean;
+  /** When the attempt that got the 2xx was sent, and when its answer arrived (epoch ms). */
+  sentAtMs: number;
+  acknowledgedAtMs: number;
+}
+
 /**
  * A client that creates something with an Idempotency-Key and, on any failure (network error,
  * 5xx, 409 in flight), sends the very same request with the same key again until it gets a 2xx.
- * Returns the key and whether the final answer was a replay.
+ * Returns the key, whether the final answer was a replay, and when that attempt was sent and answered.
  */
-export async function createWithRetries(tally: Tally, url: string, headers: Record<string, string>, key: string, body: object, deadlineMs = 30_000): Promise<{ key: string; replayed: boolean } | null> {
+export async function createWithRetries(tally: Tally, url: string, headers: Record<string, string>, key: string, body: object, deadlineMs = 30_000): Promise<AcknowledgedCreate | null> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 0; Date.now() < deadline; attempt += 1) {
     if (attempt > 0) {
       tally.retried += 1;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    const sentAtMs = Date.now();
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -61,7 +71,7 @@ export async function createWithRetries(tally: Tally, url: string, headers: Reco
       const text = await response.text();
       if (response.ok) {
         tally.ok += 1;
-        return { key, replayed: response.headers.get('idempotent-replayed') === 'true' };
+        return { key, replayed: response.headers.get('idempotent-replayed') === 'true', sentAtMs, acknowledgedAtMs: Date.now() };
       }
       if (response.status < 500 && response.status !== 409) {
         noteFailure(tally, `POST ${url} → ${response.status} ${text.slice(0, 200)}`);
