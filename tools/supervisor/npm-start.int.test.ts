@@ -62,6 +62,12 @@ async function haproxyServerUp(metricsPort: number, server: string): Promise<boo
   return text.includes(`haproxy_server_status{proxy="gateways",server="${server}",state="UP"} 1`);
 }
 
+/** Requests HAProxy has sent again to a gateway (its `retries`), across its backends. */
+async function haproxyRetries(metricsPort: number): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) }).then((response) => response.text());
+  return [...text.matchAll(/^haproxy_backend_retry_warnings_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
 /** The alerts Prometheus holds for `alertname` now, with their state (pending or firing). */
 async function prometheusAlerts(prometheusPort: number, alertname: string): Promise<{ state: string; labels: Record<string, string> }[]> {
   const response = await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/alerts`, { signal: AbortSignal.timeout(2000) });
@@ -221,6 +227,7 @@ describe('npm start supervises every process and alerts a person', () => {
     // Each loop is a user of its own address, so the per-address rate limit (600 a minute) sees several users, as it would.
     const userAddress = (client: number) => ({ 'x-forwarded-for': `198.51.100.${client + 1}` });
     let stop = false;
+    const haproxyRetriesBefore = await haproxyRetries(config.HAPROXY_METRICS_PORT);
     const load = Promise.all([
       runClients(4, () => stop, async (client) => {
         const key = randomUUID();
@@ -241,7 +248,9 @@ describe('npm start supervises every process and alerts a person', () => {
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
     let syncedAt: number | null = null;
+    let repointedAt: number | null = null;
     while (Date.now() - killedAt < 40_000 && syncedAt === null) {
+      if (repointedAt === null && ((await readReplication(stack, 'statistics'))?.sourcePort ?? writer.sqlPort) !== writer.sqlPort) repointedAt = Date.now();
       if (running.lines.includes('[start] mariadb-galera-1 exited; restarting with its recovered position (IST)') && (await clusterOfThree())) syncedAt = Date.now();
       else await pause(250);
     }
@@ -250,6 +259,7 @@ describe('npm start supervises every process and alerts a person', () => {
     stop = true;
     await load;
     const loadStoppedAt = Date.now();
+    const retriedByHaproxy = (await haproxyRetries(config.HAPROXY_METRICS_PORT)) - haproxyRetriesBefore;
 
     const byEmail = async (port: number) => {
       const connection = await mysql.createConnection({ host: '127.0.0.1', port, user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, database: stack.DB_NAME, connectTimeout: 5000 });
@@ -278,14 +288,16 @@ describe('npm start supervises every process and alerts a person', () => {
     }
     const statisticsSourcePort = (await readReplication(stack, 'statistics'))?.sourcePort ?? null;
     const statisticsSource = statisticsSourcePort === null ? 'unknown' : `galera-${stack.DB_GALERA_PORTS.indexOf(statisticsSourcePort) + 1}`;
+    const lastAcknowledgedAt = Math.max(...acknowledged.map((create) => create.acknowledgedAtMs));
 
     const afterKill = (at: number | null) => (at === null ? 'never' : `${((at - killedAt) / 1000).toFixed(1)} s`);
     const firstWriteAfterKill = acknowledged.filter((create) => create.sentAtMs > killedAt).reduce<number | null>((first, create) => Math.min(first ?? create.acknowledgedAtMs, create.acknowledgedAtMs), null);
     const readsFailedAtKill = failedReadsSentAt.filter((sentAt) => sentAt <= killedAt).length;
     console.log(
       `kill -9 of the writer galera-1 under load: ${acknowledged.length} sign-ups acknowledged (${acknowledged.filter((create) => create.replayed).length} by replay), ` +
-        `${creates.retried} attempts retried by clients, ${sentEmails.size - acknowledged.length} keys unacknowledged at the end; ` +
-        `first write sent after the kill acknowledged after ${afterKill(firstWriteAfterKill)}; statistics replica had every acknowledged write after ${afterKill(statisticsCompleteAt)} (following ${statisticsSource}); ` +
+        `${creates.retried} attempts retried by clients, ${retriedByHaproxy} by HAProxy, ${sentEmails.size - acknowledged.length} keys unacknowledged at the end; ` +
+        `first write sent after the kill acknowledged after ${afterKill(firstWriteAfterKill)}; statistics replica repointed by the follower after ${afterKill(repointedAt)}, ` +
+        `had every acknowledged write ${statisticsCompleteAt === null ? 'never' : `${((statisticsCompleteAt - lastAcknowledgedAt) / 1000).toFixed(1)} s after the last one was acknowledged`} (following ${statisticsSource}); ` +
         `reads: ${reads.ok} answered 200, ${reads.failed} failed (${readsFailedAtKill} of them in flight at the kill); galera-1 Synced in a cluster of 3 after ${afterKill(syncedAt)}`,
     );
     expect(creates.failures).toEqual([]);
