@@ -104,7 +104,7 @@ async function prepareDatabase(env: Record<string, string | undefined>): Promise
     const applied = await applyPendingMigrations(database.db);
     log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
-      log('empty database: loading a small demo data set (npm run db:seed -- --requests N for more)');
+      log('empty database: loading a small demo data set (npm run db:seed writes to the primary, not yet to the cluster)');
       await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1 });
     }
   } finally {
