@@ -12,12 +12,12 @@
  */
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { clusterDatabaseEnv, clusterNodeSettings, ConfigError, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv } from '@chucar/platform';
+import { clusterDatabaseEnv, ConfigError, createDatabase, primaryDatabaseEnv, readEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { repoRoot } from './stack/config.ts';
 import { connectionHelp, stackUp } from './stack/stack.ts';
 import { httpAnswers, portAnswers, waitUntil } from './stack/processes.ts';
-import { findClusterWriterNode } from './db/cluster-writer-node.ts';
+import { writeTargetSettings } from './db/cluster-writer-node.ts';
 import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
 import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/haproxy.ts';
@@ -93,12 +93,8 @@ function serviceSpecs(config: StartConfig): ServiceSpec[] {
 /** Migrates and seeds on the cluster's writer (the services' DB_CLUSTER_NODES), or on the primary without a cluster. */
 async function prepareDatabase(env: Record<string, string | undefined>): Promise<void> {
   const settings = readEnv({ ...primaryDatabaseEnv, ...clusterDatabaseEnv }, env);
-  let target = primaryDatabaseSettings(settings, { poolSize: 4, queryTimeoutMs: 10 * 60_000 });
-  if (settings.DB_CLUSTER_NODES.length > 0) {
-    const { node } = await findClusterWriterNode(clusterNodeSettings(settings));
-    target = { ...target, host: node.host, port: node.port };
-    log(`database on the Galera cluster: migrating on its writer ${node.host}:${node.port}`);
-  }
+  const { settings: target, writer } = await writeTargetSettings(settings, { poolSize: 4, queryTimeoutMs: 10 * 60_000 });
+  if (writer) log(`database on the Galera cluster: migrating on its writer ${writer.node.host}:${writer.node.port}`);
   const database = createDatabase<Schema>(target);
   try {
     const applied = await applyPendingMigrations(database.db);

@@ -1,4 +1,4 @@
-import { createDatabase, isServingNode, readGaleraNodeState, withTimeout, type DatabaseSettings } from '@chucar/platform';
+import { clusterNodeSettings, createDatabase, isServingNode, primaryDatabaseSettings, readGaleraNodeState, withTimeout, type ClusterDatabaseEnv, type DatabaseSettings, type PrimaryDatabaseEnv } from '@chucar/platform';
 
 export interface ClusterWriterNode {
   node: DatabaseSettings;
@@ -27,4 +27,18 @@ export async function findClusterWriterNode(nodes: readonly DatabaseSettings[]):
     }
   }
   throw new Error(`no node of DB_CLUSTER_NODES takes writes: ${skipped.map(({ address, reason }) => `${address} (${reason})`).join('; ')}`);
+}
+
+/**
+ * Where a one-off tool (migrations, npm start's demo data) writes: the primary, or with
+ * DB_CLUSTER_NODES the cluster's writer node (`writer` says which, and which nodes were skipped).
+ */
+export async function writeTargetSettings(
+  config: PrimaryDatabaseEnv & ClusterDatabaseEnv,
+  overrides: Partial<DatabaseSettings>,
+): Promise<{ settings: DatabaseSettings; writer: ClusterWriterNode | null }> {
+  const settings = primaryDatabaseSettings(config, overrides);
+  if (config.DB_CLUSTER_NODES.length === 0) return { settings, writer: null };
+  const writer = await findClusterWriterNode(clusterNodeSettings(config));
+  return { settings: { ...settings, host: writer.node.host, port: writer.node.port }, writer };
 }

@@ -4,18 +4,16 @@
  * the first synced node of the list in a primary component, as the gateway chooses it; Galera
  * replicates each DDL statement to the other nodes (total order isolation) before it returns.
  */
-import { clusterDatabaseEnv, clusterNodeSettings, createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
+import { clusterDatabaseEnv, createDatabase, primaryDatabaseEnv, readEnv, runtimeEnv } from '@chucar/platform';
 import { applyPendingMigrations } from './migrations.ts';
-import { findClusterWriterNode } from './cluster-writer-node.ts';
+import { writeTargetSettings } from './cluster-writer-node.ts';
 
 async function main(): Promise<void> {
   const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv, ...clusterDatabaseEnv });
-  let settings = primaryDatabaseSettings(config, { poolSize: 1, queryTimeoutMs: 10 * 60_000 });
-  if (config.DB_CLUSTER_NODES.length > 0) {
-    const { node, skipped } = await findClusterWriterNode(clusterNodeSettings(config));
-    for (const { address, reason } of skipped) console.error(`${address}: skipped, ${reason}`);
-    console.error(`${node.host}:${node.port}: the cluster's writer, migrating there`);
-    settings = { ...settings, host: node.host, port: node.port };
+  const { settings, writer } = await writeTargetSettings(config, { poolSize: 1, queryTimeoutMs: 10 * 60_000 });
+  if (writer) {
+    for (const { address, reason } of writer.skipped) console.error(`${address}: skipped, ${reason}`);
+    console.error(`${writer.node.host}:${writer.node.port}: the cluster's writer, migrating there`);
   }
   const database = createDatabase(settings);
   try {
