@@ -38,6 +38,13 @@ describe('galeraDefaultsFile', () => {
     expect(option('bind-address')).toBe('127.0.0.1');
   });
 
+  it('behind relays: listens on its own host, lists the peers at their relays on 127.0.0.1 and leaves itself out', () => {
+    const relayed = galeraNodeLayout({ sqlPorts: [3311, 3312, 3313], groupBasePort: 4567, stateDir: '/srv/stack', socketPath: (home) => `${home}/mariadbd.sock`, groupListenHost: (index) => `127.0.1.${index}` });
+    const relayedFile = galeraDefaultsFile(relayed[1]!, relayed);
+    expect(/^wsrep-cluster-address=(.*)$/m.exec(relayedFile)?.[1]).toBe('gcomm://127.0.0.1:4567,127.0.0.1:4569');
+    expect(relayedFile).toContain('gmcast.listen_addr=tcp://127.0.1.2:4568;ist.recv_addr=127.0.0.1:4668;');
+  });
+
   it('shares server id and GTID domain across nodes, with a local domain of its own, and keeps SST logs in the node folder', () => {
     const first = galeraDefaultsFile(nodes[0]!, nodes);
     expect(option('server-id')).toBe(/^server-id=(.*)$/m.exec(first)?.[1]);

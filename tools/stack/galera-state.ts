@@ -15,7 +15,14 @@ export interface GaleraNode {
   index: number;
   name: string;
   sqlPort: number;
+  /** Where the other nodes reach this node's group communication: 127.0.0.1 on this port. */
   groupPort: number;
+  /**
+   * The address the node's group communication listens on: 127.0.0.1 unless a relay (a test's TCP
+   * proxy) sits on 127.0.0.1:groupPort in front of it. Its outgoing group connections leave from
+   * this address too, so a relay can tell which node a connection comes from.
+   */
+  groupListenHost: string;
   istPort: number;
   sstPort: number;
   home: string;
@@ -34,7 +41,11 @@ export interface GaleraLayout {
   stateDir: string;
   /** Where a node's socket goes (the stack shortens paths too long for a Unix socket). */
   socketPath: (home: string, name: string) => string;
+  /** Node i's group listen address (1-based) when relays stand in front of the nodes; 127.0.0.1 otherwise. */
+  groupListenHost?: (index: number) => string;
 }
+
+const loopback = '127.0.0.1';
 
 export function galeraNodeLayout(layout: GaleraLayout): GaleraNode[] {
   return layout.sqlPorts.map((sqlPort, position) => {
@@ -47,6 +58,7 @@ export function galeraNodeLayout(layout: GaleraLayout): GaleraNode[] {
       name,
       sqlPort,
       groupPort,
+      groupListenHost: layout.groupListenHost?.(index) ?? loopback,
       istPort: groupPort + 100,
       sstPort: groupPort + 200,
       home,
@@ -67,8 +79,12 @@ export function galeraNodeLayout(layout: GaleraLayout): GaleraNode[] {
  * `--no-defaults` and command-line options.
  */
 export function galeraDefaultsFile(node: GaleraNode, cluster: readonly GaleraNode[]): string {
+  // Behind a relay, the node's own address in the list would lead back to itself through the relay.
+  const peers = cluster.filter((member) => member !== node || node.groupListenHost === loopback);
   const providerOptions = [
-    `gmcast.listen_addr=tcp://127.0.0.1:${node.groupPort}`,
+    // A peer learns the host it connected to and the port this node announces: the relay's, when
+    // the node listens on another host behind a relay on the same port.
+    `gmcast.listen_addr=tcp://${node.groupListenHost}:${node.groupPort}`,
     `ist.recv_addr=127.0.0.1:${node.istPort}`,
     // A node that stops answering (kill -9) holds every write in the cluster until it is suspected;
     // the 5 s / 15 s defaults stalled writes ~6 s here, 2 s / 4 s about 3.4 s.
@@ -117,7 +133,7 @@ export function galeraDefaultsFile(node: GaleraNode, cluster: readonly GaleraNod
     'wsrep-on=ON',
     `wsrep-provider=${galeraProviderLibrary}`,
     'wsrep-cluster-name=chucar-local',
-    `wsrep-cluster-address=gcomm://${cluster.map((member) => `127.0.0.1:${member.groupPort}`).join(',')}`,
+    `wsrep-cluster-address=gcomm://${peers.map((member) => `${loopback}:${member.groupPort}`).join(',')}`,
     `wsrep-node-name=${node.name}`,
     'wsrep-node-address=127.0.0.1',
     `wsrep-provider-options="${providerOptions}"`,

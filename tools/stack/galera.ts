@@ -43,6 +43,7 @@ export function galeraNodes(config: StackConfig): GaleraNode[] {
     groupBasePort: config.DB_GALERA_GROUP_BASE_PORT,
     stateDir: config.stateDir,
     socketPath: socketPathFor,
+    ...(config.galeraGroupListenHosts ? { groupListenHost: (index: number) => config.galeraGroupListenHosts![index - 1] ?? '127.0.0.1' } : {}),
   });
 }
 

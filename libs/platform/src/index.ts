@@ -34,7 +34,7 @@ export * from './db/cluster-monitor.ts';
 export * from './db/cluster-read-session.ts';
 export * from './db/cluster-writer-pool.ts';
 export * from './db/cluster-errors.ts';
-export { causalReadsOn, clusterGtidOf, galeraSyncedState, isNodeNotPrepared, isServingNode, isSyncedNode, readGaleraGtidIdentity, readGaleraNodeState, waitForGaleraGtid } from './db/galera-dialect.ts';
+export { causalReadsOn, clusterGtidOf, galeraSyncedState, isCommitOutsidePrimaryComponent, isNodeNotPrepared, isServingNode, isSyncedNode, readGaleraGtidIdentity, readGaleraNodeState, waitForGaleraGtid } from './db/galera-dialect.ts';
 export type { GaleraClusterStatus, GaleraGtidIdentity, GaleraGtidWaitResult, GaleraNodeState } from './db/galera-dialect.ts';
 export { bootstrapPrimaryComponent } from './db/galera-dialect.ts';
 

@@ -1,4 +1,4 @@
-import { isNodeNotPrepared } from './galera-dialect.ts';
+import { isCommitOutsidePrimaryComponent, isNodeNotPrepared } from './galera-dialect.ts';
 import { isConnectionFailure } from './read-router.ts';
 
 /**
@@ -17,8 +17,9 @@ export class NoWritableNodeError extends Error {
 /**
  * Errors that say the cluster cannot serve this statement now, as opposed to a bad query: no
  * writable node, a node that went away, or a node outside the primary component (1047, which
- * refused the statement unrun). The caller answers 503; the cluster should be probed again.
+ * refused the statement unrun, or 1180 for a commit under way when the node lost the others).
+ * The caller answers 503; the cluster should be probed again.
  */
 export function isClusterUnavailable(error: unknown): boolean {
-  return error instanceof NoWritableNodeError || isConnectionFailure(error) || isNodeNotPrepared(error);
+  return error instanceof NoWritableNodeError || isConnectionFailure(error) || isNodeNotPrepared(error) || isCommitOutsidePrimaryComponent(error);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSql } from './mariadb-dialect.ts';
-import { causalReadsOn, clusterGtidOf, isNodeNotPrepared, isServingNode, parseGaleraNodeState, waitForGaleraGtid } from './galera-dialect.ts';
+import { causalReadsOn, clusterGtidOf, isCommitOutsidePrimaryComponent, isNodeNotPrepared, isServingNode, parseGaleraNodeState, waitForGaleraGtid } from './galera-dialect.ts';
 
 const statusRows = (values: Record<string, string>) => Object.entries(values).map(([Variable_name, Value]) => ({ Variable_name, Value }));
 
@@ -96,6 +96,15 @@ describe('waitForGaleraGtid', () => {
 it('recognises a node that is not prepared for application use', () => {
   expect(isNodeNotPrepared(Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' }))).toBe(true);
   expect(isNodeNotPrepared(Object.assign(new Error('Deadlock found'), { errno: 1213 }))).toBe(false);
+});
+
+it('recognises a commit that failed because its node lost the primary component, and no other commit error', () => {
+  // As a write in flight on a partitioned node answered on the partition test's cluster.
+  const cut = 'Error while appending streaming replication fragment(provider status: Not connected to Primary Component)';
+  expect(isCommitOutsidePrimaryComponent(Object.assign(new Error(cut), { errno: 1180, code: 'ER_ERROR_DURING_COMMIT' }))).toBe(true);
+  expect(isCommitOutsidePrimaryComponent(Object.assign(new Error('Got error 28 "No space left on device" during COMMIT'), { errno: 1180 }))).toBe(false);
+  expect(isCommitOutsidePrimaryComponent(Object.assign(new Error(cut), { errno: 1047 }))).toBe(false);
+  expect(isCommitOutsidePrimaryComponent(null)).toBe(false);
 });
 
 describe('causalReadsOn', () => {

@@ -145,6 +145,16 @@ export function isNodeNotPrepared(error: unknown): boolean {
 }
 
 /**
+ * ER_ERROR_DURING_COMMIT with the provider saying it is not connected to the primary component: a
+ * write that was running when its node lost the others (a partition, or quorum lost). Its
+ * write-set was never ordered by the cluster, so it committed nowhere and the node rolled it back.
+ */
+export function isCommitOutsidePrimaryComponent(error: unknown): boolean {
+  const { errno, message } = (error ?? {}) as { errno?: unknown; message?: unknown };
+  return errno === 1180 && typeof message === 'string' && /not connected to primary component/i.test(message);
+}
+
+/**
  * Makes the node's component Primary after quorum loss (`pc.bootstrap`). Only on the most advanced
  * survivor: writesets that only another node committed would otherwise be lost or conflict.
  */

@@ -73,6 +73,8 @@ describe('createHttpService', () => {
     const databaseErrors: Record<string, () => Error> = {
       'no-writer': () => new NoWritableNodeError(),
       'not-primary-component': () => Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' }),
+      'commit-outside-primary-component': () =>
+        Object.assign(new Error('Error while appending streaming replication fragment(provider status: Not connected to Primary Component)'), { errno: 1180, code: 'ER_ERROR_DURING_COMMIT' }),
       'connection-lost': () => Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' }),
       deadlock: () => Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' }),
     };
@@ -111,8 +113,8 @@ describe('createHttpService', () => {
     expect(crash.body).not.toContain('secret internals');
   });
 
-  it('answers a database that cannot serve (no cluster writer, a node outside the primary component, a lost connection) with 503 database_unavailable, and a deadlock with 503 transaction_conflict', async () => {
-    for (const failure of ['no-writer', 'not-primary-component', 'connection-lost']) {
+  it('answers a database that cannot serve (no cluster writer, a node outside the primary component or a commit cut off from it, a lost connection) with 503 database_unavailable, and a deadlock with 503 transaction_conflict', async () => {
+    for (const failure of ['no-writer', 'not-primary-component', 'commit-outside-primary-component', 'connection-lost']) {
       const response = await app.inject({ method: 'GET', url: `/database/${failure}` });
       expect(response.statusCode, failure).toBe(503);
       expect(response.headers['retry-after'], failure).toBe('5');

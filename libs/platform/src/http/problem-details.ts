@@ -143,7 +143,7 @@ export const problemDetailsPlugin = fp<ProblemDetailsOptions>(
         reply.header('retry-after', '1');
         return sendProblem(request, reply, 503, 'transaction_conflict', 'a concurrent change interrupted this request; nothing was saved, retry it');
       }
-      // A lost connection, or on a Galera cluster no writable node or a node outside the primary component (1047).
+      // A lost connection, or on a Galera cluster no writable node or a node outside the primary component (1047, 1180).
       if (isClusterUnavailable(error) || databaseCode === 'ER_LOCK_WAIT_TIMEOUT') {
         request.log.error({ err: error }, 'database unavailable');
         reply.header('retry-after', '5');

@@ -9,7 +9,12 @@ export interface CuttableProxy {
    * `blackhole`: connections are accepted and never answered, open ones are dropped (a hung host).
    */
   cut(mode: Exclude<ProxyMode, 'forward'>): Promise<void>;
-  /** Forwards again, on the same port. */
+  /**
+   * Drops the open connections that come from `host` and resets its new ones, while other clients
+   * pass: one side of a link cut, as a partition cuts it.
+   */
+  cutClientsFrom(host: string): void;
+  /** Forwards again, on the same port, for every client. */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -18,18 +23,26 @@ export interface CuttableProxy {
  * A loopback TCP proxy in front of a server that others share: cutting it makes that server
  * unreachable for whoever connects through the proxy only, while the server itself runs on.
  */
-export async function startCuttableProxy(upstream: { host: string; port: number }): Promise<CuttableProxy> {
+export async function startCuttableProxy(upstream: { host: string; port: number }, listenOn: { port?: number } = {}): Promise<CuttableProxy> {
   let mode: ProxyMode = 'forward';
+  const cutClients = new Set<string>();
   const open = new Set<net.Socket>();
+  /** The client side of each upstream connection, to drop both sides of a cut client's link. */
+  const clientOf = new WeakMap<net.Socket, net.Socket>();
   const track = (socket: net.Socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
     socket.on('error', () => socket.destroy());
   };
   const onConnection = (client: net.Socket) => {
+    if (cutClients.has(client.remoteAddress ?? '')) {
+      client.resetAndDestroy();
+      return;
+    }
     track(client);
     if (mode !== 'forward') return; // blackhole: accepted, never answered
     const server = net.connect(upstream);
+    clientOf.set(server, client);
     track(server);
     client.pipe(server);
     server.pipe(client);
@@ -39,7 +52,7 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
   let listener = net.createServer(onConnection);
   const listen = (port: number) => new Promise<void>((resolve, reject) => listener.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
   const stopListening = () => new Promise<void>((resolve) => (listener.listening ? listener.close(() => resolve()) : resolve()));
-  await listen(0);
+  await listen(listenOn.port ?? 0);
   const port = (listener.address() as net.AddressInfo).port;
   const dropAll = () => {
     for (const socket of open) socket.destroy();
@@ -57,8 +70,16 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
         dropAll();
       }
     },
+    cutClientsFrom(host) {
+      cutClients.add(host);
+      for (const socket of open) {
+        const client = clientOf.get(socket) ?? socket;
+        if (client.remoteAddress === host) socket.destroy();
+      }
+    },
     async restore() {
       mode = 'forward';
+      cutClients.clear();
       if (!listener.listening) {
         listener = net.createServer(onConnection);
         await listen(port);
