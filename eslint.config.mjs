@@ -63,8 +63,9 @@ export default tseslint.config(
   },
   {
     // The deployment documents and checks every program's env spec, read from its config module:
-    // the apps' (Nx forbids importing an app at all), the local stack's and npm start's; and checks
-    // that the image runs what the build writes, read from the build's own description.
+    // the apps' (Nx forbids importing an app at all), the local stack's and npm start's; checks that
+    // the image runs what the build writes, read from the build's own description; and that the
+    // compose Galera nodes run with the local stack's node options (its pure galera-state module).
     files: ['deploy/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries([
@@ -73,6 +74,7 @@ export default tseslint.config(
         '^@chucar/media-service/config$',
         '^@chucar/replica-reporter/config$',
         '^(\\.\\./)+tools/stack/config\\.ts$',
+        '^(\\.\\./)+tools/stack/galera-state\\.ts$',
         '^(\\.\\./)+tools/supervisor/start-config\\.ts$',
       ]),
     },

@@ -113,3 +113,26 @@ export function serverFlagsOf(service: ComposeService): Map<string, string> {
   }
   return flags;
 }
+
+/**
+ * The options of a MariaDB option file's server groups ([mysqld], [mariadbd], [server], [galera]),
+ * with names normalised as serverFlagsOf does and surrounding quotes dropped from values.
+ */
+export function serverOptionsOfFile(text: string): Map<string, string> {
+  const options = new Map<string, string>();
+  let inServerGroup = false;
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const group = /^\[([\w-]+)\]$/.exec(line);
+    if (group) {
+      inServerGroup = ['mysqld', 'mariadbd', 'server', 'galera', 'mariadb'].includes(group[1]!);
+      continue;
+    }
+    if (!inServerGroup) continue;
+    const option = /^([\w-]+)\s*(?:=\s*(.*))?$/.exec(line);
+    if (!option) throw new Error(`not an option line: ${line}`);
+    options.set(option[1]!.replaceAll('_', '-').toLowerCase(), (option[2] ?? '').replace(/^"(.*)"$/, '$1'));
+  }
+  return options;
+}

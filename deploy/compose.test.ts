@@ -2,18 +2,20 @@
  * docker-compose.yml checked against the apps' env specs, without Docker: every app container gets
  * a configuration its own parser accepts, points at services that exist on the ports they listen
  * on, and the deployment keeps the architecture's promises (two stateless gateways behind a health-
- * checked balancer, a read-only GTID replica that alone feeds the reporter, durable queues and spool),
- * restarts what crashes but not what ran once, and monitors every service it runs.
+ * checked balancer, a three-node Galera cluster configured as the local stack's, a read-only GTID
+ * statistics replica that alone feeds the reporter, durable queues and spool), restarts what crashes
+ * but not what ran once, and monitors every service it runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, type EnvSpec } from '@chucar/platform';
+import { clusterDatabaseEnv, primaryDatabaseEnv, readEnv, redisEnv, runtimeEnv, type EnvSpec } from '@chucar/platform';
 import { gatewayEnv, loadGatewayConfig } from '@chucar/api-gateway/config';
 import { loadMediaConfig, mediaEnv } from '@chucar/media-service/config';
-import { reporterEnv } from '@chucar/replica-reporter/config';
+import { loadReporterConfig, loadStatisticsFollowerConfig, reporterEnv, statisticsFollowerEnv } from '@chucar/replica-reporter/config';
 import { stackEnv } from '../tools/stack/config.ts';
+import { galeraDefaultsFile, galeraGtidDomainId, galeraNodeLayout } from '../tools/stack/galera-state.ts';
 import {
   commandOf,
   dependenciesOf,
@@ -23,6 +25,7 @@ import {
   publishedPortsOf,
   repoRoot,
   serverFlagsOf,
+  serverOptionsOfFile,
   type ComposeService,
 } from './compose-file.ts';
 
@@ -35,13 +38,14 @@ const compose = loadCompose(userEnv);
 const services = compose.services;
 const serviceNames = Object.keys(services);
 
-const primary = 'mariadb-primary';
-const replica = 'mariadb-replica';
+/** The Galera nodes, in the order of wsrep_cluster_address; the statistics replica beside them. */
+const galeraNodes = ['galera-1', 'galera-2', 'galera-3'];
+const statistics = 'mariadb-statistics';
 /** Jobs that run once and exit 0: restarting them would run them again for ever. */
 const oneShotJobs = ['migrate', 'minio-buckets', 'minio-mirror-buckets'];
 
-/** The migration runner (tools/db/migrate.ts, built) reads the primary's DB_* variables. */
-const migrationsEnv = { ...runtimeEnv, ...primaryDatabaseEnv };
+/** The migration runner (tools/db/migrate.ts, built) reads the DB_* variables and DB_CLUSTER_NODES. */
+const migrationsEnv = { ...runtimeEnv, ...primaryDatabaseEnv, ...clusterDatabaseEnv };
 
 interface Program {
   name: string;
@@ -51,7 +55,9 @@ interface Program {
   listenPort?: string;
 }
 
+// First match wins: the follower runs from the reporter's folder with a spec of its own.
 const programs: Program[] = [
+  { name: 'statistics-follower', runs: /\bapps\/replica-reporter\/main-follow\.js\b/, spec: statisticsFollowerEnv, listenHost: 'REPORTER_HOST', listenPort: 'STATISTICS_FOLLOW_PORT' },
   { name: 'api-gateway', runs: /\bapps\/api-gateway\//, spec: gatewayEnv, listenHost: 'GATEWAY_HOST', listenPort: 'GATEWAY_PORT' },
   { name: 'media-service', runs: /\bapps\/media-service\//, spec: mediaEnv, listenHost: 'MEDIA_HOST', listenPort: 'MEDIA_PORT' },
   { name: 'replica-reporter', runs: /\bapps\/replica-reporter\//, spec: reporterEnv, listenHost: 'REPORTER_HOST', listenPort: 'REPORTER_PORT' },
@@ -109,12 +115,31 @@ function restartPolicyOf(service: ComposeService): string {
   return 'restart' in service ? String(service.restart) : 'no';
 }
 
-/** Host and port of every address a service is told to connect to: `X_HOST` + `X_PORT`, or a URL. */
+/** `host:port` entries of a list variable (DB_CLUSTER_NODES, STATISTICS_SOURCE_NODES). */
+function nodeList(value: string | undefined): { host: string; port: number }[] {
+  return (value ?? '')
+    .split(',')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => {
+      const [host = '', port = ''] = entry.trim().split(':');
+      return { host, port: Number(port) };
+    });
+}
+
+/** In cluster mode (DB_CLUSTER_NODES set) an app reads no DB_PRIMARY_* or DB_REPLICA_*: their defaults point nowhere it connects to. */
+const unusedInClusterMode = /^DB_(PRIMARY|REPLICA)_HOST$/;
+
+/** Host and port of every address a service is told to connect to: `X_HOST` + `X_PORT`, a URL, or a `_NODES` list. */
 function addressesOf(name: string): { variable: string; host: string; port: number }[] {
   const environment = effectiveEnv(name);
   const listenHost = programOf(services[name]!)?.listenHost;
+  const clusterMode = nodeList(environment['DB_CLUSTER_NODES']).length > 0;
   const addresses = [];
   for (const [variable, value] of Object.entries(environment)) {
+    if (variable.endsWith('_NODES')) {
+      for (const node of nodeList(value)) addresses.push({ variable, ...node });
+    }
+    if (clusterMode && unusedInClusterMode.test(variable)) continue;
     if (variable.endsWith('_HOST') && variable !== listenHost) {
       addresses.push({ variable, host: value, port: Number(environment[variable.replace(/_HOST$/, '_PORT')]) });
     }
@@ -163,6 +188,8 @@ describe('docker-compose.yml', () => {
       expect(() => readEnv(program.spec, environment)).not.toThrow();
       if (program.name === 'api-gateway') expect(() => loadGatewayConfig(environment)).not.toThrow();
       if (program.name === 'media-service') expect(() => loadMediaConfig(environment)).not.toThrow();
+      if (program.name === 'replica-reporter') expect(() => loadReporterConfig(environment)).not.toThrow();
+      if (program.name === 'statistics-follower') expect(() => loadStatisticsFollowerConfig(environment)).not.toThrow();
       expect(environment['NODE_ENV']).toBe('production');
     });
 
@@ -198,8 +225,8 @@ describe('docker-compose.yml', () => {
 
   it('publishes ports on the host only where the local stack defaults expect them', () => {
     const hostPortDefaults: Record<string, (number | undefined)[]> = {
-      [primary]: [primaryDatabaseEnv.DB_PRIMARY_PORT.default],
-      [replica]: [replicaDatabaseEnv.DB_REPLICA_PORT.default],
+      ...Object.fromEntries(galeraNodes.map((node, index) => [node, [stackEnv.DB_GALERA_PORTS.default?.[index]]])),
+      [statistics]: [stackEnv.DB_STATISTICS_PORT.default],
       redis: [redisEnv.REDIS_PORT.default],
       minio: [stackEnv.S3_PORT.default],
       'minio-mirror': [stackEnv.S3_MIRROR_PORT.default],
@@ -216,71 +243,194 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs the migrations once the primary is healthy', () => {
+  it('runs the migrations on the cluster, once node 1 is synced', () => {
     expect(programOf(services['migrate']!)?.name).toBe('migrations');
-    expect(dependenciesOf(services['migrate']!)[primary]).toBe('service_healthy');
+    expect(nodeList(environmentOf(services['migrate']!)['DB_CLUSTER_NODES']).map((node) => node.host)).toEqual(galeraNodes);
+    expect(dependenciesOf(services['migrate']!)['galera-1']).toBe('service_healthy');
   });
 
-  describe('MariaDB', () => {
-    const primaryFlags = serverFlagsOf(services[primary]!);
-    const replicaFlags = serverFlagsOf(services[replica]!);
-    const primaryEnv = environmentOf(services[primary]!);
+  describe('MariaDB Galera cluster', () => {
+    const nodeServices = serviceNames.filter((name) => /^galera-\d+$/.test(name));
+    /** What every node reads from its option files (chucar.cnf, galera.cnf) and its command line. */
+    function optionsOf(name: string): Map<string, string> {
+      const options = new Map<string, string>();
+      for (const mount of mountsOf(services[name]!).filter((entry) => entry.target.startsWith('/etc/mysql/conf.d/'))) {
+        for (const [option, value] of serverOptionsOfFile(fs.readFileSync(path.join(repoRoot, mount.source), 'utf8'))) options.set(option, value);
+      }
+      for (const [option, value] of serverFlagsOf(services[name]!)) options.set(option, value);
+      return options;
+    }
+    const providerOptionsOf = (options: Map<string, string>) => new Map((options.get('wsrep-provider-options') ?? '').split(';').map((entry) => entry.split('=').map((part) => part.trim()) as [string, string]));
+    const addressOf = (name: string) => (optionsOf(name).get('wsrep-cluster-address') ?? '').replace(/^gcomm:\/\//, '').split(',').map((member) => member.split(':')[0]);
 
-    it('runs MariaDB 11.4 LTS on both servers', () => {
-      expect(services[primary]!.image).toBe('mariadb:11.4');
-      expect(services[replica]!.image).toBe('mariadb:11.4');
+    /** The local stack's option file for its node 1 (tools/stack/galera-state.ts): the reference. */
+    const localNodes = galeraNodeLayout({ sqlPorts: [3311, 3312, 3313], groupBasePort: 4567, stateDir: '/stack', socketPath: (home) => `${home}/mariadbd.sock` });
+    const local = serverOptionsOfFile(galeraDefaultsFile(localNodes[0]!, localNodes));
+
+    it('runs three nodes of MariaDB 11.4 LTS, named as their services, on one cluster address naming exactly them', () => {
+      expect(nodeServices).toEqual(galeraNodes);
+      for (const name of nodeServices) {
+        expect(services[name]!.image, name).toBe('mariadb:11.4');
+        const options = optionsOf(name);
+        expect(options.get('wsrep-on'), name).toBe('ON');
+        expect(options.get('wsrep-node-name'), name).toBe(name);
+        expect(addressOf(name), name).toEqual(galeraNodes);
+      }
+      expect(new Set(nodeServices.map((name) => optionsOf(name).get('wsrep-cluster-address'))).size).toBe(1);
+      expect(new Set(nodeServices.map((name) => optionsOf(name).get('wsrep-cluster-name'))).size).toBe(1);
     });
 
-    it('gives the primary a row-based binary log, strict GTIDs and the event scheduler', () => {
-      expect(primaryFlags.has('log-bin')).toBe(true);
-      expect(primaryFlags.get('binlog-format')).toBe('ROW');
-      expect(primaryFlags.get('gtid-strict-mode')).toBe('ON');
-      expect(primaryFlags.get('event-scheduler')).toBe('ON');
+    it('uses the provider the image installs and the state transfer the local stack uses: mariabackup', () => {
+      for (const name of nodeServices) {
+        const options = optionsOf(name);
+        expect(options.get('wsrep-provider'), name).toBe(local.get('wsrep-provider'));
+        expect(options.get('wsrep-sst-method'), name).toBe('mariabackup');
+      }
     });
 
-    it('makes the replica a distinct, read-only server with strict GTIDs', () => {
-      expect(primaryFlags.get('server-id')).toBeTruthy();
-      expect(replicaFlags.get('server-id')).toBeTruthy();
-      expect(replicaFlags.get('server-id')).not.toBe(primaryFlags.get('server-id'));
-      expect(replicaFlags.get('read-only')).toBe('ON');
-      expect(replicaFlags.get('gtid-strict-mode')).toBe('ON');
+    it('has a state transfer user the image creates on node 1 (copied to the others), with what mariabackup needs', () => {
+      for (const name of nodeServices) {
+        const [user = '', password] = (optionsOf(name).get('wsrep-sst-auth') ?? '').split(':');
+        // mysql@localhost, identified by unix_socket as the OS user the image runs mariadbd as: no password.
+        expect(user, name).toBe('mysql');
+        expect(password, name).toBe('');
+        const environment = environmentOf(services[name]!);
+        expect(environment['MARIADB_MYSQL_LOCALHOST_USER'], name).toBe('1');
+        const grants = (environment['MARIADB_MYSQL_LOCALHOST_GRANTS'] ?? '').split(',').map((grant) => grant.trim());
+        expect(grants, name).toEqual(expect.arrayContaining(['RELOAD', 'PROCESS', 'LOCK TABLES', 'BINLOG MONITOR']));
+      }
     });
 
-    it('sets the replica up by GTID from an init script, once the primary is healthy', () => {
-      const initDir = mountsOf(services[replica]!).find((mount) => mount.target === '/docker-entrypoint-initdb.d');
+    it('logs and numbers transactions as the local stack does: row binlog on every node, one server id and GTID domain, a domain of its own per node', () => {
+      const shared = ['binlog-format', 'log-slave-updates', 'server-id', 'wsrep-gtid-mode', 'wsrep-gtid-domain-id', 'innodb-autoinc-lock-mode', 'event-scheduler'];
+      for (const [index, name] of nodeServices.entries()) {
+        const options = optionsOf(name);
+        for (const option of shared) expect(options.get(option), `${name} ${option}`).toBe(local.get(option));
+        expect(options.has('log-bin'), name).toBe(true);
+        expect(options.get('log-basename'), name).toBe(name);
+        expect(options.get('gtid-domain-id'), name).toBe(String(galeraGtidDomainId + index + 1));
+      }
+      expect(local.get('event-scheduler')).toBe('ON');
+    });
+
+    it('tunes failure detection as the local stack does', () => {
+      const localProvider = providerOptionsOf(local);
+      const tuned = [...localProvider.keys()].filter((option) => option.startsWith('evs.') || option.startsWith('gcomm.'));
+      expect(tuned).toContain('evs.suspect_timeout');
+      for (const name of nodeServices) {
+        const provider = providerOptionsOf(optionsOf(name));
+        for (const option of tuned) expect(provider.get(option), `${name} ${option}`).toBe(localProvider.get(option));
+      }
+    });
+
+    it('starts every node through galera-start.sh, which alone adds --wsrep-new-cluster, and sets up accounts on node 1 only', () => {
+      for (const name of nodeServices) {
+        const service = services[name]!;
+        expect('entrypoint' in service ? service.entrypoint : undefined, name).toEqual(['bash', '/usr/local/bin/galera-start.sh']);
+        expect(mountsOf(service), name).toContainEqual({ source: './deploy/mariadb/galera/galera-start.sh', target: '/usr/local/bin/galera-start.sh' });
+        expect(commandOf(service), name).not.toMatch(/wsrep-new-cluster|wsrep_start_position|pc\.bootstrap/);
+        // Shared by the nodes: whether the cluster was ever created (galera-start.sh's marker).
+        const state = mountsOf(service).find((mount) => mount.target === '/var/lib/chucar-galera');
+        expect(state?.source, name).toBe('galera-cluster-state');
+        const initDir = mountsOf(service).find((mount) => mount.target === '/docker-entrypoint-initdb.d');
+        expect(initDir?.source, name).toBe(name === galeraNodes[0] ? './deploy/mariadb/galera/initdb' : undefined);
+      }
+      const dataVolumes = nodeServices.map((name) => mountsOf(services[name]!).find((mount) => mount.target === '/var/lib/mysql')?.source);
+      expect(new Set(dataVolumes).size).toBe(nodeServices.length);
+      for (const volume of [...dataVolumes, 'galera-cluster-state']) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    });
+
+    it('is healthy only when synced, stops cleanly, and is stopped before node 1 so node 1 may restart the cluster', () => {
+      for (const name of nodeServices) {
+        const service = services[name]!;
+        expect(service.healthcheck?.test, name).toEqual(expect.arrayContaining(['healthcheck.sh', '--galera_online']));
+        const grace = 'stop_grace_period' in service ? String(service.stop_grace_period) : '10s';
+        expect(grace, name).toMatch(/^\d+m$/);
+        if (name !== galeraNodes[0]) expect(dependenciesOf(service)[galeraNodes[0]!], name).toBe('service_started');
+      }
+    });
+  });
+
+  describe('statistics replica', () => {
+    const flags = serverFlagsOf(services[statistics]!);
+    const firstNodeEnv = environmentOf(services[galeraNodes[0]!]!);
+
+    it('is a distinct, read-only MariaDB 11.4 server with strict GTIDs, logging what it applies', () => {
+      expect(services[statistics]!.image).toBe('mariadb:11.4');
+      expect(flags.get('read-only')).toBe('ON');
+      expect(flags.get('gtid-strict-mode')).toBe('ON');
+      expect(flags.get('log-slave-updates')).toBe('ON');
+      expect(flags.get('server-id')).toBeTruthy();
+      expect(flags.get('server-id')).not.toBe(serverOptionsOfFile(fs.readFileSync(path.join(repoRoot, 'deploy/mariadb/galera/galera.cnf'), 'utf8')).get('server-id'));
+      expect(flags.get('wsrep-on') ?? 'OFF').toBe('OFF');
+    });
+
+    it('replicates by GTID from Galera node 1, set up by an init script', () => {
+      const initDir = mountsOf(services[statistics]!).find((mount) => mount.target === '/docker-entrypoint-initdb.d');
       expect(initDir).toBeDefined();
       const scripts = fs.readdirSync(path.join(repoRoot, initDir!.source)).map((file) => fs.readFileSync(path.join(repoRoot, initDir!.source, file), 'utf8'));
       expect(scripts.join('\n')).toMatch(/MASTER_USE_GTID\s*=\s*slave_pos/);
-      expect(environmentOf(services[replica]!)['REPLICATION_SOURCE_HOST']).toBe(primary);
-      expect(dependenciesOf(services[replica]!)[primary]).toBe('service_healthy');
+      expect(environmentOf(services[statistics]!)['REPLICATION_SOURCE_HOST']).toBe(galeraNodes[0]);
     });
 
-    it('creates on the primary the accounts the apps and the replica log in with', () => {
-      const replicaEnv = environmentOf(services[replica]!);
-      expect(replicaEnv['DB_REPLICATION_USER']).toBe(primaryEnv['DB_REPLICATION_USER']);
-      expect(replicaEnv['DB_REPLICATION_PASSWORD']).toBe(primaryEnv['DB_REPLICATION_PASSWORD']);
-      for (const name of [...servicesRunning('api-gateway'), ...servicesRunning('media-service'), 'migrate']) {
-        const environment = effectiveEnv(name);
-        expect(environment['DB_NAME'], name).toBe(primaryEnv['DB_NAME']);
-        expect(environment['DB_USER'], name).toBe(primaryEnv['DB_USER']);
-        expect(environment['DB_PASSWORD'], name).toBe(primaryEnv['DB_PASSWORD']);
-      }
-      for (const name of servicesRunning('replica-reporter')) {
-        const environment = effectiveEnv(name);
-        expect(environment['REPORTER_DB_NAME'], name).toBe(primaryEnv['DB_NAME']);
-        expect(environment['REPORTER_DB_USER'], name).toBe(primaryEnv['DB_REPORTER_USER']);
-        expect(environment['REPORTER_DB_PASSWORD'], name).toBe(primaryEnv['DB_REPORTER_PASSWORD']);
-      }
+    it('is kept on a live node by the follower, which may move it to any node and only to those', () => {
+      const followers = servicesRunning('statistics-follower');
+      expect(followers).toHaveLength(1);
+      const environment = effectiveEnv(followers[0]!);
+      expect(environment['STATISTICS_REPLICA_HOST']).toBe(statistics);
+      expect(nodeList(environment['STATISTICS_SOURCE_NODES']).map((node) => node.host)).toEqual(galeraNodes);
+      expect(environment['STATISTICS_ADMIN_USER']).toBe(firstNodeEnv['DB_ADMIN_USER']);
+      expect(environment['STATISTICS_ADMIN_PASSWORD']).toBe(firstNodeEnv['DB_ADMIN_PASSWORD']);
+      expect(environment['STATISTICS_REPLICATION_USER']).toBe(firstNodeEnv['DB_REPLICATION_USER']);
+      expect(environment['STATISTICS_REPLICATION_PASSWORD']).toBe(firstNodeEnv['DB_REPLICATION_PASSWORD']);
     });
   });
 
-  it('gives the reporter the replica and no way to reach the primary', () => {
+  it('creates with the cluster the accounts the apps, the statistics replica and the exporters log in with', () => {
+    const firstNodeEnv = environmentOf(services[galeraNodes[0]!]!);
+    const statisticsEnv = environmentOf(services[statistics]!);
+    expect(statisticsEnv['DB_REPLICATION_USER']).toBe(firstNodeEnv['DB_REPLICATION_USER']);
+    expect(statisticsEnv['DB_REPLICATION_PASSWORD']).toBe(firstNodeEnv['DB_REPLICATION_PASSWORD']);
+    for (const name of [...servicesRunning('api-gateway'), ...servicesRunning('media-service'), 'migrate']) {
+      const environment = effectiveEnv(name);
+      expect(environment['DB_NAME'], name).toBe(firstNodeEnv['DB_NAME']);
+      expect(environment['DB_USER'], name).toBe(firstNodeEnv['DB_USER']);
+      expect(environment['DB_PASSWORD'], name).toBe(firstNodeEnv['DB_PASSWORD']);
+    }
     for (const name of servicesRunning('replica-reporter')) {
       const environment = effectiveEnv(name);
-      expect(environment['REPORTER_DB_HOST']).toBe(replica);
-      const naming = Object.entries(environment).filter(([variable, value]) => /PRIMARY/i.test(variable) || value.includes(primary));
-      expect(naming).toEqual([]);
-      expect(Object.keys(dependenciesOf(services[name]!))).not.toContain(primary);
+      expect(environment['REPORTER_DB_NAME'], name).toBe(firstNodeEnv['DB_NAME']);
+      expect(environment['REPORTER_DB_USER'], name).toBe(firstNodeEnv['DB_REPORTER_USER']);
+      expect(environment['REPORTER_DB_PASSWORD'], name).toBe(firstNodeEnv['DB_REPORTER_PASSWORD']);
+    }
+  });
+
+  it('gives the gateways and the media service exactly the three nodes, in the same order everywhere', () => {
+    const holders = [...servicesRunning('api-gateway'), ...servicesRunning('media-service')];
+    expect(holders.length).toBeGreaterThanOrEqual(4);
+    for (const name of holders) {
+      expect(nodeList(effectiveEnv(name)['DB_CLUSTER_NODES']), name).toEqual(galeraNodes.map((host) => ({ host, port: 3306 })));
+    }
+  });
+
+  it('gives the reporter the statistics replica and no way to reach the live tier', () => {
+    for (const name of servicesRunning('replica-reporter')) {
+      const environment = effectiveEnv(name);
+      expect(environment['REPORTER_DB_HOST'], name).toBe(statistics);
+      const naming = Object.entries(environment).filter(([variable, value]) => /PRIMARY|CLUSTER/i.test(variable) || galeraNodes.some((node) => value.includes(node)));
+      expect(naming, name).toEqual([]);
+      for (const node of galeraNodes) expect(Object.keys(dependenciesOf(services[name]!)), name).not.toContain(node);
+    }
+  });
+
+  it('points nothing at the statistics replica but the reporter, its follower and its exporter', () => {
+    const allowed = [...servicesRunning('replica-reporter'), ...servicesRunning('statistics-follower'), 'mysqld-exporter-statistics'];
+    const pointing = serviceNames.filter((name) => Object.values(effectiveEnv(name)).some((value) => value.includes(statistics)));
+    expect(pointing.sort()).toEqual(allowed.sort());
+    for (const name of serviceNames) {
+      for (const variable of ['DB_CLUSTER_NODES', 'STATISTICS_SOURCE_NODES']) {
+        expect(nodeList(effectiveEnv(name)[variable]).map((node) => node.host), `${name} ${variable}`).not.toContain(statistics);
+      }
     }
   });
 
@@ -407,22 +557,29 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('scrapes every service that runs an app, HAProxy and both database servers through their exporters', () => {
+    it('scrapes every service that runs an app, HAProxy, and every database server through an exporter of its own', () => {
       const scraped = new Set(scrapeTargets.map((target) => target.service));
       for (const name of appServices.filter((name) => !oneShotJobs.includes(name))) expect(scraped, name).toContain(name);
       expect(scraped).toContain('load-balancer');
 
-      // The rules tell the servers apart by the target's server label: it must name the server the
-      // exporter behind that target connects to, or a primary outage would read as the replica's.
+      // The rules tell the servers apart by the target's server label (galera-N, statistics, as npm
+      // start names them): it must name the server the exporter behind that target connects to, or
+      // one node's outage would read as another's.
+      const serverOfLabel: Record<string, string> = { ...Object.fromEntries(galeraNodes.map((node) => [node, node])), statistics };
       const mysqld = scrapeTargets.filter((target) => target.job === 'mysqld');
-      expect(mysqld.map((target) => target.labels['server']).sort()).toEqual(['primary', 'replica']);
-      // With the account the primary's init script creates (and replication copies to the replica).
-      const primaryEnv = environmentOf(services[primary]!);
-      const initScripts = fs.readdirSync(path.join(repoRoot, 'deploy/mariadb/primary')).map((file) => fs.readFileSync(path.join(repoRoot, 'deploy/mariadb/primary', file), 'utf8'));
+      expect(mysqld.map((target) => target.labels['server']).sort()).toEqual(Object.keys(serverOfLabel).sort());
+      // Every exporter compose runs is scraped, so none reports to nobody.
+      const exporters = serviceNames.filter((name) => services[name]!.image?.startsWith('prom/mysqld-exporter:'));
+      expect(exporters.sort()).toEqual(mysqld.map((target) => target.service).sort());
+      // With the account node 1's init script creates (copied to the other nodes and replicated to the statistics replica).
+      const firstNodeEnv = environmentOf(services[galeraNodes[0]!]!);
+      const initDir = 'deploy/mariadb/galera/initdb';
+      const initScripts = fs.readdirSync(path.join(repoRoot, initDir)).map((file) => fs.readFileSync(path.join(repoRoot, initDir, file), 'utf8'));
       expect(initScripts.join('\n')).toMatch(/CREATE USER IF NOT EXISTS \$\(chucar_account "\$DB_EXPORTER_USER" "\$DB_EXPORTER_PASSWORD"\)/);
       for (const target of mysqld) {
+        const server = serverOfLabel[target.labels['server']!]!;
         const dataSource = environmentOf(services[target.service]!)['DATA_SOURCE_NAME'] ?? '';
-        expect(dataSource, target.service).toBe(`${primaryEnv['DB_EXPORTER_USER']}:${primaryEnv['DB_EXPORTER_PASSWORD']}@(mariadb-${target.labels['server']}:3306)/`);
+        expect(dataSource, target.service).toBe(`${firstNodeEnv['DB_EXPORTER_USER']}:${firstNodeEnv['DB_EXPORTER_PASSWORD']}@(${server}:${listeningPorts(server)[0]})/`);
       }
       const redisExporter = scrapeTargets.find((target) => target.job === 'redis');
       expect(environmentOf(services[redisExporter!.service]!)['REDIS_ADDR']).toBe(`redis://redis:${listeningPorts('redis')[0]}`);
