@@ -171,7 +171,7 @@ describe('galera-start.sh', () => {
     const run = start(nodeArgs('galera-3', [`127.0.0.1:${await closedPort()}`, `127.0.0.1:${await closedPort()}`, 'galera-3']));
     const args = await entrypointArgs(run);
     expect(args).toContain('--wsrep-new-cluster');
-    expect(run.output()).toMatch(/safe_to_bootstrap: 1\): galera-3 starts the cluster/);
+    expect(run.output()).toMatch(/galera-3 is safe to bootstrap \(safe_to_bootstrap: 1: it left the cluster last, or a person chose it\): galera-3 starts the cluster/);
   });
 
   it('joins a running cluster rather than restarting one, even when safe to bootstrap', async () => {

@@ -172,7 +172,7 @@ while :; do
 		break
 	fi
 	if has_data && [ "$(grastate_field safe_to_bootstrap)" = 1 ]; then
-		note "no peer answers and $node left the cluster last and cleanly (safe_to_bootstrap: 1): $node starts the cluster"
+		note "no peer answers and $node is safe to bootstrap (safe_to_bootstrap: 1: it left the cluster last, or a person chose it): $node starts the cluster"
 		with_recovered_position "$@"
 		start_args+=(--wsrep-new-cluster)
 		break
