@@ -2,7 +2,8 @@
  * `npm start` as users run it (on a stack and ports of its own, see npm-start-harness.ts): a gateway
  * killed with SIGKILL under load loses no request and is back in rotation within 15 s; a Galera
  * node and the statistics replica killed with SIGKILL are restarted by npm start (the node by IST,
- * Synced in a cluster of 3 within 30 s; GaleraNodeDown pending at most when it is back within 20 s); the
+ * Synced in a cluster of 3 within 30 s; GaleraNodeDown pending at most when it is back within 20 s;
+ * the node is a reader, and reads through the balancer fail only if the kill cut them short); the
  * writer node killed with SIGKILL under keyed sign-ups and reads through the balancer loses no
  * acknowledged write, on the surviving nodes and the statistics replica alike; an S3
  * outage, a stopped replica SQL thread and a gateway that cannot start each reach the alert webhook
@@ -16,7 +17,7 @@ import { loadStackConfig } from '../stack/config.ts';
 import { galeraNode, readNodeStatus, runningPid } from '../stack/galera.ts';
 import { readReplication, serverPaths } from '../stack/mariadb.ts';
 import { isAlive, portAnswers, readPid } from '../stack/processes.ts';
-import { loadStartConfig } from './start-config.ts';
+import { gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
 import { startS3, stopS3 } from '../stack/s3.ts';
 import { createWithRetries, newTally, requestOnce, runClients, type AcknowledgedCreate } from '../faults/load.ts';
 import { connectIsolated, isolatedStartEnv, listeningPorts, ownPorts, spawnNpmStart, stopIsolatedStack, stopNpmStart, waitForDeliveredAlert, type NpmStart } from './npm-start-harness.ts';
@@ -66,6 +67,12 @@ async function haproxyServerUp(metricsPort: number, server: string): Promise<boo
 async function haproxyRetries(metricsPort: number): Promise<number> {
   const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) }).then((response) => response.text());
   return [...text.matchAll(/^haproxy_backend_retry_warnings_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** Reads the gateways repeated on the writer after their reader node failed them, summed over every gateway's /metrics. */
+async function readsRepeatedOnWriter(config: StartConfig): Promise<number> {
+  const texts = await Promise.all(gatewayPorts(config).map((port) => fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) }).then((response) => response.text())));
+  return texts.reduce((sum, text) => sum + Number(/^db_cluster_read_decisions_total\{reason="writer_reader_failed"\} (\d+)/m.exec(text)?.[1] ?? 0), 0);
 }
 
 /** The alerts Prometheus holds for `alertname` now, with their state (pending or firing). */
@@ -150,12 +157,27 @@ describe('npm start supervises every process and alerts a person', () => {
     expect(backAt! - killedAt).toBeLessThanOrEqual(15_000);
   }, 60_000);
 
-  it('restarts a Galera node killed with SIGKILL: Synced again by IST in a cluster of 3 within 30 s, GaleraNodeDown pending at most when it is back within 20 s, and gone after; and a killed statistics replica', async () => {
+  it('restarts a Galera node killed with SIGKILL: Synced again by IST in a cluster of 3 within 30 s, GaleraNodeDown pending at most when it is back within 20 s, and gone after; reads through the balancer meanwhile fail only if in flight at the kill, those on the dead reader repeated on the writer; and a killed statistics replica', async () => {
     const { config } = running;
     const stack = loadStackConfig(env);
     const node = galeraNode(stack, 2);
     const victim = runningPid(node)!;
     expect(victim, 'galera-2 runs').toBeGreaterThan(0);
+    // galera-2 is a reader of both gateways (galera-1 writes): reads alternate between it and galera-3.
+    const lb = `http://127.0.0.1:${config.stack.LB_PORT}`;
+    const reads = newTally();
+    const failedReadsSentAt: number[] = [];
+    let stopReads = false;
+    const repeatedOnWriterBefore = await readsRepeatedOnWriter(config);
+    // Below the per-address rate limit (600 a minute): each client its own address, under 10 requests a second.
+    const readLoad = runClients(6, () => stopReads, async (client) => {
+      const sentAt = Date.now();
+      const failedBefore = reads.failed;
+      await requestOnce(reads, `${lb}/v1/catalog/makers`, { headers: { 'x-forwarded-for': `198.51.100.${30 + client}` } });
+      if (reads.failed > failedBefore) failedReadsSentAt.push(sentAt);
+      await pause(120);
+    });
+    await pause(2000);
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
     let syncedAt: number | null = null;
@@ -166,6 +188,10 @@ describe('npm start supervises every process and alerts a person', () => {
       if (state?.localState === 4 && state.clusterSize === 3 && state.clusterStatus === 'Primary') syncedAt = Date.now();
       else await pause(250);
     }
+    stopReads = true;
+    await readLoad;
+    const repeatedOnWriter = (await readsRepeatedOnWriter(config)) - repeatedOnWriterBefore;
+    const readsFailedInFlight = failedReadsSentAt.filter((sentAt) => sentAt <= killedAt).length;
     const restartLine = await running.waitForLine(/^\[start\] mariadb-galera-2 back, synced in/, 5000);
     // Prometheus sees the node Synced at its next scrape (5 s) and drops the alert at the evaluation after (5 s more).
     let clearedAt: number | null = null;
@@ -176,7 +202,14 @@ describe('npm start supervises every process and alerts a person', () => {
       else await pause(500);
     }
     const afterKill = (at: number | null) => (at === null ? 'never' : `${((at - killedAt) / 1000).toFixed(1)} s`);
-    console.log(`kill -9 of galera-2: Synced in a cluster of 3 after ${afterKill(syncedAt)}; npm start said "${restartLine}"; GaleraNodeDown seen: ${[...alertStates].join(', ') || 'never'}, none left after ${afterKill(clearedAt)}`);
+    console.log(
+      `kill -9 of galera-2: Synced in a cluster of 3 after ${afterKill(syncedAt)}; npm start said "${restartLine}"; GaleraNodeDown seen: ${[...alertStates].join(', ') || 'never'}, none left after ${afterKill(clearedAt)}; ` +
+        `reads until it was back: ${reads.ok} answered 200, ${reads.failed} failed (${readsFailedInFlight} of them in flight at the kill), ${repeatedOnWriter} repeated on the writer after galera-2 failed them`,
+    );
+    // A read on the dead reader is repeated on the writer by the gateway; only one the kill itself cut short may fail.
+    expect(reads.failed - readsFailedInFlight, `reads failed after the kill:\n${reads.failures.join('\n')}`).toBe(0);
+    expect(reads.ok).toBeGreaterThan(100);
+    expect(repeatedOnWriter, 'reads that met the dead reader, repeated on the writer').toBeGreaterThan(0);
     expect(running.lines).toContain('[start] mariadb-galera-2 exited; restarting with its recovered position (IST)');
     expect(restartLine).toMatch(/\(IST\)$/);
     expect(syncedAt).not.toBeNull();
