@@ -20,6 +20,7 @@ import { httpAnswers, portAnswers, waitUntil } from './stack/processes.ts';
 import { writeTargetSettings } from './db/cluster-writer-node.ts';
 import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
+import { readWriteSetSettings, transactionLimitsFor } from './db/seed/write-set-limits.ts';
 import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/haproxy.ts';
 import { startAlertReceiver, type AlertReceiver } from './monitoring/alert-receiver.ts';
 import { monitoringPackages, monitoringProcesses } from './monitoring/local-monitoring.ts';
@@ -100,8 +101,8 @@ async function prepareDatabase(env: Record<string, string | undefined>): Promise
     const applied = await applyPendingMigrations(database.db);
     log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
-      log('empty database: loading a small demo data set (npm run db:seed writes to the primary, not yet to the cluster)');
-      await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1 });
+      log('empty database: loading a small demo data set (npm run db:seed adds more, to the same cluster)');
+      await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1, transactionLimits: transactionLimitsFor(await readWriteSetSettings(database.db)) });
     }
   } finally {
     await database.close();

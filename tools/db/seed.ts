@@ -1,7 +1,11 @@
 /**
  * `npm run db:seed -- [--requests N] [--customers N] [--dealers N] [--seed S] [--reset] [--database NAME]`
  *
- * Loads deterministic demo data into the primary (the replica follows by replication); see
+ * Loads deterministic demo data into the primary (the replica follows by replication), or with
+ * DB_CLUSTER_NODES set into the Galera cluster's writer node, in transactions inside that node's
+ * write-set limits (Galera replicates each to the other nodes). `npm run db:seed` runs with the
+ * local stack's settings, as `npm start`'s services do, so it writes to the stack's cluster; an
+ * empty DB_CLUSTER_NODES writes to the primary. See
  * seed/seed-demo-data.ts for what is generated and what "deterministic" means. Refuses a
  * database that already has quote requests or demo accounts unless --reset (exit 1); a bad
  * flag exits 2. Progress goes to stderr, the summary to stdout.
@@ -13,13 +17,15 @@
  *   admin@demo.chucar.kr      the admin who reviewed the dealers
  * Every other seeded account is <name>.<n>@demo.chucar.kr or dealer.<nnnn>@demo.chucar.kr, same password.
  */
-import { createDatabase, primaryDatabaseEnv, primaryDatabaseSettings, readEnv, runtimeEnv } from '@chucar/platform';
+import { clusterDatabaseEnv, createDatabase, primaryDatabaseEnv, readEnv, runtimeEnv } from '@chucar/platform';
 import type { Database as Schema } from '@chucar/domain';
 import { SEED_USAGE, UsageError, parseSeedArgs } from './seed/cli-args.ts';
 import { createProgressBar } from './seed/progress.ts';
 import { MarketplaceNotEmptyError, seedDemoData } from './seed/seed-demo-data.ts';
 import type { SeedSummary } from './seed/seed-demo-data.ts';
 import { createDatabaseIfMissing } from './seed/target-database.ts';
+import { describeTransactionLimits, readWriteSetSettings, transactionLimitsFor } from './seed/write-set-limits.ts';
+import { writeTargetSettings } from './cluster-writer-node.ts';
 import { applyPendingMigrations } from './migrations.ts';
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -28,21 +34,29 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(SEED_USAGE);
     return;
   }
-  const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv });
+  const config = readEnv({ ...runtimeEnv, ...primaryDatabaseEnv, ...clusterDatabaseEnv });
   const databaseName = args.database ?? config.DB_NAME;
-  const server = { host: config.DB_PRIMARY_HOST, port: config.DB_PRIMARY_PORT, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS };
+  const { settings, writer } = await writeTargetSettings(config, { database: databaseName, poolSize: 3, queryTimeoutMs: 10 * 60_000 });
+  if (writer) {
+    for (const { address, reason } of writer.skipped) console.error(`${address}: skipped, ${reason}`);
+    console.error(`${settings.host}:${settings.port}: the cluster's writer, seeding there`);
+  }
   // Only a database named on the command line may need creating (DB_NAME exists wherever the app runs),
   // so the admin account is needed only then.
+  const server = { host: settings.host, port: settings.port, connectTimeoutMs: settings.connectTimeoutMs };
   if (args.database !== undefined && (await createDatabaseIfMissing(server, databaseName))) console.error(`${databaseName}: created`);
 
-  const database = createDatabase<Schema>(primaryDatabaseSettings(config, { database: databaseName, poolSize: 3, queryTimeoutMs: 10 * 60_000 }));
+  const database = createDatabase<Schema>(settings);
   try {
     for (const name of await applyPendingMigrations(database.db)) console.error(`${databaseName}: applied ${name}`);
+    const writeSetSettings = await readWriteSetSettings(database.db);
+    const transactionLimits = transactionLimitsFor(writeSetSettings);
+    if (writeSetSettings?.wsrepOn) console.error(`${settings.host}:${settings.port}: ${describeTransactionLimits(writeSetSettings, transactionLimits)}`);
     const progress = createProgressBar(process.stderr);
     const startedMs = performance.now();
     let summary: SeedSummary;
     try {
-      summary = await seedDemoData(database.db, args, (update) => progress.update(update));
+      summary = await seedDemoData(database.db, { ...args, transactionLimits }, (update) => progress.update(update));
     } finally {
       progress.finish();
     }

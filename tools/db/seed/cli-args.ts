@@ -23,7 +23,9 @@ export const SEED_USAGE = `usage: npm run db:seed -- [--requests N] [--customers
   --dealers N     dealer accounts, the demo dealer included (default ${DEFAULT_SEED_OPTIONS.dealers})
   --seed S        PRNG seed, 0 to 4294967295: same seed and counts, same choices (default ${DEFAULT_SEED_OPTIONS.seed})
   --reset         delete existing quote requests, quotes and demo accounts first
-  --database NAME seed this database (chucar…) instead of DB_NAME; created (admin account) and migrated if missing`;
+  --database NAME seed this database (chucar…) instead of DB_NAME; created (admin account) and migrated if missing
+With DB_CLUSTER_NODES (npm run db:seed sets the local stack's Galera nodes) it writes to the cluster's
+first synced node; with it empty, to the primary (DB_PRIMARY_HOST, DB_PRIMARY_PORT).`;
 
 const INTEGER_FLAGS = { '--requests': 'requests', '--customers': 'customers', '--dealers': 'dealers', '--seed': 'seed' } as const;
 type IntegerFlag = keyof typeof INTEGER_FLAGS;

@@ -2,13 +2,16 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '@chucar/domain';
-import { executeInTransaction, insertStatements } from './bulk-insert.ts';
+import { executeInTransactions, insertLimitsWithin, insertStatements, UNLIMITED_TRANSACTIONS, type TransactionLimits } from './bulk-insert.ts';
 import { demoCatalog } from './demo-catalog.ts';
 import type { DemoMaker } from './demo-catalog.ts';
 import type { CatalogTrim, RowOf } from './seed-rows.ts';
 
-/** Inserts `catalog` (the demo catalog unless given) if there are no makers yet; returns how many trims it inserted. */
-export async function ensureCatalog(db: Kysely<Database>, catalog: readonly DemoMaker[] = demoCatalog): Promise<number> {
+/**
+ * Inserts `catalog` (the demo catalog unless given) if there are no makers yet, in transactions
+ * within `limits`; returns how many trims it inserted.
+ */
+export async function ensureCatalog(db: Kysely<Database>, catalog: readonly DemoMaker[] = demoCatalog, limits: TransactionLimits = UNLIMITED_TRANSACTIONS): Promise<number> {
   const existing = await db.selectFrom('makers').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(existing.count) > 0) return 0;
 
@@ -41,12 +44,17 @@ export async function ensureCatalog(db: Kysely<Database>, catalog: readonly Demo
       }
     }
   }
-  await executeInTransaction(db, [
-    ...insertStatements('makers', ['id', 'code', 'name', 'name_ko', 'country_code'], makers),
-    ...insertStatements('models', ['id', 'maker_id', 'code', 'name', 'name_ko'], models),
-    ...insertStatements('trims', ['id', 'model_id', 'code', 'name', 'model_year', 'fuel_type', 'body_type', 'list_price_krw'], trims),
-    ...insertStatements('trim_options', ['id', 'trim_id', 'code', 'name', 'price_krw'], options),
-  ]);
+  const insertLimits = insertLimitsWithin(limits);
+  await executeInTransactions(
+    db,
+    [
+      ...insertStatements('makers', ['id', 'code', 'name', 'name_ko', 'country_code'], makers, insertLimits),
+      ...insertStatements('models', ['id', 'maker_id', 'code', 'name', 'name_ko'], models, insertLimits),
+      ...insertStatements('trims', ['id', 'model_id', 'code', 'name', 'model_year', 'fuel_type', 'body_type', 'list_price_krw'], trims, insertLimits),
+      ...insertStatements('trim_options', ['id', 'trim_id', 'code', 'name', 'price_krw'], options, insertLimits),
+    ],
+    limits,
+  );
   return trims.length;
 }
 

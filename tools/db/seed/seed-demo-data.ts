@@ -8,14 +8,16 @@
  * and `now` give identical rows, except the password hash (scrypt salts it randomly). Runs
  * at different times use the calendar of their own year, so some rows differ between them.
  *
- * Writes go to the given (primary) database in multi-row INSERTs with explicit ids taken
- * from MAX(id), one transaction per batch. Nothing else may write these tables meanwhile.
+ * Writes go to the given database (the primary, or a Galera cluster's writer node) in multi-row
+ * INSERTs with explicit ids taken from MAX(id), one transaction per batch, or on a Galera node as
+ * many as keep each write-set inside the node's limits (`transactionLimits`). Nothing else may
+ * write these tables meanwhile.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { hashPassword } from '@chucar/domain';
 import type { Database } from '@chucar/domain';
-import { executeInTransaction, insertStatements } from './bulk-insert.ts';
+import { executeInTransactions, insertLimitsWithin, insertStatements, UNLIMITED_TRANSACTIONS, type InsertLimits, type InsertStatement, type TransactionLimits } from './bulk-insert.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, generateAccounts } from './generate-accounts.ts';
 import { createRequestGenerator } from './generate-requests.ts';
 import { ensureCatalog, loadCatalog, nextIds } from './seed-catalog.ts';
@@ -35,6 +37,8 @@ export type SeedOptions = {
   batchSize?: number;
   /** Batches written at the same time, each on its own pooled connection. */
   concurrency?: number;
+  /** What one transaction may write (a Galera node's write-set limits, see write-set-limits.ts); none by default. */
+  transactionLimits?: TransactionLimits;
 };
 
 export const DEFAULT_SEED_OPTIONS = { requests: 2_000, customers: 5_000, dealers: 400, seed: 1 } as const;
@@ -115,12 +119,14 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions, o
   const nowMs = (options.now ?? new Date()).getTime();
   const batchSize = options.batchSize ?? 2_000;
   const concurrency = options.concurrency ?? 2;
+  const transactionLimits = options.transactionLimits ?? UNLIMITED_TRANSACTIONS;
+  const insertLimits = insertLimitsWithin(transactionLimits);
 
   if (options.reset) await resetMarketplace(db);
   const existing = await countMarketplace(db);
   if (existing.quoteRequests > 0 || existing.demoAccounts > 0) throw new MarketplaceNotEmptyError(existing.quoteRequests, existing.demoAccounts);
 
-  const catalogTrimsInserted = await ensureCatalog(db);
+  const catalogTrimsInserted = await ensureCatalog(db, undefined, transactionLimits);
   const catalog = await loadCatalog(db);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const next = await nextIds(db, ['accounts', 'quote_requests', 'quotes', 'quote_revisions']);
@@ -140,12 +146,12 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions, o
   for (let start = 0; start < accountTotal; ) {
     const end = start === 0 ? staffAndDealers : Math.min(start + 5_000, accountTotal);
     const slice = seeded.accounts.slice(start, end);
-    const statements = [...accountStatements(slice)];
+    const statements = [...accountStatements(slice, insertLimits)];
     if (start === 0) {
-      statements.push(...insertStatements('dealer_profiles', ['account_id', 'dealership_name', 'reviewed_by', 'reviewed_at'], seeded.dealerProfiles));
-      statements.push(...insertStatements('dealer_regions', ['dealer_id', 'region'], seeded.dealerRegions));
+      statements.push(...insertStatements('dealer_profiles', ['account_id', 'dealership_name', 'reviewed_by', 'reviewed_at'], seeded.dealerProfiles, insertLimits));
+      statements.push(...insertStatements('dealer_regions', ['dealer_id', 'region'], seeded.dealerRegions, insertLimits));
     }
-    await executeInTransaction(db, statements);
+    await executeInTransactions(db, statements, transactionLimits);
     count('accounts', slice.length);
     if (start === 0) {
       count('dealer_profiles', seeded.dealerProfiles.length);
@@ -176,7 +182,7 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions, o
     const batch = generate(start, size, quoteId, revisionId);
     quoteId = batch.nextQuoteId;
     revisionId = batch.nextRevisionId;
-    const write = executeInTransaction(db, requestBatchStatements(batch)).then(
+    const write = executeInTransactions(db, requestBatchStatements(batch, insertLimits), transactionLimits).then(
       () => {
         count('quote_requests', batch.requests.length);
         count('quote_request_options', batch.options.length);
@@ -198,20 +204,22 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions, o
   return { rows, catalogTrimsInserted, logins: DEMO_LOGINS, password: DEMO_PASSWORD };
 }
 
-function accountStatements(accounts: readonly RowOf<'accounts'>[]): string[] {
-  return insertStatements('accounts', ['id', 'email', 'password_hash', 'role', 'status', 'display_name', 'created_at', 'updated_at'], accounts);
+function accountStatements(accounts: readonly RowOf<'accounts'>[], limits: InsertLimits): InsertStatement[] {
+  return insertStatements('accounts', ['id', 'email', 'password_hash', 'role', 'status', 'display_name', 'created_at', 'updated_at'], accounts, limits);
 }
 
-function requestBatchStatements(batch: RequestBatch): string[] {
+/** Parents before children, so a batch cut into several transactions never references a row not yet written. */
+function requestBatchStatements(batch: RequestBatch, limits: InsertLimits): InsertStatement[] {
   return [
     ...insertStatements(
       'quote_requests',
       ['id', 'customer_id', 'maker_id', 'model_id', 'trim_id', 'region', 'purchase_timing', 'payment_method', 'note', 'list_price_krw', 'status', 'expires_at', 'accepted_quote_id', 'closed_at', 'created_at', 'updated_at'],
       batch.requests,
+      limits,
     ),
-    ...insertStatements('quote_request_options', ['request_id', 'option_code', 'option_name', 'price_krw'], batch.options),
-    ...insertStatements('quotes', ['id', 'request_id', 'dealer_id', 'price_krw', 'discount_krw', 'conditions', 'valid_until', 'status', 'revision', 'created_at', 'updated_at'], batch.quotes),
-    ...insertStatements('quote_revisions', ['id', 'quote_id', 'revision', 'price_krw', 'discount_krw', 'conditions', 'valid_until', 'created_at'], batch.revisions),
+    ...insertStatements('quote_request_options', ['request_id', 'option_code', 'option_name', 'price_krw'], batch.options, limits),
+    ...insertStatements('quotes', ['id', 'request_id', 'dealer_id', 'price_krw', 'discount_krw', 'conditions', 'valid_until', 'status', 'revision', 'created_at', 'updated_at'], batch.quotes, limits),
+    ...insertStatements('quote_revisions', ['id', 'quote_id', 'revision', 'price_krw', 'discount_krw', 'conditions', 'valid_until', 'created_at'], batch.revisions, limits),
   ];
 }
 
