@@ -1,6 +1,7 @@
 /**
  * A database of a test's own on the local stack's Galera cluster: recreated as the stack's admin on
- * the first node, then migrated by `npm run db:migrate` in cluster mode, as an operator would.
+ * the first node, then migrated by `npm run db:migrate` in cluster mode, as an operator would (and
+ * seeded by `db:seed` the same way when asked).
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -16,7 +17,11 @@ export function localClusterNodes(ports: readonly number[] = localStackSettings(
   return ports.map((port) => `127.0.0.1:${port}`).join(',');
 }
 
-export async function prepareClusterTestDatabase(name: string): Promise<void> {
+/**
+ * `demoData`: also loads that much demo data with `db:seed` on the cluster's writer, for tests
+ * that read it back (from the nodes, or from the statistics replica once it caught up).
+ */
+export async function prepareClusterTestDatabase(name: string, demoData?: { requests: number; customers: number; dealers: number }): Promise<void> {
   if (!/^chucar_\w+_test$/.test(name)) throw new Error(`a cluster test database is named chucar_<what>_test, not ${JSON.stringify(name)}`);
   const stack = localStackSettings();
   const admin = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_GALERA_PORTS[0], user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
@@ -26,9 +31,9 @@ export async function prepareClusterTestDatabase(name: string): Promise<void> {
   } finally {
     await admin.end();
   }
-  await promisify(execFile)(process.execPath, ['tools/db/migrate.ts'], {
-    cwd: repositoryRoot,
-    env: { ...process.env, DB_NAME: name, DB_CLUSTER_NODES: localClusterNodes(stack.DB_GALERA_PORTS) },
-    timeout: 120_000,
-  });
+  const env = { ...process.env, DB_NAME: name, DB_CLUSTER_NODES: localClusterNodes(stack.DB_GALERA_PORTS) };
+  await promisify(execFile)(process.execPath, ['tools/db/migrate.ts'], { cwd: repositoryRoot, env, timeout: 120_000 });
+  if (!demoData) return;
+  const counts = ['--requests', String(demoData.requests), '--customers', String(demoData.customers), '--dealers', String(demoData.dealers)];
+  await promisify(execFile)(process.execPath, ['tools/db/seed.ts', ...counts], { cwd: repositoryRoot, env, timeout: 120_000 });
 }
