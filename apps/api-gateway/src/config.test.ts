@@ -63,6 +63,15 @@ describe('gateway config: Alertmanager', () => {
   });
 });
 
+describe("gateway config: its Redis keys' prefix", () => {
+  it('keeps chucar: unless told, and refuses what is not a short key prefix', () => {
+    expect(loadGatewayConfig({}).GATEWAY_REDIS_KEY_PREFIX).toBe('chucar:');
+    expect(loadGatewayConfig({ GATEWAY_REDIS_KEY_PREFIX: 'bench-gateway:' }).GATEWAY_REDIS_KEY_PREFIX).toBe('bench-gateway:');
+    expect(() => loadGatewayConfig({ GATEWAY_REDIS_KEY_PREFIX: 'has space:' })).toThrow(/GATEWAY_REDIS_KEY_PREFIX must be/);
+    expect(() => loadGatewayConfig({ GATEWAY_REDIS_KEY_PREFIX: '' })).toThrow(/GATEWAY_REDIS_KEY_PREFIX/);
+  });
+});
+
 describe('gateway config: the database cluster', () => {
   it('keeps the primary and replica unless DB_CLUSTER_NODES lists nodes, then reads them in order', () => {
     expect(loadGatewayConfig({}).DB_CLUSTER_NODES).toEqual([]);

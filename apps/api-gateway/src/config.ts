@@ -1,6 +1,9 @@
 import { DEFAULT_MEDIA_MAX_UPLOAD_BYTES, DEFAULT_REQUEST_TTL_DAYS, DEFAULT_SIGN_IN_THROTTLE } from '@chucar/domain';
 import { ACCESS_TOKEN_MAX_TTL_S, clusterDatabaseEnv, ConfigError, developmentSecretProblems, env, localDevelopmentSecrets, MIN_HS256_SECRET_LENGTH, primaryDatabaseEnv, readEnv, redisEnv, replicaDatabaseEnv, runtimeEnv, uploadRequestEnv, type EnvValues } from '@chucar/platform';
 
+/** What the gateway's own Redis keys (rate limits, sign-in throttle) start with unless told otherwise. */
+export const DEFAULT_GATEWAY_REDIS_KEY_PREFIX = 'chucar:';
+
 export const gatewayEnv = {
   ...runtimeEnv,
   ...uploadRequestEnv,
@@ -12,6 +15,10 @@ export const gatewayEnv = {
   ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30, max: ACCESS_TOKEN_MAX_TTL_S }),
   REFRESH_TOKEN_TTL_DAYS: env.int({ description: 'Refresh token lifetime in days', default: 30, min: 1, max: 365 }),
   CORS_ORIGINS: env.list({ description: 'Web origins allowed by CORS, comma separated', default: ['http://localhost:8080', 'http://127.0.0.1:8080'] }),
+  GATEWAY_REDIS_KEY_PREFIX: env.string({
+    description: "Start of the gateway's Redis keys (rate limits, sign-in throttle): gateways sharing one Redis share counts only with the same prefix, so a benchmark or a second environment keeps its own",
+    default: DEFAULT_GATEWAY_REDIS_KEY_PREFIX,
+  }),
   RATE_LIMIT_ENABLED: env.bool({ description: 'Per-client rate limiting in Redis (disable only behind another limiter)', default: true }),
   RATE_LIMIT_MAX: env.int({ description: 'Requests per client per window', default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: env.int({ description: 'Rate limit window', default: 60_000, min: 1000 }),
@@ -66,6 +73,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   }
   // Without a reporter, its secret signs nothing.
   problems.push(...developmentSecretProblems(config.NODE_ENV, { JWT_SECRET: config.JWT_SECRET, MEDIA_SERVICE_SECRET: config.MEDIA_SERVICE_SECRET, ...(config.REPORTER_URL === '' ? {} : { REPORTER_SERVICE_SECRET: config.REPORTER_SERVICE_SECRET }) }));
+  if (!/^[\w:-]{1,40}$/.test(config.GATEWAY_REDIS_KEY_PREFIX)) problems.push('GATEWAY_REDIS_KEY_PREFIX must be 1-40 letters, digits, -, _ or :');
   if (config.REPORTER_URL !== '' && !URL.canParse(config.REPORTER_URL)) problems.push('REPORTER_URL must be a URL (or empty)');
   if (!/^https?:$/.test(new URL(config.ALERTMANAGER_URL).protocol)) problems.push('ALERTMANAGER_URL must be an http or https URL');
   if (config.REPLICA_RECOVER_LAG_S > config.REPLICA_MAX_LAG_S) problems.push('REPLICA_RECOVER_LAG_S must not exceed REPLICA_MAX_LAG_S');

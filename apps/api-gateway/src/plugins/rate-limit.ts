@@ -26,10 +26,10 @@ function rateLimitedError(max: number, windowMs: number): Error & { statusCode: 
  * rate-limit-shared.ts for the batching and its tolerance). Answers carry the RateLimit draft
  * headers; a refusal is a 429 with Retry-After, which the problem handler turns into problem+json.
  */
-export const rateLimitPlugin = fp<RateLimitSettings>(
+export const rateLimitPlugin = fp<RateLimitSettings & { redisKeyPrefix: string }>(
   async (app, settings) => {
     let warnedAt = Number.NEGATIVE_INFINITY;
-    const limiter = new SharedRateLimiter(settings, redisRateLimitStore(app.redis, 'chucar:ratelimit:'), {
+    const limiter = new SharedRateLimiter(settings, redisRateLimitStore(app.redis, settings.redisKeyPrefix), {
       // A sync runs every few milliseconds: one warning a minute says enough while Redis is away.
       onSyncFailure: (error) => {
         if (Date.now() - warnedAt < 60_000) return;

@@ -54,6 +54,7 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
         windowMs: config.RATE_LIMIT_WINDOW_MS,
         syncIntervalMs: config.RATE_LIMIT_SYNC_INTERVAL_MS,
         syncBatchSize: config.RATE_LIMIT_SYNC_BATCH,
+        redisKeyPrefix: `${config.GATEWAY_REDIS_KEY_PREFIX}ratelimit:`,
       });
     }
   },

@@ -11,7 +11,7 @@ import {
   type SignInThrottleScope,
 } from '@chucar/domain';
 import { HttpProblem } from '@chucar/platform';
-import type { GatewayConfig } from '../config.ts';
+import { DEFAULT_GATEWAY_REDIS_KEY_PREFIX, type GatewayConfig } from '../config.ts';
 import { clientNetwork } from './sign-in-throttle-address.ts';
 import { acquireSignInAttempt, restartSignInWaits, settleSignInAttempt } from './sign-in-throttle-scripts.ts';
 
@@ -33,15 +33,14 @@ declare module 'fastify' {
 
 type ScopeKeys = Record<SignInThrottleScope, { failures: string; blocked: string }>;
 
-const keyPrefix = 'chucar:sign-in:';
-
 /** Key names carry hashes only, so a listing of Redis shows neither emails nor addresses. */
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
 }
 
-/** The Redis keys counting sign-ins for `email` from `address`, one pair per scope. */
-export function signInThrottleKeys(email: string, address: string): ScopeKeys {
+/** The Redis keys counting sign-ins for `email` from `address`, one pair per scope, under the gateway's key prefix. */
+export function signInThrottleKeys(email: string, address: string, gatewayKeyPrefix = DEFAULT_GATEWAY_REDIS_KEY_PREFIX): ScopeKeys {
+  const keyPrefix = `${gatewayKeyPrefix}sign-in:`;
   const account = normalizeEmail(email);
   const network = clientNetwork(address);
   const ids: Record<SignInThrottleScope, string> = { accountAtAddress: digest(`${account}\n${network}`), address: digest(network), account: digest(account) };
@@ -93,7 +92,7 @@ export const signInThrottlePlugin = fp<{ config: GatewayConfig }>(
     }
 
     async function attempt<T>(request: FastifyRequest, email: string, checkPassword: () => Promise<T>): Promise<T> {
-      const scopeKeys = signInThrottleKeys(email, request.ip);
+      const scopeKeys = signInThrottleKeys(email, request.ip, config.GATEWAY_REDIS_KEY_PREFIX);
       const keys = SIGN_IN_THROTTLE_SCOPES.flatMap((scope) => [scopeKeys[scope].failures, scopeKeys[scope].blocked]);
       const blockedKeys = SIGN_IN_THROTTLE_SCOPES.map((scope) => scopeKeys[scope].blocked);
       const attemptId = randomUUID();
