@@ -2,16 +2,20 @@
  * Seconds from a fault to the alert's delivery at npm start's webhook, per fault class, median of
  * three rounds, next to the rule's own `for:` (the baseline: no pipeline can deliver before its rule
  * has waited that long, so the ratio shows what scraping, probing and delivery add). It runs
- * `npm start` on a stack and ports of its own (tools/supervisor/npm-start-harness.ts), so it never
- * shares a port, queue or database with a running stack. About 10 minutes: between rounds every
+ * `npm start` on a stack and ports of its own (tools/supervisor/npm-start-harness.ts, every port
+ * moved by the benches' offset), so it never shares a port, queue or database with a running stack
+ * or with the npm start tests' stack. About 10 minutes: between rounds every
  * alert must have resolved, and a crash loop clears only after a minute up.
  */
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { portAnswers } from '../tools/stack/processes.ts';
 import { startS3, stopS3 } from '../tools/stack/s3.ts';
 import { connectIsolated, isolatedStartEnv, spawnNpmStart, stopIsolatedStack, stopNpmStart, waitForDeliveredAlert } from '../tools/supervisor/npm-start-harness.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { BENCH_NAMES, BENCH_PORT_OFFSET } from './isolation.ts';
 
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,7 +32,8 @@ export const benchmark: Benchmark = {
   name: 'alerts',
   description: `fault to alert delivered, per fault class, median of ${rounds} rounds, against the rule's for:`,
   async run() {
-    const env = isolatedStartEnv();
+    // Not the npm start tests' stack (20,000 ports up): a test may run it while the bench runs.
+    const env = isolatedStartEnv(path.join(os.tmpdir(), BENCH_NAMES.alerts.stackDir), BENCH_PORT_OFFSET);
     const running = spawnNpmStart(env);
     const { config } = running;
     const stack = loadStackConfig(env);

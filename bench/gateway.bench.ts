@@ -13,13 +13,13 @@ import { CompiledQuery, Kysely, MysqlDialect, type LogEvent } from 'kysely';
 import { createPool } from 'mysql2';
 import { parse } from 'yaml';
 import { createRepositories, type Database as Schema } from '@chucar/domain';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
 
 const { database } = gatewayDataset;
@@ -126,7 +126,7 @@ export const benchmark: Benchmark = {
     const { seeded } = await prepareGatewayData(gatewayDataset);
     if (seeded) await new Promise((resolve) => setTimeout(resolve, 10_000)); // let background flushing after the bulk load settle
     const startGateway = async (extraEnv: Record<string, string>) => {
-      const port = await unusedLoopbackPort();
+      const port = await benchPort('gateway');
       const child = startProcess(gatewayEntry, [], {
         NODE_ENV: 'production',
         JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
@@ -136,6 +136,8 @@ export const benchmark: Benchmark = {
         LOG_FORMAT: 'json',
         LOG_LEVEL: 'info',
         RATE_LIMIT_MAX: '1000000000',
+        GATEWAY_REDIS_KEY_PREFIX: BENCH_NAMES.gateway.gatewayRedisKeyPrefix,
+        DB_CLUSTER_NODES: '',
         ...extraEnv,
       }, gatewayNodeFlags());
       children.push(child);
@@ -156,7 +158,7 @@ export const benchmark: Benchmark = {
       const requestId = page.items[0]?.id;
       if (!requestId) throw new Error('the demo customer has no quote requests to read');
 
-      const barePort = await unusedLoopbackPort();
+      const barePort = await benchPort('gateway');
       const statements = await captureStatements(session.accountId, requestId);
       const bare = startProcess('bench/bare-server.ts', [String(barePort), JSON.stringify({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, routes: statements })], {});
       children.push(bare);

@@ -13,6 +13,7 @@ import { startLbCluster } from '../tools/faults/lb-cluster.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { cpuTimeMs } from './process-usage.ts';
 
 const connections = 50;
@@ -43,8 +44,9 @@ export const benchmark: Benchmark = {
     const cluster = await startLbCluster({
       database: gatewayDataset.database,
       checks: localBalancerChecks,
-      env: { NODE_ENV: 'production', JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789', MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret', LOG_FORMAT: 'json', LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '1000000000' },
+      env: { NODE_ENV: 'production', JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789', MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret', LOG_FORMAT: 'json', LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX: '1000000000', GATEWAY_REDIS_KEY_PREFIX: BENCH_NAMES.lb.gatewayRedisKeyPrefix },
       nodeFlags: ['--max-semi-space-size=16', '--max-old-space-size=256'],
+      portFor: benchPort,
       onBalancerLine: (line) => {
         const down = /Server gateways\/(\S+) is DOWN/.exec(line);
         if (down) downAt.set(down[1]!, performance.now());

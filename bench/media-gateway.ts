@@ -8,8 +8,8 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import type { Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { percentile } from './harness.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { benchBucket, benchDatabase, benchMediaEnv, benchServiceSecret, cpuMs, sampleRss, startProgram, waitForRows } from './media-setup.ts';
 
 export const uploadClients = 16;
@@ -22,8 +22,8 @@ export interface UploadPath {
 
 /** The media API (main-api.ts) and a gateway in front of it, on the bench's database, spool, bucket and queue. */
 export async function startUploadPath(settings: { s3Endpoint: string; spoolDir: string }): Promise<UploadPath> {
-  const mediaPort = await unusedLoopbackPort();
-  const gatewayPort = await unusedLoopbackPort();
+  const mediaPort = await benchPort('media');
+  const gatewayPort = await benchPort('gateway');
   const media = await startProgram('apps/media-service/src/main-api.ts', { ...benchMediaEnv(settings), MEDIA_PORT: String(mediaPort) }, `http://127.0.0.1:${mediaPort}/health/ready`);
   const gateway = await startProgram(
     'apps/api-gateway/src/main.ts',
@@ -34,6 +34,8 @@ export async function startUploadPath(settings: { s3Endpoint: string; spoolDir: 
       MEDIA_SERVICE_URL: `http://127.0.0.1:${mediaPort}`,
       MEDIA_SERVICE_SECRET: benchServiceSecret,
       RATE_LIMIT_ENABLED: 'false',
+      GATEWAY_REDIS_KEY_PREFIX: BENCH_NAMES.media.gatewayRedisKeyPrefix,
+      DB_CLUSTER_NODES: '',
     },
     `http://127.0.0.1:${gatewayPort}/health/ready`,
   ).catch(async (error: unknown) => {

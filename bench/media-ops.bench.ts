@@ -12,10 +12,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CopyObjectCommand, DeleteObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 import mysql from 'mysql2/promise';
 import type { Database as Schema } from '@chucar/domain';
 import { createDatabase, type Database } from '@chucar/platform';
@@ -26,7 +27,8 @@ const objects = 5000;
 const orphanShare = 0.1;
 const putConcurrency = 16;
 const dayMs = 24 * 60 * 60 * 1000;
-const databaseName = 'chucar_bench_media_ops';
+const names = { database: BENCH_NAMES.mediaOps.database, queuePrefix: BENCH_NAMES.mediaOps.queuePrefix };
+const databaseName = names.database;
 const rounds = 3;
 
 type OrphanReport = { tookMs: number; stores: { mediaObjects: number; orphans: number; tombstoned: number; errors: string[] }[] };
@@ -39,7 +41,7 @@ export const benchmark: Benchmark = {
     const database = await prepareDatabase();
     const ownerId = await createOwner(database, 'ops');
     const dirs = { s3: scratchDir('bench-media-ops-s3'), spool: scratchDir('bench-media-ops-spool') };
-    const port = await unusedLoopbackPort();
+    const port = await benchPort('s3');
     const s3server = await startS3Server(port, dirs.s3);
     const endpoint = `http://127.0.0.1:${port}`;
     const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials });
@@ -81,7 +83,7 @@ export const benchmark: Benchmark = {
       // s3rver dates an object by its file's mtime: two days back puts every object past the grace period.
       ageFiles(dirs.s3, new Date(Date.now() - 2 * dayMs));
 
-      const env = { ...benchMediaEnv({ s3Endpoint: endpoint, spoolDir: dirs.spool }), DB_NAME: databaseName };
+      const env = benchMediaEnv({ s3Endpoint: endpoint, spoolDir: dirs.spool, names });
       // Alternating rounds, medians: the machine is shared, so one run of each says little.
       const listRates: number[] = [];
       const reportRates: number[] = [];
@@ -117,9 +119,9 @@ export const benchmark: Benchmark = {
       }
 
       // Knowing fast with the shipped defaults: the worker as compose runs it, then its S3 killed.
-      const workerPort = await unusedLoopbackPort();
+      const workerPort = await benchPort('mediaWorker');
       const readyUrl = `http://127.0.0.1:${workerPort}/health/ready`;
-      const worker = await startProgram('apps/media-service/src/main-worker.ts', { ...env, MEDIA_WORKER_PORT: String(workerPort), MEDIA_QUEUE_PREFIX: 'bench-media-ops' }, readyUrl);
+      const worker = await startProgram('apps/media-service/src/main-worker.ts', { ...env, MEDIA_WORKER_PORT: String(workerPort) }, readyUrl);
       let detectedS: number;
       try {
         await s3server.stop('SIGKILL');

@@ -19,17 +19,32 @@ import { promisify } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createKyselyMediaIntegrityRepository, createRepositories, type Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
-import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { repoRoot } from '../tools/stack/config.ts';
 import { row, type BenchRow } from './harness.ts';
-import { benchBucket, benchMediaEnv, createOwner, openMediaQueue, scratchDir, sha256Of, startProgram, startS3Server } from './media-setup.ts';
+import { benchPort } from './isolation.ts';
+import { benchBucket, benchMediaEnv, benchMediaNames, createOwner, openMediaQueue, scratchDir, sha256Of, startProgram, startS3Server, type MediaBenchNames } from './media-setup.ts';
 
 const run = promisify(execFile);
 const mib = 1024 * 1024;
 const headConcurrency = 8;
-const smallObjects = Number(process.env['BENCH_SCRUB_SMALL_OBJECTS'] ?? 400);
-const largeObjects = Number(process.env['BENCH_SCRUB_LARGE_OBJECTS'] ?? 30);
 const headIntervalMs = 3000;
+
+export interface ScrubPhaseOptions {
+  /** The database and queue prefix (the bench's own unless a test passes others). */
+  names: MediaBenchNames;
+  smallObjects: number;
+  largeObjects: number;
+  /** How long one pass may take before the phase fails (its job was never taken, say). */
+  passTimeoutMs: number;
+}
+
+const defaultOptions: ScrubPhaseOptions = {
+  names: benchMediaNames,
+  smallObjects: Number(process.env['BENCH_SCRUB_SMALL_OBJECTS'] ?? 400),
+  largeObjects: Number(process.env['BENCH_SCRUB_LARGE_OBJECTS'] ?? 30),
+  passTimeoutMs: 600_000,
+};
 
 interface StoredObject {
   mediaId: string;
@@ -37,16 +52,19 @@ interface StoredObject {
   sizeBytes: number;
 }
 
-export async function measureScrub(database: Database<Schema>, rounds: number): Promise<BenchRow[]> {
+export async function measureScrub(database: Database<Schema>, rounds: number, choices: Partial<ScrubPhaseOptions> = {}): Promise<BenchRow[]> {
+  const options = { ...defaultOptions, ...choices };
+  const { smallObjects, largeObjects } = options;
   const dirs = { s3: scratchDir('bench-scrub-s3'), spool: scratchDir('bench-scrub-spool') };
-  const s3Endpoint = `http://127.0.0.1:${await unusedLoopbackPort()}`;
-  const s3server = await startS3Server(Number(new URL(s3Endpoint).port), dirs.s3);
+  const s3Port = await benchPort('s3');
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  const s3server = await startS3Server(s3Port, dirs.s3);
   const plain = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: localS3Credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  const env = { ...process.env, ...benchMediaEnv({ s3Endpoint, spoolDir: dirs.spool }), LOG_LEVEL: 'warn' };
+  const env = { ...process.env, ...benchMediaEnv({ s3Endpoint, spoolDir: dirs.spool, names: options.names }), LOG_LEVEL: 'warn' };
   const ownerId = await createOwner(database, 'scrub');
   const rows: BenchRow[] = [];
   try {
-    const objects = await storeObjects(database, plain, ownerId, dirs.spool);
+    const objects = await storeObjects(database, plain, ownerId, dirs.spool, smallObjects, largeObjects);
     const totalMiB = objects.reduce((sum, object) => sum + object.sizeBytes, 0) / mib;
     const scrub = async (...args: string[]) => {
       const { stdout } = await run(process.execPath, ['apps/media-service/src/cli/scrub-cli.ts', '--json', ...args], { cwd: repoRoot, env, timeout: 600_000, maxBuffer: 64 * mib });
@@ -60,7 +78,7 @@ export async function measureScrub(database: Database<Schema>, rounds: number): 
     const rawHeads: number[] = [];
     const reads: number[] = [];
     const rawReads: number[] = [];
-    const worker = await startScrubWorker(env, {});
+    const worker = await startScrubWorker(env, {}, options);
     try {
       for (let round = 0; round < rounds; round++) {
         const head = await worker.runPass('head');
@@ -108,7 +126,7 @@ export async function measureScrub(database: Database<Schema>, rounds: number): 
 }
 
 /** Originals as the worker leaves them: the object with its SHA-256 metadata, the stored row, the primary copy, the spool copy. */
-async function storeObjects(database: Database<Schema>, plain: S3Client, ownerId: number, spoolDir: string): Promise<StoredObject[]> {
+async function storeObjects(database: Database<Schema>, plain: S3Client, ownerId: number, spoolDir: string, smallObjects: number, largeObjects: number): Promise<StoredObject[]> {
   const media = createRepositories(database.db).media;
   const integrity = createKyselyMediaIntegrityRepository(database.db);
   fs.mkdirSync(path.join(spoolDir, 'objects'), { recursive: true });
@@ -131,8 +149,8 @@ async function storeObjects(database: Database<Schema>, plain: S3Client, ownerId
 }
 
 /** main-worker.ts with no scrub scheduled and the full pass unpaced; `runPass` queues one and reads its figures from /metrics. */
-async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, string>) {
-  const port = await unusedLoopbackPort();
+async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, string>, options: ScrubPhaseOptions) {
+  const port = await benchPort('mediaWorker');
   const worker = await startProgram(
     'apps/media-service/src/main-worker.ts',
     {
@@ -148,7 +166,7 @@ async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, st
     },
     `http://127.0.0.1:${port}/health/ready`,
   );
-  const queue = openMediaQueue();
+  const queue = openMediaQueue(options.names.queuePrefix);
   const metric = async (name: string, pass: string) => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const found = new RegExp(`^${name}\\{pass="${pass}"\\} (\\S+)$`, 'm').exec(text);
@@ -159,11 +177,11 @@ async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, st
     async runPass(pass: 'head' | 'full') {
       const before = await metric('media_scrub_last_finished_seconds', pass);
       await queue.queue.add('scrub', { pass }, { jobId: `bench-scrub-${pass}-${++runs}`, removeOnComplete: true, removeOnFail: true });
-      const deadline = performance.now() + 600_000;
+      const deadline = performance.now() + options.passTimeoutMs;
       for (;;) {
         const finished = await metric('media_scrub_last_finished_seconds', pass);
         if (finished !== null && finished !== before) break;
-        if (performance.now() > deadline) throw new Error(`the ${pass} pass did not finish within 10 min`);
+        if (performance.now() > deadline) throw new Error(`the ${pass} pass did not finish within ${options.passTimeoutMs / 1000} s: was its job (queue prefix ${options.names.queuePrefix}) taken by another worker?`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return {
@@ -181,7 +199,7 @@ async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, st
 
 /** The worker with its HEAD pass every few seconds; objects of the newest window deleted one at a time. */
 async function measureDeletionToRestored(env: NodeJS.ProcessEnv, plain: S3Client, objects: readonly StoredObject[]): Promise<BenchRow[]> {
-  const port = await unusedLoopbackPort();
+  const port = await benchPort('mediaWorker');
   const worker = await startProgram(
     'apps/media-service/src/main-worker.ts',
     { ...(env as Record<string, string>), MEDIA_WORKER_PORT: String(port), MEDIA_SCRUB_HEAD_INTERVAL_MS: String(headIntervalMs) },

@@ -15,28 +15,37 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { createRepositories, type Database as Schema, type MediaContentType } from '@chucar/domain';
 import { createDatabase, type Database } from '@chucar/platform';
-import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 
-export const benchDatabase = 'chucar_bench_media';
-export const benchBucket = 'bench-media';
-const queuePrefix = 'bench-media';
+/** The database and queue prefix of a media bench run; a test passes names of its own. */
+export interface MediaBenchNames {
+  database: string;
+  queuePrefix: string;
+}
+
+export const benchMediaNames: MediaBenchNames = { database: BENCH_NAMES.media.database, queuePrefix: BENCH_NAMES.media.queuePrefix };
+export const benchDatabase = benchMediaNames.database;
+/** On the bench's own s3rver. */
+export const benchBucket = BENCH_NAMES.media.bucket;
 
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The database of the run: dropped, created and migrated, with one customer owning every upload. */
-export async function prepareMediaDatabase(): Promise<{ database: Database<Schema>; ownerId: number }> {
+export async function prepareMediaDatabase(names: MediaBenchNames = benchMediaNames): Promise<{ database: Database<Schema>; ownerId: number }> {
+  const { database: databaseName } = names;
   const config = loadStackConfig();
   const admin = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
   try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${benchDatabase}\``);
-    await admin.query(`CREATE DATABASE \`${benchDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(`DROP DATABASE IF EXISTS \`${databaseName}\``);
+    await admin.query(`CREATE DATABASE \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
     await admin.end();
   }
-  const database = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database: benchDatabase, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 120_000 });
+  const database = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database: databaseName, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 120_000 });
   await migrateToLatest(database.db);
   return { database, ownerId: await createOwner(database, 'main') };
 }
@@ -89,16 +98,21 @@ export interface WorkerSettings {
 export const benchServiceSecret = 'benchmark-media-service-secret-0123456789';
 
 /** What the media API and the worker share: database, spool, bucket, queue, the gateway's secret. */
-export function benchMediaEnv(settings: { s3Endpoint: string; spoolDir: string }): Record<string, string> {
+export function benchMediaEnv(settings: { s3Endpoint: string; spoolDir: string; names?: MediaBenchNames }): Record<string, string> {
+  const names = settings.names ?? benchMediaNames;
   return {
     MEDIA_SERVICE_SECRET: benchServiceSecret,
-    DB_NAME: benchDatabase,
+    DB_NAME: names.database,
+    // The bench's database is the primary's: empty wins over a cluster the environment may name.
+    DB_CLUSTER_NODES: '',
     MEDIA_SPOOL_DIR: settings.spoolDir,
     S3_ENDPOINT: settings.s3Endpoint,
     S3_BUCKET: benchBucket,
     S3_ACCESS_KEY_ID: localS3Credentials.accessKeyId,
     S3_SECRET_ACCESS_KEY: localS3Credentials.secretAccessKey,
-    MEDIA_QUEUE_PREFIX: queuePrefix,
+    MEDIA_QUEUE_PREFIX: names.queuePrefix,
+    // Its own s3rver has no mirror; empty wins over a mirror the environment may name.
+    MEDIA_MIRROR_BUCKET: '',
     // The benchmark queues its own work; the reconciler would only add noise.
     MEDIA_RECONCILE_INTERVAL_MS: '600000',
     // Likewise the scrub passes (their own rows time them: media-scrub-phase.ts).
@@ -124,7 +138,7 @@ export async function startProgram(entry: string, env: Record<string, string>, r
 
 /** main-worker.ts on the bench's database, spool, bucket and queue. */
 export async function startWorker(settings: WorkerSettings): Promise<BenchProcess & { pid: number }> {
-  const port = await unusedLoopbackPort();
+  const port = await benchPort('mediaWorker');
   const env = { ...benchMediaEnv(settings), MEDIA_WORKER_PORT: String(port), MEDIA_WORKER_CONCURRENCY: String(settings.concurrency) };
   return startProgram('apps/media-service/src/main-worker.ts', env, `http://127.0.0.1:${port}/health/ready`);
 }
@@ -133,7 +147,7 @@ export async function startWorker(settings: WorkerSettings): Promise<BenchProces
  * The media queue as the worker reads it (apps/media-service/src/queue: name `media`, job ids
  * `<job>-<mediaId>`); a benchmark may not import an app, so it speaks the protocol itself.
  */
-export function openMediaQueue(): { queue: Queue; enqueue(name: 'store' | 'variants', ids: readonly string[]): Promise<void>; close(): Promise<void> } {
+export function openMediaQueue(queuePrefix: string = benchMediaNames.queuePrefix): { queue: Queue; enqueue(name: 'store' | 'variants', ids: readonly string[]): Promise<void>; close(): Promise<void> } {
   const config = loadStackConfig();
   const connection = new Redis({ host: '127.0.0.1', port: config.REDIS_PORT, maxRetriesPerRequest: null });
   const queue = new Queue('media', { connection, prefix: queuePrefix });

@@ -13,10 +13,11 @@
  */
 import fs from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
+import { localS3Credentials } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark, type BenchRow } from './harness.ts';
+import { benchPort } from './isolation.ts';
 import { measureThroughput, photosOfSize, signUpClients, startUploadPath, uploadClients, uploadThroughGateway } from './media-gateway.ts';
 import { openMediaQueue, prepareMediaDatabase, sampleRss, scratchDir, startS3Server, startWorker, waitForRows } from './media-setup.ts';
 import { measureScrub } from './media-scrub-phase.ts';
@@ -34,7 +35,7 @@ export const benchmark: Benchmark = {
     await stackUp(loadStackConfig());
     const { database, ownerId } = await prepareMediaDatabase();
     const dirs = { s3: scratchDir('bench-media-s3'), spool: scratchDir('bench-media-spool'), files: scratchDir('bench-media-files') };
-    const s3Port = await unusedLoopbackPort();
+    const s3Port = await benchPort('s3');
     const s3Endpoint = `http://127.0.0.1:${s3Port}`;
     let s3server = await startS3Server(s3Port, dirs.s3);
     const worker = await startWorker({ s3Endpoint, spoolDir: dirs.spool, concurrency });

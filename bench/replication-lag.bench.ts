@@ -11,10 +11,11 @@ import { waitForReplicaToReachPrimary } from '@chucar/platform/testing';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { percentile, row, type Benchmark } from './harness.ts';
+import { BENCH_NAMES } from './isolation.ts';
 
 const rowsToInsert = 10_000;
 const writers = 8;
-const benchDatabase = 'chucar_bench';
+const benchDatabase = BENCH_NAMES.replicationLag.database;
 
 /**
  * Creates `database` if needed and an empty probe table in it, and waits until the replica has

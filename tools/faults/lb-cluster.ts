@@ -48,6 +48,8 @@ export interface LbClusterOptions {
   nodeFlags?: string[];
   /** HAProxy's own log lines (server state changes). */
   onBalancerLine?: (line: string) => void;
+  /** Where each gateway and balancer listens; default: any loopback port free now. */
+  portFor?: (role: 'gateway' | 'lb') => Promise<number>;
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<void> {
@@ -101,7 +103,7 @@ function gatewayProcess(name: string, port: number, env: Record<string, string>,
 }
 
 export async function startLbCluster(options: LbClusterOptions = {}): Promise<LbCluster> {
-  const { instances = 2, database = testDatabaseName, checks = fastChecks } = options;
+  const { instances = 2, database = testDatabaseName, checks = fastChecks, portFor = () => unusedLoopbackPort() } = options;
   const primary = await startCuttableProxy({ host: '127.0.0.1', port: localStackSettings().DB_PRIMARY_PORT });
   const env = {
     NODE_ENV: 'test',
@@ -119,12 +121,12 @@ export async function startLbCluster(options: LbClusterOptions = {}): Promise<Lb
     ...options.env,
   };
   const gateways: GatewayProcess[] = [];
-  for (let index = 0; index < instances; index += 1) gateways.push(gatewayProcess(`gateway-${index + 1}`, await unusedLoopbackPort(), env, options.nodeFlags ?? []));
+  for (let index = 0; index < instances; index += 1) gateways.push(gatewayProcess(`gateway-${index + 1}`, await portFor('gateway'), env, options.nodeFlags ?? []));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lb-faults-'));
   try {
     await Promise.all(gateways.map((gateway) => gateway.start()));
     const servers = gateways.map(({ name, port }) => ({ name, port }));
-    const balancer = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...checks }, path.join(dir, 'haproxy.cfg'), options.onBalancerLine);
+    const balancer = await startHaproxy({ port: await portFor('lb'), servers, ...checks }, path.join(dir, 'haproxy.cfg'), options.onBalancerLine);
     const extraBalancers: RunningBalancer[] = [];
     return {
       balancer,
@@ -132,7 +134,7 @@ export async function startLbCluster(options: LbClusterOptions = {}): Promise<Lb
       primary,
       checks,
       async startBalancer(settings) {
-        const extra = await startHaproxy({ port: await unusedLoopbackPort(), servers, ...checks, ...settings }, path.join(dir, `haproxy-${extraBalancers.length + 2}.cfg`));
+        const extra = await startHaproxy({ port: await portFor('lb'), servers, ...checks, ...settings }, path.join(dir, `haproxy-${extraBalancers.length + 2}.cfg`));
         extraBalancers.push(extra);
         return extra;
       },

@@ -1,6 +1,6 @@
 /**
  * `npm start` exactly as a user runs it, on a stack and ports of its own (a second stack in its own
- * folder, every port moved by PORT_OFFSET), so its tests and the alert bench can stop that stack's
+ * folder, every port moved by an offset), so its tests and the alert bench can stop that stack's
  * S3 server or replica without touching the shared one, and run while a developer's `npm start`
  * holds the usual ports.
  */
@@ -16,12 +16,16 @@ import { portAnswers } from '../stack/processes.ts';
 import { stackDown } from '../stack/stack.ts';
 import { galeraExporterPorts, gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
 
-const PORT_OFFSET = 20_000;
+/** What npm start's tests move every port by; the benchmarks use another offset (bench/isolation.ts). */
+const TEST_PORT_OFFSET = 20_000;
 
-/** Every port npm start and its stack use, moved by PORT_OFFSET, and a stack folder of its own. */
-export function isolatedStartEnv(stackDir = path.join(os.tmpdir(), 'chucar-npm-start-test')): Record<string, string> {
+/**
+ * Every port npm start and its stack use, moved by `portOffset`, and a stack folder of its own, so
+ * a second stack (the tests', a bench's) runs beside the user's and beside each other.
+ */
+export function isolatedStartEnv(stackDir = path.join(os.tmpdir(), 'chucar-npm-start-test'), portOffset = TEST_PORT_OFFSET): Record<string, string> {
   const defaults = loadStartConfig({}, []);
-  const moved = (port: number) => String(port + PORT_OFFSET);
+  const moved = (port: number) => String(port + portOffset);
   const stack = defaults.stack;
   return {
     STACK_DIR: stackDir,
