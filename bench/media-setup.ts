@@ -93,6 +93,8 @@ export interface WorkerSettings {
   s3Endpoint: string;
   spoolDir: string;
   concurrency: number;
+  /** More environment (a mirror store). */
+  env?: Record<string, string>;
 }
 
 export const benchServiceSecret = 'benchmark-media-service-secret-0123456789';
@@ -123,9 +125,18 @@ export function benchMediaEnv(settings: { s3Endpoint: string; spoolDir: string; 
   };
 }
 
+/**
+ * With BENCH_CPU_PROF_DIR set, each program writes a V8 CPU profile when it exits, into a folder
+ * named after its entry (summarise them with bench/cpu-profile-summary.ts).
+ */
+function profilingFlags(entry: string): string[] {
+  const dir = process.env['BENCH_CPU_PROF_DIR'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, path.basename(entry, '.ts'))}`] : [];
+}
+
 /** A program of the repository as compose runs it: production mode, JSON logs at warn; ready once `readyUrl` answers 2xx. */
 export async function startProgram(entry: string, env: Record<string, string>, readyUrl: string): Promise<BenchProcess & { pid: number }> {
-  const child = spawn(process.execPath, [entry], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profilingFlags(entry), entry], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = stopper(child);
   try {
     await waitUntil(entry, () => httpAnswers(readyUrl, (status) => status < 300), 30_000);
@@ -139,7 +150,7 @@ export async function startProgram(entry: string, env: Record<string, string>, r
 /** main-worker.ts on the bench's database, spool, bucket and queue. */
 export async function startWorker(settings: WorkerSettings): Promise<BenchProcess & { pid: number }> {
   const port = await benchPort('mediaWorker');
-  const env = { ...benchMediaEnv(settings), MEDIA_WORKER_PORT: String(port), MEDIA_WORKER_CONCURRENCY: String(settings.concurrency) };
+  const env = { ...benchMediaEnv(settings), MEDIA_WORKER_PORT: String(port), MEDIA_WORKER_CONCURRENCY: String(settings.concurrency), ...settings.env };
   return startProgram('apps/media-service/src/main-worker.ts', env, `http://127.0.0.1:${port}/health/ready`);
 }
 
