@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, Upload
 import { createS3Client, type S3ClientSettings } from '@chucar/platform';
 import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
-import { ContentMismatchError, createObjectStore, sha256Hex } from './object-store.ts';
+import { ContentMismatchError, createObjectStore, hashedBytes, readCheckedFile, sha256Hex } from './object-store.ts';
 import { StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
 const bucket = 'media-store-test';
@@ -98,6 +98,28 @@ describe('verified puts against a real S3 server (s3rver)', () => {
     const damaged = Buffer.from(accepted);
     damaged[100] = damaged[100]! ^ 0xff;
     await expect(store.putVerified(key, { path: writeFile(damaged) }, { sha256: sha256Hex(accepted), contentType: 'image/jpeg' })).rejects.toBeInstanceOf(ContentMismatchError);
+    expect(await store.verifyStoredObject(key, { sizeBytes: accepted.length, sha256: sha256Hex(accepted) })).toBe('missing');
+  });
+
+  it('reads a spool copy once, checked, and puts the same bytes to two keys with the payload signed by that SHA-256', async () => {
+    const bytes = randomBytes(700 * 1024);
+    const store = createObjectStore(s3, { bucket, timeoutMs: 5000 });
+    const checked = await readCheckedFile(writeFile(bytes), sha256Hex(bytes));
+    expect(checked.sha256).toBe(sha256Hex(bytes));
+    for (const key of [`originals/${randomUUID()}`, `originals/${randomUUID()}`]) {
+      expect(await store.putVerified(key, checked, { sha256: sha256Hex(bytes), contentType: 'image/jpeg' })).toEqual({ key, sizeBytes: bytes.length, sha256: sha256Hex(bytes) });
+      expect(sha256Hex((await readBack(key)).bytes)).toBe(sha256Hex(bytes));
+    }
+  });
+
+  it('refuses a damaged spool copy when reading it, and checked bytes put under another SHA-256', async () => {
+    const accepted = randomBytes(4096);
+    const damaged = Buffer.from(accepted);
+    damaged[7] = damaged[7]! ^ 0x01;
+    await expect(readCheckedFile(writeFile(damaged), sha256Hex(accepted))).rejects.toBeInstanceOf(ContentMismatchError);
+    const store = createObjectStore(s3, { bucket, timeoutMs: 5000 });
+    const key = `variants/${randomUUID()}/w320.webp`;
+    await expect(store.putVerified(key, hashedBytes(damaged), { sha256: sha256Hex(accepted), contentType: 'image/webp' })).rejects.toBeInstanceOf(ContentMismatchError);
     expect(await store.verifyStoredObject(key, { sizeBytes: accepted.length, sha256: sha256Hex(accepted) })).toBe('missing');
   });
 

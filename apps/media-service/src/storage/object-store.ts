@@ -4,8 +4,34 @@ import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCom
 import { Upload } from '@aws-sdk/lib-storage';
 import { classifyStorageError, StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
-/** Bytes to store: a file (spooled originals) or a buffer (variants made in memory). */
-export type ObjectSource = { path: string } | { bytes: Uint8Array };
+/**
+ * Bytes to store: a file (spooled originals), a buffer (hashed against the expected SHA-256 before
+ * each put), or checked bytes (hashed once already, by `readCheckedFile` or `hashedBytes`, and
+ * sent to every store without hashing them again).
+ */
+export type ObjectSource = { path: string } | { bytes: Uint8Array } | CheckedBytes;
+
+/** Bytes whose SHA-256 was computed from them here; only this module's functions make one. */
+export interface CheckedBytes {
+  readonly checked: Uint8Array;
+  readonly sha256: string;
+}
+
+/** Reads a file into memory and checks it against `expectedSha256` (ContentMismatchError otherwise). */
+export async function readCheckedFile(filePath: string, expectedSha256: string): Promise<CheckedBytes> {
+  const bytes = await fs.promises.readFile(filePath);
+  const actual = sha256Hex(bytes);
+  if (actual !== expectedSha256) throw new ContentMismatchError(`${filePath}: SHA-256 ${actual} instead of ${expectedSha256}`);
+  return { checked: bytes, sha256: actual };
+}
+
+/** Bytes made here (a preview) with their SHA-256, to store under it. */
+export function hashedBytes(bytes: Uint8Array): CheckedBytes {
+  return { checked: bytes, sha256: sha256Hex(bytes) };
+}
+
+/** Spool files are read in large chunks: fewer reads and socket writes per object than the default 64 KiB. */
+const fileChunkBytes = 1024 * 1024;
 
 export interface PutOptions {
   /** Hex SHA-256 the bytes must have; it is checked before sending and stored as metadata. */
@@ -93,7 +119,7 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
   }
 
   async function putVerified(key: string, source: ObjectSource, put: PutOptions): Promise<VerifiedObject> {
-    const sizeBytes = 'path' in source ? await checkSpoolCopy(source.path, put.sha256) : checkBytes(source.bytes, put.sha256);
+    const sizeBytes = await checkSource(source, put.sha256);
     const metadata = { ...put.metadata, sha256: put.sha256 };
     const signal = AbortSignal.timeout(deadlineFor(sizeBytes));
     try {
@@ -110,10 +136,9 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
         await upload.done();
       } else {
         // The whole-object SHA-256 travels with the put, so S3 itself refuses bytes that differ.
-        await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: bodyOf(source), ContentLength: sizeBytes, ContentType: put.contentType, Metadata: metadata, ChecksumSHA256: hexToBase64(put.sha256) }),
-          { abortSignal: signal },
-        );
+        const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: bodyOf(source), ContentLength: sizeBytes, ContentType: put.contentType, Metadata: metadata, ChecksumSHA256: hexToBase64(put.sha256) });
+        if (!('path' in source)) signPayloadAs(command, put.sha256);
+        await s3.send(command, { abortSignal: signal });
       }
     } catch (error) {
       throw classifyStorageError(error, `PUT ${key}`);
@@ -197,14 +222,39 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
 }
 
 function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {
-  return 'path' in source ? fs.createReadStream(source.path) : source.bytes;
+  if ('path' in source) return fs.createReadStream(source.path, { highWaterMark: fileChunkBytes });
+  return 'checked' in source ? source.checked : source.bytes;
+}
+
+/** The size to send, once the bytes are known to have the SHA-256 they are stored under. */
+async function checkSource(source: ObjectSource, expectedSha256: string): Promise<number> {
+  if ('path' in source) return checkSpoolCopy(source.path, expectedSha256);
+  if ('bytes' in source) return checkBytes(source.bytes, expectedSha256);
+  if (source.sha256 !== expectedSha256) throw new ContentMismatchError(`bytes to store: SHA-256 ${source.sha256} instead of ${expectedSha256}`);
+  return source.checked.length;
+}
+
+/**
+ * SigV4 signs a hash of the body; for an in-memory body the SDK would compute it again. It is the
+ * SHA-256 just checked, so it is given as the x-amz-content-sha256 header (S3 checks it against
+ * the bytes it receives).
+ */
+function signPayloadAs(command: PutObjectCommand, sha256: string): void {
+  command.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    },
+    { step: 'build', name: 'knownPayloadSha256' },
+  );
 }
 
 /** Hashes the file before sending it: s3rver (unlike S3) would take changed bytes under the expected SHA-256. */
 async function checkSpoolCopy(filePath: string, expectedSha256: string): Promise<number> {
   const hash = createHash('sha256');
   let sizeBytes = 0;
-  for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) {
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: fileChunkBytes }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     sizeBytes += chunk.length;
   }

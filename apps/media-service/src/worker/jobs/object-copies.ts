@@ -6,7 +6,7 @@
  */
 import type { VerifiedCopy } from '@chucar/domain';
 import { TimeoutError, withTimeout } from '@chucar/platform';
-import type { ObjectSource, PutOptions } from '../../storage/object-store.ts';
+import { readCheckedFile, type ObjectSource, type PutOptions } from '../../storage/object-store.ts';
 import { StoredObjectMismatchError } from '../../storage/storage-errors.ts';
 import type { JobContext } from './job-context.ts';
 
@@ -26,15 +26,30 @@ export interface StoredEverywhere {
   copies: VerifiedCopy[];
 }
 
+/** Up to this size a spooled file is read and hashed once for every store; larger ones stream to each. */
+const readOnceMaxBytes = 16 * 1024 * 1024;
+
+/**
+ * The bytes to send, read from the spool at most once and only when a store needs them (a retry
+ * that finds every store holding the object reads nothing, even with the spool copy gone).
+ */
+function sourceReader(object: ObjectToStore): () => Promise<ObjectSource> {
+  const { source } = object;
+  if (!('path' in source) || object.sizeBytes > readOnceMaxBytes) return () => Promise.resolve(source);
+  let loaded: Promise<ObjectSource> | undefined;
+  return () => (loaded ??= readCheckedFile(source.path, object.put.sha256));
+}
+
 export async function storeInEveryStore(context: JobContext, object: ObjectToStore): Promise<StoredEverywhere> {
   const copyOf = (store: VerifiedCopy['store']): VerifiedCopy => ({ store, objectKey: object.key, mediaId: object.mediaId, sha256: object.put.sha256, sizeBytes: object.sizeBytes });
+  const source = sourceReader(object);
   const mirror = context.mirror;
   const mirrorWrite =
     mirror && mirror.gate.open
       ? (async () => {
           try {
             if (!object.mayExist || !(await alreadyThere(mirror.objects.verifyStoredObject.bind(mirror.objects), object))) {
-              await mirror.objects.putVerified(object.key, object.source, object.put);
+              await mirror.objects.putVerified(object.key, await source(), object.put);
             }
             mirror.gate.recordSuccess();
             return copyOf('mirror');
@@ -48,7 +63,7 @@ export async function storeInEveryStore(context: JobContext, object: ObjectToSto
   let sentToPrimary = false;
   try {
     if (!object.mayExist || !(await alreadyThere(context.objects.verifyStoredObject.bind(context.objects), object))) {
-      await context.objects.putVerified(object.key, object.source, object.put);
+      await context.objects.putVerified(object.key, await source(), object.put);
       sentToPrimary = true;
     }
   } catch (error) {

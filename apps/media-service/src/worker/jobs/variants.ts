@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { VARIANT_CONTENT_TYPE, variantObjectKey, type Media, type NewMediaVariant, type VerifiedCopy } from '@chucar/domain';
-import { sha256Hex } from '../../storage/object-store.ts';
+import { hashedBytes, sha256Hex } from '../../storage/object-store.ts';
 import { StorageUnavailableError } from '../../storage/storage-errors.ts';
 import { ImageUnusableError, renderVariants } from '../images/image-variants.ts';
 import type { JobContext, JobOutcome, MediaJobOf } from './job-context.ts';
@@ -27,10 +27,12 @@ export async function makeVariants(job: MediaJobOf<'variants'>, context: JobCont
     const variants: NewMediaVariant[] = await Promise.all(
       rendered.variants.map(async ({ name, bytes, width, height }) => {
         const objectKey = variantObjectKey(mediaId, name);
-        const sha256 = sha256Hex(bytes);
+        // Hashed once here; every store is sent these bytes under that SHA-256 without hashing them again.
+        const source = hashedBytes(bytes);
+        const sha256 = source.sha256;
         const put = { sha256, contentType: VARIANT_CONTENT_TYPE, metadata: { 'media-id': mediaId } };
         // Made afresh each time, so never "already there": every store gets these bytes.
-        const stored = await storeInEveryStore(context, { mediaId, key: objectKey, source: { bytes }, put, sizeBytes: bytes.length, mayExist: false });
+        const stored = await storeInEveryStore(context, { mediaId, key: objectKey, source, put, sizeBytes: bytes.length, mayExist: false });
         copies.push(...stored.copies);
         return { mediaId, name, objectKey, contentType: VARIANT_CONTENT_TYPE, sizeBytes: bytes.length, sha256, width, height };
       }),
