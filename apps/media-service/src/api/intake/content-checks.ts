@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { HttpProblem } from '@chucar/platform';
-import { jpegStructureProblem } from './jpeg-structure.ts';
 import type { SpooledFile } from './spool-writer.ts';
 import type { SniffedContentType } from './sniff.ts';
 
@@ -50,8 +49,9 @@ async function readImageSize(filePath: string): Promise<{ width: number; height:
 async function checkImageComplete(file: SpooledFile, contentType: Exclude<SniffedContentType, 'application/pdf'>): Promise<void> {
   switch (contentType) {
     case 'image/jpeg': {
-      // A marker walk, not a decode: decoding a 12 MP photo costs 150-250 ms of CPU here, the walk a few ms.
-      const problem = await jpegStructureProblem(file.path);
+      // A marker walk, not a decode: decoding a 12 MP photo costs 150-250 ms of CPU here, the walk a
+      // few ms, done as the upload streamed to the spool.
+      const problem = file.jpegStructureProblem;
       if (problem) throw corruptImage(`the JPEG is incomplete or corrupt: ${problem}`);
       return;
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp, { type JpegOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jpegStructureProblem } from './jpeg-structure.ts';
+import { JpegStructureCheck, jpegStructureProblem } from './jpeg-structure.ts';
 
 describe('jpegStructureProblem (real files)', () => {
   let dir: string;
@@ -44,6 +44,20 @@ describe('jpegStructureProblem (real files)', () => {
       expect(await problemOf(whole.subarray(0, Math.floor(whole.length * share))), String(share)).toMatch(/truncated|before any image data/);
     }
     expect(await problemOf(whole.subarray(0, whole.length - 2))).toMatch(/truncated/);
+  });
+
+  it('gives the same answer fed as a stream in chunks of any size as it does reading the file', async () => {
+    const whole = await withThumbnail(await photo({ progressive: true }));
+    const cases = [whole, whole.subarray(0, Math.floor(whole.length * 0.6)), whole.subarray(0, whole.length - 1), Buffer.concat([whole.subarray(0, 2), Buffer.from('junk'), whole.subarray(2)]), Buffer.from('%PDF-1.7')];
+    for (const bytes of cases) {
+      const fromFile = await problemOf(bytes);
+      for (const chunkBytes of [1, 7, 1000, 65_536]) {
+        const check = new JpegStructureCheck();
+        for (let at = 0; at < bytes.length; at += chunkBytes) check.feed(bytes.subarray(at, at + chunkBytes));
+        expect(check.problem(), `${bytes.length} bytes in chunks of ${chunkBytes}`).toBe(fromFile);
+      }
+    }
+    expect(await problemOf(whole)).toBeNull();
   });
 
   it('refuses a broken structure', async () => {

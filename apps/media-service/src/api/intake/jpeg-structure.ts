@@ -7,12 +7,31 @@ import { createReadStream } from 'node:fs';
  * EOI (a phone's appended motion clip or second image) is not read. Returns why it is not, or null.
  */
 export async function jpegStructureProblem(filePath: string): Promise<string | null> {
-  const scanner = new JpegScanner();
+  const check = new JpegStructureCheck();
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
-    const problem = scanner.feed(chunk as Buffer);
-    if (problem !== undefined) return problem;
+    if (check.feed(chunk as Buffer)) break;
   }
-  return scanner.atEnd();
+  return check.problem();
+}
+
+/**
+ * The same walk fed with a file's chunks as they pass (the upload on its way to the spool), so the
+ * file need not be read again. Anything that is not a JPEG stops it at its first bytes.
+ */
+export class JpegStructureCheck {
+  private readonly scanner = new JpegScanner();
+  private outcome: string | null | undefined;
+
+  /** Returns true once the outcome is known; later chunks are ignored. */
+  feed(chunk: Buffer): boolean {
+    if (this.outcome === undefined) this.outcome = this.scanner.feed(chunk);
+    return this.outcome !== undefined;
+  }
+
+  /** Why the bytes fed are not a whole JPEG, or null; call after the last chunk. */
+  problem(): string | null {
+    return this.outcome === undefined ? this.scanner.atEnd() : this.outcome;
+  }
 }
 
 const SOS = 0xda;

@@ -30,6 +30,15 @@ describe('spoolUpload (a real directory)', () => {
     expect(file.tail).toEqual(data.subarray(data.length - TAIL_BYTES));
   });
 
+  it('writes a body that arrives in many small pieces (as relayed by proxies) whole, across its write batches', async () => {
+    const data = bytes(1_300_000 + 123);
+    const pieces = Array.from({ length: Math.ceil(data.length / 16_384) }, (_, index) => data.subarray(index * 16_384, (index + 1) * 16_384));
+    const file = await spoolUpload(Readable.from(pieces), spool, 2_000_000);
+    expect(await readFile(file.path)).toEqual(data);
+    expect(file).toMatchObject({ sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+    expect(file.tail).toEqual(data.subarray(data.length - TAIL_BYTES));
+  });
+
   it('keeps a tail shorter than TAIL_BYTES whole', async () => {
     const file = await spoolUpload(Readable.from([Buffer.from('%PDF-'), Buffer.from('1.4 %%EOF')]), spool, 1000);
     expect(file.tail.toString()).toBe('%PDF-1.4 %%EOF');
