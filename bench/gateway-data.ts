@@ -1,7 +1,7 @@
 /**
- * The gateway benchmark's data: a database of its own with demo data, migrated and replicated.
- * It needs nothing else to exist first (no test database, no earlier run), so the benchmark
- * runs on a fresh stack in any order.
+ * The gateway benchmark's data: a database of its own with demo data, migrated and replicated, on
+ * the primary (and its replica) or on the Galera cluster. It needs nothing else to exist first (no
+ * test database, no earlier run), so the benchmark runs on a fresh stack in any order.
  */
 import mysql from 'mysql2/promise';
 import type { Database as Schema } from '@chucar/domain';
@@ -33,18 +33,21 @@ async function seededRequestCount(admin: mysql.Connection, database: string): Pr
 /**
  * Creates and seeds `dataset.database` unless it already holds exactly the seeded requests (kept
  * between runs: re-seeding right before measuring would leave InnoDB flushing and the replica
- * applying during the runs), then waits for the replica. Returns whether it seeded.
+ * applying during the runs), then waits until the servers reads go to have it all: the replica,
+ * or every other node of the cluster. `on` is where writes go: the primary, or the cluster's first
+ * node (its writer on a healthy stack). Returns whether it seeded.
  */
-export async function prepareGatewayData(dataset: GatewayDataset): Promise<{ seeded: boolean }> {
+export async function prepareGatewayData(dataset: GatewayDataset, on: 'primary' | 'cluster' = 'primary'): Promise<{ seeded: boolean }> {
   const config = loadStackConfig();
-  const admin = await mysql.createConnection({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
+  const writerPort = on === 'cluster' ? config.DB_GALERA_PORTS[0]! : config.DB_PRIMARY_PORT;
+  const admin = await mysql.createConnection({ host: '127.0.0.1', port: writerPort, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD });
   let seeded = false;
   try {
     seeded = (await seededRequestCount(admin, dataset.database)) !== dataset.requests;
     if (seeded) {
       await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
       await admin.query(`CREATE DATABASE \`${dataset.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      const primary = createDatabase<Schema>({ host: '127.0.0.1', port: config.DB_PRIMARY_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
+      const primary = createDatabase<Schema>({ host: '127.0.0.1', port: writerPort, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
       try {
         await migrateToLatest(primary.db);
         await seedDemoData(primary.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
@@ -55,8 +58,23 @@ export async function prepareGatewayData(dataset: GatewayDataset): Promise<{ see
   } finally {
     await admin.end();
   }
-  await waitForReplicaToCatchUp(60_000);
+  if (on === 'primary') await waitForReplicaToCatchUp(60_000);
+  else await waitForClusterNodes(config.DB_GALERA_PORTS.slice(1), dataset);
   return { seeded };
+}
+
+/** A causal read on each node (it first applies every writeset the cluster ordered) finds every seeded request. */
+async function waitForClusterNodes(ports: readonly number[], dataset: GatewayDataset): Promise<void> {
+  const config = loadStackConfig();
+  for (const port of ports) {
+    const node = await mysql.createConnection({ host: '127.0.0.1', port, user: config.DB_ADMIN_USER, password: config.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
+    try {
+      const [rows] = await node.query<mysql.RowDataPacket[]>({ sql: `SET STATEMENT wsrep_sync_wait = 1 FOR SELECT COUNT(*) AS n FROM \`${dataset.database}\`.quote_requests`, timeout: 60_000 });
+      if (Number(rows[0]?.['n']) !== dataset.requests) throw new Error(`Galera node on port ${port} has ${String(rows[0]?.['n'])} of ${dataset.requests} seeded requests`);
+    } finally {
+      await node.end();
+    }
+  }
 }
 
 /** A demo account signed in through a gateway: its bearer header, id, and the login's consistency token. */

@@ -1,52 +1,27 @@
 /**
- * The gateway against a bare fastify + mysql2 server replaying the same SQL, in the same run:
- * GET one quote request by id, and list a customer's requests, at 50 connections each.
- * Both servers run as their own processes and read the replica; the gateway keeps everything on
- * (JWT auth, schema validation, JSON logs, metrics, Redis rate limit, read routing) and runs with
- * the node flags it ships with. Memory rows are each process's own figures after the load.
+ * The gateway against a bare fastify + mysql2 server in the same run: GET one quote request by id,
+ * and list a customer's requests, at 50 connections each. Both are one process each, on the same
+ * database servers in the same mode (BENCH_GATEWAY_MODE: `cluster`, the Galera nodes as `npm start`
+ * runs the gateways, by default; or `primary-replica`), with the same pool size per server and the
+ * same node flags; the bare server replays the gateway's SQL and answers the same JSON (checked
+ * below). The gateway keeps everything on (JWT auth, schema validation, JSON logs, metrics, Redis
+ * rate limit, read routing with freshness headers). Memory rows are each process's own figures after the load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { CompiledQuery, Kysely, MysqlDialect, type LogEvent } from 'kysely';
-import { createPool } from 'mysql2';
-import { parse } from 'yaml';
-import { createRepositories, type Database as Schema } from '@chucar/domain';
-import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
+import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
-import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
-import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
 
-const { database } = gatewayDataset;
 const connections = 50;
 const durationSeconds = Number(process.env['BENCH_DURATION_S'] ?? 4);
 /** Bare and gateway runs alternate, so a slow spell of this noisy machine hits both; medians are reported. */
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
-
-function waitForHttp(url: string): Promise<void> {
-  return waitUntil(url, () => httpAnswers(url, (status) => status < 500), 30_000);
-}
-
-const gatewayEntry = 'apps/api-gateway/src/main.ts';
-/** The same entry as the image runs it, built. */
-const builtGatewayEntry = 'dist/apps/api-gateway/main.js';
-
-/** The node flags the gateway ships with (its compose command), so the bench measures the heap it runs with. */
-function gatewayNodeFlags(): string[] {
-  const compose = parse(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: unknown }> };
-  const command = compose.services['gateway-1']?.command;
-  if (!Array.isArray(command) || command[0] !== 'node' || !command.includes(builtGatewayEntry)) throw new Error(`docker-compose.yml: gateway-1 should run [node, ...flags, ${builtGatewayEntry}]`);
-  return command.slice(1, command.indexOf(builtGatewayEntry));
-}
-
-function startProcess(entry: string, args: string[], env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-}
+const mode = process.env['BENCH_GATEWAY_MODE'] ?? 'cluster';
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -96,60 +71,25 @@ async function compare(baseline: Target, measured: Target): Promise<{ baseline: 
   return { baseline: summarise(baselineRuns), measured: summarise(measuredRuns) };
 }
 
-/** The SQL the repositories send for the two reads, captured from Kysely's log, for the bare server. */
-async function captureStatements(customerId: number, requestId: number): Promise<Record<string, { sql: string; params: unknown[] }[]>> {
-  const config = loadStackConfig();
-  const captured: { sql: string; params: unknown[] }[] = [];
-  const pool = createPool({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, timezone: 'Z' });
-  const db = new Kysely<Schema>({
-    dialect: new MysqlDialect({ pool: async () => pool }),
-    log: (event: LogEvent) => {
-      if (event.level === 'query') captured.push({ sql: event.query.sql, params: [...event.query.parameters] });
-    },
-  });
-  const repositories = createRepositories(db);
-  await repositories.quoteRequests.findById(requestId);
-  const byId = captured.splice(0);
-  await repositories.quoteRequests.list({ kind: 'customer', customerId }, {}, { after: null, limit: 20 }, new Date());
-  const list = captured.splice(0);
-  await db.executeQuery(CompiledQuery.raw('SELECT 1'));
-  await db.destroy();
-  return { byId, list };
-}
-
 export const benchmark: Benchmark = {
   name: 'gateway',
-  description: `gateway vs bare fastify + mysql2 (same SQL), ${connections} connections, median of ${rounds} alternating ${durationSeconds} s runs`,
+  description: `gateway vs bare fastify + mysql2 (same SQL, same JSON, same pool size per server), ${mode} mode, ${connections} connections, median of ${rounds} alternating ${durationSeconds} s runs`,
   async run() {
+    if (!isDatabaseMode(mode)) throw new Error(`BENCH_GATEWAY_MODE must be cluster or primary-replica, not ${mode}`);
     const config = loadStackConfig();
     await stackUp(config);
-    const { seeded } = await prepareGatewayData(gatewayDataset);
+    const { seeded } = await prepareGatewayData(gatewayDataset, mode === 'cluster' ? 'cluster' : 'primary');
     if (seeded) await new Promise((resolve) => setTimeout(resolve, 10_000)); // let background flushing after the bulk load settle
-    const startGateway = async (extraEnv: Record<string, string>) => {
-      const port = await benchPort('gateway');
-      const child = startProcess(gatewayEntry, [], {
-        NODE_ENV: 'production',
-        JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
-        MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret',
-        DB_NAME: database,
-        GATEWAY_PORT: String(port),
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'info',
-        RATE_LIMIT_MAX: '1000000000',
-        GATEWAY_REDIS_KEY_PREFIX: BENCH_NAMES.gateway.gatewayRedisKeyPrefix,
-        DB_CLUSTER_NODES: '',
-        ...extraEnv,
-      }, gatewayNodeFlags());
-      children.push(child);
-      const url = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${url}/health/ready`);
-      return { child, url };
+    const started: StartedServer[] = [];
+    const start = async (server: Promise<StartedServer>) => {
+      const running = await server;
+      started.push(running);
+      return running;
     };
-    const children: ChildProcess[] = [];
     try {
-      const { child: gateway, url: gatewayUrl } = await startGateway({});
+      const { child: gateway, url: gatewayUrl } = await start(startGateway({ mode }));
       // The target counts auth, validation, logging and metrics; the Redis rate limit is measured on and off.
-      const { child: unlimited, url: unlimitedUrl } = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
+      const { child: unlimited, url: unlimitedUrl } = await start(startGateway({ mode, env: { RATE_LIMIT_ENABLED: 'false' } }));
       const session = await demoLogin(gatewayUrl, DEMO_LOGINS.customer);
       const auth = session.headers;
       // Login stores a refresh token: a write, so it hands back a GTID like any other write.
@@ -158,13 +98,9 @@ export const benchmark: Benchmark = {
       const requestId = page.items[0]?.id;
       if (!requestId) throw new Error('the demo customer has no quote requests to read');
 
-      const barePort = await benchPort('gateway');
-      const statements = await captureStatements(session.accountId, requestId);
-      const bare = startProcess('bench/bare-server.ts', [String(barePort), JSON.stringify({ host: '127.0.0.1', port: config.DB_REPLICA_PORT, user: config.DB_USER, password: config.DB_PASSWORD, database, routes: statements })], {});
-      children.push(bare);
-      const bareUrl = `http://127.0.0.1:${barePort}`;
-      await waitForHttp(`${bareUrl}/byId`);
-
+      const statements = await captureStatements(mode, session.accountId, requestId);
+      const { child: bare, url: bareUrl } = await start(startBareServer(mode, statements, gatewayNodeFlags()));
+      await expectSameBodies([`${gatewayUrl}/v1/quote-requests/${requestId}`, `${bareUrl}/byId`], [`${gatewayUrl}/v1/quote-requests?limit=20`, `${bareUrl}/list`], auth);
       const rows: BenchRow[] = [];
       const on = (child: ChildProcess, url: string, headers: Record<string, string> = {}): Target => ({ url, headers, pid: child.pid! });
       const scenarios = [
@@ -181,12 +117,12 @@ export const benchmark: Benchmark = {
       for (const scenario of scenarios) {
         const { baseline, measured } = await compare(scenario.bare, scenario.gateway);
         if (measured.non2xx > 0 || baseline.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} gateway / ${baseline.non2xx} bare requests failed`);
-        rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, `baseline: bare fastify + mysql2, same SQL${scenario.target ? `; ${scenario.target}` : ''}`));
+        rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, `baseline: bare fastify + mysql2, same SQL and JSON, ${mode} mode${scenario.target ? `; ${scenario.target}` : ''}`));
         rows.push(row(`gateway ${scenario.name} p50`, measured.p50Ms, 'ms', baseline.p50Ms));
         rows.push(row(`gateway ${scenario.name} p99`, measured.p99Ms, 'ms', baseline.p99Ms));
         rows.push(row(`gateway ${scenario.name} CPU per request`, measured.cpuMicrosPerRequest, 'µs', baseline.cpuMicrosPerRequest, 'server process CPU time / requests; steadier than req/s on a shared machine'));
       }
-      // Read-your-writes: the same read with a token costs one MASTER_GTID_WAIT round trip on the replica.
+      // Read-your-writes: the same read with a token waits on the read server for the client's last write (one GTID wait round trip).
       const byId = `${unlimitedUrl}/v1/quote-requests/${requestId}`;
       const { baseline: plain, measured: tokened } = await compare(on(unlimited, byId, auth), on(unlimited, byId, withToken));
       if (plain.non2xx > 0 || tokened.non2xx > 0) throw new Error('read-your-writes scenario: requests failed');
@@ -200,7 +136,15 @@ export const benchmark: Benchmark = {
       rows.push(row('gateway memory after load: external (Buffers)', gatewayMemory.externalMiB, 'MiB', bareMemory.externalMiB, 'baseline: bare server'));
       return rows;
     } finally {
-      for (const child of children) child.kill('SIGTERM');
+      for (const server of started) server.child.kill('SIGTERM');
     }
   },
 };
+
+/** Both servers must answer the same bytes, or the comparison would measure different work. */
+async function expectSameBodies(byId: [gatewayUrl: string, bareUrl: string], list: [gatewayUrl: string, bareUrl: string], headers: Record<string, string>): Promise<void> {
+  for (const [gatewayUrl, bareUrl] of [byId, list]) {
+    const [fromGateway, fromBare] = await Promise.all([fetch(gatewayUrl, { headers }).then((answer) => answer.text()), fetch(bareUrl).then((answer) => answer.text())]);
+    if (fromGateway !== fromBare) throw new Error(`the bare server answers other JSON than the gateway for ${gatewayUrl}:\n${fromGateway.slice(0, 400)}\n${fromBare.slice(0, 400)}`);
+  }
+}
