@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, QuoteRequestsTable } from '../schema/database.ts';
-import { afterCursor, groupBy, insertedId } from '../schema/kysely-helpers.ts';
+import { afterCursor, groupBy, insertedId, reusableQuery, reusableQueryByLength } from '../schema/kysely-helpers.ts';
+import { MAX_PAGE_LIMIT } from '../pagination.ts';
 import type { QuoteRequestsRepository } from './quote-requests.repository.ts';
 import type { QuoteRequest, QuoteRequestFilter, QuoteRequestHeader, QuoteRequestScope, QuoteRequestStatus, RequestedOption } from './quote-requests.types.ts';
 
@@ -9,14 +10,16 @@ type Row = Selectable<QuoteRequestsTable>;
 type RequestsEb = ExpressionBuilder<Database, 'quote_requests'>;
 
 export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): QuoteRequestsRepository {
+  // The reads every request view makes, compiled once (a page holds up to MAX_PAGE_LIMIT + 1 rows).
+  const requestById = reusableQuery(() => db.selectFrom('quote_requests').selectAll().where('id', '=', 0));
+  const optionsOf = reusableQueryByLength((ids) => db.selectFrom('quote_request_options').selectAll().where('request_id', 'in', ids).orderBy('option_code'), MAX_PAGE_LIMIT + 1);
+  const attachmentsOf = reusableQueryByLength((ids) => db.selectFrom('quote_request_attachments').selectAll().where('request_id', 'in', ids).orderBy('position'), MAX_PAGE_LIMIT + 1);
+
   /** Loads options and attachments for a batch of rows in two queries. */
   async function hydrate(rows: Row[]): Promise<QuoteRequest[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => Number(row.id));
-    const [optionRows, attachmentRows] = await Promise.all([
-      db.selectFrom('quote_request_options').selectAll().where('request_id', 'in', ids).orderBy('option_code').execute(),
-      db.selectFrom('quote_request_attachments').selectAll().where('request_id', 'in', ids).orderBy('position').execute(),
-    ]);
+    const [{ rows: optionRows }, { rows: attachmentRows }] = await Promise.all([db.executeQuery(optionsOf(ids)), db.executeQuery(attachmentsOf(ids))]);
     const options = groupBy(optionRows, (row) => Number(row.request_id), (row): RequestedOption => ({
       code: row.option_code,
       name: row.option_name,
@@ -70,7 +73,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
     },
 
     async findById(id) {
-      const row = await db.selectFrom('quote_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      const { rows: [row] } = await db.executeQuery(requestById([id]));
       return row ? (await hydrate([row]))[0] : undefined;
     },
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RawBuilder } from 'kysely';
+import type { Compilable, CompiledQuery, RawBuilder } from 'kysely';
 import type { CursorPosition } from '../pagination.ts';
 
 /**
@@ -35,4 +35,33 @@ export function isDuplicateKeyError(error: unknown): boolean {
 export function insertedId(result: { insertId?: bigint | number | undefined }): number {
   if (result.insertId === undefined) throw new Error('insert returned no id');
   return Number(result.insertId);
+}
+
+/**
+ * A query of fixed shape, built and compiled by Kysely once and then run with each call's values:
+ * building and compiling on every call was the largest cost of a read by id after the socket writes
+ * (docs/performance.md). `build` is called on first use with placeholder values; `run(values)`
+ * must pass the real ones in the order the compiled statement lists its parameters.
+ */
+export function reusableQuery<R>(build: () => Compilable<R>): (values: readonly unknown[]) => CompiledQuery<R> {
+  let compiled: CompiledQuery<R> | undefined;
+  return (values) => {
+    compiled ??= build().compile();
+    if (values.length !== compiled.parameters.length) throw new RangeError(`this query takes ${compiled.parameters.length} values, not ${values.length}`);
+    return { ...compiled, parameters: values };
+  };
+}
+
+/** reusableQuery for a statement whose shape depends on a list's length (`in (?, ?, …)`), one per length up to `maxLength`. */
+export function reusableQueryByLength<R>(build: (placeholders: number[]) => Compilable<R>, maxLength: number): (values: readonly unknown[]) => CompiledQuery<R> {
+  const byLength = new Map<number, (values: readonly unknown[]) => CompiledQuery<R>>();
+  return (values) => {
+    if (values.length > maxLength) return { ...build(values.map(() => 0)).compile(), parameters: values };
+    let query = byLength.get(values.length);
+    if (!query) {
+      query = reusableQuery(() => build(values.map(() => 0)));
+      byLength.set(values.length, query);
+    }
+    return query(values);
+  };
 }
