@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
 import { HttpProblem, createAccessTokenSigner, createAccessTokenVerifier } from '@chucar/platform';
 
@@ -10,7 +10,7 @@ declare module 'fastify' {
      * It runs before the body is parsed or validated, so an anonymous or wrong-role caller gets 401/403,
      * never a 400 that describes the schema (nor do we parse their body at all).
      */
-    requireRole(...roles: Role[]): onRequestAsyncHookHandler;
+    requireRole(...roles: Role[]): onRequestHookHandler;
     issueAccessToken(actor: Actor): { accessToken: string; expiresInSeconds: number };
   }
   interface FastifyRequest {
@@ -38,14 +38,14 @@ export const authPlugin = fp<AuthPluginOptions>(
     }));
 
     app.decorate('requireRole', (...roles: Role[]) => {
-      return async function requireRoleHook(request: FastifyRequest, _reply: FastifyReply) {
+      // A callback hook, not async: it runs on every authenticated request.
+      return function requireRoleHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
         const check = accessTokens.authenticate(request.headers.authorization);
-        if (!check.ok) throw check.problem;
+        if (!check.ok) return done(check.problem);
         const { accountId, role } = check.claims;
         request.actor = { accountId, role };
-        if (roles.length > 0 && !roles.includes(role)) {
-          throw new HttpProblem(403, 'forbidden', `this operation is for ${roles.join(' or ')} accounts`);
-        }
+        if (roles.length > 0 && !roles.includes(role)) return done(new HttpProblem(403, 'forbidden', `this operation is for ${roles.join(' or ')} accounts`));
+        done();
       };
     });
   },

@@ -15,6 +15,12 @@ describe('rateLimitKey', () => {
     for (const authorization of [undefined, 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b']) expect(from(authorization)).toBe('ip:203.0.113.7');
   });
 
+  it('gives the same key for a token seen before, and never remembers an address for a header', () => {
+    expect(from('Bearer token-c')).toBe(from('Bearer token-c'));
+    expect(from('Basic dXNlcjpwYXNz', '198.51.100.1')).toBe('ip:198.51.100.1');
+    expect(from('Basic dXNlcjpwYXNz', '198.51.100.2')).toBe('ip:198.51.100.2');
+  });
+
   it('never puts the token itself in the key', () => {
     expect(from('Bearer secret-token-value')).not.toContain('secret-token-value');
   });

@@ -5,11 +5,26 @@ import { bearerToken } from '@chucar/platform';
 import { SharedRateLimiter, type RateLimitSettings } from './rate-limit-shared.ts';
 import { redisRateLimitStore } from './rate-limit-redis-store.ts';
 
-/** The bearer token identifies a client session better than an address shared behind NAT. */
+/** Authorization headers whose key was hashed already: a client sends the same token for minutes. */
+const keyByAuthorization = new Map<string, string>();
+const rememberedKeysMax = 10_000;
+
+/**
+ * The bearer token identifies a client session better than an address shared behind NAT. Its
+ * hash is remembered per header value (a SHA-256 per request was a tenth of the limit's cost);
+ * the memory is emptied when full, so any headers a client invents cost at most that many entries.
+ */
 export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
-  const bearer = bearerToken(request.headers.authorization);
-  if (bearer.ok) return `token:${createHash('sha256').update(bearer.token).digest('base64url').slice(0, 22)}`;
-  return `ip:${request.ip}`;
+  const authorization = request.headers.authorization;
+  if (authorization === undefined) return `ip:${request.ip}`;
+  const remembered = keyByAuthorization.get(authorization);
+  if (remembered !== undefined) return remembered;
+  const bearer = bearerToken(authorization);
+  if (!bearer.ok) return `ip:${request.ip}`;
+  const key = `token:${createHash('sha256').update(bearer.token).digest('base64url').slice(0, 22)}`;
+  if (keyByAuthorization.size >= rememberedKeysMax) keyByAuthorization.clear();
+  keyByAuthorization.set(authorization, key);
+  return key;
 }
 
 /** The load balancer's health checks and Prometheus' scrapes are never limited. */
@@ -40,14 +55,15 @@ export const rateLimitPlugin = fp<RateLimitSettings & { redisKeyPrefix: string }
     app.addHook('onReady', async () => limiter.start());
     app.addHook('onClose', async () => limiter.stop());
 
-    app.addHook('onRequest', async (request, reply) => {
-      if (isExempt(request.url)) return;
+    // A callback hook, not async: no promise per request on the hot path.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (isExempt(request.url)) return done();
       const decision = limiter.hit(rateLimitKey(request));
       const resetSeconds = Math.ceil(decision.resetMs / 1000);
       reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', resetSeconds);
-      if (decision.allowed) return;
+      if (decision.allowed) return done();
       reply.header('retry-after', resetSeconds);
-      throw rateLimitedError(settings.max, settings.windowMs);
+      done(rateLimitedError(settings.max, settings.windowMs));
     });
   },
   { name: 'rate-limit', dependencies: ['redis'] },
