@@ -24,7 +24,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** The rules' `for:` in seconds, as deploy/monitoring/alert-rules.yml has them. */
 const faults = [
   { name: 'S3 stopped → MediaStorageUnavailable', alert: 'MediaStorageUnavailable', forSeconds: 60 },
-  { name: 'replica SQL thread stopped → ReplicaSqlThreadStopped', alert: 'ReplicaSqlThreadStopped', forSeconds: 30 },
+  { name: 'statistics replica SQL thread stopped → StatisticsReplicationStopped', alert: 'StatisticsReplicationStopped', forSeconds: 60 },
   { name: 'gateway cannot start → ServiceCrashLooping', alert: 'ServiceCrashLooping', forSeconds: 0 },
 ] as const;
 
@@ -42,7 +42,7 @@ export const benchmark: Benchmark = {
       await running.waitForLine(/^\[start\] started$/, 300_000);
       const gatewayPort = config.GATEWAY_PORT + 10;
       for (let round = 0; round < rounds; round += 1) {
-        const replica = await connectIsolated(env, 'replica');
+        const replica = await connectIsolated(env, 'statistics');
         const blocker = net.createServer((socket) => socket.destroy());
         try {
           const crashAt = Date.now();
@@ -53,7 +53,7 @@ export const benchmark: Benchmark = {
           await stopS3(stack);
           const sqlAt = Date.now();
           await replica.query('STOP SLAVE SQL_THREAD');
-          const since = { MediaStorageUnavailable: s3At, ReplicaSqlThreadStopped: sqlAt, ServiceCrashLooping: crashAt };
+          const since = { MediaStorageUnavailable: s3At, StatisticsReplicationStopped: sqlAt, ServiceCrashLooping: crashAt };
           await Promise.all(
             faults.map(async (fault) => {
               const alert = await waitForDeliveredAlert(config, (delivered) => delivered.alertname === fault.alert && delivered.status === 'firing', since[fault.alert], 180_000);

@@ -32,6 +32,9 @@ interface ScrapeJob {
 }
 
 function scrapeJobs(config: StartConfig): ScrapeJob[][] {
+  // The database servers npm start's services use: the Galera nodes and the statistics replica. The
+  // stack's primary and replica are the integration tests' (no service of npm start uses them), so
+  // they are not scraped and their alerts cannot fire here.
   return [
     [{ job: 'api-gateway', targets: gatewayPorts(config) }],
     [{ job: 'media-api', targets: [config.MEDIA_PORT] }],
@@ -41,8 +44,6 @@ function scrapeJobs(config: StartConfig): ScrapeJob[][] {
     [{ job: 'reporter-follow', targets: [config.STATISTICS_FOLLOW_PORT] }],
     [{ job: 'haproxy', targets: [config.HAPROXY_METRICS_PORT] }],
     [
-      { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_PRIMARY_PORT], labels: { server: 'primary' } },
-      { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_REPLICA_PORT], labels: { server: 'replica' } },
       ...galeraExporterPorts(config).map((port, index) => ({ job: 'mysqld', targets: [port], labels: { server: `galera-${index + 1}` } })),
       { job: 'mysqld', targets: [config.MYSQLD_EXPORTER_STATISTICS_PORT], labels: { server: 'statistics' } },
     ],
@@ -129,8 +130,6 @@ export function monitoringProcesses(config: StartConfig): MonitoringProcesses {
   });
   return {
     exporters: [
-      mysqldExporter('primary', stack.DB_PRIMARY_PORT, config.MYSQLD_EXPORTER_PRIMARY_PORT),
-      mysqldExporter('replica', stack.DB_REPLICA_PORT, config.MYSQLD_EXPORTER_REPLICA_PORT),
       // A Galera node's wsrep status comes with SHOW GLOBAL STATUS: mysql_global_status_wsrep_local_state, _cluster_size, _cluster_status (1 Primary, 0 not).
       ...galeraExporterPorts(config).map((port, index) => mysqldExporter(`galera-${index + 1}`, stack.DB_GALERA_PORTS[index]!, port)),
       mysqldExporter('statistics', stack.DB_STATISTICS_PORT, config.MYSQLD_EXPORTER_STATISTICS_PORT),

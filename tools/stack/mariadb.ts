@@ -44,7 +44,8 @@ export function serverPaths(config: StackConfig, role: MariadbRole): ServerPaths
 
 const portVariables = { primary: 'DB_PRIMARY_PORT', replica: 'DB_REPLICA_PORT', statistics: 'DB_STATISTICS_PORT' } as const;
 
-function portOf(config: StackConfig, role: MariadbRole): number {
+/** The SQL port of one of the stack's plain MariaDB servers. */
+export function mariadbPort(config: StackConfig, role: MariadbRole): number {
   return config[portVariables[role]];
 }
 
@@ -69,7 +70,7 @@ function serverArguments(config: StackConfig, role: MariadbRole, paths: ServerPa
     '--no-defaults',
     '--user=root',
     `--datadir=${paths.dataDir}`,
-    `--port=${portOf(config, role)}`,
+    `--port=${mariadbPort(config, role)}`,
     '--bind-address=127.0.0.1',
     `--socket=${paths.socket}`,
     `--pid-file=${paths.pidFile}`,
@@ -100,7 +101,7 @@ export async function rootConnection(paths: Pick<ServerPaths, 'socket'>): Promis
 
 export async function startMariadb(config: StackConfig, role: MariadbRole): Promise<'started' | 'already running'> {
   const paths = serverPaths(config, role);
-  const port = portOf(config, role);
+  const port = mariadbPort(config, role);
   if (await ownServerAnswers(paths.pidFile, 'mariadbd', port, () => portAnswers(port))) return 'already running';
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another process; set ${portVariables[role]} to a free port`);
@@ -204,7 +205,7 @@ export async function readReplication(config: StackConfig, role: MariadbRole = '
   try {
     connection = await mysql.createConnection({
       host: '127.0.0.1',
-      port: portOf(config, role),
+      port: mariadbPort(config, role),
       user: config.DB_ADMIN_USER,
       password: config.DB_ADMIN_PASSWORD,
       connectTimeout: 2000,

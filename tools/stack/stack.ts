@@ -87,10 +87,10 @@ export function connectionHelp(config: StackConfig): string {
   const admin = `-u${config.DB_ADMIN_USER} -p${config.DB_ADMIN_PASSWORD}`;
   return [
     'Local stack is up (loopback only). Connect with:',
-    `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}`,
-    `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only; reporter: -u${config.DB_REPORTER_USER})`,
-    `  galera    mariadb -h127.0.0.1 -P${config.DB_GALERA_PORTS[0]} ${admin} ${config.DB_NAME}   (nodes on ${config.DB_GALERA_PORTS.join(', ')}; any node takes writes)`,
-    `  stats     mariadb -h127.0.0.1 -P${config.DB_STATISTICS_PORT} ${admin} ${config.DB_NAME}   (read_only replica of Galera node 1)`,
+    `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}   (the integration tests' single primary; db:seed writes here)`,
+    `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only replica of the primary; reporter: -u${config.DB_REPORTER_USER})`,
+    `  galera    mariadb -h127.0.0.1 -P${config.DB_GALERA_PORTS[0]} ${admin} ${config.DB_NAME}   (nodes on ${config.DB_GALERA_PORTS.join(', ')}; any node takes writes; npm start's live tier)`,
+    `  stats     mariadb -h127.0.0.1 -P${config.DB_STATISTICS_PORT} ${admin} ${config.DB_NAME}   (read_only replica of a Galera node; npm start's reporter reads it)`,
     `  redis     redis-cli -p ${config.REDIS_PORT}`,
     `  s3        http://127.0.0.1:${config.S3_PORT}  buckets ${config.S3_BUCKET}, ${config.S3_MIRROR_BUCKET}  (key ${localDevelopmentSecrets.s3AccessKeyId} / ${localDevelopmentSecrets.s3SecretAccessKey})`,
     `  mirror    http://127.0.0.1:${config.S3_MIRROR_PORT}  bucket ${config.S3_MIRROR_BUCKET}, its own s3rver and data (media: MEDIA_MIRROR_BUCKET=${config.S3_MIRROR_BUCKET} MEDIA_MIRROR_ENDPOINT=http://127.0.0.1:${config.S3_MIRROR_PORT})`,

@@ -1,7 +1,7 @@
 /**
  * `npm start` exactly as a user runs it, on a stack and ports of its own (a second stack in its own
  * folder, every port moved by an offset), so its tests and the alert bench can stop that stack's
- * S3 server or replica without touching the shared one, and run while a developer's `npm start`
+ * S3 server or statistics replica without touching the shared one, and run while a developer's `npm start`
  * holds the usual ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +12,7 @@ import readline from 'node:readline';
 import mysql from 'mysql2/promise';
 import { readAlertLog, type DeliveredAlert } from '../monitoring/alert-receiver.ts';
 import { loadStackConfig, repoRoot } from '../stack/config.ts';
+import { mariadbPort, type MariadbRole } from '../stack/mariadb.ts';
 import { portAnswers } from '../stack/processes.ts';
 import { stackDown } from '../stack/stack.ts';
 import { galeraExporterPorts, gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
@@ -48,8 +49,6 @@ export function isolatedStartEnv(stackDir = path.join(os.tmpdir(), 'chucar-npm-s
     PROMETHEUS_PORT: moved(defaults.PROMETHEUS_PORT),
     ALERTMANAGER_PORT: moved(defaults.ALERTMANAGER_PORT),
     SUPERVISOR_PORT: moved(defaults.SUPERVISOR_PORT),
-    MYSQLD_EXPORTER_PRIMARY_PORT: moved(defaults.MYSQLD_EXPORTER_PRIMARY_PORT),
-    MYSQLD_EXPORTER_REPLICA_PORT: moved(defaults.MYSQLD_EXPORTER_REPLICA_PORT),
     MYSQLD_EXPORTER_GALERA_PORT: moved(defaults.MYSQLD_EXPORTER_GALERA_PORT),
     MYSQLD_EXPORTER_STATISTICS_PORT: moved(defaults.MYSQLD_EXPORTER_STATISTICS_PORT),
     REDIS_EXPORTER_PORT: moved(defaults.REDIS_EXPORTER_PORT),
@@ -70,8 +69,6 @@ export function ownPorts(config: StartConfig): number[] {
     config.PROMETHEUS_PORT,
     config.ALERTMANAGER_PORT,
     config.SUPERVISOR_PORT,
-    config.MYSQLD_EXPORTER_PRIMARY_PORT,
-    config.MYSQLD_EXPORTER_REPLICA_PORT,
     ...galeraExporterPorts(config),
     config.MYSQLD_EXPORTER_STATISTICS_PORT,
     config.REDIS_EXPORTER_PORT,
@@ -149,9 +146,9 @@ export async function stopIsolatedStack(env: Record<string, string>): Promise<vo
 }
 
 /** An admin connection to one of the isolated stack's servers. */
-export function connectIsolated(env: Record<string, string>, role: 'primary' | 'replica'): Promise<mysql.Connection> {
+export function connectIsolated(env: Record<string, string>, role: MariadbRole): Promise<mysql.Connection> {
   const stack = loadStackConfig(env);
-  return mysql.createConnection({ host: '127.0.0.1', port: role === 'primary' ? stack.DB_PRIMARY_PORT : stack.DB_REPLICA_PORT, user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
+  return mysql.createConnection({ host: '127.0.0.1', port: mariadbPort(stack, role), user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, connectTimeout: 5000 });
 }
 
 /** The first alert delivered to npm start's webhook after `sinceMs` that matches. */

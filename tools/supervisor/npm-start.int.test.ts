@@ -6,7 +6,7 @@
  * the node is a reader, and reads through the balancer fail only if the kill cut them short); the
  * writer node killed with SIGKILL under keyed sign-ups and reads through the balancer loses no
  * acknowledged write, on the surviving nodes and the statistics replica alike; an S3
- * outage, a stopped replica SQL thread and a gateway that cannot start each reach the alert webhook
+ * outage, a stopped SQL thread on the statistics replica and a gateway that cannot start each reach the alert webhook
  * within 90 s; SIGTERM during and after start-up leaves nothing listening. Wall time about 4 min.
  */
 import { randomUUID } from 'node:crypto';
@@ -348,10 +348,10 @@ describe('npm start supervises every process and alerts a person', () => {
     expect(await supervisorMetric(config.SUPERVISOR_PORT, 'chucar_supervisor_restarts_total{service="mariadb-galera-1"}')).toBe(1);
   }, 120_000);
 
-  it('delivers an alert within 90 s for an S3 outage, a stopped replica SQL thread and a gateway that cannot start, and resolves the S3 alert when S3 returns', async () => {
+  it('delivers an alert within 90 s for an S3 outage, a stopped SQL thread on the statistics replica and a gateway that cannot start, and resolves the S3 alert when S3 returns', async () => {
     const { config } = running;
     const stack = loadStackConfig(env);
-    const replica = await connectIsolated(env, 'replica');
+    const replica = await connectIsolated(env, 'statistics');
     const gatewayPort = config.GATEWAY_PORT + 10;
     let blocker: net.Server | null = null;
     try {
@@ -371,11 +371,11 @@ describe('npm start supervises every process and alerts a person', () => {
 
       const [s3Alert, replicaAlert, crashAlert] = await Promise.all([
         waitForDeliveredAlert(config, (alert) => alert.alertname === 'MediaStorageUnavailable' && alert.status === 'firing' && alert.labels['store'] === 'primary', s3StoppedAt, FAULT_TO_ALERT_LIMIT_MS),
-        waitForDeliveredAlert(config, (alert) => alert.alertname === 'ReplicaSqlThreadStopped' && alert.status === 'firing', sqlStoppedAt, FAULT_TO_ALERT_LIMIT_MS),
+        waitForDeliveredAlert(config, (alert) => alert.alertname === 'StatisticsReplicationStopped' && alert.status === 'firing' && alert.labels['thread'] === 'sql', sqlStoppedAt, FAULT_TO_ALERT_LIMIT_MS),
         waitForDeliveredAlert(config, (alert) => alert.alertname === 'ServiceCrashLooping' && alert.status === 'firing' && alert.labels['service'] === 'api-gateway-2', crashStartedAt, FAULT_TO_ALERT_LIMIT_MS),
       ]);
       const after = (alert: { receivedAt: string }, since: number) => `${((Date.parse(alert.receivedAt) - since) / 1000).toFixed(1)} s`;
-      console.log(`fault to alert: S3 stopped ${after(s3Alert, s3StoppedAt)}, replica SQL thread stopped ${after(replicaAlert, sqlStoppedAt)}, gateway crash loop ${after(crashAlert, crashStartedAt)}`);
+      console.log(`fault to alert: S3 stopped ${after(s3Alert, s3StoppedAt)}, statistics replica SQL thread stopped ${after(replicaAlert, sqlStoppedAt)}, gateway crash loop ${after(crashAlert, crashStartedAt)}`);
       expect(running.lines.some((line) => line.startsWith('[alert] FIRING   MediaStorageUnavailable'))).toBe(true);
       expect(running.lines.some((line) => /^\[start\] api-gateway-2 is crash-looping/.test(line))).toBe(true);
 

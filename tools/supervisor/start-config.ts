@@ -21,8 +21,6 @@ export const startEnv = {
   PROMETHEUS_PORT: env.port({ description: 'npm start: Prometheus', default: 9090 }),
   ALERTMANAGER_PORT: env.port({ description: 'npm start: Alertmanager', default: 9093 }),
   SUPERVISOR_PORT: env.port({ description: "npm start: the supervisor's /metrics and the alert webhook (POST /alerts) Alertmanager delivers to", default: 9400 }),
-  MYSQLD_EXPORTER_PRIMARY_PORT: env.port({ description: 'npm start: the MariaDB exporter of the primary', default: 9104 }),
-  MYSQLD_EXPORTER_REPLICA_PORT: env.port({ description: 'npm start: the MariaDB exporter of the replica', default: 9105 }),
   MYSQLD_EXPORTER_GALERA_PORT: env.port({ description: 'npm start: the MariaDB exporter of Galera node 1; node i listens on MYSQLD_EXPORTER_GALERA_PORT + i - 1', default: 9106 }),
   MYSQLD_EXPORTER_STATISTICS_PORT: env.port({ description: 'npm start: the MariaDB exporter of the statistics replica', default: 9110 }),
   REDIS_EXPORTER_PORT: env.port({ description: 'npm start: the Redis exporter', default: 9121 }),
