@@ -233,7 +233,7 @@ async function startEverything(
   const { stack } = config;
   console.log(`\nDatabases: the gateways and the media service on the Galera cluster (nodes :${stack.DB_GALERA_PORTS.join(', :')}), the reporter on the statistics replica :${stack.DB_STATISTICS_PORT} (reporter-follow keeps it on a live node)`);
   console.log(`  both restarted when they crash (checked every ${stackServerWatchIntervalMs / 1000} s; a Galera node by IST, and never after a quorum loss: npm run db:bootstrap)`);
-  console.log(`  the stack's primary :${stack.DB_PRIMARY_PORT} and replica :${stack.DB_REPLICA_PORT} are the integration tests' single-primary pair and npm run db:seed's target: no service here uses them, and they are not monitored`);
+  console.log(`  the stack's primary :${stack.DB_PRIMARY_PORT} and replica :${stack.DB_REPLICA_PORT} are the integration tests' single-primary pair: no service here uses them, and they are not monitored`);
   if (config.MONITORING) {
     console.log(`\nMonitoring: Prometheus http://127.0.0.1:${config.PROMETHEUS_PORT}${prometheusUp ? '' : ' (NOT ready yet)'} (alerts /alerts), Alertmanager http://127.0.0.1:${config.ALERTMANAGER_PORT}`);
     console.log(`  alerts are printed here as [alert] lines and appended to ${config.alertLogFile}; supervisor metrics ${receiver.url}/metrics`);

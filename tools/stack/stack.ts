@@ -87,7 +87,7 @@ export function connectionHelp(config: StackConfig): string {
   const admin = `-u${config.DB_ADMIN_USER} -p${config.DB_ADMIN_PASSWORD}`;
   return [
     'Local stack is up (loopback only). Connect with:',
-    `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}   (the integration tests' single primary; db:seed writes here)`,
+    `  primary   mariadb -h127.0.0.1 -P${config.DB_PRIMARY_PORT} ${admin} ${config.DB_NAME}   (the integration tests' single primary; npm start's services do not use it)`,
     `  replica   mariadb -h127.0.0.1 -P${config.DB_REPLICA_PORT} ${admin} ${config.DB_NAME}   (read_only replica of the primary; reporter: -u${config.DB_REPORTER_USER})`,
     `  galera    mariadb -h127.0.0.1 -P${config.DB_GALERA_PORTS[0]} ${admin} ${config.DB_NAME}   (nodes on ${config.DB_GALERA_PORTS.join(', ')}; any node takes writes; npm start's live tier)`,
     `  stats     mariadb -h127.0.0.1 -P${config.DB_STATISTICS_PORT} ${admin} ${config.DB_NAME}   (read_only replica of a Galera node; npm start's reporter reads it)`,
