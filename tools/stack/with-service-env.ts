@@ -1,7 +1,8 @@
 /**
  * `node --import ./tools/stack/with-service-env.ts <command>`: runs an operator command with the
- * environment `npm start` gives the media services (service-env.ts), so it sees the same stores
- * with no variables to remember. A preload rather than a wrapper process: the command keeps its
+ * environment `npm start` gives its services (service-env.ts), so it sees the same stores with no
+ * variables to remember: the media commands and db:seed the Galera cluster, the report commands the
+ * statistics replica. A preload rather than a wrapper process: the command keeps its
  * own pid, signals and exit status.
  */
 import { ConfigError } from '@chucar/platform';
