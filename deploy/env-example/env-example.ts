@@ -4,7 +4,7 @@
  * section that names its readers; their specs must agree on its default.
  */
 import path from 'node:path';
-import { localDevelopmentSecrets, type EnvSpec, type VarSpec } from '@chucar/platform';
+import { localDevelopmentSecrets, readEnv, type EnvSpec, type VarSpec } from '@chucar/platform';
 import { gatewayEnv } from '@chucar/api-gateway/config';
 import { mediaEnv } from '@chucar/media-service/config';
 import { reporterEnv, statisticsFollowerEnv } from '@chucar/replica-reporter/config';
@@ -46,14 +46,18 @@ const header = `# Chucar environment variables, one section per program.
 #
 # Secrets show the local stack's value, which is for the local stack only.
 #
+# npm start runs the services on the stack's Galera cluster (it sets DB_CLUSTER_NODES to its nodes
+# and REPORTER_DB_PORT to the statistics replica, ${stackEnv.DB_STATISTICS_PORT.default}); an app started alone with these defaults
+# uses the primary ${stackEnv.DB_PRIMARY_PORT.default} and replica ${stackEnv.DB_REPLICA_PORT.default}, which the integration tests use.
+#
 # The local stack admin account (DB_ADMIN_USER / DB_ADMIN_PASSWORD) works with the mariadb CLI on
-# both servers, e.g. to watch every statement the apps send to the primary (the stack runs
-# log_output=TABLE, so the general log is a table):
-#   mariadb -h127.0.0.1 -P${stackEnv.DB_PRIMARY_PORT.default} -u${stackEnv.DB_ADMIN_USER.default} -p${localDevelopmentSecrets.adminDatabasePassword}
+# every server, e.g. to watch the statements npm start's services send to Galera node 1, their
+# writer while it is synced (the stack runs log_output=TABLE, so the general log is a table):
+#   mariadb -h127.0.0.1 -P${readEnv(stackEnv, {}).DB_GALERA_PORTS[0]} -u${stackEnv.DB_ADMIN_USER.default} -p${localDevelopmentSecrets.adminDatabasePassword}
 #   SET GLOBAL general_log = 1;
 #   SELECT event_time, argument FROM mysql.general_log ORDER BY event_time DESC LIMIT 20;
 #   SET GLOBAL general_log = 0;
-# and the replica on port 3308 (SHOW SLAVE STATUS\\G).
+# and the statistics replica on port ${stackEnv.DB_STATISTICS_PORT.default} (SHOW SLAVE STATUS\\G).
 `;
 
 function formatValue(value: unknown): string {
