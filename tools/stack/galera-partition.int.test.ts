@@ -242,8 +242,8 @@ describe('a partitioned Galera node (own cluster behind group-traffic proxies)',
       expect(failure.unavailable, `kit write failed with ${failure.error}`).toBe(true);
       expect(failure.ms).toBeLessThan(2500);
     }
-    expect(kitSuccess, 'the kit moved its writes to the majority').toBeDefined();
-    expect(cluster.writer()?.name).toBe(nodes[0].name);
+    // To the next node of its list; once node 3 is back and Synced the kit may choose it again.
+    expect(kitSuccess?.writer, 'the kit moved its writes to the majority').toBe(nodes[0].name);
     expect(majorityState).toMatchObject({ clusterStatus: 'Primary', clusterSize: 2 });
 
     // After healing: the same rows everywhere, every acknowledged write there, none of the cut node's.
