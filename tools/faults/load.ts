@@ -1,4 +1,6 @@
 /** Small load generators for the fault tests: clients that loop until told to stop, counting what happened. */
+import { Agent, type Dispatcher } from 'undici';
+
 export interface Tally {
   ok: number;
   failed: number;
@@ -23,6 +25,14 @@ export async function runClients(clients: number, stop: () => boolean, step: (cl
       while (!stop()) await step(client);
     }),
   );
+}
+
+/**
+ * Connections that leave from `localAddress` (any 127.0.0.0/8 address is this host's): a user of an
+ * address of its own, as the gateways see it behind the balancer, which replaces X-Forwarded-For.
+ */
+export function connectionsFrom(localAddress: string): Dispatcher {
+  return new Agent({ localAddress, connect: { timeout: 5000 } });
 }
 
 /** One request, no retry: any network error or non-2xx answer is a failure. */
@@ -53,7 +63,15 @@ export interface AcknowledgedCreate {
  * 5xx, 409 in flight), sends the very same request with the same key again until it gets a 2xx.
  * Returns the key, whether the final answer was a replay, and when that attempt was sent and answered.
  */
-export async function createWithRetries(tally: Tally, url: string, headers: Record<string, string>, key: string, body: object, deadlineMs = 30_000): Promise<AcknowledgedCreate | null> {
+export async function createWithRetries(
+  tally: Tally,
+  url: string,
+  headers: Record<string, string>,
+  key: string,
+  body: object,
+  options: { deadlineMs?: number; dispatcher?: Dispatcher } = {},
+): Promise<AcknowledgedCreate | null> {
+  const deadlineMs = options.deadlineMs ?? 30_000;
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 0; Date.now() < deadline; attempt += 1) {
     if (attempt > 0) {
@@ -67,6 +85,7 @@ export async function createWithRetries(tally: Tally, url: string, headers: Reco
         headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
       });
       const text = await response.text();
       if (response.ok) {

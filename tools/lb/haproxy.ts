@@ -64,7 +64,9 @@ defaults
 
 frontend public
     bind 127.0.0.1:${settings.port}
-    option forwardfor
+    # Replaced, not appended to (option forwardfor): the gateways take the client's address from
+    # this header, and a client must not be able to choose it. HAProxy is the edge here.
+    http-request set-header X-Forwarded-For %[src]
     http-request set-header X-Forwarded-Proto http
     default_backend gateways
 ${settings.metricsPort === undefined ? '' : `

@@ -19,7 +19,7 @@ import { readReplication, serverPaths } from '../stack/mariadb.ts';
 import { isAlive, portAnswers, readPid } from '../stack/processes.ts';
 import { gatewayPorts, loadStartConfig, type StartConfig } from './start-config.ts';
 import { startS3, stopS3 } from '../stack/s3.ts';
-import { createWithRetries, newTally, requestOnce, runClients, type AcknowledgedCreate } from '../faults/load.ts';
+import { connectionsFrom, createWithRetries, newTally, requestOnce, runClients, type AcknowledgedCreate } from '../faults/load.ts';
 import { connectIsolated, isolatedStartEnv, listeningPorts, ownPorts, spawnNpmStart, stopIsolatedStack, stopNpmStart, waitForDeliveredAlert, type NpmStart } from './npm-start-harness.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,6 +180,16 @@ describe('npm start supervises every process and alerts a person', () => {
     await pause(2000);
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
+    // A write while it is down, so it has something to catch up on: otherwise it rejoins with no
+    // state transfer at all (as it did when nothing, not even the heartbeat, wrote meanwhile).
+    const probe = `galera-2 down ${randomUUID()}`;
+    const nodeOne = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_GALERA_PORTS[0]!, user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, database: stack.DB_NAME, connectTimeout: 5000 });
+    try {
+      await nodeOne.query('CREATE TABLE IF NOT EXISTS restart_probe (note VARCHAR(80) PRIMARY KEY) ENGINE=InnoDB');
+      await nodeOne.query({ sql: 'INSERT INTO restart_probe (note) VALUES (?)', values: [probe], timeout: 20_000 });
+    } finally {
+      await nodeOne.end();
+    }
     let syncedAt: number | null = null;
     const alertStates = new Set<string>();
     while (Date.now() - killedAt < 30_000 && syncedAt === null) {
@@ -212,6 +222,13 @@ describe('npm start supervises every process and alerts a person', () => {
     expect(repeatedOnWriter, 'reads that met the dead reader, repeated on the writer').toBeGreaterThan(0);
     expect(running.lines).toContain('[start] mariadb-galera-2 exited; restarting with its recovered position (IST)');
     expect(restartLine).toMatch(/\(IST\)$/);
+    const nodeTwo = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_GALERA_PORTS[1]!, user: stack.DB_ADMIN_USER, password: stack.DB_ADMIN_PASSWORD, database: stack.DB_NAME, connectTimeout: 5000 });
+    try {
+      const [caughtUp] = await nodeTwo.query<mysql.RowDataPacket[]>('SELECT note FROM restart_probe WHERE note = ?', [probe]);
+      expect(caughtUp, 'the write made while galera-2 was down is on galera-2').toHaveLength(1);
+    } finally {
+      await nodeTwo.end();
+    }
     expect(syncedAt).not.toBeNull();
     expect(syncedAt! - killedAt).toBeLessThanOrEqual(30_000);
     expect(clearedAt, 'GaleraNodeDown gone once the node is Synced').not.toBeNull();
@@ -257,8 +274,9 @@ describe('npm start supervises every process and alerts a person', () => {
     const acknowledged: (AcknowledgedCreate & { email: string })[] = [];
     const sentEmails = new Set<string>();
     const failedReadsSentAt: number[] = [];
-    // Each loop is a user of its own address, so the per-address rate limit (600 a minute) sees several users, as it would.
-    const userAddress = (client: number) => ({ 'x-forwarded-for': `198.51.100.${client + 1}` });
+    // Each loop is a user of its own address, so the per-address rate limit (600 a minute) sees several
+    // users, as it would: connections from 127.0.0.x (HAProxy replaces any X-Forwarded-For a client sends).
+    const users = Array.from({ length: 12 }, (_, client) => connectionsFrom(`127.0.0.${client + 2}`));
     let stop = false;
     const haproxyRetriesBefore = await haproxyRetries(config.HAPROXY_METRICS_PORT);
     const load = Promise.all([
@@ -266,13 +284,13 @@ describe('npm start supervises every process and alerts a person', () => {
         const key = randomUUID();
         const email = `${tag}${key}@test.chucar.kr`;
         sentEmails.add(email);
-        const created = await createWithRetries(creates, `${lb}/v1/auth/customers`, userAddress(client), key, { email, password: 'correct horse battery staple', displayName: 'writer kill' });
+        const created = await createWithRetries(creates, `${lb}/v1/auth/customers`, {}, key, { email, password: 'correct horse battery staple', displayName: 'writer kill' }, { dispatcher: users[client]! });
         if (created) acknowledged.push({ ...created, email });
       }),
       runClients(2, () => stop, async (client) => {
         const sentAt = Date.now();
         const failedBefore = reads.failed;
-        await requestOnce(reads, `${lb}/v1/catalog/makers`, { headers: userAddress(10 + client) });
+        await requestOnce(reads, `${lb}/v1/catalog/makers`, { dispatcher: users[10 + client]! });
         if (reads.failed > failedBefore) failedReadsSentAt.push(sentAt);
         await pause(100);
       }),
@@ -294,6 +312,7 @@ describe('npm start supervises every process and alerts a person', () => {
     await pause(2000);
     stop = true;
     await load;
+    await Promise.all(users.map((user) => user.close()));
     const loadStoppedAt = Date.now();
     const retriedByHaproxy = (await haproxyRetries(config.HAPROXY_METRICS_PORT)) - haproxyRetriesBefore;
 

@@ -9,7 +9,7 @@ export const gatewayEnv = {
   ...uploadRequestEnv,
   GATEWAY_HOST: env.string({ description: 'Address the gateway listens on (0.0.0.0 in containers)', default: '127.0.0.1' }),
   GATEWAY_PORT: env.port({ description: 'Gateway HTTP port', default: 3000 }),
-  TRUST_PROXY: env.bool({ description: 'Trust X-Forwarded-* from the load balancer', default: false }),
+  TRUST_PROXY: env.bool({ description: 'Behind the load balancer: the client address is the X-Forwarded-For entry the balancer (the immediate peer) added', default: false }),
   BODY_LIMIT_BYTES: env.int({ description: 'Largest JSON body accepted', default: 1_048_576, min: 1024 }),
   JWT_SECRET: env.string({ description: 'HMAC secret for access tokens (>= 32 characters; required in production)', default: localDevelopmentSecrets.accessTokenSecret, secret: true }),
   ACCESS_TOKEN_TTL_S: env.int({ description: 'Access token lifetime', default: 900, min: 30, max: ACCESS_TOKEN_MAX_TTL_S }),

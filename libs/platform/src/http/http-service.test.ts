@@ -250,3 +250,26 @@ describe('readiness contract', () => {
     await app.close();
   });
 });
+
+describe('the client address behind the load balancer', () => {
+  async function addressSeenBy(trustProxy: boolean | undefined, forwardedFor: string | undefined): Promise<string> {
+    const app = await createHttpService({ service: 'proxy-test', logging, logger: false, ...(trustProxy === undefined ? {} : { trustProxy }) });
+    app.get('/whoami', async (request) => ({ ip: request.ip }));
+    try {
+      const answer = await app.inject({ method: 'GET', url: '/whoami', remoteAddress: '10.0.0.5', headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+      return (answer.json() as { ip: string }).ip;
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('is the entry the balancer added last, not one the client wrote before it', async () => {
+    expect(await addressSeenBy(true, '198.51.100.7')).toBe('198.51.100.7');
+    expect(await addressSeenBy(true, '203.0.113.66, 198.51.100.7')).toBe('198.51.100.7');
+  });
+
+  it('is the socket’s peer when the service does not sit behind a balancer', async () => {
+    expect(await addressSeenBy(undefined, '203.0.113.66')).toBe('10.0.0.5');
+    expect(await addressSeenBy(false, '203.0.113.66')).toBe('10.0.0.5');
+  });
+});

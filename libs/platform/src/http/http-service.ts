@@ -19,7 +19,10 @@ export interface HttpServiceOptions {
   /** `false` silences logging (tests); a logger of the caller's (tests that read the lines); otherwise pino from `logging`. */
   logger?: false | FastifyBaseLogger;
   bodyLimitBytes?: number;
-  /** Trust X-Forwarded-* (behind the load balancer). */
+  /**
+   * Behind the load balancer: the client's address is the one the balancer itself put last in
+   * X-Forwarded-For (one trusted hop), never an entry the client wrote before it.
+   */
   trustProxy?: boolean;
   /** Maps the app's own error classes (the domain's) to problem answers. */
   mapError?: MapError;
@@ -77,6 +80,10 @@ function writeClientError(this: FastifyInstance, error: NodeJS.ErrnoException, s
 /** Routes polled by machines (balancers, orchestrators, scrapers) rather than called by clients. */
 const PROBE_ROUTES: ReadonlySet<string> = new Set(['/health/live', '/health/ready', '/metrics']);
 
+function trustOnlyTheBalancer(_address: string, hop: number): boolean {
+  return hop === 0;
+}
+
 export async function createHttpService(options: HttpServiceOptions): Promise<FastifyInstance> {
   const maxUrlLength = options.maxUrlLength ?? 8192;
   const logger: FastifyBaseLogger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? createLogger(options.logging, options.service));
@@ -85,7 +92,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Fa
     genReqId: requestIdFor,
     // One line per request (below), not fastify's two: half the logging cost on the hot path.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    trustProxy: options.trustProxy ?? false,
+    // Only the immediate peer (the balancer) is trusted, so the address is the entry it added last.
+    // `true` would take the leftmost entry, which the client writes, and with it the rate limit's,
+    // the sign-in throttle's and the idempotency scope's address. (Fastify fails closed on a hop count.)
+    trustProxy: options.trustProxy === true ? trustOnlyTheBalancer : false,
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     // An idle socket (no bytes either way) is closed after this long.
