@@ -1,15 +1,16 @@
 /**
  * `npm run bench -- reporter`: each report on the replica against the same SQL streamed raw
- * through mysql2 in the same run (target ≤ 1.3x), and the reporter CLI's peak RSS on a dataset ten
- * times smaller against the full one (target ≤ 1.3x: memory must not grow with the data), and the
- * gateway's p99 on a replica-served and a primary-served path while every report runs, with all
- * processes sharing the CPUs and with the replica and reporter on a CPU of their own (taskset).
+ * through mysql2 in the same run (target ≤ 1.3x), at 100,000 and at 1,000,000 requests (with as
+ * many uploads and about one scrub incident per hundred, so the media report reads as much as the
+ * others); the reporter CLI's peak RSS on the smaller dataset against the larger (target ≤ 1.3x:
+ * memory must not grow with the data); and the gateway's p99 on a replica-served and a
+ * primary-served path while every report runs on the larger one, with all processes sharing the
+ * CPUs and with the replica and reporter on a CPU of their own (taskset).
  *
- * Datasets are seeded with the demo seeder into databases of their own and kept between runs.
- * REPORTER_BENCH_REQUESTS sets the large one (default 100,000; 1,000,000, the size the reporter is meant for, takes about
- * three minutes to seed and is what the README's figures use when stated); the small one is a tenth.
- * The comparison runs in a process of the reporter's own (apps/replica-reporter/src/bench/), since
- * the bench may not import an app.
+ * Datasets live in databases of their own and are kept between runs (reporter-data.ts: the 100k
+ * one from the demo seeder, the 1M one copied from it inside the server). REPORTER_BENCH_SIZES
+ * chooses the sizes (default `100000,1000000`). The comparison runs in a process of the reporter's
+ * own (apps/replica-reporter/src/bench/), since the bench may not import an app.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -17,7 +18,6 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSigner } from 'fast-jwt';
 import mysql from 'mysql2/promise';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { REPORT_NAMES, type ReportName } from '@chucar/domain';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
@@ -25,13 +25,23 @@ import { serverPaths } from '../tools/stack/mariadb.ts';
 import { redisPaths } from '../tools/stack/redis.ts';
 import { httpAnswers, readPid, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { demoLogin, prepareGatewayData } from './gateway-data.ts';
+import { demoLogin } from './gateway-data.ts';
+import { prepareReporterData, type ReporterDataset } from './reporter-data.ts';
+import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 
-const largeRequests = Number(process.env['REPORTER_BENCH_REQUESTS'] ?? 100_000);
-const smallRequests = Math.max(1000, Math.round(largeRequests / 10));
+const sizes = (process.env['REPORTER_BENCH_SIZES'] ?? '100000,1000000')
+  .split(',')
+  .map((size) => Number(size.trim()))
+  .sort((a, b) => a - b);
+if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1000)) {
+  console.error(`REPORTER_BENCH_SIZES: a comma-separated list of request counts of at least 1000, not ${JSON.stringify(process.env['REPORTER_BENCH_SIZES'])}`);
+  process.exit(2);
+}
+const smallRequests = sizes[0]!;
+const largeRequests = sizes[sizes.length - 1]!;
 const RUNS = 3;
-const datasetFor = (requests: number) => ({ database: `chucar_bench_reporter_${requests}`, requests, customers: Math.max(100, Math.round(requests / 5)), dealers: Math.max(20, Math.round(requests / 330)), seed: 13 });
+const requestsLabel = (requests: number) => requests.toLocaleString('en-US');
 const reporterEnv = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REPORTER_JWT_SECRET: 'bench-only-secret-0123456789-0123456789', REPORTER_SERVICE_SECRET: 'bench-only-secret-0123456789-abcdefghij' };
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
@@ -166,13 +176,13 @@ async function gatewayUnderReports(database: string, from: string, to: string, l
     pin('0', [servers.primary, servers.redis, process.pid]);
     pin('1', [servers.replica]);
   }
-  const port = await unusedLoopbackPort();
+  const port = await benchPort('gateway');
   const gateway = spawn(...onCpus(layout, '0', process.execPath, ['--max-semi-space-size=16', '--max-old-space-size=256', path.join(repoRoot, 'apps/api-gateway/src/main.ts')]), {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789', MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret', DB_NAME: database, GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '1000000000' },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789', MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret', DB_NAME: database, DB_CLUSTER_NODES: '', GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '1000000000', GATEWAY_REDIS_KEY_PREFIX: BENCH_NAMES.reporter.gatewayRedisKeyPrefix },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const reporterPort = await unusedLoopbackPort();
+  const reporterPort = await benchPort('reporter');
   const reporter = spawn(...onCpus(layout, '1', process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/main.ts')]), {
     cwd: repoRoot,
     env: { ...process.env, ...reporterEnv, REPORTER_DB_NAME: database, REPORTER_PORT: String(reporterPort) },
@@ -236,37 +246,61 @@ async function gatewayUnderReports(database: string, from: string, to: string, l
   }
 }
 
+/** Every report of `dataset` by month over `range`, to CSV, against its SQL raw: one row per report with the rows read. */
+async function compareWithRaw(dataset: ReporterDataset, range: { from: string; to: string }): Promise<BenchRow[]> {
+  const compare = await run(process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/bench/compare-with-raw.ts'), dataset.database, range.from, range.to, String(RUNS)], {});
+  const { counts } = dataset;
+  const size = `${requestsLabel(counts.quote_requests)} requests, ${requestsLabel(counts.quotes)} quotes, ${requestsLabel(counts.media)} uploads, ${requestsLabel(counts.media_incidents)} incidents`;
+  return compare.stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const figures = JSON.parse(line) as { report: string; reportMs: number; rawMs: number; reportCpuMs: number; rawCpuMs: number; rowsRead: number; resultRows: number };
+      return row(
+        `${figures.report} at ${requestsLabel(dataset.requests)} requests: report to CSV vs its SQL raw`,
+        figures.reportMs,
+        'ms',
+        figures.rawMs,
+        `${requestsLabel(figures.rowsRead)} rows read, ${requestsLabel(figures.resultRows)} out; client CPU ${Math.round(figures.reportCpuMs)} vs ${Math.round(figures.rawCpuMs)} ms; dataset: ${size}; ${range.from}..${range.to} by month; median of ${RUNS}; target <= 1.3x`,
+      );
+    });
+}
+
+/** The Korean days the dataset's requests span (every dataset covers the same window). */
+async function datasetRange(database: string): Promise<{ from: string; to: string }> {
+  const stack = loadStackConfig();
+  const replica = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_REPLICA_PORT, user: stack.DB_REPORTER_USER, password: stack.DB_REPORTER_PASSWORD, database });
+  try {
+    const [[found]] = (await replica.query("SELECT DATE_FORMAT(MIN(created_at) + INTERVAL 9 HOUR, '%Y-%m-%d') AS `from`, DATE_FORMAT(MAX(created_at) + INTERVAL 9 HOUR, '%Y-%m-%d') AS `to` FROM quote_requests")) as unknown as [[{ from: string; to: string }]];
+    return found;
+  } finally {
+    await replica.end();
+  }
+}
+
 export const benchmark: Benchmark = {
   name: 'reporter',
-  description: `the six reports over ${largeRequests.toLocaleString('en-US')} requests vs their SQL raw through mysql2; CLI peak RSS at ${smallRequests.toLocaleString('en-US')} vs ${largeRequests.toLocaleString('en-US')} requests`,
+  description: `the six reports at ${sizes.map(requestsLabel).join(' and ')} requests vs their SQL raw through mysql2; CLI peak RSS at ${requestsLabel(smallRequests)} vs ${requestsLabel(largeRequests)} requests`,
   async run() {
     const stack = loadStackConfig();
     await stackUp(stack);
-    const large = datasetFor(largeRequests);
-    const small = datasetFor(smallRequests);
-    for (const dataset of [small, large]) {
-      console.error(`reporter: preparing ${dataset.database} (${dataset.requests.toLocaleString('en-US')} requests; kept between runs)`);
-      await prepareGatewayData(dataset);
+    const datasets: ReporterDataset[] = [];
+    for (const requests of sizes) {
+      console.error(`reporter: preparing the ${requestsLabel(requests)}-request dataset`);
+      datasets.push(await prepareReporterData(requests, (line) => console.error(`reporter: ${line}`)));
     }
-    const replica = await mysql.createConnection({ host: '127.0.0.1', port: stack.DB_REPLICA_PORT, user: stack.DB_REPORTER_USER, password: stack.DB_REPORTER_PASSWORD, database: large.database });
-    let range: { from: string; to: string };
-    try {
-      const [[found]] = (await replica.query("SELECT DATE_FORMAT(MIN(created_at) + INTERVAL 9 HOUR, '%Y-%m-%d') AS `from`, DATE_FORMAT(MAX(created_at) + INTERVAL 9 HOUR, '%Y-%m-%d') AS `to` FROM quote_requests")) as unknown as [[{ from: string; to: string }]];
-      range = found;
-    } finally {
-      await replica.end();
-    }
+    const small = datasets[0]!;
+    const large = datasets[datasets.length - 1]!;
+    const range = await datasetRange(large.database);
     const rows: BenchRow[] = [];
-    const compare = await run(process.execPath, [path.join(repoRoot, 'apps/replica-reporter/src/bench/compare-with-raw.ts'), large.database, range.from, range.to, String(RUNS)], {});
-    for (const line of compare.stdout.trim().split('\n')) {
-      const figures = JSON.parse(line) as { report: string; reportMs: number; rawMs: number; rowsRead: number; resultRows: number };
-      rows.push(row(`${figures.report}: report to CSV vs its SQL raw`, figures.reportMs, 'ms', figures.rawMs, `${figures.rowsRead.toLocaleString('en-US')} rows read, ${figures.resultRows} out; ${range.from}..${range.to} by month; median of ${RUNS}`));
-    }
-    // The same year for both sizes: the small dataset was seeded over the same window.
-    for (const name of REPORT_NAMES) {
-      const smallKiB = await cliPeakRssKiB(name, small.database, range.from, range.to);
-      const largeKiB = await cliPeakRssKiB(name, large.database, range.from, range.to);
-      rows.push(row(`${name}: CLI peak RSS, ${largeRequests.toLocaleString('en-US')} vs ${smallRequests.toLocaleString('en-US')} requests`, largeKiB / 1024, 'MiB', smallKiB / 1024));
+    for (const dataset of datasets) rows.push(...(await compareWithRaw(dataset, range)));
+    // The same window for both sizes: the larger dataset is denser, not longer.
+    if (small !== large) {
+      for (const name of REPORT_NAMES) {
+        const smallKiB = await cliPeakRssKiB(name, small.database, range.from, range.to);
+        const largeKiB = await cliPeakRssKiB(name, large.database, range.from, range.to);
+        rows.push(row(`${name}: CLI peak RSS, ${requestsLabel(large.requests)} vs ${requestsLabel(small.requests)} requests`, largeKiB / 1024, 'MiB', smallKiB / 1024, 'target <= 1.3x'));
+      }
     }
     rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'shared')));
     if (os.availableParallelism() >= 2) rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'separated')));

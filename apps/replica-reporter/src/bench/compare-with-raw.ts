@@ -1,7 +1,8 @@
 /**
  * Run by `npm run bench -- reporter` as a process of its own (the bench may not import an app):
  * each report over the whole dataset, rendered to CSV, against the same statements streamed raw
- * through a plain mysql2 connection, alternating, `runs` times each. Prints one JSON line per report.
+ * through a plain mysql2 connection, alternating, `runs` times each. Prints one JSON line per report:
+ * the medians of elapsed time and of this process's CPU time (the replica's work is in the former only).
  *
  *   node apps/replica-reporter/src/bench/compare-with-raw.ts <database> <from> <to> <runs>
  */
@@ -55,6 +56,10 @@ async function streamRaw(connection: Connection, sql: string, parameters: readon
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 const config = loadReporterConfig({ ...process.env, REPORTER_DB_NAME: database, REPORTER_DB_TIMEOUT_MS: '600000', REPORTER_STATEMENT_TIME_LIMIT_S: String(TIME_LIMIT_S) });
 const replica = openReplica(config);
@@ -64,26 +69,32 @@ try {
   for (const name of REPORT_NAMES) {
     const reportMs: number[] = [];
     const rawMs: number[] = [];
+    const reportCpuMs: number[] = [];
+    const rawCpuMs: number[] = [];
     let rowsRead = 0;
     let resultRows = 0;
     for (let run = 0; run < runs; run++) {
       // Alternating, so a noisy moment on the machine hits both sides alike.
       let started = performance.now();
+      let cpuBefore = cpuMs();
       const result = await runner.run(name, { from, to, granularity: 'month' });
       for await (const chunk of renderReport(result, 'csv', { bom: true })) void chunk;
       reportMs.push(performance.now() - started);
+      reportCpuMs.push(cpuMs() - cpuBefore);
       resultRows = result.rows.count;
 
       const scope = await resolveScope(replica.db, result.header.params);
       started = performance.now();
+      cpuBefore = cpuMs();
       rowsRead = 0;
       for (const statement of statementsOf(name, replica.db, scope, new Date(result.header.dataAsOf))) {
         const compiled = statement.compile();
         rowsRead += await streamRaw(raw, withStatementTimeLimit(compiled.sql, TIME_LIMIT_S), compiled.parameters);
       }
       rawMs.push(performance.now() - started);
+      rawCpuMs.push(cpuMs() - cpuBefore);
     }
-    console.log(JSON.stringify({ report: name, reportMs: median(reportMs), rawMs: median(rawMs), rowsRead, resultRows }));
+    console.log(JSON.stringify({ report: name, reportMs: median(reportMs), rawMs: median(rawMs), reportCpuMs: median(reportCpuMs), rawCpuMs: median(rawCpuMs), rowsRead, resultRows }));
   }
 } finally {
   await raw.promise().end();
