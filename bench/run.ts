@@ -1,11 +1,14 @@
 /**
  * `npm run bench` runs every benchmark in bench/*.bench.ts; `npm run bench -- <name>` runs one.
- * Prints one table and writes it to bench/results/latest.json.
+ * Prints one table, puts its rows into bench/results/latest.json in place of the earlier rows of
+ * the same benches, and writes the README's table from that file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatTable, type Benchmark, type BenchRow } from './harness.ts';
+import { writeReadmeTable } from './readme.ts';
+import { mergeResults, readResults, writeResults } from './results-file.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -23,14 +26,14 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const rows: BenchRow[] = [];
+const ran: { bench: string; rows: BenchRow[] }[] = [];
 for (const benchmark of benchmarks.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
   console.error(`running ${benchmark.name}: ${benchmark.description}`);
-  rows.push(...(await benchmark.run()));
+  ran.push({ bench: benchmark.name, rows: await benchmark.run() });
 }
 
-console.log(formatTable(rows));
-const resultsDir = path.join(benchDir, 'results');
-fs.mkdirSync(resultsDir, { recursive: true });
-fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
+console.log(formatTable(ran.flatMap((run) => run.rows)));
+const results = mergeResults(readResults(), ran, new Date().toISOString());
+writeResults(results);
+writeReadmeTable(results);
 process.exit(0);
