@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, percentile, row } from './harness.ts';
+import { formatTable, median, percentile, row } from './harness.ts';
 
 describe('bench harness', () => {
   it('computes nearest-rank percentiles', () => {
@@ -7,6 +7,13 @@ describe('bench harness', () => {
     expect(percentile(sorted, 50)).toBe(50);
     expect(percentile(sorted, 99)).toBe(99);
     expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('takes the middle value whatever the order, the upper middle of an even count, NaN of nothing', () => {
+    expect(median([9.1, 2.5, 4])).toBe(4);
+    expect(median([3, 1, 2, 4])).toBe(3);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
   });
 
   it('derives the ratio from the baseline and prints aligned columns', () => {

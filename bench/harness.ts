@@ -30,6 +30,13 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index]!;
 }
 
+/** The middle value (the upper of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export function formatTable(rows: readonly BenchRow[]): string {
   const header = ['name', 'figure', 'baseline', 'ratio', 'note'];
   const lines = rows.map((r) => [r.name, `${r.value} ${r.unit}`, r.baseline === null ? '-' : `${r.baseline} ${r.unit}`, r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`, r.note ?? '']);

@@ -7,6 +7,7 @@ import { loadStartConfig } from '../tools/supervisor/start-config.ts';
 import { gatewayDataset } from './gateway-data.ts';
 import { BENCH_NAMES, BENCH_PORT_OFFSET, benchPort, STACK_DEFAULT_PORTS, type BenchServerRole } from './isolation.ts';
 import { benchMediaNames } from './media-setup.ts';
+import { galeraBenchStackEnv } from './galera-stack.ts';
 
 /** The defaults every service documents in .env.example (generated from their env specs). */
 function envExampleDefault(name: string): string {
@@ -27,7 +28,7 @@ function stackPorts(env: Record<string, string | undefined>): number[] {
 
 describe('benchmark isolation', () => {
   it('names no database, queue prefix or Redis key prefix the stack uses, and no two benches share one', () => {
-    const databases = [gatewayDataset.database, benchMediaNames.database, BENCH_NAMES.mediaOps.database, BENCH_NAMES.replicationLag.database, `${BENCH_NAMES.reporter.databasePrefix}100000`];
+    const databases = [gatewayDataset.database, benchMediaNames.database, BENCH_NAMES.mediaOps.database, BENCH_NAMES.replicationLag.database, `${BENCH_NAMES.reporter.databasePrefix}100000`, BENCH_NAMES.galera.writesDatabase, `${BENCH_NAMES.galera.reportsDatabasePrefix}100000`];
     const stackDatabase = envExampleDefault('DB_NAME');
     for (const database of databases) {
       expect(database).not.toBe(stackDatabase);
@@ -75,5 +76,18 @@ describe('benchmark isolation', () => {
     const benchPorts = stackPorts(bench);
     for (const port of benchPorts) expect(new Set([...stackPorts({}), ...stackPorts(tests)]).has(port)).toBe(false);
     expect(new Set(benchPorts).size).toBe(benchPorts.length);
+  });
+
+  it('moves the Galera bench’s whole stack off the shared stack, the npm start tests’ and the alerts bench’s stacks and the benches’ own servers, into a folder of its own', async () => {
+    const galera = galeraBenchStackEnv();
+    const others = [isolatedStartEnv(), isolatedStartEnv(path.join('/tmp', BENCH_NAMES.alerts.stackDir), BENCH_PORT_OFFSET)];
+    expect(others.map((env) => env['STACK_DIR'])).not.toContain(galera['STACK_DIR']);
+    const taken = new Set([...stackPorts({}), ...others.flatMap(stackPorts)]);
+    for (const role of Object.keys(STACK_DEFAULT_PORTS) as BenchServerRole[]) taken.add(await benchPort(role));
+    // The Galera nodes' group ports, and their IST and SST receivers (+100, +200), are the bench's too.
+    const base = Number(galera['DB_GALERA_GROUP_BASE_PORT']);
+    const galeraPorts = [...stackPorts(galera), ...[0, 1, 2].flatMap((node) => [base + node, base + node + 100, base + node + 200])];
+    for (const port of galeraPorts) expect(taken.has(port), `port ${port}`).toBe(false);
+    expect(new Set(galeraPorts).size).toBe(galeraPorts.length);
   });
 });

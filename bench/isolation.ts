@@ -63,4 +63,6 @@ export const BENCH_NAMES = {
   replicationLag: { database: 'chucar_bench' },
   /** The alerts bench runs npm start on a stack of its own, in this folder under the system's temp dir. */
   alerts: { stackDir: 'chucar-bench-alerts-stack' },
+  /** The Galera bench kills nodes: a whole stack of its own, in this folder, every port moved by this (clear of the tests' 20,000 and the benches' 23,000). */
+  galera: { stackDir: 'chucar-bench-galera', portOffset: 21_000, writesDatabase: 'chucar_bench_galera_writes', reportsDatabasePrefix: 'chucar_bench_galera_reports_' },
 } as const;

@@ -29,6 +29,7 @@ import { demoLogin } from './gateway-data.ts';
 import { prepareReporterData, type ReporterDataset } from './reporter-data.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { reporterEnv, reportsRunning } from './report-load.ts';
 
 const sizes = (process.env['REPORTER_BENCH_SIZES'] ?? '100000,1000000')
   .split(',')
@@ -42,7 +43,6 @@ const smallRequests = sizes[0]!;
 const largeRequests = sizes[sizes.length - 1]!;
 const RUNS = 3;
 const requestsLabel = (requests: number) => requests.toLocaleString('en-US');
-const reporterEnv = { NODE_ENV: 'production', LOG_LEVEL: 'warn', REPORTER_JWT_SECRET: 'bench-only-secret-0123456789-0123456789', REPORTER_SERVICE_SECRET: 'bench-only-secret-0123456789-abcdefghij' };
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -67,30 +67,6 @@ async function cliPeakRssKiB(report: ReportName, database: string, from: string,
 const GATEWAY_ROUNDS = 3;
 const CONNECTIONS = 20;
 const GATEWAY_SECONDS = 5;
-
-/**
- * Keeps every report running at once against one reporter process, as analysts would through the
- * HTTP API (the reporter runs REPORTER_MAX_CONCURRENT_QUERIES of them at a time), until stopped.
- */
-function reportsRunning(reporterUrl: string, token: string, from: string, to: string): { stop(): Promise<void>; completed(): number } {
-  let running = true;
-  let completed = 0;
-  const loop = async (report: ReportName) => {
-    while (running) {
-      const answer = await fetch(`${reporterUrl}/reports/${report}?from=${from}&to=${to}&granularity=month&format=csv`, { headers: { authorization: `Bearer ${token}` } });
-      await answer.arrayBuffer();
-      if (answer.ok) completed += 1;
-    }
-  };
-  const loops = REPORT_NAMES.map((report) => loop(report));
-  return {
-    completed: () => completed,
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
-}
 
 type Headers = Record<string, string>;
 

@@ -8,6 +8,15 @@ declare module 'autocannon' {
     body?: string;
     /** Called once per connection before its first request: lets each connection send its own request. */
     setupClient?: (client: Client) => void;
+    /** The requests each connection sends in turn; setupRequest may change each one just before it is sent. */
+    requests?: RequestOptions[];
+  }
+  interface RequestOptions {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestOptions) => RequestOptions;
   }
   interface Client {
     /** Replaces the connection's request list (setRequest alone is undone when the list comes round again). */
@@ -22,6 +31,10 @@ declare module 'autocannon' {
     requests: Histogram;
     latency: Histogram;
     non2xx: number;
+    /** Answers with a 2xx status. */
+    '2xx': number;
+    /** How long the run lasted, in seconds. */
+    duration: number;
     errors: number;
     timeouts: number;
   }
