@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import {
@@ -13,6 +14,8 @@ import {
   parseCalendarDate,
   parseReportParams,
   percentileOfSorted,
+  percentileBySelection,
+  ValueCollector,
   periodOf,
   periodsInRange,
   reportDefinition,
@@ -50,6 +53,33 @@ describe('percentiles (PERCENTILE.INC)', () => {
     expect(percentileOfSorted([10, 20, 30, 100], 0.9)).toBeCloseTo(79, 10);
     expect(percentileOfSorted([7], 0.95)).toBe(7);
     expect(percentileOfSorted([], 0.5)).toBeNull();
+  });
+
+  it('gives by selection, in any order, exactly what the sorted values give', () => {
+    const samples = [
+      [100, 10, 30, 20],
+      [5, 5, 5, 5, 5, 5],
+      [3, 1, 2, 3, 1, 2, 3, 1, 2, 1],
+      Array.from({ length: 1000 }, (_, index) => index),
+      Array.from({ length: 1000 }, (_, index) => 1000 - index),
+      Array.from({ length: 999 }, (_, index) => (index * 7919) % 101),
+      Array.from({ length: 2500 }, (_, index) => Math.sin(index) * 1e6),
+    ];
+    for (const sample of samples) {
+      const sorted = Float64Array.from(sample).sort();
+      for (const p of [0, 0.01, 0.5, 0.9, 0.95, 0.999, 1]) expect(percentileBySelection(Float64Array.from(sample), p)).toBe(percentileOfSorted(sorted, p));
+      const collector = new ValueCollector();
+      for (const value of sample) collector.push(value);
+      expect(collector.percentiles(0.5, 0.95)).toEqual([percentileOfSorted(sorted, 0.5), percentileOfSorted(sorted, 0.95)]);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { minLength: 1, maxLength: 300 }), fc.double({ min: 0, max: 1, noNaN: true }), (integers, p) => {
+        const values = integers.map((integer) => integer / 8);
+        return percentileBySelection(Float64Array.from(values), p) === percentileOfSorted(Float64Array.from(values).sort(), p);
+      }),
+    );
+    expect(percentileBySelection(new Float64Array(0), 0.5)).toBeNull();
+    expect(() => percentileBySelection(Float64Array.of(1), 1.5)).toThrow(RangeError);
   });
 });
 
