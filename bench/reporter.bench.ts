@@ -42,6 +42,13 @@ if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size <
 const smallRequests = sizes[0]!;
 const largeRequests = sizes[sizes.length - 1]!;
 const RUNS = 3;
+/** REPORTER_BENCH_PHASES: which parts run (default all): compare (reports vs raw SQL), rss (CLI peak RSS), gateway (p99 while reports run). */
+const PHASES = ['compare', 'rss', 'gateway'] as const;
+const phases = (process.env['REPORTER_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((phase) => phase.trim());
+if (phases.some((phase) => !(PHASES as readonly string[]).includes(phase))) {
+  console.error(`REPORTER_BENCH_PHASES: a comma-separated list of ${PHASES.join(', ')}, not ${JSON.stringify(process.env['REPORTER_BENCH_PHASES'])}`);
+  process.exit(2);
+}
 const requestsLabel = (requests: number) => requests.toLocaleString('en-US');
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
@@ -269,17 +276,17 @@ export const benchmark: Benchmark = {
     const large = datasets[datasets.length - 1]!;
     const range = await datasetRange(large.database);
     const rows: BenchRow[] = [];
-    for (const dataset of datasets) rows.push(...(await compareWithRaw(dataset, range)));
+    if (phases.includes('compare')) for (const dataset of datasets) rows.push(...(await compareWithRaw(dataset, range)));
     // The same window for both sizes: the larger dataset is denser, not longer.
-    if (small !== large) {
+    if (phases.includes('rss') && small !== large) {
       for (const name of REPORT_NAMES) {
         const smallKiB = await cliPeakRssKiB(name, small.database, range.from, range.to);
         const largeKiB = await cliPeakRssKiB(name, large.database, range.from, range.to);
         rows.push(row(`${name}: CLI peak RSS, ${requestsLabel(large.requests)} vs ${requestsLabel(small.requests)} requests`, largeKiB / 1024, 'MiB', smallKiB / 1024, 'target <= 1.3x'));
       }
     }
-    rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'shared')));
-    if (os.availableParallelism() >= 2) rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'separated')));
+    if (phases.includes('gateway')) rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'shared')));
+    if (phases.includes('gateway') && os.availableParallelism() >= 2) rows.push(...(await gatewayUnderReports(large.database, range.from, range.to, 'separated')));
     return rows;
   },
 };
