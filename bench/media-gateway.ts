@@ -10,7 +10,7 @@ import type { Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
 import { percentile } from './harness.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
-import { benchBucket, benchDatabase, benchMediaEnv, benchServiceSecret, cpuMs, sampleRss, startProgram, waitForRows } from './media-setup.ts';
+import { benchBucket, benchDatabase, benchMediaEnv, benchServiceSecret, cpuSince, sampleRss, startProgram, waitForRows } from './media-setup.ts';
 
 export const uploadClients = 16;
 
@@ -118,12 +118,6 @@ export interface ThroughputFigures {
   rawCpuMsPerUpload: Record<string, number>;
 }
 
-function cpuMeter(processes: readonly { name: string; pid: number | 'self' }[]): () => Record<string, number> {
-  const read = (pid: number | 'self') => (pid === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : cpuMs(pid));
-  const before = processes.map(({ pid }) => read(pid));
-  return () => Object.fromEntries(processes.map(({ name, pid }, index) => [name, read(pid) - before[index]!]));
-}
-
 const perUpload = (totals: Record<string, number>, count: number) => Object.fromEntries(Object.entries(totals).map(([name, ms]) => [name, ms / count]));
 
 /** Uploads until every original is stored, then PutObject of the same bytes the same number of times. */
@@ -137,7 +131,7 @@ export async function measureThroughput(
   s3Pid: number,
 ): Promise<ThroughputFigures> {
   const samplers = watched.map(({ name, pid }) => ({ name, rss: sampleRss(pid) }));
-  const cpu = cpuMeter([...watched, { name: 's3rver', pid: s3Pid }, { name: 'client', pid: 'self' }]);
+  const cpu = cpuSince({ ...Object.fromEntries(watched.map(({ name, pid }) => [name, pid])), s3rver: s3Pid, client: 'self' });
   const started = performance.now();
   const run = await uploadThroughGateway(upload.gatewayUrl, tokens, photos);
   await waitForRows(database, run.ids, { status: 'stored' }, started);
@@ -149,7 +143,7 @@ export async function measureThroughput(
   await waitForRows(database, run.ids, { status: 'stored', variants: 'ready' }, performance.now());
 
   const puts = tokens.flatMap((_, client) => photos.map((photo, index) => ({ key: `raw-gateway/${client}-${index}-${photos.length}-${photo.length}`, photo })));
-  const rawCpu = cpuMeter([{ name: 's3rver', pid: s3Pid }, { name: 'client', pid: 'self' }]);
+  const rawCpu = cpuSince({ s3rver: s3Pid, client: 'self' });
   const rawStarted = performance.now();
   let next = 0;
   await Promise.all(

@@ -227,6 +227,13 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** CPU ms each process (or this one, 'self') used from now until the returned function is called. */
+export function cpuSince(processes: Record<string, number | 'self'>): () => Record<string, number> {
+  const read = (pid: number | 'self') => (pid === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : cpuMs(pid));
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid)]));
+  return () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid) - before[name]!]));
+}
+
 export function scratchDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
 }

@@ -25,7 +25,7 @@ import { row, type Benchmark, type BenchRow } from './harness.ts';
 import { benchPort } from './isolation.ts';
 import { photosOfSize, signUpClients, startUploadPath } from './media-gateway.ts';
 import { postAll, storeByHand, uniqueJpeg } from './media-upload-phases.ts';
-import { benchBucket, cpuMs, openMediaQueue, prepareMediaDatabase, scratchDir, startS3Server, startWorker, waitForRows, type BenchProcess } from './media-setup.ts';
+import { benchBucket, cpuSince, openMediaQueue, prepareMediaDatabase, scratchDir, startS3Server, startWorker, waitForRows, type BenchProcess } from './media-setup.ts';
 import { median } from './media-worker-phases.ts';
 
 const clients = 16;
@@ -52,13 +52,6 @@ async function startBareSpoolServer(directory: string): Promise<BenchProcess & {
       await exited;
     },
   };
-}
-
-/** CPU ms each process used from now until the returned function is called. */
-function cpuSince(processes: Record<string, number | 'self'>): () => Record<string, number> {
-  const read = (pid: number | 'self') => (pid === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : cpuMs(pid));
-  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid)]));
-  return () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid) - before[name]!]));
 }
 
 const add = (into: Record<string, number>, from: Record<string, number>) => {
