@@ -22,7 +22,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSigner } from 'fast-jwt';
 import { readAppliedGtids, runSqlOnConnection, waitForGtid } from '@chucar/platform';
-import { unusedLoopbackPort } from '@chucar/platform/testing';
+import { configureReplication, startReplication, stopReplication, unusedLoopbackPort } from '@chucar/platform/testing';
 import type { StackConfig } from '../tools/stack/config.ts';
 import { galeraNode, galeraNodes, readNodeStatus, restartGaleraNode, runningPid } from '../tools/stack/galera.ts';
 import { readReplication, serverPaths } from '../tools/stack/mariadb.ts';
@@ -202,9 +202,10 @@ async function statisticsOnFirstNode(stack: StackConfig): Promise<void> {
   const statistics = await adminConnection(stack, stack.DB_STATISTICS_PORT);
   const node = await adminConnection(stack, first.sqlPort);
   try {
-    await statistics.query('STOP SLAVE');
-    await statistics.query('CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos', ['127.0.0.1', first.sqlPort, stack.DB_REPLICATION_USER, stack.DB_REPLICATION_PASSWORD]);
-    await statistics.query('START SLAVE');
+    const onStatistics = runSqlOnConnection(statistics);
+    await stopReplication(onStatistics);
+    await configureReplication(onStatistics, { host: '127.0.0.1', port: first.sqlPort, user: stack.DB_REPLICATION_USER, password: stack.DB_REPLICATION_PASSWORD });
+    await startReplication(onStatistics);
     const position = await readAppliedGtids(runSqlOnConnection(node));
     if ((await waitForGtid(runSqlOnConnection(statistics, 40_000), position, 30_000)) !== 'reached') throw new Error(`the statistics replica did not catch up with galera-1 (${position}) within 30 s`);
   } finally {

@@ -7,6 +7,7 @@ export {
   startReplicaSqlThread,
   startReplication,
   stopReplicaSqlThread,
+  stopReplication,
   waitForReplicaToReachPrimary,
 } from '../db/mariadb-dialect.ts';
 export type { ReplicationSource } from '../db/mariadb-dialect.ts';
