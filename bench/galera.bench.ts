@@ -22,7 +22,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createSigner } from 'fast-jwt';
 import { readAppliedGtids, runSqlOnConnection, waitForGtid } from '@chucar/platform';
-import { configureReplication, startReplication, stopReplication, unusedLoopbackPort } from '@chucar/platform/testing';
+import { configureReplication, startReplication, stopChildProcess, stopReplication, unusedLoopbackPort } from '@chucar/platform/testing';
 import type { StackConfig } from '../tools/stack/config.ts';
 import { galeraNode, galeraNodes, readNodeStatus, restartGaleraNode, runningPid } from '../tools/stack/galera.ts';
 import { readReplication, serverPaths } from '../tools/stack/mariadb.ts';
@@ -451,16 +451,6 @@ function pin(cpus: string, pids: (number | null)[]): void {
   for (const pid of pids) if (pid !== null) execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
-/** SIGTERM, and the exit awaited (SIGKILL after 15 s), so no process is still draining when the stack goes down. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 export const benchmark: Benchmark = {
   name: 'galera',
   description: `Galera live tier (issue #22) on a stack of its own: creates vs a single primary, writer kill -9 (${KILLS} times), reads while the reports run on the statistics replica`,
@@ -500,7 +490,7 @@ export const benchmark: Benchmark = {
         console.error(`galera bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         throw error;
       } finally {
-        await Promise.all(children.map(stopChild));
+        await Promise.all(children.map((child) => stopChildProcess(child, 15_000)));
       }
     });
   },

@@ -32,6 +32,16 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** SIGTERM, and the exit awaited (SIGKILL after `killAfterMs`), so no process is still draining when it returns. */
+export async function stopChildProcess(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const kill = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(kill);
+}
+
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), options.entry], {
     cwd: options.cwd,
@@ -44,14 +54,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(kill);
-  };
+  const stop = () => stopChildProcess(child, 10_000);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
