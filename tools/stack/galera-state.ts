@@ -112,6 +112,8 @@ export function galeraDefaultsFile(node: GaleraNode, cluster: readonly GaleraNod
     `log-error=${node.logFile}`,
     `log-bin=${path.join(node.home, 'binlog', node.name)}`,
     'log-slave-updates=ON',
+    // Sort and temporary-table files under the node's own home, as the stack's other servers keep them.
+    `tmpdir=${path.join(node.home, 'tmp')}`,
     'binlog-format=ROW',
     `server-id=${galeraServerId}`,
     // Writes that do not go through the cluster (none are expected) keep a domain of their own.

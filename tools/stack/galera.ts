@@ -146,6 +146,7 @@ export async function waitForSynced(node: GaleraNode, pid: number, timeoutMs: nu
 function launch(node: GaleraNode, options: StartOptions): number {
   fs.mkdirSync(path.join(node.home, 'binlog'), { recursive: true });
   fs.mkdirSync(path.join(node.home, 'sst-logs'), { recursive: true });
+  fs.mkdirSync(path.join(node.home, 'tmp'), { recursive: true });
   return spawnDetached('mariadbd', galeraServerArguments(node, options), path.join(node.home, 'stdout.log'), node.pidFile);
 }
 

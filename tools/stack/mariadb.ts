@@ -77,6 +77,9 @@ function serverArguments(config: StackConfig, role: MariadbRole, paths: ServerPa
     `--log-error=${paths.logFile}`,
     `--log-basename=${role}`,
     `--log-bin=${path.join(paths.home, 'binlog', role)}`,
+    // Sort and temporary-table files under the server's own home, not the machine's shared /tmp,
+    // where a 1M-row report's sort file vanished mid-query in a bench run.
+    `--tmpdir=${path.join(paths.home, 'tmp')}`,
     '--binlog-format=ROW',
     '--gtid-strict-mode=ON',
     '--skip-name-resolve',
@@ -108,6 +111,7 @@ export async function startMariadb(config: StackConfig, role: MariadbRole): Prom
   }
   ensureCommand('mariadbd', 'mariadb-server');
   fs.mkdirSync(path.join(paths.home, 'binlog'), { recursive: true });
+  fs.mkdirSync(path.join(paths.home, 'tmp'), { recursive: true });
   initializeDataDir(paths);
   fs.rmSync(paths.pidFile, { force: true });
   spawnDetached('mariadbd', serverArguments(config, role, paths), path.join(paths.home, 'stdout.log'));
