@@ -20,9 +20,9 @@ export interface CheckedBytes {
 /** Reads a file into memory and checks it against `expectedSha256` (ContentMismatchError otherwise). */
 export async function readCheckedFile(filePath: string, expectedSha256: string): Promise<CheckedBytes> {
   const bytes = await fs.promises.readFile(filePath);
-  const actual = sha256Hex(bytes);
-  if (actual !== expectedSha256) throw new ContentMismatchError(`${filePath}: SHA-256 ${actual} instead of ${expectedSha256}`);
-  return { checked: bytes, sha256: actual };
+  const sha256 = sha256Hex(bytes);
+  requireSha256(filePath, sha256, expectedSha256);
+  return { checked: bytes, sha256 };
 }
 
 /** Bytes made here (a preview) with their SHA-256, to store under it. */
@@ -230,7 +230,7 @@ function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {
 async function checkSource(source: ObjectSource, expectedSha256: string): Promise<number> {
   if ('path' in source) return checkSpoolCopy(source.path, expectedSha256);
   if ('bytes' in source) return checkBytes(source.bytes, expectedSha256);
-  if (source.sha256 !== expectedSha256) throw new ContentMismatchError(`bytes to store: SHA-256 ${source.sha256} instead of ${expectedSha256}`);
+  requireSha256('bytes to store', source.sha256, expectedSha256);
   return source.checked.length;
 }
 
@@ -258,15 +258,18 @@ async function checkSpoolCopy(filePath: string, expectedSha256: string): Promise
     hash.update(chunk);
     sizeBytes += chunk.length;
   }
-  const actual = hash.digest('hex');
-  if (actual !== expectedSha256) throw new ContentMismatchError(`${filePath}: SHA-256 ${actual} instead of ${expectedSha256}`);
+  requireSha256(filePath, hash.digest('hex'), expectedSha256);
   return sizeBytes;
 }
 
 function checkBytes(bytes: Uint8Array, expectedSha256: string): number {
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expectedSha256) throw new ContentMismatchError(`bytes to store: SHA-256 ${actual} instead of ${expectedSha256}`);
+  requireSha256('bytes to store', sha256Hex(bytes), expectedSha256);
   return bytes.length;
+}
+
+/** `what` (a file, or the bytes to store) must have the SHA-256 it was accepted under; a mismatch is permanent. */
+function requireSha256(what: string, actualSha256: string, expectedSha256: string): void {
+  if (actualSha256 !== expectedSha256) throw new ContentMismatchError(`${what}: SHA-256 ${actualSha256} instead of ${expectedSha256}`);
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
