@@ -4,9 +4,8 @@
  * is never copied over. `uncertain` says a source could not be asked (a store down): not finding
  * the bytes then proves nothing, and nothing is declared lost.
  */
-import { readFile } from 'node:fs/promises';
 import type { ExpectedObject, MediaStoreName } from '@chucar/domain';
-import { sha256Hex } from '../storage/object-store.ts';
+import { ContentMismatchError, readCheckedFile } from '../storage/object-store.ts';
 import { isStorageUnavailable } from '../storage/storage-errors.ts';
 import type { IntegrityDeps } from './integrity-types.ts';
 
@@ -18,12 +17,13 @@ export async function findGoodCopy(deps: Pick<IntegrityDeps, 'stores' | 'spool' 
   let uncertain = false;
   if (object.role === 'original') {
     try {
-      const bytes = await readFile(deps.spool.objectPath(object.mediaId));
-      if (sha256Hex(bytes) === object.sha256 && bytes.length === object.sizeBytes) return { found: true, bytes, source: 'spool' };
+      const copy = await readCheckedFile(deps.spool.objectPath(object.mediaId), object.sha256);
+      if (copy.checked.length === object.sizeBytes) return { found: true, bytes: copy.checked, source: 'spool' };
       tried.push('spool: copy differs');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      tried.push('spool: no copy (past retention)');
+      if (error instanceof ContentMismatchError) tried.push('spool: copy differs');
+      else if ((error as NodeJS.ErrnoException).code === 'ENOENT') tried.push('spool: no copy (past retention)');
+      else throw error;
     }
   }
   const otherName: MediaStoreName = missingFrom === 'primary' ? 'mirror' : 'primary';

@@ -13,7 +13,7 @@ export type ObjectSource = { path: string } | { bytes: Uint8Array } | CheckedByt
 
 /** Bytes whose SHA-256 was computed from them here; only this module's functions make one. */
 export interface CheckedBytes {
-  readonly checked: Uint8Array;
+  readonly checked: Buffer;
   readonly sha256: string;
 }
 
@@ -26,7 +26,7 @@ export async function readCheckedFile(filePath: string, expectedSha256: string):
 }
 
 /** Bytes made here (a preview) with their SHA-256, to store under it. */
-export function hashedBytes(bytes: Uint8Array): CheckedBytes {
+export function hashedBytes(bytes: Buffer): CheckedBytes {
   return { checked: bytes, sha256: sha256Hex(bytes) };
 }
 

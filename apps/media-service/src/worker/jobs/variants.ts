@@ -3,9 +3,8 @@
  * as media_variants rows in one transaction with the variants status. A preview that cannot be
  * made marks the variants `failed` with the reason; the original stays stored and usable.
  */
-import { readFile } from 'node:fs/promises';
 import { VARIANT_CONTENT_TYPE, variantObjectKey, type Media, type NewMediaVariant, type VerifiedCopy } from '@chucar/domain';
-import { hashedBytes, sha256Hex } from '../../storage/object-store.ts';
+import { ContentMismatchError, hashedBytes, readCheckedFile } from '../../storage/object-store.ts';
 import { StorageUnavailableError } from '../../storage/storage-errors.ts';
 import { ImageUnusableError, renderVariants } from '../images/image-variants.ts';
 import type { JobContext, JobOutcome, MediaJobOf } from './job-context.ts';
@@ -60,11 +59,10 @@ export async function makeVariants(job: MediaJobOf<'variants'>, context: JobCont
 /** The spool copy while it is kept (and intact), else the stored original from S3 (the mirror if the primary fails). */
 async function readOriginal(context: JobContext, media: Media): Promise<Buffer> {
   try {
-    const bytes = await readFile(context.spool.objectPath(media.id));
-    if (sha256Hex(bytes) === media.sha256) return bytes;
-    context.log.warn({ mediaId: media.id }, 'spool copy differs from the accepted upload; reading the stored original');
+    return (await readCheckedFile(context.spool.objectPath(media.id), media.sha256)).checked;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (error instanceof ContentMismatchError) context.log.warn({ mediaId: media.id }, 'spool copy differs from the accepted upload; reading the stored original');
+    else if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const expected = { sizeBytes: media.sizeBytes, sha256: media.sha256 };
   try {
