@@ -43,7 +43,7 @@ export async function runCatchUp(deps: IntegrityDeps, options: { batch?: number 
             deps.log.warn({ store: name, key: object.objectKey, tried: good.tried }, 'catch-up: no good copy to copy from');
             continue;
           }
-          await store.putVerified(object.objectKey, { bytes: good.bytes }, { sha256: object.sha256, contentType: object.contentType, metadata: { 'media-id': object.mediaId } });
+          await store.putVerified(object.objectKey, good.bytes, { sha256: object.sha256, contentType: object.contentType, metadata: { 'media-id': object.mediaId } });
           entry.copied += 1;
         }
         await deps.integrity.write((repository) => repository.recordCopy({ store: name, objectKey: object.objectKey, mediaId: object.mediaId, sha256: object.sha256, sizeBytes: object.sizeBytes }, deps.now(), false));

@@ -79,7 +79,7 @@ async function repair(deps: IntegrityDeps, incident: MediaIncident, object: Expe
   const good = await findGoodCopy(deps, object, store, unavailable);
   if (good.found) {
     try {
-      await target.putVerified(object.objectKey, { bytes: good.bytes }, { sha256: object.sha256, contentType: object.contentType, metadata: { 'media-id': object.mediaId } });
+      await target.putVerified(object.objectKey, good.bytes, { sha256: object.sha256, contentType: object.contentType, metadata: { 'media-id': object.mediaId } });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       log.error({ err: error, incidentId: incident.id, key: object.objectKey, store }, 'repair could not write the store; the next pass tries again');

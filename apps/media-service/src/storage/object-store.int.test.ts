@@ -139,7 +139,7 @@ describe('verified puts against a real S3 server (s3rver)', () => {
     const store = createObjectStore(truncating, { bucket, timeoutMs: 5000 });
     const bytes = randomBytes(5000);
     const key = `variants/${randomUUID()}/w320.webp`;
-    await expect(store.putVerified(key, { bytes }, { sha256: sha256Hex(bytes), contentType: 'image/webp' })).rejects.toThrow(StoredObjectMismatchError);
+    await expect(store.putVerified(key, hashedBytes(bytes), { sha256: sha256Hex(bytes), contentType: 'image/webp' })).rejects.toThrow(StoredObjectMismatchError);
     await expect(store.verifyStoredObject(key, { sizeBytes: bytes.length, sha256: sha256Hex(bytes) })).rejects.toThrow(/size 1000 instead of 5000/);
     truncating.destroy();
   });
@@ -155,7 +155,7 @@ describe('verified puts against a real S3 server (s3rver)', () => {
   it('reports a missing bucket as the store being unusable, not the object being bad', async () => {
     const store = createObjectStore(s3, { bucket: 'no-such-bucket-here', timeoutMs: 5000 });
     const bytes = randomBytes(100);
-    await expect(store.putVerified(`originals/${randomUUID()}`, { bytes }, { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(store.putVerified(`originals/${randomUUID()}`, hashedBytes(bytes), { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(store.probeBucket()).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 });
@@ -166,7 +166,7 @@ describe('S3 outages classify as unavailable', () => {
   it('a refused connection', async () => {
     const s3 = createS3Client(settings(`http://127.0.0.1:${await unusedLoopbackPort()}`));
     const store = createObjectStore(s3, { bucket, timeoutMs: 2000 });
-    await expect(store.putVerified(`originals/${randomUUID()}`, { bytes }, { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(store.putVerified(`originals/${randomUUID()}`, hashedBytes(bytes), { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(store.probeBucket()).rejects.toBeInstanceOf(StorageUnavailableError);
     s3.destroy();
   });
@@ -180,7 +180,7 @@ describe('S3 outages classify as unavailable', () => {
     const store = createObjectStore(s3, { bucket, timeoutMs: 500 });
     const started = Date.now();
     await expect(store.probeBucket()).rejects.toBeInstanceOf(StorageUnavailableError);
-    await expect(store.putVerified(`originals/${randomUUID()}`, { bytes }, { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(store.putVerified(`originals/${randomUUID()}`, hashedBytes(bytes), { sha256: sha256Hex(bytes), contentType: 'image/png' })).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(Date.now() - started).toBeLessThan(6000);
     s3.destroy();
     for (const socket of sockets) socket.destroy();

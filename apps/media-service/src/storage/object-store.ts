@@ -5,11 +5,11 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { classifyStorageError, StorageUnavailableError, StoredObjectMismatchError } from './storage-errors.ts';
 
 /**
- * Bytes to store: a file (spooled originals), a buffer (hashed against the expected SHA-256 before
- * each put), or checked bytes (hashed once already, by `readCheckedFile` or `hashedBytes`, and
+ * Bytes to store: a file (spooled originals, hashed against the expected SHA-256 before each put),
+ * or checked bytes (hashed once already, by `readCheckedFile`, `hashedBytes` or `getVerified`, and
  * sent to every store without hashing them again).
  */
-export type ObjectSource = { path: string } | { bytes: Uint8Array } | CheckedBytes;
+export type ObjectSource = { path: string } | CheckedBytes;
 
 /** Bytes whose SHA-256 was computed from them here; only this module's functions make one. */
 export interface CheckedBytes {
@@ -52,8 +52,8 @@ export interface ObjectStore {
   putVerified(key: string, source: ObjectSource, options: PutOptions): Promise<VerifiedObject>;
   /** `missing` when there is no such object; throws `StoredObjectMismatchError` when it differs. */
   verifyStoredObject(key: string, expected: { sizeBytes: number; sha256: string }): Promise<'verified' | 'missing'>;
-  /** The object's bytes, checked against the size and SHA-256 the caller expects. */
-  getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<Buffer>;
+  /** The object's bytes, checked against the SHA-256 the caller expects (and ready to put elsewhere unhashed). */
+  getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<CheckedBytes>;
   /** Resolves when the bucket answers; the outage probe. */
   probeBucket(): Promise<void>;
   /** What a HEAD shows (the scrubber's fast pass); `null` when there is no such object. */
@@ -149,7 +149,7 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
     return { key, sizeBytes, sha256: put.sha256 };
   }
 
-  async function getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<Buffer> {
+  async function getVerified(key: string, expected: { sizeBytes: number; sha256: string }): Promise<CheckedBytes> {
     let bytes: Buffer;
     try {
       const signal = AbortSignal.timeout(deadlineFor(expected.sizeBytes));
@@ -159,9 +159,9 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
     } catch (error) {
       throw classifyStorageError(error, `GET ${key}`);
     }
-    const actual = sha256Hex(bytes);
-    if (actual !== expected.sha256) throw new StoredObjectMismatchError(`${key}: read back ${bytes.length} bytes with SHA-256 ${actual} instead of ${expected.sha256}`);
-    return bytes;
+    const sha256 = sha256Hex(bytes);
+    if (sha256 !== expected.sha256) throw new StoredObjectMismatchError(`${key}: read back ${bytes.length} bytes with SHA-256 ${sha256} instead of ${expected.sha256}`);
+    return { checked: bytes, sha256 };
   }
 
   async function probeBucket(): Promise<void> {
@@ -222,14 +222,12 @@ export function createObjectStore(s3: S3Client, options: ObjectStoreOptions): Ob
 }
 
 function bodyOf(source: ObjectSource): fs.ReadStream | Uint8Array {
-  if ('path' in source) return fs.createReadStream(source.path, { highWaterMark: fileChunkBytes });
-  return 'checked' in source ? source.checked : source.bytes;
+  return 'path' in source ? fs.createReadStream(source.path, { highWaterMark: fileChunkBytes }) : source.checked;
 }
 
 /** The size to send, once the bytes are known to have the SHA-256 they are stored under. */
 async function checkSource(source: ObjectSource, expectedSha256: string): Promise<number> {
   if ('path' in source) return checkSpoolCopy(source.path, expectedSha256);
-  if ('bytes' in source) return checkBytes(source.bytes, expectedSha256);
   requireSha256('bytes to store', source.sha256, expectedSha256);
   return source.checked.length;
 }
@@ -260,11 +258,6 @@ async function checkSpoolCopy(filePath: string, expectedSha256: string): Promise
   }
   requireSha256(filePath, hash.digest('hex'), expectedSha256);
   return sizeBytes;
-}
-
-function checkBytes(bytes: Uint8Array, expectedSha256: string): number {
-  requireSha256('bytes to store', sha256Hex(bytes), expectedSha256);
-  return bytes.length;
 }
 
 /** `what` (a file, or the bytes to store) must have the SHA-256 it was accepted under; a mismatch is permanent. */

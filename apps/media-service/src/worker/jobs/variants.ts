@@ -66,11 +66,11 @@ async function readOriginal(context: JobContext, media: Media): Promise<Buffer> 
   }
   const expected = { sizeBytes: media.sizeBytes, sha256: media.sha256 };
   try {
-    return await context.objects.getVerified(media.originalKey, expected);
+    return (await context.objects.getVerified(media.originalKey, expected)).checked;
   } catch (error) {
     // The primary lost or changed it (the scrubber will put it back): the mirror's copy will do.
     if (!context.mirror) throw error;
     context.log.warn({ err: error, mediaId: media.id }, 'original unreadable in the primary; reading the mirror');
-    return context.mirror.objects.getVerified(media.originalKey, expected);
+    return (await context.mirror.objects.getVerified(media.originalKey, expected)).checked;
   }
 }
