@@ -238,13 +238,14 @@ async function compareWithRaw(dataset: ReporterDataset, range: { from: string; t
     .trim()
     .split('\n')
     .map((line) => {
-      const figures = JSON.parse(line) as { report: string; reportMs: number; rawMs: number; reportCpuMs: number; rawCpuMs: number; rowsRead: number; resultRows: number };
+      const figures = JSON.parse(line) as { report: string; reportMs: number; rawMs: number; reportCpuMs: number; rawCpuMs: number; rowsRead: number; resultRows: number; reportRunsMs: number[]; rawRunsMs: number[] };
+      const rounds = (runs: number[]) => runs.map((ms) => Math.round(ms)).join(', ');
       return row(
         `${figures.report} at ${requestsLabel(dataset.requests)} requests: report to CSV vs its SQL raw`,
         figures.reportMs,
         'ms',
         figures.rawMs,
-        `${requestsLabel(figures.rowsRead)} rows read, ${requestsLabel(figures.resultRows)} out; client CPU ${Math.round(figures.reportCpuMs)} vs ${Math.round(figures.rawCpuMs)} ms; dataset: ${size}; ${range.from}..${range.to} by month; median of ${RUNS}; target <= 1.3x`,
+        `${requestsLabel(figures.rowsRead)} rows read, ${requestsLabel(figures.resultRows)} out; client CPU ${Math.round(figures.reportCpuMs)} vs ${Math.round(figures.rawCpuMs)} ms; dataset: ${size}; ${range.from}..${range.to} by month; median of ${RUNS}, rounds: ${rounds(figures.reportRunsMs)} vs ${rounds(figures.rawRunsMs)} ms; target <= 1.3x`,
       );
     });
 }

@@ -2,7 +2,8 @@
  * Run by `npm run bench -- reporter` as a process of its own (the bench may not import an app):
  * each report over the whole dataset, rendered to CSV, against the same statements streamed raw
  * through a plain mysql2 connection, alternating, `runs` times each. Prints one JSON line per report:
- * the medians of elapsed time and of this process's CPU time (the replica's work is in the former only).
+ * the medians of elapsed time and of this process's CPU time (the replica's work is in the former only),
+ * and every run's elapsed time, so a ratio's spread shows.
  *
  *   node apps/replica-reporter/src/bench/compare-with-raw.ts <database> <from> <to> <runs>
  */
@@ -94,7 +95,9 @@ try {
       rawMs.push(performance.now() - started);
       rawCpuMs.push(cpuMs() - cpuBefore);
     }
-    console.log(JSON.stringify({ report: name, reportMs: median(reportMs), rawMs: median(rawMs), reportCpuMs: median(reportCpuMs), rawCpuMs: median(rawCpuMs), rowsRead, resultRows }));
+    console.log(
+      JSON.stringify({ report: name, reportMs: median(reportMs), rawMs: median(rawMs), reportCpuMs: median(reportCpuMs), rawCpuMs: median(rawCpuMs), rowsRead, resultRows, reportRunsMs: reportMs, rawRunsMs: rawMs }),
+    );
   }
 } finally {
   await raw.promise().end();
