@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { row } from './harness.ts';
+import { readmePath } from './readme.ts';
 import { cell, figure, renderBenchTable, replaceBenchTable, TABLE_END, TABLE_START } from './readme-table.ts';
-import { mergeResults } from './results-file.ts';
+import { mergeResults, readResults } from './results-file.ts';
 
 describe("the README's benchmark table", () => {
   it('writes figures with grouped thousands, their units, the ratio and the run, benches in name order', () => {
@@ -24,13 +26,23 @@ describe("the README's benchmark table", () => {
     expect(cell('one\ntwo')).toBe('one two');
   });
 
-  it("replaces one bench's rows and keeps the others' with their own run time", () => {
-    const first = mergeResults(null, [{ bench: 'gateway', rows: [row('GET by id', 1, 'req/s', 2)] }, { bench: 'reporter', rows: [row('old', 1, 'ms', 1)] }], '2026-12-01T00:00:00.000Z');
-    const second = mergeResults(first, [{ bench: 'reporter', rows: [row('new', 2, 'ms', 1)] }], '2026-12-06T00:00:00.000Z');
-    expect(second.rows.map((result) => [result.bench, result.name, result.at])).toEqual([
-      ['gateway', 'GET by id', '2026-12-01T00:00:00.000Z'],
-      ['reporter', 'new', '2026-12-06T00:00:00.000Z'],
+  it("replaces the figures a run measured, in place, and keeps the rest with their own run time", () => {
+    const first = mergeResults(
+      null,
+      [
+        { bench: 'gateway', rows: [row('GET by id', 1, 'req/s', 2)] },
+        { bench: 'reporter', rows: [row('volume at 100k', 1, 'ms', 1), row('volume at 1M', 3, 'ms', 1)] },
+      ],
+      '2026-12-01T00:00:00.000Z',
+    );
+    const second = mergeResults(first, [{ bench: 'reporter', rows: [row('volume at 100k', 2, 'ms', 1), row('media at 100k', 4, 'ms', 1)] }], '2026-12-06T00:00:00.000Z');
+    expect(second.rows.map((result) => [result.bench, result.name, result.value, result.at])).toEqual([
+      ['gateway', 'GET by id', 1, '2026-12-01T00:00:00.000Z'],
+      ['reporter', 'volume at 100k', 2, '2026-12-06T00:00:00.000Z'],
+      ['reporter', 'volume at 1M', 3, '2026-12-01T00:00:00.000Z'],
+      ['reporter', 'media at 100k', 4, '2026-12-06T00:00:00.000Z'],
     ]);
+    expect(mergeResults(second, [{ bench: 'lb', rows: [row('p99', 5, 'ms', null)] }], '2026-12-07T00:00:00.000Z').rows.at(-1)).toMatchObject({ bench: 'lb', name: 'p99' });
   });
 
   it('writes between the markers only, and refuses a README without them or with two', () => {
@@ -40,5 +52,12 @@ describe("the README's benchmark table", () => {
     expect(() => replaceBenchTable('# no markers\n', '| t |')).toThrow(/must hold the line/);
     expect(() => replaceBenchTable(`${readme}${TABLE_START}\n`, '| t |')).toThrow(/once/);
     expect(() => replaceBenchTable(`${TABLE_END}\n${TABLE_START}\n`, '| t |')).toThrow(/must hold/);
+  });
+
+  it('in the README is the one bench/results/latest.json gives, not edited by hand', () => {
+    const results = readResults();
+    expect(results, 'bench/results/latest.json is in git').not.toBeNull();
+    const readme = fs.readFileSync(readmePath, 'utf8');
+    expect(replaceBenchTable(readme, renderBenchTable(results!))).toBe(readme);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * bench/results/latest.json: the last rows of every benchmark run on this machine. A run replaces
- * the rows of the benches it ran and keeps the others', so `npm run bench -- reporter` does not
- * wipe the gateway's figures; each row says which bench measured it and when.
+ * bench/results/latest.json: the last figure of every benchmark row, kept in git as the README
+ * table's source. A run replaces the figures it measured and keeps the others', so
+ * `npm run bench -- reporter` does not wipe the gateway's figures, nor a run at 100k the 1M ones;
+ * each row says which bench measured it and when.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,11 +25,26 @@ export function readResults(file = resultsFile): Results | null {
   return { at: String(parsed.at ?? ''), rows: parsed.rows.map((row) => ({ ...row, bench: row.bench ?? '-', at: row.at ?? String(parsed.at ?? '') })) };
 }
 
-/** `earlier` with the rows of every bench in `ran` replaced by that bench's new rows. */
+/**
+ * `earlier` with every row `ran` measured again replaced in place (same bench, same figure name) and
+ * new figures added after their bench's rows. A row a run did not measure (a partial run:
+ * REPORTER_BENCH_SIZES=100000, one phase) stays with its own run time, which the table shows.
+ */
 export function mergeResults(earlier: Results | null, ran: { bench: string; rows: BenchRow[] }[], at: string): Results {
-  const replaced = new Set(ran.map((run) => run.bench));
-  const kept = (earlier?.rows ?? []).filter((row) => !replaced.has(row.bench));
-  return { at, rows: [...kept, ...ran.flatMap((run) => run.rows.map((row) => ({ ...row, bench: run.bench, at })))] };
+  const key = (bench: string, name: string) => `${bench}\u0000${name}`;
+  const fresh = new Map(ran.flatMap((run) => run.rows.map((row): [string, ResultRow] => [key(run.bench, row.name), { ...row, bench: run.bench, at }])));
+  const rows = (earlier?.rows ?? []).map((row) => {
+    const measured = fresh.get(key(row.bench, row.name));
+    if (!measured) return row;
+    fresh.delete(key(row.bench, row.name));
+    return measured;
+  });
+  for (const row of fresh.values()) {
+    const lastOfBench = rows.findLastIndex((kept) => kept.bench === row.bench);
+    if (lastOfBench < 0) rows.push(row);
+    else rows.splice(lastOfBench + 1, 0, row);
+  }
+  return { at, rows };
 }
 
 export function writeResults(results: Results, file = resultsFile): void {
