@@ -7,7 +7,7 @@
  * The image's entrypoint is stood in for by a script that initialises an empty data directory and
  * runs mariadbd with the arguments it got (or only prints them, where no peer exists to join).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,8 +15,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../compose-file.ts';
+import { startGaleraStart, type GaleraStartRun } from './galera-start-fixture.ts';
 
-const script = path.join(repoRoot, 'deploy', 'mariadb', 'galera', 'galera-start.sh');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'galera-start-int-'));
 const dataDir = path.join(dir, 'data');
 const socket = path.join(dir, 'mysqld.sock');
@@ -92,25 +92,10 @@ function serverPid(): number | null {
   }
 }
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn('bash', [script, ...args], {
-    env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env['PATH']}`, CHUCAR_GALERA_STATE_DIR: path.join(dir, 'state'), ...env },
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function exitOf(run: Run): Promise<number | null> {
-  if (run.child.exitCode !== null) return run.child.exitCode;
-  return new Promise((resolve) => run.child.once('exit', (code) => resolve(code)));
+function start(args: string[], env: Record<string, string> = {}): GaleraStartRun {
+  const run = startGaleraStart(dir, args, env);
+  children.push(run.child);
+  return run;
 }
 
 async function eventually<T>(what: string, check: () => Promise<T | null>, timeoutMs: number): Promise<T> {
@@ -178,7 +163,7 @@ describe('galera-start.sh on a real mariadbd, with the compose option files', ()
     const peer = net.createServer((connection) => connection.destroy()).listen(peerPort, '127.0.0.1');
     await new Promise((resolve) => peer.once('listening', resolve));
     const rejoin = start(serverArgs, { PRINT_ONLY: '1' });
-    expect(await exitOf(rejoin), rejoin.output()).toBe(0);
+    expect(await rejoin.exited, rejoin.output()).toBe(0);
     await new Promise((resolve) => peer.close(resolve));
     const uuid = /^uuid:\s+(\S+)$/m.exec(grastate())![1];
     expect(rejoin.output()).toContain(`--wsrep_start_position=${uuid}:${committed},${gtid}`);
@@ -190,11 +175,11 @@ describe('galera-start.sh on a real mariadbd, with the compose option files', ()
     await eventually('the waiting message', async () => (/waiting for a peer/.test(waiting.output()) ? true : null), 20_000);
     const operator = (mode: string) => start([mode], { CHUCAR_GALERA_SERVER_PID: String(waiting.child.pid) });
     const position = operator('--position');
-    expect(await exitOf(position), position.output()).toBe(0);
+    expect(await position.exited, position.output()).toBe(0);
     expect(position.output().trim()).toBe(`galera-1: seqno ${committed} (recovered from InnoDB)`);
     started = Date.now();
     const choice = operator('--bootstrap-here');
-    expect(await exitOf(choice), choice.output()).toBe(0);
+    expect(await choice.exited, choice.output()).toBe(0);
     await waitForPrimary();
     console.log(`--bootstrap-here to a Primary node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(waiting.output()).toContain(`--wsrep_start_position=${uuid}:${committed},${gtid}`);

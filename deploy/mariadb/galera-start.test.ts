@@ -11,9 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../compose-file.ts';
-
-const script = path.join(repoRoot, 'deploy', 'mariadb', 'galera', 'galera-start.sh');
+import { startGaleraStart, type GaleraStartRun } from './galera-start-fixture.ts';
 
 const stubs: Record<string, string> = {
   'docker-entrypoint.sh': '#!/bin/bash\necho "ENTRYPOINT $*"\n',
@@ -35,12 +33,6 @@ fi
 printf 'datadir %s/\\nwsrep-node-name %s\\nwsrep-cluster-address %s\\n' "$datadir" "$name" "$address"
 `,
 };
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 let dir: string;
 let listeners: net.Server[];
@@ -87,16 +79,10 @@ function withData(grastate: { seqno: number; safeToBootstrap: 0 | 1 }): void {
   );
 }
 
-function start(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn('bash', [script, ...args], {
-    env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env['PATH']}`, CHUCAR_GALERA_STATE_DIR: path.join(dir, 'state'), ...env },
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+function start(args: string[], env: Record<string, string> = {}): GaleraStartRun {
+  const run = startGaleraStart(dir, args, env);
+  children.push(run.child);
+  return run;
 }
 
 /** The server arguments of galera-N in a cluster whose other members are `peers` (host:port). */
@@ -105,7 +91,7 @@ function nodeArgs(name: string, members: string[]): string[] {
 }
 
 /** The arguments docker-entrypoint.sh got, once the script handed over. */
-async function entrypointArgs(run: Run, timeoutMs = 8000): Promise<string[]> {
+async function entrypointArgs(run: GaleraStartRun, timeoutMs = 8000): Promise<string[]> {
   const code = await Promise.race([run.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs))]);
   expect(code, run.output()).toBe(0);
   const line = run.output().split('\n').find((text) => text.startsWith('ENTRYPOINT '));
@@ -113,7 +99,7 @@ async function entrypointArgs(run: Run, timeoutMs = 8000): Promise<string[]> {
   return line!.slice('ENTRYPOINT '.length).split(' ');
 }
 
-async function stillWaitingAfter(run: Run, ms: number): Promise<void> {
+async function stillWaitingAfter(run: GaleraStartRun, ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
   expect(run.child.exitCode, run.output()).toBeNull();
   expect(run.output()).not.toContain('ENTRYPOINT');
