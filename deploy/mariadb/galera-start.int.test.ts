@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { unusedLoopbackPort } from '@chucar/platform/testing';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../compose-file.ts';
@@ -23,20 +24,12 @@ const socket = path.join(dir, 'mysqld.sock');
 const pidFile = path.join(dir, 'mysqld.pid');
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 let serverArgs: string[];
 let peerPort: number;
 
 beforeAll(async () => {
-  const [sqlPort, groupPort, istPort] = [await freePort(), await freePort(), await freePort()];
-  peerPort = await freePort();
+  const [sqlPort, groupPort, istPort] = [await unusedLoopbackPort(), await unusedLoopbackPort(), await unusedLoopbackPort()];
+  peerPort = await unusedLoopbackPort();
   fs.writeFileSync(
     path.join(dir, 'my.cnf'),
     [

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGaleraStart, type GaleraStartRun } from './galera-start-fixture.ts';
 
@@ -52,15 +53,6 @@ afterEach(async () => {
   await Promise.all(listeners.map((listener) => new Promise((resolve) => listener.close(resolve))));
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port nothing listens on (connections are refused at once). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A peer's group port that answers. */
 async function answeringPort(port = 0): Promise<number> {
@@ -108,7 +100,7 @@ async function stillWaitingAfter(run: GaleraStartRun, ms: number): Promise<void>
 
 describe('galera-start.sh', () => {
   it('creates the cluster on the first node at the first start, and records that it exists', async () => {
-    const members = ['galera-1', `127.0.0.1:${await closedPort()}`, `127.0.0.1:${await closedPort()}`];
+    const members = ['galera-1', `127.0.0.1:${await unusedLoopbackPort()}`, `127.0.0.1:${await unusedLoopbackPort()}`];
     const args = await entrypointArgs(start(nodeArgs('galera-1', members)));
     expect(args).toContain('--wsrep-new-cluster');
     expect(args).toEqual(expect.arrayContaining(nodeArgs('galera-1', members)));
@@ -118,7 +110,7 @@ describe('galera-start.sh', () => {
   it('never creates a second cluster from a first node that lost its data: it waits to join', async () => {
     fs.mkdirSync(path.join(dir, 'state'));
     fs.writeFileSync(path.join(dir, 'state', 'cluster-created'), '2026-12-06T04:00:00Z\n');
-    const run = start(nodeArgs('galera-1', ['galera-1', `127.0.0.1:${await closedPort()}`]));
+    const run = start(nodeArgs('galera-1', ['galera-1', `127.0.0.1:${await unusedLoopbackPort()}`]));
     await stillWaitingAfter(run, 1500);
     expect(run.output()).toMatch(/galera-1 has no data but the cluster exists/);
     run.child.kill('SIGTERM');
@@ -126,7 +118,7 @@ describe('galera-start.sh', () => {
   });
 
   it('lets a node without data wait until a peer answers, then join it without creating a cluster', async () => {
-    const peerPort = await closedPort();
+    const peerPort = await unusedLoopbackPort();
     const run = start(nodeArgs('galera-2', [`127.0.0.1:${peerPort}`, 'galera-2']));
     await stillWaitingAfter(run, 1500);
     await answeringPort(peerPort);
@@ -154,7 +146,7 @@ describe('galera-start.sh', () => {
 
   it('restarts the cluster from the node that left it last and cleanly, whichever it is', async () => {
     withData({ seqno: 812, safeToBootstrap: 1 });
-    const run = start(nodeArgs('galera-3', [`127.0.0.1:${await closedPort()}`, `127.0.0.1:${await closedPort()}`, 'galera-3']));
+    const run = start(nodeArgs('galera-3', [`127.0.0.1:${await unusedLoopbackPort()}`, `127.0.0.1:${await unusedLoopbackPort()}`, 'galera-3']));
     const args = await entrypointArgs(run);
     expect(args).toContain('--wsrep-new-cluster');
     expect(run.output()).toMatch(/galera-3 is safe to bootstrap \(safe_to_bootstrap: 1: it left the cluster last, or a person chose it\): galera-3 starts the cluster/);
@@ -170,7 +162,7 @@ describe('galera-start.sh', () => {
     withData({ seqno: -1, safeToBootstrap: 0 });
     const position = '6c9a3c2e-96a4-11ef-8b2e-2f0a6f6c1a01:977,10-10-977';
     const env = { STUB_RECOVERED_POSITION: position };
-    const run = start(nodeArgs('galera-2', [`127.0.0.1:${await closedPort()}`, 'galera-2', `127.0.0.1:${await closedPort()}`]), env);
+    const run = start(nodeArgs('galera-2', [`127.0.0.1:${await unusedLoopbackPort()}`, 'galera-2', `127.0.0.1:${await unusedLoopbackPort()}`]), env);
     await stillWaitingAfter(run, 1500);
     expect(run.output()).toMatch(/galera-2 is not safe to bootstrap \(safe_to_bootstrap: 0, seqno -1\)/);
 
