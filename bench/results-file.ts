@@ -17,10 +17,25 @@ export interface Results {
   rows: ResultRow[];
 }
 
+/**
+ * The file's rows, or null when no bench has written it yet. A file cut short or edited by hand is
+ * refused with its name and the row at fault: its figures would otherwise reach the README as NaN.
+ */
 export function readResults(file = resultsFile): Results | null {
   if (!fs.existsSync(file)) return null;
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Results>;
+  let parsed: Partial<Results>;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Results>;
+  } catch (error) {
+    throw new Error(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
   if (!Array.isArray(parsed.rows)) throw new Error(`${file}: no rows array`);
+  parsed.rows.forEach((row, index) => {
+    const which = `row ${index + 1}${typeof row?.name === 'string' ? ` (${row.name})` : ''}`;
+    if (typeof row?.name !== 'string') throw new Error(`${file}: ${which} has no name`);
+    if (typeof row.value !== 'number') throw new Error(`${file}: ${which} has no numeric value`);
+    if (typeof row.unit !== 'string') throw new Error(`${file}: ${which} has no unit`);
+  });
   // Files written before rows named their bench keep their rows under "-".
   return { at: String(parsed.at ?? ''), rows: parsed.rows.map((row) => ({ ...row, bench: row.bench ?? '-', at: row.at ?? String(parsed.at ?? '') })) };
 }
