@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
+import { galeraNodes } from '../tools/stack/galera.ts';
 import { isolatedStartEnv, ownPorts } from '../tools/supervisor/npm-start-harness.ts';
 import { loadStartConfig } from '../tools/supervisor/start-config.ts';
 import { gatewayDataset } from './gateway-data.ts';
@@ -19,11 +20,15 @@ function envExampleDefault(name: string): string {
   return line.slice(name.length + 1);
 }
 
-/** Every port a stack started with `env` listens on: its servers and npm start's processes. */
+/**
+ * Every port a stack started with `env` listens on: its servers (a Galera node's group, IST and SST
+ * ports too, as the stack lays them out) and npm start's processes.
+ */
 function stackPorts(env: Record<string, string | undefined>): number[] {
   const config = loadStartConfig(env, []);
   const { stack } = config;
-  return [stack.DB_PRIMARY_PORT, stack.DB_REPLICA_PORT, ...stack.DB_GALERA_PORTS, stack.DB_STATISTICS_PORT, stack.REDIS_PORT, stack.S3_PORT, stack.S3_MIRROR_PORT, ...ownPorts(config)];
+  const galeraPorts = galeraNodes(stack).flatMap((node) => [node.sqlPort, node.groupPort, node.istPort, node.sstPort]);
+  return [stack.DB_PRIMARY_PORT, stack.DB_REPLICA_PORT, ...galeraPorts, stack.DB_STATISTICS_PORT, stack.REDIS_PORT, stack.S3_PORT, stack.S3_MIRROR_PORT, ...ownPorts(config)];
 }
 
 describe('benchmark isolation', () => {
@@ -84,9 +89,7 @@ describe('benchmark isolation', () => {
     expect(others.map((env) => env['STACK_DIR'])).not.toContain(galera['STACK_DIR']);
     const taken = new Set([...stackPorts({}), ...others.flatMap(stackPorts)]);
     for (const role of Object.keys(STACK_DEFAULT_PORTS) as BenchServerRole[]) taken.add(await benchPort(role));
-    // The Galera nodes' group ports, and their IST and SST receivers (+100, +200), are the bench's too.
-    const base = Number(galera['DB_GALERA_GROUP_BASE_PORT']);
-    const galeraPorts = [...stackPorts(galera), ...[0, 1, 2].flatMap((node) => [base + node, base + node + 100, base + node + 200])];
+    const galeraPorts = stackPorts(galera);
     for (const port of galeraPorts) expect(taken.has(port), `port ${port}`).toBe(false);
     expect(new Set(galeraPorts).size).toBe(galeraPorts.length);
   });
