@@ -101,7 +101,7 @@ async function prepareDatabase(env: Record<string, string | undefined>): Promise
     const applied = await applyPendingMigrations(database.db);
     log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
-      log('empty database: loading a small demo data set (npm run db:seed adds more, to the same cluster)');
+      log('empty database: loading a small demo data set (npm run db:seed -- --reset replaces it with a larger one, on the same cluster)');
       await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1, transactionLimits: transactionLimitsFor(await readWriteSetSettings(database.db)) });
     }
   } finally {
