@@ -8,14 +8,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import type { Database as Schema } from '@chucar/domain';
-import { createDatabase } from '@chucar/platform';
 import { loadStackConfig, type StackConfig } from '../tools/stack/config.ts';
 import { stackDown, stackUp } from '../tools/stack/stack.ts';
 import { isolatedStartEnv } from '../tools/supervisor/npm-start-harness.ts';
-import { migrateToLatest } from '../tools/db/migrations.ts';
-import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
-import type { GatewayDataset } from './gateway-data.ts';
+import { recreateAndSeed, seededRequestCount, type GatewayDataset } from './gateway-data.ts';
 import { BENCH_NAMES } from './isolation.ts';
 
 export function galeraBenchStackEnv(): Record<string, string> {
@@ -49,20 +45,9 @@ export function adminConnection(stack: StackConfig, port: number, database?: str
 export async function seedDatasetOn(stack: StackConfig, port: number, dataset: GatewayDataset): Promise<{ seeded: boolean }> {
   const admin = await adminConnection(stack, port);
   try {
-    const [tables] = await admin.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [dataset.database, 'quote_requests']);
-    if (Number(tables[0]?.['n']) > 0) {
-      const [requests] = await admin.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${dataset.database}\`.quote_requests`);
-      if (Number(requests[0]?.['n']) >= dataset.requests) return { seeded: false };
-    }
-    await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
-    await admin.query(`CREATE DATABASE \`${dataset.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    const target = createDatabase<Schema>({ host: '127.0.0.1', port, user: stack.DB_USER, password: stack.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
-    try {
-      await migrateToLatest(target.db);
-      await seedDemoData(target.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
-    } finally {
-      await target.close();
-    }
+    const requests = await seededRequestCount(admin, dataset.database);
+    if (requests !== null && requests >= dataset.requests) return { seeded: false };
+    await recreateAndSeed(stack, admin, port, dataset);
     return { seeded: true };
   } finally {
     await admin.end();

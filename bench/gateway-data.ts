@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 import type { Database as Schema } from '@chucar/domain';
 import { createDatabase } from '@chucar/platform';
 import { waitForReplicaToCatchUp } from '@chucar/platform/testing';
-import { loadStackConfig } from '../tools/stack/config.ts';
+import { loadStackConfig, type StackConfig } from '../tools/stack/config.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
 import { DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
@@ -23,11 +23,28 @@ export interface GatewayDataset {
 
 export const gatewayDataset: GatewayDataset = { database: 'chucar_bench_gateway', requests: 5_000, customers: 500, dealers: 80, seed: 7 };
 
-async function seededRequestCount(admin: mysql.Connection, database: string): Promise<number | null> {
+/** How many quote requests `database` holds, or null when it has no such table (never seeded). */
+export async function seededRequestCount(admin: mysql.Connection, database: string): Promise<number | null> {
   const [tables] = await admin.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [database, 'quote_requests']);
   if (Number(tables[0]?.['n']) === 0) return null;
   const [requests] = await admin.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${database}\`.quote_requests`);
   return Number(requests[0]?.['n']);
+}
+
+/**
+ * Drops and creates `dataset.database` on the server at `port` (through `admin`, the stack's admin
+ * account on it), migrates it and seeds the dataset there as the app account.
+ */
+export async function recreateAndSeed(config: StackConfig, admin: mysql.Connection, port: number, dataset: GatewayDataset): Promise<void> {
+  await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
+  await admin.query(`CREATE DATABASE \`${dataset.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const target = createDatabase<Schema>({ host: '127.0.0.1', port, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
+  try {
+    await migrateToLatest(target.db);
+    await seedDemoData(target.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
+  } finally {
+    await target.close();
+  }
 }
 
 /**
@@ -44,17 +61,7 @@ export async function prepareGatewayData(dataset: GatewayDataset, on: 'primary' 
   let seeded = false;
   try {
     seeded = (await seededRequestCount(admin, dataset.database)) !== dataset.requests;
-    if (seeded) {
-      await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
-      await admin.query(`CREATE DATABASE \`${dataset.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      const primary = createDatabase<Schema>({ host: '127.0.0.1', port: writerPort, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
-      try {
-        await migrateToLatest(primary.db);
-        await seedDemoData(primary.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
-      } finally {
-        await primary.close();
-      }
-    }
+    if (seeded) await recreateAndSeed(config, admin, writerPort, dataset);
   } finally {
     await admin.end();
   }
