@@ -10,6 +10,7 @@ import { waitForReplicaToCatchUp } from '@chucar/platform/testing';
 import { loadStackConfig, type StackConfig } from '../tools/stack/config.ts';
 import { migrateToLatest } from '../tools/db/migrations.ts';
 import { seedDemoData } from '../tools/db/seed/seed-demo-data.ts';
+import { readTransactionLimits } from '../tools/db/seed/write-set-limits.ts';
 import { DEMO_PASSWORD } from '../tools/db/seed/generate-accounts.ts';
 
 export interface GatewayDataset {
@@ -33,7 +34,8 @@ export async function seededRequestCount(admin: mysql.Connection, database: stri
 
 /**
  * Drops and creates `dataset.database` on the server at `port` (through `admin`, the stack's admin
- * account on it), migrates it and seeds the dataset there as the app account.
+ * account on it), migrates it and seeds the dataset there as the app account: on a Galera node in
+ * transactions within the node's write-set limits, as db:seed and npm start seed.
  */
 export async function recreateAndSeed(config: StackConfig, admin: mysql.Connection, port: number, dataset: GatewayDataset): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS \`${dataset.database}\``);
@@ -41,7 +43,7 @@ export async function recreateAndSeed(config: StackConfig, admin: mysql.Connecti
   const target = createDatabase<Schema>({ host: '127.0.0.1', port, user: config.DB_USER, password: config.DB_PASSWORD, database: dataset.database, poolSize: 4, connectTimeoutMs: 2000, queryTimeoutMs: 600_000 });
   try {
     await migrateToLatest(target.db);
-    await seedDemoData(target.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed });
+    await seedDemoData(target.db, { requests: dataset.requests, customers: dataset.customers, dealers: dataset.dealers, seed: dataset.seed, transactionLimits: await readTransactionLimits(target.db) });
   } finally {
     await target.close();
   }

@@ -20,7 +20,7 @@ import { httpAnswers, portAnswers, waitUntil } from './stack/processes.ts';
 import { writeTargetSettings } from './db/cluster-writer-node.ts';
 import { applyPendingMigrations } from './db/migrations.ts';
 import { isMarketplaceEmpty, seedDemoData } from './db/seed/seed-demo-data.ts';
-import { readWriteSetSettings, transactionLimitsFor } from './db/seed/write-set-limits.ts';
+import { readTransactionLimits } from './db/seed/write-set-limits.ts';
 import { haproxyCommand, localBalancerChecks, writeHaproxyConfig } from './lb/haproxy.ts';
 import { startAlertReceiver, type AlertReceiver } from './monitoring/alert-receiver.ts';
 import { monitoringPackages, monitoringProcesses } from './monitoring/local-monitoring.ts';
@@ -102,7 +102,7 @@ async function prepareDatabase(env: Record<string, string | undefined>): Promise
     log(`${settings.DB_NAME}: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
     if (await isMarketplaceEmpty(database.db)) {
       log('empty database: loading a small demo data set (npm run db:seed -- --reset replaces it with a larger one, on the same cluster)');
-      await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1, transactionLimits: transactionLimitsFor(await readWriteSetSettings(database.db)) });
+      await seedDemoData(database.db, { requests: 500, customers: 300, dealers: 60, seed: 1, transactionLimits: await readTransactionLimits(database.db) });
     }
   } finally {
     await database.close();

@@ -31,6 +31,11 @@ export async function readWriteSetSettings<DB>(db: Kysely<DB>): Promise<WriteSet
   }
 }
 
+/** The limits for the seeder's transactions on the server `db` writes to (none off Galera). */
+export async function readTransactionLimits<DB>(db: Kysely<DB>): Promise<TransactionLimits> {
+  return transactionLimitsFor(await readWriteSetSettings(db));
+}
+
 /** One line for the operator: which limits the transactions keep to, and where they come from. */
 export function describeTransactionLimits(settings: WriteSetSettings | null, limits: TransactionLimits): string {
   if (settings === null || !settings.wsrepOn) return 'not a Galera node: each batch in one transaction';
