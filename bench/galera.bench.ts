@@ -30,7 +30,7 @@ import { redisPaths } from '../tools/stack/redis.ts';
 import { isAlive, readPid } from '../tools/stack/processes.ts';
 import { createWithRetries, newTally, runClients, type AcknowledgedCreate } from '../tools/faults/load.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { demoLogin, type GatewayDataset } from './gateway-data.ts';
+import { demoLogin, firstQuoteRequestId, type GatewayDataset } from './gateway-data.ts';
 import { gatewayEntry, startProcess, waitForHttp } from './gateway-process.ts';
 import { gatewayNodeFlags } from './gateway-servers.ts';
 import { adminConnection, seedDatasetOn, withGaleraBenchStack } from './galera-stack.ts';
@@ -385,8 +385,7 @@ async function readsUnderReports(stack: StackConfig, children: ChildProcess[]): 
   }
   const analystToken = createSigner({ key: reporterEnv.REPORTER_JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: '1', role: 'analyst' });
   const headers = (await demoLogin(url, DEMO_LOGINS.customer)).headers;
-  const page = (await (await fetch(`${url}/v1/quote-requests?limit=1`, { headers })).json()) as { items: { id: number }[] };
-  const readTarget = `${url}/v1/quote-requests/${page.items[0]!.id}`;
+  const readTarget = `${url}/v1/quote-requests/${await firstQuoteRequestId(url, headers)}`;
   const read = () => autocannon({ url: readTarget, connections: READ_CONNECTIONS, duration: READ_SECONDS, headers });
   await read(); // warm-up
   const measure = async (layout: Layout): Promise<BenchRow> => {

@@ -86,10 +86,28 @@ async function waitForClusterNodes(ports: readonly number[], dataset: GatewayDat
   }
 }
 
+/** A gateway that has not answered a bench's setup request in this long is stuck, not slow. */
+const setupRequestTimeoutMs = 10_000;
+
 /** A demo account signed in through a gateway: its bearer header, id, and the login's consistency token. */
 export async function demoLogin(gatewayUrl: string, email: string): Promise<{ headers: Record<string, string>; accountId: number; consistencyToken: string }> {
-  const answer = await fetch(`${gatewayUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  const answer = await fetch(`${gatewayUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+    signal: AbortSignal.timeout(setupRequestTimeoutMs),
+  });
   if (!answer.ok) throw new Error(`login of ${email} answered ${answer.status}`);
   const session = (await answer.json()) as { accessToken: string; account: { id: number } };
   return { headers: { authorization: `Bearer ${session.accessToken}` }, accountId: session.account.id, consistencyToken: String(answer.headers.get('x-consistency-token')) };
+}
+
+/** The id of the first quote request the account signed in with `headers` may read (the benches' read target). */
+export async function firstQuoteRequestId(gatewayUrl: string, headers: Record<string, string>): Promise<number> {
+  const answer = await fetch(`${gatewayUrl}/v1/quote-requests?limit=1`, { headers, signal: AbortSignal.timeout(setupRequestTimeoutMs) });
+  if (!answer.ok) throw new Error(`GET /v1/quote-requests answered ${answer.status}`);
+  const page = (await answer.json()) as { items: { id: number }[] };
+  const id = page.items[0]?.id;
+  if (id === undefined) throw new Error('the signed-in account has no quote requests to read');
+  return id;
 }

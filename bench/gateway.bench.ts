@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
@@ -122,9 +122,7 @@ export const benchmark: Benchmark = {
       const auth = session.headers;
       // Login stores a refresh token: a write, so it hands back a GTID like any other write.
       const withToken = { ...auth, 'x-consistency-token': session.consistencyToken };
-      const page = await (await fetch(`${gatewayUrl}/v1/quote-requests?limit=20`, { headers: auth })).json() as { items: { id: number }[] };
-      const requestId = page.items[0]?.id;
-      if (!requestId) throw new Error('the demo customer has no quote requests to read');
+      const requestId = await firstQuoteRequestId(gatewayUrl, auth);
 
       const statements = await captureStatements(mode, session.accountId, requestId);
       const { child: bare, url: bareUrl } = await start(startBareServer(mode, statements, gatewayNodeFlags()));

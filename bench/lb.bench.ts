@@ -11,7 +11,7 @@ import { loadStackConfig } from '../tools/stack/config.ts';
 import { localBalancerChecks } from '../tools/lb/haproxy.ts';
 import { startLbCluster } from '../tools/faults/lb-cluster.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { cpuTimeMs } from './process-usage.ts';
@@ -55,8 +55,7 @@ export const benchmark: Benchmark = {
     try {
       const [first] = cluster.gateways;
       const auth = (await demoLogin(first!.url, DEMO_LOGINS.customer)).headers;
-      const page = (await (await fetch(`${first!.url}/v1/quote-requests?limit=1`, { headers: auth })).json()) as { items: { id: number }[] };
-      const path = `/v1/quote-requests/${page.items[0]!.id}`;
+      const path = `/v1/quote-requests/${await firstQuoteRequestId(first!.url, auth)}`;
       const direct = `${first!.url}${path}`;
       const balanced = `${cluster.balancer.url}${path}`;
 

@@ -17,7 +17,7 @@ import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { busyMicros, connectProfiler, timeByLayer, topSelfFrames, type CpuProfile, type Layer } from './cpu-profile.ts';
-import { demoLogin, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
 import { cpuTimeMs } from './process-usage.ts';
 
@@ -118,9 +118,7 @@ try {
   const gateway = await startGateway({ mode, nodeFlags: [`--inspect=127.0.0.1:${gatewayInspector}`], env: options['rate-limit'] === 'off' ? { RATE_LIMIT_ENABLED: 'false' } : {} });
   started.push(gateway);
   const session = await demoLogin(gateway.url, DEMO_LOGINS.customer);
-  const page = (await (await fetch(`${gateway.url}/v1/quote-requests?limit=20`, { headers: session.headers })).json()) as { items: { id: number }[] };
-  const requestId = page.items[0]?.id;
-  if (!requestId) throw new Error('the demo customer has no quote requests to read');
+  const requestId = await firstQuoteRequestId(gateway.url, session.headers);
   const bareInspector = await unusedLoopbackPort();
   const bare = await startBareServer(mode, await captureStatements(mode, session.accountId, requestId), [...gatewayNodeFlags(), `--inspect=127.0.0.1:${bareInspector}`]);
   started.push(bare);

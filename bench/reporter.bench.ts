@@ -25,7 +25,7 @@ import { serverPaths } from '../tools/stack/mariadb.ts';
 import { redisPaths } from '../tools/stack/redis.ts';
 import { httpAnswers, readPid, waitUntil } from '../tools/stack/processes.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { demoLogin } from './gateway-data.ts';
+import { demoLogin, firstQuoteRequestId } from './gateway-data.ts';
 import { prepareReporterData, type ReporterDataset } from './reporter-data.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { row, type Benchmark, type BenchRow } from './harness.ts';
@@ -180,8 +180,7 @@ async function gatewayUnderReports(database: string, from: string, to: string, l
     await waitUntil(`${reporterUrl}/health/ready`, () => httpAnswers(`${reporterUrl}/health/ready`, (status) => status < 500), 30_000);
     const analystToken = createSigner({ key: reporterEnv.REPORTER_JWT_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: '1', role: 'analyst' });
     const headers = await login(url, DEMO_LOGINS.customer);
-    const page = (await (await fetch(`${url}/v1/quote-requests?limit=1`, { headers })).json()) as { items: { id: number }[] };
-    const readTarget = `${url}/v1/quote-requests/${page.items[0]!.id}`;
+    const readTarget = `${url}/v1/quote-requests/${await firstQuoteRequestId(url, headers)}`;
     const revisions = await quotesToRevise(url, admin, CONNECTIONS, created);
     const revise = () =>
       autocannon({
