@@ -11,6 +11,8 @@
  *   not ours and are left out of both sides.
  * The queue is paused while clients upload, so accept and store are each measured alone.
  * With BENCH_CPU_PROF_DIR set, the gateway, media API and worker write CPU profiles there.
+ * MEDIA_UPLOAD_BENCH_PHASES=accept runs the durable accept alone (about a third of the time): its
+ * rows and each process's CPU per MiB while accepting, no stored or total CPU rows.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +34,14 @@ const clients = 16;
 const concurrency = Number(process.env['BENCH_MEDIA_CONCURRENCY'] ?? 8);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const mib = 1024 * 1024;
+const PHASES = ['accept', 'store'] as const;
+const phases = (process.env['MEDIA_UPLOAD_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((phase) => phase.trim());
+if (phases.some((phase) => !(PHASES as readonly string[]).includes(phase)) || !phases.includes('accept')) {
+  // The store phase stores what the accept phase uploaded: it cannot run alone.
+  console.error(`MEDIA_UPLOAD_BENCH_PHASES: accept, or accept,store (the default), not ${JSON.stringify(process.env['MEDIA_UPLOAD_BENCH_PHASES'])}`);
+  process.exit(2);
+}
+const storePhase = phases.includes('store');
 const cases = [
   { label: '1 MB', mebibytes: 1, perClient: 4 },
   { label: '5 MB', mebibytes: 5, perClient: 2 },
@@ -122,6 +132,7 @@ export const benchmark: Benchmark = {
           // Alternate which side goes first, so that a slow spell of the shared machine hits both.
           if (round % 2 === 0) await acceptBare().then(acceptPipeline);
           else await acceptPipeline().then(acceptBare);
+          if (!storePhase) continue;
 
           const storeCpu = cpuSince(pids);
           const resumedAt = performance.now();
@@ -145,9 +156,13 @@ export const benchmark: Benchmark = {
         rows.push(
           row(`durable accept via HAProxy, ${label}`, median(accepted.pipeline), 'uploads/s', median(accepted.bare), `baseline: bare fastify piping to a file + fsync, direct; ${clients} clients; goal >= 0.8x`),
           row(`  accept p50, ${label}`, median(accepted.pipelineP50), 'ms', median(accepted.bareP50), 'baseline: the bare server; goal <= 1.25x'),
-          row(`stored (both stores verified, previews), ${label}`, median(stored.worker), 'uploads/s', median(stored.byHand), `baseline: 2 PutObject + HeadObject + the 2 previews by hand, ${concurrency} in flight; goal >= 0.8x`),
-          row(`CPU per MiB uploaded, our processes, ${label}`, perMiB(ourCpu), 'ms', perMiB(rawCpu), 'baseline: the bare server + the store by hand; goal <= 1.5x'),
         );
+        if (storePhase) {
+          rows.push(
+            row(`stored (both stores verified, previews), ${label}`, median(stored.worker), 'uploads/s', median(stored.byHand), `baseline: 2 PutObject + HeadObject + the 2 previews by hand, ${concurrency} in flight; goal >= 0.8x`),
+            row(`CPU per MiB uploaded, our processes, ${label}`, perMiB(ourCpu), 'ms', perMiB(rawCpu), 'baseline: the bare server + the store by hand; goal <= 1.5x'),
+          );
+        }
         for (const [name, ms] of Object.entries(ourCpu)) rows.push(row(`  CPU per MiB, ${name}, ${label}`, ms / megabytes, 'ms', null));
         for (const [name, ms] of Object.entries(rawCpu)) rows.push(row(`  CPU per MiB, baseline ${name}, ${label}`, ms / megabytes, 'ms', null));
       }
