@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { rateLimitKey } from './rate-limit.ts';
 
@@ -23,5 +24,9 @@ describe('rateLimitKey', () => {
 
   it('never puts the token itself in the key', () => {
     expect(from('Bearer secret-token-value')).not.toContain('secret-token-value');
+  });
+
+  it('keys a token by the start of its SHA-256, as Redis has counted it so far, so a deploy keeps the windows', () => {
+    expect(from('Bearer token-d')).toBe(`token:${createHash('sha256').update('token-d').digest('base64url').slice(0, 22)}`);
   });
 });
