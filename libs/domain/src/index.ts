@@ -16,7 +16,8 @@ export type { Actor, Role } from './actor.ts';
 
 // Ports and their Kysely adapters
 export { createKyselyWriteRunner, createRepositories, readsFrom } from './repositories.ts';
-export type { ReadRunner, Repositories, WriteRunner } from './repositories.ts';
+export type { ReadRunner, Repositories, RepositoryOptions, WriteRunner } from './repositories.ts';
+export type { QueryRows } from './schema/kysely-helpers.ts';
 export type { Database } from './schema/database.ts';
 export { TABLES_CHILDREN_FIRST } from './schema/database.ts';
 export { domainMigrations } from './schema/migrations/index.ts';

@@ -11,6 +11,7 @@ import type { QuoteRequestsRepository } from './quote-requests/quote-requests.re
 import { createKyselyQuotesRepository } from './quotes/quotes.kysely-repository.ts';
 import type { QuotesRepository } from './quotes/quotes.repository.ts';
 import type { Database } from './schema/database.ts';
+import { queryRowsThrough, type QueryRows } from './schema/kysely-helpers.ts';
 
 export type Repositories = {
   catalog: CatalogRepository;
@@ -44,13 +45,21 @@ export type WriteRunner = {
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
 };
 
+export interface RepositoryOptions {
+  /**
+   * Runs the hot reads' compiled statements on the same server as `db` (the gateway passes its pool's
+   * callback path, which skips Kysely's executor); Kysely's executor when left out.
+   */
+  queryRows?: QueryRows;
+}
+
 /** Binds every repository to one executor: a primary, a replica, or an open transaction. */
-export function createRepositories(db: Kysely<Database>): Repositories {
+export function createRepositories(db: Kysely<Database>, options: RepositoryOptions = {}): Repositories {
   return {
     catalog: createKyselyCatalogRepository(db),
     accounts: createKyselyAccountsRepository(db),
     refreshTokens: createKyselyRefreshTokensRepository(db),
-    quoteRequests: createKyselyQuoteRequestsRepository(db),
+    quoteRequests: createKyselyQuoteRequestsRepository(db, options.queryRows ?? queryRowsThrough(db)),
     quotes: createKyselyQuotesRepository(db),
     media: createKyselyMediaRepository(db),
   };

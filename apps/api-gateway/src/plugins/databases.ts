@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Database as Schema } from '@chucar/domain';
 import {
   clusterNodeSettings,
@@ -18,6 +17,7 @@ import {
   registerReadRoutingMetrics,
   replicaDatabaseSettings,
   watchServerAvailability,
+  type Database,
   type DatabaseCluster,
   type ReadFreshness,
   type ReadRouter,
@@ -29,9 +29,12 @@ import type { GatewayConfig } from '../config.ts';
 /** `primary`: the server writes go to (the primary, or the cluster's writer node); `replica`: one that only reads. */
 export type ReadTarget = 'primary' | 'replica';
 
+/** The server a read runs on: Kysely for any statement, and the pool's own path for the hot reads' compiled ones. */
+export type ReadDatabase = Pick<Database<Schema>, 'db' | 'queryRows'>;
+
 /** One request's reads, in either mode: the server is chosen on the first read and kept (fallbacks aside). */
 export interface GatewayReadSession {
-  run<T>(read: (db: Kysely<Schema>, target: ReadTarget) => Promise<T>): Promise<T>;
+  run<T>(read: (database: ReadDatabase, target: ReadTarget) => Promise<T>): Promise<T>;
   /** Where this session's reads went and how stale they may be (the x-read-* headers); null before the first read. */
   freshness(): ReadFreshness | null;
 }
@@ -123,7 +126,8 @@ function registerPrimaryAndReplica(app: FastifyInstance, config: GatewayConfig):
     unitOfWork: createUnitOfWork(primary),
     openReadSession(consistencyToken: string | null): GatewayReadSession {
       const session = readRouter.openSession(consistencyToken);
-      return { run: (read) => session.run((db, choice) => read(db, choice.target)), freshness: () => session.freshness() };
+      // The router chose by target; its Kysely is that server's (read-router.ts).
+      return { run: (read) => session.run((_db, choice) => read(choice.target === 'primary' ? primary : replica, choice.target)), freshness: () => session.freshness() };
     },
     writesAvailable: () => primaryAvailability.isUp(),
     router: readRouter,
@@ -186,13 +190,19 @@ function registerClusterDatabases(app: FastifyInstance, config: GatewayConfig): 
     onReadDecision: (reason) => readDecisions.inc({ reason }),
   });
   registerPoolMetrics(app.metricsRegistry, cluster.nodeDatabases);
+  // A session's choice names its node; its Kysely is that node's Database's.
+  const nodeDatabase = (name: string): ReadDatabase => {
+    const database = cluster.nodeDatabases[name];
+    if (!database) throw new Error(`the read session chose ${name}, which is not a node of the cluster`);
+    return database;
+  };
   app.decorate('databases', {
     mode: 'cluster',
     writer: cluster.writerDatabase,
     unitOfWork: createUnitOfWork(cluster.writerDatabase),
     openReadSession(consistencyToken: string | null): GatewayReadSession {
       const session = cluster.openReadSession(consistencyToken);
-      return { run: (read) => session.run((db, choice) => read(db, choice.target === 'writer' ? 'primary' : 'replica')), freshness: () => session.freshness() };
+      return { run: (read) => session.run((_db, choice) => read(nodeDatabase(choice.node), choice.target === 'writer' ? 'primary' : 'replica')), freshness: () => session.freshness() };
     },
     writesAvailable: () => cluster.writer() !== null,
     router: null,

@@ -16,9 +16,8 @@ import {
   type Repositories,
   type WriteRunner,
 } from '@chucar/domain';
-import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../config.ts';
-import type { GatewayReadSession } from './databases.ts';
+import type { GatewayReadSession, ReadDatabase } from './databases.ts';
 import { readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export interface DomainServices {
@@ -67,12 +66,12 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
     const noteWriteFailure = (error: unknown) => app.noteWriteFailure(error);
 
     // Repositories are bound once per server (per node in cluster mode); a request only picks which set its reads use.
-    const repositoriesByDb = new WeakMap<Kysely<Schema>, Repositories>();
-    function repositoriesOn(db: Kysely<Schema>): Repositories {
-      let repositories = repositoriesByDb.get(db);
+    const repositoriesByDatabase = new WeakMap<ReadDatabase, Repositories>();
+    function repositoriesOn(database: ReadDatabase): Repositories {
+      let repositories = repositoriesByDatabase.get(database);
       if (!repositories) {
-        repositories = createRepositories(db);
-        repositoriesByDb.set(db, repositories);
+        repositories = createRepositories(database.db, { queryRows: database.queryRows });
+        repositoriesByDatabase.set(database, repositories);
       }
       return repositories;
     }
@@ -80,7 +79,7 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
       run: async (read) => {
         refuseWhileWritesUnavailable();
         try {
-          return await read(repositoriesOn(writer.db));
+          return await read(repositoriesOn(writer));
         } catch (error) {
           noteWriteFailure(error);
           throw error;
@@ -127,9 +126,9 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
       return {
         run: (read) => {
           request.readSession ??= app.databases.openReadSession(request.consistencyToken);
-          return request.readSession.run((db, target) => {
+          return request.readSession.run((database, target) => {
             if (target === 'primary') refuseWhileWritesUnavailable();
-            return read(repositoriesOn(db));
+            return read(repositoriesOn(database));
           });
         },
       };

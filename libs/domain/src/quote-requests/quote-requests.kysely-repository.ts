@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, QuoteRequestsTable } from '../schema/database.ts';
-import { afterCursor, groupBy, insertedId, reusableQuery, reusableQueryByLength } from '../schema/kysely-helpers.ts';
+import { afterCursor, groupBy, insertedId, reusableQuery, reusableQueryByLength, type QueryRows } from '../schema/kysely-helpers.ts';
 import { MAX_PAGE_LIMIT } from '../pagination.ts';
 import type { QuoteRequestsRepository } from './quote-requests.repository.ts';
 import type { QuoteRequest, QuoteRequestFilter, QuoteRequestHeader, QuoteRequestScope, QuoteRequestStatus, RequestedOption } from './quote-requests.types.ts';
@@ -9,7 +9,8 @@ import type { QuoteRequest, QuoteRequestFilter, QuoteRequestHeader, QuoteRequest
 type Row = Selectable<QuoteRequestsTable>;
 type RequestsEb = ExpressionBuilder<Database, 'quote_requests'>;
 
-export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): QuoteRequestsRepository {
+/** `queryRows` runs the reads every request view makes (by id, a page and their options and attachments); the rest goes through `db`. */
+export function createKyselyQuoteRequestsRepository(db: Kysely<Database>, queryRows: QueryRows): QuoteRequestsRepository {
   // The reads every request view makes, compiled once (a page holds up to MAX_PAGE_LIMIT + 1 rows).
   const requestById = reusableQuery(() => db.selectFrom('quote_requests').selectAll().where('id', '=', 0));
   const optionsOf = reusableQueryByLength((ids) => db.selectFrom('quote_request_options').selectAll().where('request_id', 'in', ids).orderBy('option_code'), MAX_PAGE_LIMIT + 1);
@@ -19,7 +20,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
   async function hydrate(rows: Row[]): Promise<QuoteRequest[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => Number(row.id));
-    const [{ rows: optionRows }, { rows: attachmentRows }] = await Promise.all([db.executeQuery(optionsOf(ids)), db.executeQuery(attachmentsOf(ids))]);
+    const [optionRows, attachmentRows] = await Promise.all([queryRows(optionsOf(ids)), queryRows(attachmentsOf(ids))]);
     const options = groupBy(optionRows, (row) => Number(row.request_id), (row): RequestedOption => ({
       code: row.option_code,
       name: row.option_name,
@@ -73,7 +74,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
     },
 
     async findById(id) {
-      const { rows: [row] } = await db.executeQuery(requestById([id]));
+      const [row] = await queryRows(requestById([id]));
       return row ? (await hydrate([row]))[0] : undefined;
     },
 
@@ -89,7 +90,7 @@ export function createKyselyQuoteRequestsRepository(db: Kysely<Database>): Quote
         .where((eb) => scopeCondition(eb, scope, now))
         .where((eb) => filterCondition(eb, filter, now));
       if (page.after) query = query.where(afterCursor('quote_requests.created_at', 'quote_requests.id', page.after));
-      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+      const rows = await queryRows(query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).compile());
       return hydrate(rows);
     },
 

@@ -1,5 +1,5 @@
 import { Kysely, MysqlDialect } from 'kysely';
-import { createDatabase, runSqlOn, type Database, type DatabaseSettings } from './database.ts';
+import { createDatabase, queryRowsOn, runSqlOn, type Database, type DatabaseSettings } from './database.ts';
 import { createClusterMonitor, type ClusterNodeAddress, type ClusterNodeHealth } from './cluster-monitor.ts';
 import { createClusterReadSessions, type ClusterReadDecisionReason, type ClusterReadSession, type ReadOnClusterNode } from './cluster-read-session.ts';
 import { isClusterUnavailable } from './cluster-errors.ts';
@@ -124,6 +124,8 @@ export function createDatabaseCluster<DB>(options: DatabaseClusterOptions): Data
   const writerDatabase: RoutedDatabase<DB> = {
     db: writerDb,
     runSql: runSqlOn(writerDb),
+    // The writer's connections come through Kysely's dialect from whichever node writes now.
+    queryRows: queryRowsOn(writerDb),
     poolUsage() {
       const writer = monitor.writer();
       return writer ? databaseOf(writer).poolUsage() : { open: 0, idle: 0, waiting: 0 };

@@ -12,7 +12,7 @@ function fakeServer(name: string, answer: { lag?: number | Error; gtidWait?: num
     if (sql.includes('MASTER_GTID_WAIT')) return [{ result: value }];
     return value === undefined ? [] : [{ age: value + 1 }]; // the dialect subtracts the 1 s heartbeat interval
   };
-  return { db: { name } as unknown as Kysely<unknown>, pool: null as never, runSql, poolUsage: () => ({ open: 0, idle: 0, waiting: 0 }), close: async () => {} };
+  return { db: { name } as unknown as Kysely<unknown>, pool: null as never, runSql, queryRows: async () => [], poolUsage: () => ({ open: 0, idle: 0, waiting: 0 }), close: async () => {} };
 }
 
 function setup(replicaAnswer: { lag?: number | Error; gtidWait?: number | Error }, primaryAvailable?: () => boolean) {
