@@ -18,7 +18,7 @@ import {
 } from '@chucar/domain';
 import type { GatewayConfig } from '../config.ts';
 import type { GatewayReadSession, ReadDatabase } from './databases.ts';
-import { readLagBoundHeader, readSourceHeader } from './request-context.ts';
+import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
 export interface DomainServices {
   catalog: CatalogService;
@@ -151,8 +151,10 @@ export const domainServicesPlugin = fp<DomainServicesPluginOptions>(
     // Background jobs read and write the writer; no client waits for their GTID.
     app.decorate('backgroundServices', () => bindServices(writerReads, () => {}));
 
-    // Every answer that read through a session says where, and how stale it may be.
+    // One hook for the read-your-writes headers: the committed write's GTID (the client's next
+    // token), and, for an answer that read through a session, where and how stale it may be.
     app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.committedGtid) reply.header(consistencyHeader, request.committedGtid);
       const freshness = request.readSession?.freshness();
       if (freshness) {
         reply.header(readSourceHeader, freshness.source);

@@ -55,6 +55,12 @@ export interface IdempotencyPluginOptions {
   sweepIntervalMs: number;
 }
 
+/** A route option that takes one hook or several, as a list. */
+function asList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
+
 /** Answer headers a replay repeats besides the body. */
 const replayedHeaders = ['content-type', 'location'] as const;
 
@@ -200,25 +206,27 @@ export const idempotencyPlugin = fp<IdempotencyPluginOptions>(
       schema.description = [schema.description, idempotencyDescription].filter(Boolean).join('\n\n');
       const responses = (schema.response ??= {}) as Record<string, unknown>;
       for (const status of ['409', '422', '503']) responses[status] ??= Type.Ref('Problem');
-      const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
-      route.preHandler = [...existing, replayOrPrepare];
+      route.preHandler = [...asList(route.preHandler), replayOrPrepare];
+      // On these routes only, after every app-wide hook: no other route can have a transaction to settle.
+      route.onSend = [...asList(route.onSend), settleBeforeSending];
+      route.onResponse = [...asList(route.onResponse), rollbackUnsent];
     });
 
-    // Callback hooks, not async: they run on every request, and almost all have nothing to settle.
-    app.addHook('onSend', (request, reply, payload, done) => {
+    // Callback hooks, not async: most requests with a key still have nothing to settle (a replay, a read-only outcome).
+    function settleBeforeSending(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void): void {
       if (!request.idempotency?.open || request.idempotency.ended) return done(null, payload);
       settle(request, reply, payload).then(
         (settled) => done(null, settled),
         (error: unknown) => done(error as Error),
       );
-    });
-    // Safety net: a request that ended without sending (an aborted client) releases its transaction.
-    app.addHook('onResponse', (request, _reply, done) => {
+    }
+    /** Safety net: a request that ended without sending (an aborted client) releases its transaction. */
+    function rollbackUnsent(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
       const pending = request.idempotency;
       if (!pending?.open || pending.ended) return done();
       pending.ended = true;
       pending.open.rollback().then(() => done(), () => done());
-    });
+    }
 
     async function sweepExpiredKeys(): Promise<void> {
       if (!app.databases.writesAvailable()) return;

@@ -26,12 +26,15 @@ function readConsistencyToken(request: FastifyRequest): string | null {
   return raw;
 }
 
-/** Read-your-writes across instances: the token comes in, the committed write's GTID goes out. */
+/**
+ * Read-your-writes across instances: the token comes in here; the committed write's GTID goes out
+ * with the read's freshness headers in the domain services' one onSend hook.
+ */
 export const requestContextPlugin = fp(
   async (app) => {
     app.decorateRequest('consistencyToken', null);
     app.decorateRequest('committedGtid', null);
-    // Callback hooks, not async: they run on every request.
+    // A callback hook, not async: it runs on every request.
     app.addHook('onRequest', (request, _reply, done) => {
       try {
         request.consistencyToken = readConsistencyToken(request);
@@ -39,10 +42,6 @@ export const requestContextPlugin = fp(
         return done(error as Error);
       }
       done();
-    });
-    app.addHook('onSend', (request, reply, payload, done) => {
-      if (request.committedGtid) reply.header(consistencyHeader, request.committedGtid);
-      done(null, payload);
     });
   },
   { name: 'request-context' },
