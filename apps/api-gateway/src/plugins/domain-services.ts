@@ -10,7 +10,6 @@ import {
   type AccountsService,
   type CatalogService,
   type Clock,
-  type Database as Schema,
   type Marketplace,
   type ReadRunner,
   type Repositories,
