@@ -78,7 +78,7 @@ Options:
   -h, --help         this help; \`npm run report -- <report> --help\` explains one report
 
 Reads the read-only replica only (REPORTER_DB_* settings) and refuses, exit 1, unless it is one.
-Every output states dataAsOf and replicaLagSeconds. Exit 0 done, 1 refused or failed, 2 bad usage.`;
+Every output states dataAsOf and replicaLagSeconds. Exit 0 done, 1 refused or failed, 2 bad usage or an --out that cannot be written.`;
 
 export function helpText(report?: ReportName): string {
   if (report === undefined) {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReportDataset } from '../testing/report-dataset.ts';
 import { reporterTestEnv } from '../testing/reporter-test-config.ts';
@@ -74,6 +75,21 @@ describe('npm run report (real replica)', () => {
     expect(piped.code, piped.stderr).toBe(0);
     expect(received).toMatch(/^\uFEFF# /);
     expect((await stat(fifo)).isFIFO()).toBe(true);
+  });
+
+  it('an --out that cannot be written fails at once with exit 2, before any report runs', async () => {
+    const missingFolder = path.join(dir, 'no-such-folder', 'v.csv');
+    const log = capture();
+    const stderr = capture();
+    const code = await runCli(['volume', '--from', '2024-02-26', '--to', '2024-03-10', '--out', missingFolder], {
+      stdout: capture().stream,
+      stderr: stderr.stream,
+      env: reporterTestEnv(),
+      log: pino({ level: 'info' }, log.stream),
+    });
+    expect(code).toBe(2);
+    expect(stderr.text()).toMatch(/^report: cannot write --out .*no-such-folder\/v\.csv: ENOENT[^\n]*\n$/);
+    expect(log.text()).not.toContain('report computed');
   });
 
   it('a reader that closes the pipe early (| head) ends the run quietly with exit 0', async () => {

@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
@@ -98,22 +97,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ConfigError) return fail(1, error.problems.join('; '));
     throw error;
   }
+  // The output is opened before the replica is asked anything: a path that cannot be written is
+  // the caller's mistake, told at once, not after minutes of replica time.
+  let output: { handle: FileHandle; partialFile: string | null } | null = null;
+  if (request.out !== undefined) {
+    const writeTo = await fileToWrite(request.out);
+    try {
+      output = { handle: await open(writeTo, 'w'), partialFile: writeTo === request.out ? null : writeTo };
+    } catch (error) {
+      return fail(2, `cannot write --out ${request.out}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const log = io.log ?? pino({ level: 'warn', base: { service: 'replica-reporter-cli' } }, pino.destination({ dest: 2, sync: true }));
   const database = openReplica(config);
   const progress = progressReporter(request.report, io.stderr);
-  let partialFile: string | null = null;
   try {
     const runner = new ReportRunner(database, runnerSettings(config), log);
     const result = await runner.run(request.report, request.input, { maxLagS: request.maxLagS, onProgress: progress.onProgress });
     for (const warning of result.header.warnings) io.stderr.write(`report: warning: ${warning}\n`);
     try {
       const chunks = renderReport(result, request.format, { bom: request.bom });
-      if (request.out === undefined) {
+      if (output === null) {
         await writeAll(io.stdout, chunks);
       } else {
-        const writeTo = await fileToWrite(request.out);
-        if (writeTo !== request.out) partialFile = writeTo;
-        const file = createWriteStream(writeTo);
+        const file = output.handle.createWriteStream();
         try {
           await writeAll(file, chunks);
         } catch (error) {
@@ -122,8 +129,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         file.end();
         await once(file, 'close');
-        if (partialFile !== null) await rename(partialFile, request.out);
-        partialFile = null;
+        if (output.partialFile !== null) await rename(output.partialFile, request.out!);
+        output = null;
       }
     } catch (error) {
       if (request.out !== undefined || !isClosedPipe(error)) throw error;
@@ -138,7 +145,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     progress.stop();
-    if (partialFile !== null) await rm(partialFile, { force: true });
+    if (output !== null) {
+      await output.handle.close().catch(() => undefined);
+      if (output.partialFile !== null) await rm(output.partialFile, { force: true });
+    }
     if (error instanceof ValidationError) return fail(2, `${error.message} (--help for usage)`);
     if (error instanceof ReportRefusal) return fail(1, error.message);
     return fail(1, `the report failed: ${error instanceof Error ? error.message : String(error)}`);
