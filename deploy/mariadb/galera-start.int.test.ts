@@ -159,7 +159,13 @@ describe('galera-start.sh on a real mariadbd, with the compose option files', ()
     expect(await rejoin.exited, rejoin.output()).toBe(0);
     await new Promise((resolve) => peer.close(resolve));
     const uuid = /^uuid:\s+(\S+)$/m.exec(grastate())![1];
-    expect(rejoin.output()).toContain(`--wsrep_start_position=${uuid}:${committed},${gtid}`);
+    const recovered = /recovered position (\S+)/.exec(rejoin.output())?.[1];
+    expect(recovered, rejoin.output()).toMatch(new RegExp(`^${uuid}:${committed},`));
+    // The GTID beside the seqno is what InnoDB recovery finds: the binlog's position, or 0-0-0 when the
+    // kill -9 came before it was written with the last writeset (several runs on the 2-core machine). The script's part
+    // is to pass on exactly what recovery printed.
+    expect([gtid, '0-0-0']).toContain(recovered!.split(',')[1]);
+    expect(rejoin.output()).toContain(`--wsrep_start_position=${recovered}`);
     expect(rejoin.output()).not.toContain('--wsrep-new-cluster');
 
     // Every node crashed at once: none is safe to bootstrap, so the node waits for a person.
@@ -175,7 +181,8 @@ describe('galera-start.sh on a real mariadbd, with the compose option files', ()
     expect(await choice.exited, choice.output()).toBe(0);
     await waitForPrimary();
     console.log(`--bootstrap-here to a Primary node: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    expect(waiting.output()).toContain(`--wsrep_start_position=${uuid}:${committed},${gtid}`);
+    // The same data recovered again: the same position.
+    expect(waiting.output()).toContain(`--wsrep_start_position=${recovered}`);
     expect(await query('SELECT id FROM smoke.t ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
 
     // A clean stop leaves it safe to bootstrap; started again, it restarts the cluster by itself.
