@@ -38,8 +38,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   });
   await app.register(requestContextPlugin);
   await app.register(redisPlugin, { settings: config, role: 'client', critical: false, impactWhenDown: 'rate limits fail open and the expiry sweep waits' });
-  await app.register(securityPlugin, { config });
+  // Before security: its rate limit counts signed-in clients by the account their token verifies for.
   await app.register(authPlugin, { secret: config.JWT_SECRET, accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_S });
+  await app.register(securityPlugin, { config });
   await app.register(signInThrottlePlugin, { config });
   await app.register(databasesPlugin, { config });
   await app.register(domainServicesPlugin, { config, ...(options.clock ? { clock: options.clock } : {}) });

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
-import { HttpProblem, createAccessTokenSigner, createAccessTokenVerifier } from '@chucar/platform';
+import { HttpProblem, createAccessTokenSigner, createAccessTokenVerifier, type AccessTokenVerifier } from '@chucar/platform';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +12,8 @@ declare module 'fastify' {
      */
     requireRole(...roles: Role[]): onRequestHookHandler;
     issueAccessToken(actor: Actor): { accessToken: string; expiresInSeconds: number };
+    /** The verifier requireRole uses, for hooks that run before it (the rate limit keys by verified account). */
+    accessTokens: AccessTokenVerifier<Role>;
   }
   interface FastifyRequest {
     /** The verified caller; set by requireRole. */
@@ -31,6 +33,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     // Verified tokens are cached until they expire: an HMAC per request is the largest auth cost.
     const accessTokens = createAccessTokenVerifier({ secret: options.secret, roles: ROLES, maxAgeSeconds: options.accessTokenTtlSeconds, cacheSize: 10_000 });
     app.decorateRequest('actor', null as unknown as Actor);
+    app.decorate('accessTokens', accessTokens);
 
     app.decorate('issueAccessToken', (actor: Actor) => ({
       accessToken: signAccessToken(actor),

@@ -6,25 +6,27 @@
  * client paces its requests so each instance hears back from Redis in between: the part of the
  * tolerance that depends on the Redis round trip is then nil and the bounds are exact.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApp } from '../app.ts';
 import { buildTestApp } from '../testing/test-app.ts';
-import { rateLimitKey } from './rate-limit.ts';
 
 const max = 12;
 const syncBatch = 2;
 const syncIntervalMs = 50;
 const clientPauseMs = 25;
 
-function uniqueClient(): { authorization: string } {
-  return { authorization: `Bearer shared-limit-${randomUUID()}` };
+// Each test run counts fresh accounts: a window in Redis outlives a run by up to a minute.
+let nextAccountId = randomInt(1_000_000, 1_000_000_000);
+
+/** A signed-in client of an account of its own: the limit counts verified accounts. */
+function uniqueClient(app: GatewayApp): { authorization: string; accountId: number } {
+  const accountId = nextAccountId++;
+  return { authorization: `Bearer ${app.issueAccessToken({ accountId, role: 'customer' }).accessToken}`, accountId };
 }
 
-function redisKeyOf(client: { authorization: string }): string {
-  const key = rateLimitKey({ ip: '127.0.0.1', headers: client });
-  expect(key).toMatch(/^token:/);
-  return `chucar:ratelimit:${key}`;
+function redisKeyOf(client: { accountId: number }, prefix = 'chucar:'): string {
+  return `${prefix}ratelimit:account:${client.accountId}`;
 }
 
 async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
@@ -50,15 +52,15 @@ describe('rate limit shared by two gateway instances', () => {
     await Promise.all([first?.close(), second?.close()]);
   });
 
-  const get = (app: GatewayApp, client: Record<string, string>, path = '/v1/regions') => fetch(`${urls.get(app)}${path}`, { headers: client });
-  const paced = async (app: GatewayApp, client: Record<string, string>) => {
+  const get = (app: GatewayApp, client: { authorization: string }, path = '/v1/regions') => fetch(`${urls.get(app)}${path}`, { headers: { authorization: client.authorization } });
+  const paced = async (app: GatewayApp, client: { authorization: string }) => {
     const response = await get(app, client);
     await new Promise((resolve) => setTimeout(resolve, clientPauseMs));
     return response;
   };
 
   it('admits max requests in all, within instances × batch, when a client alternates between them', async () => {
-    const client = uniqueClient();
+    const client = uniqueClient(first);
     const statuses: number[] = [];
     for (let i = 0; i < 2 * max; i++) statuses.push((await paced(i % 2 === 0 ? first : second, client)).status);
 
@@ -72,7 +74,7 @@ describe('rate limit shared by two gateway instances', () => {
   });
 
   it('refuses on one instance a client who used up the limit on the other', async () => {
-    const client = uniqueClient();
+    const client = uniqueClient(first);
     for (let i = 0; i < max; i++) expect((await get(first, client)).status).toBe(200);
     expect(await eventually(() => first.redis.get(redisKeyOf(client)), (count) => Number(count) === max)).toBe(String(max));
 
@@ -98,15 +100,60 @@ describe('rate limit shared by two gateway instances', () => {
   });
 
   it('keeps counting each client apart and never limits health checks or metrics', async () => {
-    const busy = uniqueClient();
+    const busy = uniqueClient(first);
     for (let i = 0; i < max + 2; i++) await get(first, busy);
     expect((await get(first, busy)).status).toBe(429);
-    const other = await get(first, uniqueClient());
+    const other = await get(first, uniqueClient(first));
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe(String(max - 1));
     for (let i = 0; i < max + 2; i++) {
       expect((await get(first, busy, '/health/live')).status).toBe(200);
       expect((await get(first, busy, '/metrics')).status).toBe(200);
     }
+  });
+});
+
+describe('rate limit keys', () => {
+  // A prefix of its own: the address count of 127.0.0.1 is shared with nothing else that runs.
+  const prefix = `chucar-rl-${randomUUID().slice(0, 8)}:`;
+  let app: GatewayApp;
+  let url: string;
+
+  beforeAll(async () => {
+    app = await buildTestApp({ RATE_LIMIT_MAX: String(max), RATE_LIMIT_SYNC_BATCH: '1', RATE_LIMIT_SYNC_INTERVAL_MS: String(syncIntervalMs), GATEWAY_REDIS_KEY_PREFIX: prefix });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const statusWith = async (authorization: string) => (await fetch(`${url}/v1/regions`, { headers: { authorization } })).status;
+
+  it('counts a client that sends a new made-up token each time by its address, and leaves no key per token in Redis', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < max + 3; i++) statuses.push(await statusWith(`Bearer made-up-${randomUUID()}`));
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(max + 1);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    const keys = await eventually(() => app.redis.keys(`${prefix}ratelimit:*`), (found) => found.includes(`${prefix}ratelimit:ip:127.0.0.1`));
+    expect(keys.sort()).toEqual([`${prefix}ratelimit:ip:127.0.0.1`]);
+    // A signed-in client from the same address keeps its own limit.
+    expect(await statusWith(uniqueClient(app).authorization)).toBe(200);
+  });
+
+  it('counts every token of one account against one limit', async () => {
+    const { accountId } = uniqueClient(app);
+    // Signed a second apart, the two tokens differ in iat and exp.
+    const firstToken = app.issueAccessToken({ accountId, role: 'customer' }).accessToken;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const secondToken = app.issueAccessToken({ accountId, role: 'customer' }).accessToken;
+    expect(secondToken).not.toBe(firstToken);
+    const statuses: number[] = [];
+    for (let i = 0; i < max + 3; i++) {
+      statuses.push(await statusWith(`Bearer ${i % 2 === 0 ? firstToken : secondToken}`));
+      await new Promise((resolve) => setTimeout(resolve, clientPauseMs));
+    }
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(max + 1);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    expect(Number(await app.redis.get(redisKeyOf({ accountId }, prefix)))).toBeGreaterThanOrEqual(max);
   });
 });

@@ -1,22 +1,20 @@
-import { hash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken } from '@chucar/platform';
+import type { AccessTokenVerifier } from '@chucar/platform';
 import { SharedRateLimiter, type RateLimitSettings } from './rate-limit-shared.ts';
 import { redisRateLimitStore } from './rate-limit-redis-store.ts';
 
 /**
- * The bearer token identifies a client session better than an address shared behind NAT. Only a
- * hash of it reaches Redis, and nothing of it is kept here: the one-shot hash costs about a
- * microsecond, no more than looking the header up in a memo would, and a memo keyed by the header
- * would hold every client's live token in the heap and up to 16 KB per header a client invents.
+ * A signed-in client is counted by its account, wherever it connects from (clients behind one NAT
+ * address stay apart, and one account's sessions share a limit); anything else, including a
+ * token that does not verify, by its address. Keying by the token as sent let a client escape
+ * its limit with a new made-up token per request, each a fresh count and a fresh Redis key.
+ * Verifying costs one HMAC for a token the verifier has not cached; requireRole then finds it cached.
  */
-export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
-  const authorization = request.headers.authorization;
-  if (authorization === undefined) return `ip:${request.ip}`;
-  const bearer = bearerToken(authorization);
-  if (!bearer.ok) return `ip:${request.ip}`;
-  return `token:${hash('sha256', bearer.token, 'base64url').slice(0, 22)}`;
+export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>, accessTokens: Pick<AccessTokenVerifier<string>, 'authenticate'>): string {
+  if (request.headers.authorization === undefined) return `ip:${request.ip}`;
+  const check = accessTokens.authenticate(request.headers.authorization);
+  return check.ok ? `account:${check.claims.accountId}` : `ip:${request.ip}`;
 }
 
 /** The load balancer's health checks and Prometheus' scrapes are never limited. */
@@ -50,7 +48,7 @@ export const rateLimitPlugin = fp<RateLimitSettings & { redisKeyPrefix: string }
     // A callback hook, not async: no promise per request on the hot path.
     app.addHook('onRequest', (request, reply, done) => {
       if (isExempt(request.url)) return done();
-      const decision = limiter.hit(rateLimitKey(request));
+      const decision = limiter.hit(rateLimitKey(request, app.accessTokens));
       const resetSeconds = Math.ceil(decision.resetMs / 1000);
       reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', resetSeconds);
       if (decision.allowed) return done();
@@ -58,5 +56,5 @@ export const rateLimitPlugin = fp<RateLimitSettings & { redisKeyPrefix: string }
       done(rateLimitedError(settings.max, settings.windowMs));
     });
   },
-  { name: 'rate-limit', dependencies: ['redis'] },
+  { name: 'rate-limit', dependencies: ['redis', 'auth'] },
 );
