@@ -11,7 +11,7 @@ const nodes: ClusterNodeAddress[] = [
 ];
 
 /** Each node answers what the test set for it: a state, an error, or nothing at all. */
-function setup(answers: Record<string, GaleraNodeState | Error | 'hang'>) {
+function setup(answers: Record<string, GaleraNodeState | Error | 'hang'>, silentRoundGraceMs?: number) {
   const probed: string[] = [];
   const writerChanges: Array<[string | null, string | null]> = [];
   const monitor = createClusterMonitor({
@@ -26,6 +26,7 @@ function setup(answers: Record<string, GaleraNodeState | Error | 'hang'>) {
       return { state: answer, gtidIdentity: identity };
     },
     onWriterChange: (from, to) => writerChanges.push([from, to]),
+    ...(silentRoundGraceMs === undefined ? {} : { silentRoundGraceMs }),
   });
   return { monitor, answers, probed, writerChanges };
 }
@@ -100,6 +101,45 @@ describe('cluster monitor', () => {
     expect(Date.now() - started).toBeLessThan(500);
     expect(monitor.writer()?.name).toBe('node2');
     expect(monitor.nodeHealth()[0]).toMatchObject({ name: 'node1', address: '127.0.0.1:3311', state: null, role: 'unavailable', lastError: 'probe of cluster node node1: no answer within 30 ms' });
+  });
+
+  it('keeps the writer and readers through a round in which no node answered in time, and drops them once the grace has passed', async () => {
+    const { monitor, answers, writerChanges } = setup({ node1: synced, node2: synced, node3: synced }, 200);
+    await monitor.recheckNow();
+    answers.node1 = 'hang';
+    answers.node2 = 'hang';
+    answers.node3 = 'hang';
+    await monitor.recheckNow();
+    expect(monitor.writer()?.name).toBe('node1');
+    expect(monitor.readers().map((node) => node.name)).toEqual(['node2', 'node3']);
+    expect(monitor.nodeHealth()[0]!.lastError).toMatch(/^probe of cluster node node1: no answer within 30 ms; no node answered this round, so its state of \d+ ms ago is kept$/);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await monitor.recheckNow();
+    expect(monitor.writer()).toBeNull();
+    expect(writerChanges).toEqual([
+      [null, 'node1'],
+      ['node1', null],
+    ]);
+  });
+
+  it('keeps nothing in a silent round for a node that refused, or one that never answered', async () => {
+    const { monitor, answers } = setup({ node1: synced, node2: 'hang', node3: synced }, 10_000);
+    await monitor.recheckNow();
+    answers.node1 = refused();
+    answers.node3 = 'hang';
+    await monitor.recheckNow();
+    // node1 refused: down at once; node2 never answered: nothing to keep; node3 timed out: kept.
+    expect(monitor.writer()?.name).toBe('node3');
+    expect(monitor.nodeHealth().map((node) => node.state === null)).toEqual([true, true, false]);
+  });
+
+  it('drops a node that timed out at once when another node answered the same round', async () => {
+    const { monitor, answers } = setup({ node1: synced, node2: synced, node3: synced }, 10_000);
+    await monitor.recheckNow();
+    answers.node1 = 'hang';
+    await monitor.recheckNow();
+    expect(monitor.writer()?.name).toBe('node2');
+    expect(monitor.nodeHealth()[0]).toMatchObject({ state: null, role: 'unavailable' });
   });
 
   it('reports each node for readiness: its state, role, last error and check time', async () => {

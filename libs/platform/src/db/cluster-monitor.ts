@@ -1,5 +1,5 @@
 import { createPeriodicTask } from '../periodic-task/periodic-task.ts';
-import { withTimeout } from '../timeout/with-timeout.ts';
+import { TimeoutError, withTimeout } from '../timeout/with-timeout.ts';
 import { isServingNode, isSyncedNode, type GaleraGtidIdentity, type GaleraNodeState } from './galera-dialect.ts';
 
 export interface ClusterNodeAddress {
@@ -20,7 +20,10 @@ export interface ClusterNodeHealth {
   name: string;
   /** host:port */
   address: string;
-  /** Null until the first probe, and after a probe that failed (the node's state is not known then). */
+  /**
+   * Null until the first probe, and after a probe that failed (the node's state is not known then),
+   * except while a round in which no node answered keeps it (see silentRoundGraceMs; lastError says so).
+   */
   state: GaleraNodeState | null;
   gtidIdentity: GaleraGtidIdentity | null;
   role: 'writer' | 'reader' | 'unavailable';
@@ -35,6 +38,15 @@ export interface ClusterMonitorOptions {
   probe(node: ClusterNodeAddress): Promise<NodeProbeResult>;
   checkIntervalMs: number;
   probeTimeoutMs: number;
+  /**
+   * When no probe of a round got an answer, a node whose probe only timed out keeps the state it
+   * last answered, for at most this long after that answer (default 5000). Every node silent at
+   * once is more often this process or machine starved of CPU than the cluster gone, and dropping
+   * the writer would answer every request 503 at once; requests meanwhile find out for themselves
+   * (their own timeouts, a lost connection probes again). A refused or lost connection, or any
+   * answer from another node, marks the node down at once.
+   */
+  silentRoundGraceMs?: number;
   onWriterChange?(from: string | null, to: string | null, nodes: readonly ClusterNodeHealth[]): void;
 }
 
@@ -63,6 +75,16 @@ interface NodeRecord {
   gtidIdentity: GaleraGtidIdentity | null;
   lastError: string | null;
   checkedAt: Date | null;
+  /** When the node last answered a probe (Date.now()), null before its first answer. */
+  answeredAtMs: number | null;
+}
+
+type ProbeOutcome = 'answered' | 'timed_out' | 'failed';
+
+/** A probe that got no answer in time, as opposed to one the node or the network refused. */
+function isProbeTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof TimeoutError || code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT';
 }
 
 /**
@@ -75,7 +97,8 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
   if (options.nodes.length === 0) throw new RangeError('a cluster needs at least one node');
   const names = new Set(options.nodes.map((node) => node.name));
   if (names.size !== options.nodes.length) throw new RangeError('cluster node names must be distinct');
-  const records: NodeRecord[] = options.nodes.map((address) => ({ address, state: null, gtidIdentity: null, lastError: null, checkedAt: null }));
+  const silentRoundGraceMs = options.silentRoundGraceMs ?? 5000;
+  const records: NodeRecord[] = options.nodes.map((address) => ({ address, state: null, gtidIdentity: null, lastError: null, checkedAt: null, answeredAtMs: null }));
   let writerIndex: number | null = null;
 
   const serving = (record: NodeRecord) => record.state !== null && isServingNode(record.state);
@@ -89,18 +112,34 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
     options.onWriterChange?.(from, next === null ? null : records[next]!.address.name, nodeHealth());
   }
 
-  async function probeNode(record: NodeRecord): Promise<void> {
+  /** Probes one node; a failure is recorded in lastError and left to the round to judge. */
+  async function probeNode(record: NodeRecord): Promise<ProbeOutcome> {
     try {
       const result = await withTimeout(options.probe(record.address), options.probeTimeoutMs, `probe of cluster node ${record.address.name}`);
       record.state = result.state;
       record.gtidIdentity = result.gtidIdentity;
       record.lastError = null;
+      record.answeredAtMs = Date.now();
+      return 'answered';
     } catch (error) {
-      record.state = null;
       record.lastError = error instanceof Error ? error.message : String(error);
+      return isProbeTimeout(error) ? 'timed_out' : 'failed';
     } finally {
       record.checkedAt = new Date();
     }
+  }
+
+  async function probeRound(): Promise<void> {
+    const outcomes = await Promise.all(records.map(probeNode));
+    const silentRound = !outcomes.includes('answered');
+    const now = Date.now();
+    records.forEach((record, index) => {
+      if (outcomes[index] === 'answered') return;
+      const keep = silentRound && outcomes[index] === 'timed_out' && record.answeredAtMs !== null && now - record.answeredAtMs <= silentRoundGraceMs;
+      if (keep) record.lastError = `${record.lastError}; no node answered this round, so its state of ${now - record.answeredAtMs!} ms ago is kept`;
+      else record.state = null;
+    });
+    chooseWriter();
   }
 
   // A failed probe is the state it records, so the task has nothing to log.
@@ -108,10 +147,7 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
     name: 'cluster_node_probe',
     intervalMs: options.checkIntervalMs,
     runAtStart: true,
-    async run() {
-      await Promise.all(records.map(probeNode));
-      chooseWriter();
-    },
+    run: probeRound,
   });
 
   function roleOf(index: number): ClusterNodeHealth['role'] {

@@ -12,7 +12,7 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
  * Nodes that answer only the GTID wait; each node's "db" is its name, which the reads return.
  * `wait` per node: 'reached', 'timeout' (1205), or an error to throw.
  */
-function setup(topology: { writer: string | null; readers: string[] }, wait: Record<string, 'reached' | 'timeout' | Error> = {}) {
+function setup(topology: { writer: string | null; readers: string[] }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
   const decisions: ClusterReadDecisionReason[] = [];
   const waitedOn: string[] = [];
   let rechecks = 0;
@@ -22,7 +22,10 @@ function setup(topology: { writer: string | null; readers: string[] }, wait: Rec
       writer: () => (topology.writer === null ? null : node(topology.writer)),
       readers: () => topology.readers.map(node),
       gtidIdentity: () => (topology.writer === null ? null : identity),
-      recheckNow: async () => void (rechecks += 1),
+      recheckNow: async () => {
+        rechecks += 1;
+        onRecheck();
+      },
     },
     databaseOf(address) {
       const runSql: RunSql = async () => {
@@ -101,8 +104,19 @@ describe('cluster read sessions', () => {
   });
 
   it('fails at once with NoWritableNodeError when no node serves', async () => {
-    const { sessions } = setup({ writer: null, readers: [] });
+    const { sessions, rechecks } = setup({ writer: null, readers: [] });
     await expect(sessions.openSession(null).run(readName)).rejects.toBeInstanceOf(NoWritableNodeError);
+    expect(rechecks()).toBe(0);
+  });
+
+  it('repeats a read that failed on the writer on the writer a fresh probe finds', async () => {
+    const topology: { writer: string | null; readers: string[] } = { writer: 'node1', readers: ['node1'] };
+    const { sessions, decisions, rechecks } = setup(topology, {}, () => Object.assign(topology, { writer: 'node2', readers: ['node2'] }));
+    const session = sessions.openSession(null);
+    expect(await session.run(async (db) => (String(db) === 'node1' ? Promise.reject(lost()) : readName(db)))).toBe('node2');
+    expect(decisions).toEqual(['writer_only_node', 'writer_writer_failed']);
+    expect(rechecks()).toBe(1);
+    expect(session.freshness()).toEqual({ source: 'primary', lagBoundMs: 0 });
   });
 
   it('repeats a read on the writer when the reader fails in the middle, and keeps the session there', async () => {
@@ -128,7 +142,7 @@ describe('cluster read sessions', () => {
     expect(await sessions.openSession(null).run(async (db) => (String(db) === 'node2' ? Promise.reject(notPrepared) : readName(db)))).toBe('node1');
   });
 
-  it('does not repeat a read whose query itself is wrong, nor one that failed on the writer', async () => {
+  it('does not repeat a read whose query itself is wrong, nor one that failed on the writer when a fresh probe finds the same writer', async () => {
     const withReader = setup({ writer: 'node1', readers: ['node2'] });
     const syntax = Object.assign(new Error('syntax'), { code: 'ER_PARSE_ERROR' });
     await expect(withReader.sessions.openSession(null).run(async () => Promise.reject(syntax))).rejects.toThrow('syntax');

@@ -13,6 +13,7 @@ export const clusterReadDecisionReasons = [
   'writer_gtid_timeout',
   'writer_token_not_from_cluster',
   'writer_reader_failed',
+  'writer_writer_failed',
 ] as const;
 export type ClusterReadDecisionReason = (typeof clusterReadDecisionReasons)[number];
 
@@ -108,11 +109,13 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
           return await read(chosen.db, chosen);
         } catch (error) {
           if (!isClusterUnavailable(error)) throw error;
-          void options.monitor.recheckNow();
-          // Reads are safe to repeat; a failed writer is not retried here (the next request finds the new one).
+          // Reads are safe to repeat, once: on the writer after a reader failed; after the writer
+          // failed, on the writer a fresh probe finds, if it is another node.
+          const recheck = options.monitor.recheckNow();
+          if (chosen.target === 'writer' || options.monitor.writer() === null) await recheck;
           const writer = options.monitor.writer();
-          if (chosen.target === 'writer' || !writer || writer.name === chosen.node) throw error;
-          const fallback = decide(writer, 'writer', 'writer_reader_failed');
+          if (!writer || writer.name === chosen.node) throw error;
+          const fallback = decide(writer, 'writer', chosen.target === 'writer' ? 'writer_writer_failed' : 'writer_reader_failed');
           choice = Promise.resolve(fallback);
           served = fallback;
           return read(fallback.db, fallback);

@@ -150,4 +150,49 @@ describe('database cluster on the local Galera nodes', () => {
     expect(row?.note).toBe('with node 1 cut');
     expect(readOn).toEqual([`${nodes[2]!.name} reader_gtid_reached`]);
   });
+
+  it('keeps its writer through a moment in which no node answers a probe (this process starved, say), and drops it once that lasts beyond the grace', async () => {
+    const proxies = await Promise.all(nodes.map((node) => startCuttableProxy({ host: node.host, port: node.port })));
+    try {
+      const writerChanges: Array<string | null> = [];
+      cluster = createDatabaseCluster<Schema>({
+        nodes: nodes.map((node, index) => ({ ...node, port: proxies[index]!.port })),
+        checkIntervalMs: 60_000,
+        probeTimeoutMs: 300,
+        silentRoundGraceMs: 1500,
+        gtidWaitTimeoutMs: 200,
+        onWriterChange: (_from, to) => writerChanges.push(to),
+      });
+      await cluster.start();
+      const written = await insertNote(cluster, 'before the silence');
+
+      // Every node silent for one round, well within the grace: the roles stay as they were.
+      await Promise.all(proxies.map((each) => each.cut('stall')));
+      await cluster.recheckNow();
+      expect(cluster.writer()?.name).toBe(nodes[0]!.name);
+      expect(cluster.readers().map((node) => node.name)).toEqual([nodes[1]!.name, nodes[2]!.name]);
+      expect(cluster.nodeHealth()[0]!.lastError).toMatch(/no node answered this round, so its state of \d+ ms ago is kept$/);
+      await Promise.all(proxies.map((each) => each.restore()));
+      await cluster.recheckNow();
+      expect(cluster.nodeHealth().map((node) => node.lastError)).toEqual([null, null, null]);
+      const row = await cluster.read(written.gtid, async (db) => findNote(db, written.id));
+      expect(row?.note).toBe('before the silence');
+      expect(writerChanges).toEqual([nodes[0]!.name]);
+
+      // Silent beyond the grace: no writer, and requests are refused at once again.
+      await Promise.all(proxies.map((each) => each.cut('stall')));
+      const silentSince = Date.now();
+      while (cluster.writer() !== null && Date.now() - silentSince < 10_000) await cluster.recheckNow();
+      expect(cluster.writer()).toBeNull();
+      expect(Date.now() - silentSince).toBeGreaterThanOrEqual(1500 - 300);
+      expect(writerChanges).toEqual([nodes[0]!.name, null]);
+      await Promise.all(proxies.map((each) => each.restore()));
+      await cluster.recheckNow();
+      expect(cluster.writer()?.name).toBe(nodes[0]!.name);
+    } finally {
+      await cluster?.close();
+      cluster = null;
+      await Promise.all(proxies.map((each) => each.close()));
+    }
+  });
 });

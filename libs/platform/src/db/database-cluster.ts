@@ -25,6 +25,8 @@ export interface DatabaseClusterOptions {
    * again. Such a write's outcome is unknown (it may have committed), as after any timeout.
    */
   writeTimeoutMs?: number;
+  /** How long a node silent in a round in which no node answered keeps its last state (see ClusterMonitorOptions; default 5000). */
+  silentRoundGraceMs?: number;
   /** How long a read waits on a reader for the client's last write before it goes to the writer. */
   gtidWaitTimeoutMs: number;
   /** The lag bound reported for a reader's data when no token was waited for (default 1000). */
@@ -99,6 +101,7 @@ export function createDatabaseCluster<DB>(options: DatabaseClusterOptions): Data
     nodes: nodes.map(({ name, host, port }) => ({ name, host, port })),
     checkIntervalMs: options.checkIntervalMs,
     probeTimeoutMs,
+    ...(options.silentRoundGraceMs === undefined ? {} : { silentRoundGraceMs: options.silentRoundGraceMs }),
     async probe(node) {
       const run = probeDatabases.get(node.name)!.runSql;
       const state = await readGaleraNodeState(run);

@@ -1,12 +1,14 @@
 import net from 'node:net';
 
-export type ProxyMode = 'forward' | 'refuse' | 'blackhole';
+export type ProxyMode = 'forward' | 'refuse' | 'blackhole' | 'stall';
 
 export interface CuttableProxy {
   readonly port: number;
   /**
    * `refuse`: the port stops listening and every open connection is reset (a server that died);
-   * `blackhole`: connections are accepted and never answered, open ones are dropped (a hung host).
+   * `blackhole`: connections are accepted and never answered, open ones are dropped (a hung host);
+   * `stall`: the same for new connections, while open ones stay open and carry nothing until
+   * restored (a peer that stops answering without losing a connection, as a starved process does).
    */
   cut(mode: Exclude<ProxyMode, 'forward'>): Promise<void>;
   /**
@@ -29,6 +31,8 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
   const open = new Set<net.Socket>();
   /** The client side of each upstream connection, to drop both sides of a cut client's link. */
   const clientOf = new WeakMap<net.Socket, net.Socket>();
+  /** Forwarding connections, to stop and resume their traffic without closing them. */
+  const links = new Set<{ client: net.Socket; server: net.Socket }>();
   const track = (socket: net.Socket) => {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
@@ -46,6 +50,9 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
     track(server);
     client.pipe(server);
     server.pipe(client);
+    const link = { client, server };
+    links.add(link);
+    client.on('close', () => links.delete(link));
     client.on('close', () => server.destroy());
     server.on('close', () => client.destroy());
   };
@@ -66,6 +73,13 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
         const closed = stopListening();
         dropAll();
         await closed;
+      } else if (next === 'stall') {
+        for (const { client, server } of links) {
+          client.unpipe(server);
+          server.unpipe(client);
+          client.pause();
+          server.pause();
+        }
       } else {
         dropAll();
       }
@@ -78,6 +92,13 @@ export async function startCuttableProxy(upstream: { host: string; port: number 
       }
     },
     async restore() {
+      if (mode === 'stall') {
+        // What arrived meanwhile is delivered now, as after a stall of the network.
+        for (const { client, server } of links) {
+          client.pipe(server);
+          server.pipe(client);
+        }
+      }
       mode = 'forward';
       cutClients.clear();
       if (!listener.listening) {
