@@ -168,7 +168,7 @@ export const benchmark: Benchmark = {
 /** Both servers must answer the same bytes, or the comparison would measure different work. */
 async function expectSameBodies(byId: [gatewayUrl: string, bareUrl: string], list: [gatewayUrl: string, bareUrl: string], headers: Record<string, string>): Promise<void> {
   for (const [gatewayUrl, bareUrl] of [byId, list]) {
-    const [fromGateway, fromBare] = await Promise.all([fetch(gatewayUrl, { headers }).then((answer) => answer.text()), fetch(bareUrl).then((answer) => answer.text())]);
+    const [fromGateway, fromBare] = await Promise.all([fetch(gatewayUrl, { headers, signal: AbortSignal.timeout(10_000) }).then((answer) => answer.text()), fetch(bareUrl, { signal: AbortSignal.timeout(10_000) }).then((answer) => answer.text())]);
     if (fromGateway !== fromBare) throw new Error(`the bare server answers other JSON than the gateway for ${gatewayUrl}:\n${fromGateway.slice(0, 400)}\n${fromBare.slice(0, 400)}`);
   }
 }

@@ -63,6 +63,7 @@ export async function signUpClients(gatewayUrl: string, count: number): Promise<
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: `bench-uploader-${index}-${Date.now()}@bench.chucar.kr`, password: 'bench-password-1234', displayName: `Uploader ${index}` }),
+      signal: AbortSignal.timeout(10_000),
     });
     if (answer.status !== 201) throw new Error(`sign-up answered ${answer.status}: ${await answer.text()}`);
     tokens.push(((await answer.json()) as { accessToken: string }).accessToken);
@@ -95,7 +96,7 @@ export async function uploadThroughGateway(gatewayUrl: string, tokens: readonly 
     tokens.map(async (token) => {
       for (const photo of photos) {
         const started = performance.now();
-        const answer = await fetch(`${gatewayUrl}/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: photo });
+        const answer = await fetch(`${gatewayUrl}/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' }, body: photo, signal: AbortSignal.timeout(60_000) });
         acceptMs.push(performance.now() - started);
         if (answer.status !== 202) throw new Error(`upload answered ${answer.status}: ${await answer.text()}`);
         ids.push(((await answer.json()) as { id: string }).id);

@@ -168,7 +168,7 @@ async function startScrubWorker(env: NodeJS.ProcessEnv, extra: Record<string, st
   );
   const queue = openMediaQueue(options.names.queuePrefix);
   const metric = async (name: string, pass: string) => {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
     const found = new RegExp(`^${name}\\{pass="${pass}"\\} (\\S+)$`, 'm').exec(text);
     return found ? Number(found[1]) : null;
   };

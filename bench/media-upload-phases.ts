@@ -35,7 +35,7 @@ export async function postAll(url: string, bodies: readonly Buffer[][], headersO
     bodies.map(async (clientBodies, client) => {
       for (const body of clientBodies) {
         const sent = performance.now();
-        const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg', ...headersOf(client) }, body });
+        const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/jpeg', ...headersOf(client) }, body, signal: AbortSignal.timeout(60_000) });
         const text = await answer.text();
         latencies.push(performance.now() - sent);
         if (answer.status !== 202) throw new Error(`${url} answered ${answer.status}: ${text.slice(0, 300)}`);

@@ -29,7 +29,7 @@ function metric(exposition: string, name: string): number {
 
 /** The gateway's own figures, from prom-client's default metrics on /metrics. */
 export async function memoryFromMetrics(baseUrl: string): Promise<ProcessMemory> {
-  const exposition = await (await fetch(`${baseUrl}/metrics`)).text();
+  const exposition = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   return {
     rssMiB: mib(metric(exposition, 'process_resident_memory_bytes')),
     heapUsedMiB: mib(metric(exposition, 'nodejs_heap_size_used_bytes')),
@@ -40,6 +40,6 @@ export async function memoryFromMetrics(baseUrl: string): Promise<ProcessMemory>
 
 /** The bare server's `process.memoryUsage()` from its /memory route. */
 export async function memoryFromRoute(baseUrl: string): Promise<ProcessMemory> {
-  const usage = (await (await fetch(`${baseUrl}/memory`)).json()) as NodeJS.MemoryUsage;
+  const usage = (await (await fetch(`${baseUrl}/memory`, { signal: AbortSignal.timeout(10_000) })).json()) as NodeJS.MemoryUsage;
   return { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
 }

@@ -78,7 +78,7 @@ const GATEWAY_SECONDS = 5;
 type Headers = Record<string, string>;
 
 async function postJson(url: string, body: unknown, headers: Headers = {}): Promise<Record<string, unknown>> {
-  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
   const parsed = (await answer.json()) as Record<string, unknown>;
   if (!answer.ok) throw new Error(`POST ${new URL(url).pathname} answered ${answer.status}: ${JSON.stringify(parsed)}`);
   return parsed;

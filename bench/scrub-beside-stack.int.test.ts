@@ -118,7 +118,7 @@ describe('the media bench beside a running stack', () => {
     expect(benchJobsOnStackQueue).toEqual([]);
 
     // The stack's worker is still up, and stops cleanly.
-    expect((await fetch(`${stackWorkerUrl}/health/live`)).ok).toBe(true);
+    expect((await fetch(`${stackWorkerUrl}/health/live`, { signal: AbortSignal.timeout(5000) })).ok).toBe(true);
     await stackWorker.stop();
     expect(stackWorker.child.exitCode).toBe(0);
   }, 180_000);
