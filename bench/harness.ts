@@ -44,3 +44,18 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const render = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
 }
+
+/**
+ * The phases a bench runs, from a comma-separated env variable (every phase when unset). An unknown
+ * phase, or a list `allowed` refuses, ends the run with exit 2 and one line naming the variable.
+ */
+export function benchPhases<Phase extends string>(variable: string, all: readonly Phase[], allowed: (phases: readonly Phase[]) => boolean = () => true, expected = `a comma-separated list of ${all.join(', ')}`): Phase[] {
+  const text = process.env[variable];
+  const phases = (text ?? all.join(',')).split(',').map((phase) => phase.trim());
+  const known = (phase: string): phase is Phase => (all as readonly string[]).includes(phase);
+  if (!phases.every(known) || !allowed(phases)) {
+    console.error(`${variable}: ${expected}, not ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return phases;
+}

@@ -23,24 +23,19 @@ import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { startHaproxy, localBalancerChecks } from '../tools/lb/haproxy.ts';
 import { portAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { stackUp } from '../tools/stack/stack.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { benchPhases, median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { benchPort } from './isolation.ts';
 import { photosOfSize, signUpClients, startUploadPath } from './media-gateway.ts';
 import { postAll, storeByHand, uniqueJpeg } from './media-upload-phases.ts';
 import { benchBucket, cpuSince, openMediaQueue, prepareMediaDatabase, scratchDir, startS3Server, startWorker, waitForRows, type BenchProcess } from './media-setup.ts';
-import { median } from './media-worker-phases.ts';
 
 const clients = 16;
 const concurrency = Number(process.env['BENCH_MEDIA_CONCURRENCY'] ?? 8);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const mib = 1024 * 1024;
 const PHASES = ['accept', 'store'] as const;
-const phases = (process.env['MEDIA_UPLOAD_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((phase) => phase.trim());
-if (phases.some((phase) => !(PHASES as readonly string[]).includes(phase)) || !phases.includes('accept')) {
-  // The store phase stores what the accept phase uploaded: it cannot run alone.
-  console.error(`MEDIA_UPLOAD_BENCH_PHASES: accept, or accept,store (the default), not ${JSON.stringify(process.env['MEDIA_UPLOAD_BENCH_PHASES'])}`);
-  process.exit(2);
-}
+// The store phase stores what the accept phase uploaded: it cannot run alone.
+const phases = benchPhases('MEDIA_UPLOAD_BENCH_PHASES', PHASES, (chosen) => chosen.includes('accept'), 'accept, or accept,store (the default)');
 const storePhase = phases.includes('store');
 const cases = [
   { label: '1 MB', mebibytes: 1, perClient: 4 },

@@ -10,7 +10,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import type { Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
-import { row, type BenchRow } from './harness.ts';
+import { median, row, type BenchRow } from './harness.ts';
 import { benchBucket, cpuMs, createOwner, spoolUploads, waitForRows, type openMediaQueue, type sampleRss } from './media-setup.ts';
 
 export interface PhaseContext {
@@ -35,11 +35,6 @@ const storeCases = [
   { label: '5 MB', bytes: 5 * mib, count: 40 },
 ];
 const previewPhotos = 8;
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {

@@ -28,7 +28,7 @@ import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, firstQuoteRequestId } from './gateway-data.ts';
 import { prepareReporterData, type ReporterDataset } from './reporter-data.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { benchPhases, row, type Benchmark, type BenchRow } from './harness.ts';
 import { reporterEnv, reportsRunning } from './report-load.ts';
 
 const sizes = (process.env['REPORTER_BENCH_SIZES'] ?? '100000,1000000')
@@ -44,11 +44,7 @@ const largeRequests = sizes[sizes.length - 1]!;
 const RUNS = 3;
 /** REPORTER_BENCH_PHASES: which parts run (default all): compare (reports vs raw SQL), rss (CLI peak RSS), gateway (p99 while reports run). */
 const PHASES = ['compare', 'rss', 'gateway'] as const;
-const phases = (process.env['REPORTER_BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((phase) => phase.trim());
-if (phases.some((phase) => !(PHASES as readonly string[]).includes(phase))) {
-  console.error(`REPORTER_BENCH_PHASES: a comma-separated list of ${PHASES.join(', ')}, not ${JSON.stringify(process.env['REPORTER_BENCH_PHASES'])}`);
-  process.exit(2);
-}
+const phases = benchPhases('REPORTER_BENCH_PHASES', PHASES);
 const requestsLabel = (requests: number) => requests.toLocaleString('en-US');
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
