@@ -14,12 +14,11 @@ import { loadStackConfig } from '../tools/stack/config.ts';
 import { portAnswers } from '../tools/stack/processes.ts';
 import { startS3, stopS3 } from '../tools/stack/s3.ts';
 import { connectIsolated, isolatedStartEnv, spawnNpmStart, stopIsolatedStack, stopNpmStart, waitForDeliveredAlert } from '../tools/supervisor/npm-start-harness.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { BENCH_NAMES, BENCH_PORT_OFFSET } from './isolation.ts';
 
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** The rules' `for:` in seconds, as deploy/monitoring/alert-rules.yml has them. */
 const faults = [

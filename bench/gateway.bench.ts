@@ -14,7 +14,7 @@ import { stackUp } from '../tools/stack/stack.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
 
 const connections = 50;
@@ -73,11 +73,6 @@ async function warmUp(target: Target): Promise<void> {
     previous = current;
   }
   console.error(`warm-up of ${target.url}: not steady after ${maxWarmUpRuns * 2} s (last ${Math.round(previous)} µs CPU per request); measuring anyway`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Warms both servers up, then alternates `rounds` runs of each; returns the medians. */

@@ -12,7 +12,7 @@ import { localBalancerChecks } from '../tools/lb/haproxy.ts';
 import { startLbCluster } from '../tools/faults/lb-cluster.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 import { cpuTimeMs } from './process-usage.ts';
 
@@ -32,7 +32,6 @@ async function load(url: string, headers: Record<string, string>, seconds = dura
   return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts, requests: result.requests.average * seconds };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const benchmark: Benchmark = {
   name: 'lb',

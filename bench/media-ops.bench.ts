@@ -15,7 +15,7 @@ import { CopyObjectCommand, DeleteObjectCommand, ListObjectsCommand, PutObjectCo
 import { localS3Credentials } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
-import { row, type Benchmark, type BenchRow } from './harness.ts';
+import { median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 import mysql from 'mysql2/promise';
 import type { Database as Schema } from '@chucar/domain';
@@ -171,11 +171,6 @@ function runOrphans(env: Record<string, string>, args: string[]): OrphanReport {
   const run = spawnSync(process.execPath, ['apps/media-service/src/cli/orphans-cli.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0 && run.status !== 1) throw new Error(`media:orphans ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as OrphanReport;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function ageFiles(directory: string, at: Date): void {

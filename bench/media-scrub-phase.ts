@@ -21,7 +21,7 @@ import { createKyselyMediaIntegrityRepository, createRepositories, type Database
 import type { Database } from '@chucar/platform';
 import { localS3Credentials } from '@chucar/platform/testing';
 import { repoRoot } from '../tools/stack/config.ts';
-import { row, type BenchRow } from './harness.ts';
+import { median, row, type BenchRow } from './harness.ts';
 import { benchPort } from './isolation.ts';
 import { benchBucket, benchMediaEnv, benchMediaNames, createOwner, openMediaQueue, scratchDir, sha256Of, startProgram, startS3Server, type MediaBenchNames } from './media-setup.ts';
 
@@ -249,9 +249,4 @@ async function inParallel<T>(items: readonly T[], concurrency: number, work: (it
       while (next < items.length) await work(items[next++]!);
     }),
   );
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -28,7 +28,7 @@ import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, firstQuoteRequestId } from './gateway-data.ts';
 import { prepareReporterData, type ReporterDataset } from './reporter-data.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
-import { benchPhases, row, type Benchmark, type BenchRow } from './harness.ts';
+import { benchPhases, median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { reporterEnv, reportsRunning } from './report-load.ts';
 
 const sizes = (process.env['REPORTER_BENCH_SIZES'] ?? '100000,1000000')
@@ -209,8 +209,7 @@ async function gatewayUnderReports(database: string, from: string, to: string, l
       failedWrites += quietWrite.non2xx + loadedWrite.non2xx + quietWrite.errors + loadedWrite.errors;
     }
     if (failedWrites > 0) throw new Error(`${failedWrites} quote revisions failed during the benchmark`);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const where = layout === 'shared' ? 'all processes share both CPUs' : 'replica + reporter on CPU 1; primary, Redis, gateway, load on CPU 0';
+        const where = layout === 'shared' ? 'all processes share both CPUs' : 'replica + reporter on CPU 1; primary, Redis, gateway, load on CPU 0';
     const note = `${where}; ${CONNECTIONS} connections, median of ${GATEWAY_ROUNDS} alternating ${GATEWAY_SECONDS} s rounds; ${reportsDone} reports completed meanwhile by one reporter process; baseline: no reports`;
     return [
       row(`gateway p99 (${layout}), read by id (served by the replica) while all six reports run`, median(p99.readLoaded), 'ms', median(p99.readQuiet), note),
