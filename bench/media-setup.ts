@@ -20,6 +20,7 @@ import { migrateToLatest } from '../tools/db/migrations.ts';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
+import { cpuTimeMs } from './process-usage.ts';
 
 /** The database and queue prefix of a media bench run; a test passes names of its own. */
 export interface MediaBenchNames {
@@ -220,18 +221,17 @@ export function sampleRss(pid: number): { peakMiB(): number; currentMiB(): numbe
   return { peakMiB: () => Math.max(peak, read()), currentMiB: read, reset: () => void (peak = read()), stop: () => clearInterval(timer) };
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // After "pid (comm) ", utime and stime are the 12th and 13th fields.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** CPU ms a process, or this one ('self'), has used so far. */
+export function cpuOf(pid: number | 'self'): number {
+  if (pid !== 'self') return cpuTimeMs(pid);
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 /** CPU ms each process (or this one, 'self') used from now until the returned function is called. */
 export function cpuSince(processes: Record<string, number | 'self'>): () => Record<string, number> {
-  const read = (pid: number | 'self') => (pid === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : cpuMs(pid));
-  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid)]));
-  return () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, read(pid) - before[name]!]));
+  const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuOf(pid)]));
+  return () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuOf(pid) - before[name]!]));
 }
 
 export function scratchDir(name: string): string {

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import type { Database as Schema } from '@chucar/domain';
 import type { Database } from '@chucar/platform';
 import { median, row, type BenchRow } from './harness.ts';
-import { benchBucket, cpuMs, createOwner, spoolUploads, waitForRows, type openMediaQueue, type sampleRss } from './media-setup.ts';
+import { benchBucket, cpuSince, createOwner, spoolUploads, waitForRows, type openMediaQueue, type sampleRss } from './media-setup.ts';
 
 export interface PhaseContext {
   database: Database<Schema>;
@@ -61,10 +61,10 @@ interface CpuPerUpload {
 }
 
 async function withCpu(pids: { client: number | 'self'; s3: number }, count: number, work: () => Promise<void>): Promise<CpuPerUpload> {
-  const clientCpu = () => (pids.client === 'self' ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : cpuMs(pids.client));
-  const before = { client: clientCpu(), s3: cpuMs(pids.s3) };
+  const used = cpuSince(pids);
   await work();
-  return { client: (clientCpu() - before.client) / count, s3: (cpuMs(pids.s3) - before.s3) / count };
+  const { client, s3 } = used();
+  return { client: client! / count, s3: s3! / count };
 }
 
 export async function measureWorkerStore(context: PhaseContext): Promise<{ rows: BenchRow[]; steadyOneMegabyteRate: number }> {
