@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { ROLES, type Actor, type Role } from '@chucar/domain';
-import { HttpProblem, createAccessTokenSigner, createAccessTokenVerifier, type AccessTokenVerifier } from '@chucar/platform';
+import { HttpProblem, createAccessTokenSigner, createAccessTokenVerifier, type AccessTokenCheck } from '@chucar/platform';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,12 +12,17 @@ declare module 'fastify' {
      */
     requireRole(...roles: Role[]): onRequestHookHandler;
     issueAccessToken(actor: Actor): { accessToken: string; expiresInSeconds: number };
-    /** The verifier requireRole uses, for hooks that run before it (the rate limit keys by verified account). */
-    accessTokens: AccessTokenVerifier<Role>;
+    /**
+     * Verifies the request's bearer token once per request, for requireRole and for hooks that run
+     * before it (the rate limit counts a verified account): later calls get the first answer.
+     */
+    authenticateRequest(request: FastifyRequest): AccessTokenCheck<Role>;
   }
   interface FastifyRequest {
     /** The verified caller; set by requireRole. */
     actor: Actor;
+    /** The verdict on the request's access token, once authenticateRequest has run. */
+    accessTokenCheck: AccessTokenCheck<Role> | null;
   }
 }
 
@@ -33,7 +38,8 @@ export const authPlugin = fp<AuthPluginOptions>(
     // Verified tokens are cached until they expire: an HMAC per request is the largest auth cost.
     const accessTokens = createAccessTokenVerifier({ secret: options.secret, roles: ROLES, maxAgeSeconds: options.accessTokenTtlSeconds, cacheSize: 10_000 });
     app.decorateRequest('actor', null as unknown as Actor);
-    app.decorate('accessTokens', accessTokens);
+    app.decorateRequest('accessTokenCheck', null);
+    app.decorate('authenticateRequest', (request: FastifyRequest) => (request.accessTokenCheck ??= accessTokens.authenticate(request.headers.authorization)));
 
     app.decorate('issueAccessToken', (actor: Actor) => ({
       accessToken: signAccessToken(actor),
@@ -43,7 +49,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.decorate('requireRole', (...roles: Role[]) => {
       // A callback hook, not async: it runs on every authenticated request.
       return function requireRoleHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-        const check = accessTokens.authenticate(request.headers.authorization);
+        const check = app.authenticateRequest(request);
         if (!check.ok) return done(check.problem);
         const { accountId, role } = check.claims;
         request.actor = { accountId, role };

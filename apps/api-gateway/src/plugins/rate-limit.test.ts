@@ -7,7 +7,8 @@ const accessTokens = createAccessTokenVerifier({ secret, roles: ['customer', 'de
 const sign = createAccessTokenSigner({ secret, ttlSeconds: 600 });
 const signedBy = (accountId: number) => `Bearer ${sign({ accountId, role: 'customer' })}`;
 
-const from = (authorization: string | undefined, ip = '203.0.113.7') => rateLimitKey({ ip, headers: authorization === undefined ? {} : { authorization } }, accessTokens);
+const from = (authorization: string | undefined, ip = '203.0.113.7') =>
+  rateLimitKey({ ip, headers: authorization === undefined ? {} : { authorization } }, (request) => accessTokens.authenticate(request.headers.authorization));
 
 describe('rateLimitKey', () => {
   it('counts a signed-in client by its account, from any address and with any of its tokens', () => {

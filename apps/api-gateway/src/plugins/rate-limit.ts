@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import type { AccessTokenVerifier } from '@chucar/platform';
+import type { AccessTokenCheck } from '@chucar/platform';
 import { SharedRateLimiter, type RateLimitSettings } from './rate-limit-shared.ts';
 import { redisRateLimitStore } from './rate-limit-redis-store.ts';
 
@@ -9,11 +9,11 @@ import { redisRateLimitStore } from './rate-limit-redis-store.ts';
  * address stay apart, and one account's sessions share a limit); anything else, including a
  * token that does not verify, by its address. Keying by the token as sent let a client escape
  * its limit with a new made-up token per request, each a fresh count and a fresh Redis key.
- * Verifying costs one HMAC for a token the verifier has not cached; requireRole then finds it cached.
+ * `authenticate` is the auth plugin's once-per-request verification, which requireRole reuses.
  */
-export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>, accessTokens: Pick<AccessTokenVerifier<string>, 'authenticate'>): string {
+export function rateLimitKey<R extends Pick<FastifyRequest, 'headers' | 'ip'>>(request: R, authenticate: (request: R) => AccessTokenCheck<string>): string {
   if (request.headers.authorization === undefined) return `ip:${request.ip}`;
-  const check = accessTokens.authenticate(request.headers.authorization);
+  const check = authenticate(request);
   return check.ok ? `account:${check.claims.accountId}` : `ip:${request.ip}`;
 }
 
@@ -48,7 +48,7 @@ export const rateLimitPlugin = fp<RateLimitSettings & { redisKeyPrefix: string }
     // A callback hook, not async: no promise per request on the hot path.
     app.addHook('onRequest', (request, reply, done) => {
       if (isExempt(request.url)) return done();
-      const decision = limiter.hit(rateLimitKey(request, app.accessTokens));
+      const decision = limiter.hit(rateLimitKey(request, app.authenticateRequest));
       const resetSeconds = Math.ceil(decision.resetMs / 1000);
       reply.header('ratelimit-limit', decision.limit).header('ratelimit-remaining', decision.remaining).header('ratelimit-reset', resetSeconds);
       if (decision.allowed) return done();
