@@ -3,7 +3,7 @@ import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.ts';
 import { rateLimitPlugin } from './rate-limit.ts';
-import { staticSecurityHeaders } from './security-headers.ts';
+import { apiSecurityHeaders, isApiPath, staticSecurityHeaders } from './security-headers.ts';
 import { HttpProblem, requestIdHeader } from '@chucar/platform';
 import { consistencyHeader, readLagBoundHeader, readSourceHeader } from './request-context.ts';
 
@@ -24,12 +24,12 @@ function isTusDiscovery(request: FastifyRequest): boolean {
 
 export const securityPlugin = fp<{ config: GatewayConfig }>(
   async (app, { config }) => {
-    const securityHeaders = staticSecurityHeaders({
-      // The docs UI needs inline styles and scripts; the API itself serves only JSON.
+    // Documents (the docs UI, the web client's files): helmet's whole set; the docs UI needs inline styles and scripts.
+    const documentHeaders = staticSecurityHeaders({
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': config.NODE_ENV === 'production' ? [] : null, 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
     });
     app.addHook('onRequest', (request, reply, done) => {
-      reply.headers(securityHeaders);
+      reply.headers(isApiPath(request.url) ? apiSecurityHeaders : documentHeaders);
       // @fastify/cors answers a malformed preflight in plain text; every error here is problem+json.
       if (request.method === 'OPTIONS' && (!request.headers.origin || !request.headers['access-control-request-method']) && !isTusDiscovery(request)) {
         return done(new HttpProblem(400, 'invalid_preflight', 'an OPTIONS request is a CORS preflight: it needs Origin and Access-Control-Request-Method'));
@@ -44,9 +44,11 @@ export const securityPlugin = fp<{ config: GatewayConfig }>(
       exposedHeaders: [requestIdHeader, consistencyHeader, readSourceHeader, readLagBoundHeader, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', ...tusResponseHeaders],
       maxAge: 600,
     };
-    // CORS off for a tus discovery request only, so that @fastify/cors lets it reach its route.
+    // CORS off for a tus discovery request, so that @fastify/cors lets it reach its route, and for
+    // a request without Origin: it is not a CORS request, and the credentials and expose-headers
+    // lines (about 330 bytes) would go to every app and server client for nothing. Vary: Origin stays.
     const noCors: FastifyCorsOptions = { origin: false };
-    await app.register(cors, { delegator: (request, callback) => callback(null, isTusDiscovery(request) ? noCors : corsOptions) });
+    await app.register(cors, { delegator: (request, callback) => callback(null, request.headers.origin === undefined || isTusDiscovery(request) ? noCors : corsOptions) });
     // Off only where something in front (an API gateway, the load balancer) already limits clients.
     if (config.RATE_LIMIT_ENABLED) {
       await app.register(rateLimitPlugin, {

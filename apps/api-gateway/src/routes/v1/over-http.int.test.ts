@@ -88,10 +88,24 @@ describe('the gateway on a real socket', () => {
     // (@fastify/cors still lists expose-headers; without allow-origin a browser ignores them.)
   });
 
-  it('sends the security headers helmet adds', async () => {
+  it('sends an API answer the security headers an API needs, and a document (the docs UI) all of helmet’s', async () => {
     const response = await fetch(`${base}/v1/regions`, { signal: timeout() });
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
     expect(response.headers.get('x-powered-by')).toBeNull();
+    for (const documentOnly of ['x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'origin-agent-cluster', 'x-xss-protection']) {
+      expect(response.headers.get(documentOnly), documentOnly).toBeNull();
+    }
+    // Not a CORS request: no CORS lines, but caches still learn that answers vary by Origin.
+    expect(response.headers.get('access-control-expose-headers')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(response.headers.get('vary')?.toLowerCase()).toContain('origin');
+
+    const docs = await fetch(`${base}/docs`, { signal: timeout() });
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+    expect(docs.headers.get('x-dns-prefetch-control')).toBe('off');
   });
 });
