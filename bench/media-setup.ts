@@ -135,9 +135,30 @@ function profilingFlags(entry: string): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, path.basename(entry, '.ts'))}`] : [];
 }
 
-/** A program of the repository as compose runs it: production mode, JSON logs at warn; ready once `readyUrl` answers 2xx. */
+/**
+ * Where the programs a bench starts write their logs (JSON, warn and above), one file per program
+ * appended run after run: a failed upload or a refused connection in a bench is explained there.
+ */
+export const benchLogDir = process.env['BENCH_LOG_DIR'] ?? path.join(os.tmpdir(), 'chucar-bench-logs');
+let logDirAnnounced = false;
+
+/** Opens `name`'s log for appending, with a line that marks this start; returns its descriptor. */
+export function openBenchLog(name: string): number {
+  fs.mkdirSync(benchLogDir, { recursive: true });
+  if (!logDirAnnounced) console.error(`programs' logs: ${benchLogDir}`);
+  logDirAnnounced = true;
+  const fd = fs.openSync(path.join(benchLogDir, `${name}.log`), 'a');
+  fs.writeSync(fd, `--- ${new Date().toISOString()} started\n`);
+  return fd;
+}
+
+/** A program of the repository as compose runs it: production mode, JSON logs at warn (in benchLogDir); ready once `readyUrl` answers 2xx. */
 export async function startProgram(entry: string, env: Record<string, string>, readyUrl: string): Promise<BenchProcess & { pid: number }> {
-  const child = spawn(process.execPath, [...profilingFlags(entry), entry], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // apps/api-gateway/src/main.ts logs to api-gateway-main.log
+  const log = openBenchLog(entry.replace(/^apps\//, '').replace('/src/', '-').replace(/\.ts$/, '').replaceAll('/', '-'));
+  const child = spawn(process.execPath, [...profilingFlags(entry), entry], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env }, stdio: ['ignore', log, 'inherit'] });
+  // The child holds its own copy of the descriptor.
+  fs.closeSync(log);
   const stop = stopper(child);
   try {
     await waitUntil(entry, () => httpAnswers(readyUrl, (status) => status < 300), 30_000);

@@ -27,7 +27,7 @@ import { benchPhases, median, row, type Benchmark, type BenchRow } from './harne
 import { benchPort } from './isolation.ts';
 import { photosOfSize, signUpClients, startUploadPath } from './media-gateway.ts';
 import { postAll, storeByHand, uniqueJpeg } from './media-upload-phases.ts';
-import { benchBucket, cpuSince, openMediaQueue, prepareMediaDatabase, scratchDir, startS3Server, startWorker, waitForRows, type BenchProcess } from './media-setup.ts';
+import { benchBucket, cpuSince, openBenchLog, openMediaQueue, prepareMediaDatabase, scratchDir, startS3Server, startWorker, waitForRows, type BenchProcess } from './media-setup.ts';
 
 const clients = 16;
 const concurrency = Number(process.env['BENCH_MEDIA_CONCURRENCY'] ?? 8);
@@ -86,7 +86,10 @@ export const benchmark: Benchmark = {
       const uploadPath = await startUploadPath({ s3Endpoint, spoolDir: dirs.spool });
       started.push(uploadPath);
       const gatewayPort = Number(new URL(uploadPath.gatewayUrl).port);
-      const balancer = await startHaproxy({ port: await benchPort('lb'), servers: [{ name: 'gateway', port: gatewayPort }], ...localBalancerChecks }, path.join(dirs.files, 'haproxy.cfg'));
+      const haproxyLog = openBenchLog('haproxy');
+      // Stopped in reverse: the log closes after HAProxy has stopped writing to it.
+      started.push({ stop: async () => fs.closeSync(haproxyLog) });
+      const balancer = await startHaproxy({ port: await benchPort('lb'), servers: [{ name: 'gateway', port: gatewayPort }], ...localBalancerChecks }, path.join(dirs.files, 'haproxy.cfg'), (line) => fs.writeSync(haproxyLog, `${line}\n`));
       started.push(balancer);
       const bare = await startBareSpoolServer(dirs.bare);
       started.push(bare);
