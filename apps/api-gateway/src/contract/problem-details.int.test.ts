@@ -1,5 +1,5 @@
 /** Every error class leaves the gateway as RFC 9457 problem+json, and a refused write changes nothing. */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApp } from '../app.ts';
 import {
@@ -257,8 +257,9 @@ describe('problem details for every error class', () => {
     it('after RATE_LIMIT_MAX requests a client gets 429 with retry-after and ratelimit headers; other clients are unaffected', async () => {
       const limited = await buildTestApp({ RATE_LIMIT_MAX: '3' });
       try {
-        // A unique bearer value is a unique rate-limit key, so earlier runs sharing Redis do not count.
-        const client = { authorization: `Bearer rate-limit-${randomUUID()}` };
+        // A signed-in client counts by its account: one of its own, so earlier runs sharing Redis do not count.
+        const signedIn = () => ({ authorization: `Bearer ${limited.issueAccessToken({ accountId: randomInt(1_000_000, 1_000_000_000), role: 'customer' }).accessToken}` });
+        const client = signedIn();
         const statuses: number[] = [];
         const remaining: string[] = [];
         for (let i = 0; i < 3; i++) {
@@ -276,12 +277,15 @@ describe('problem details for every error class', () => {
         expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
         expect(refused.headers['ratelimit-remaining']).toBe('0');
 
-        const otherToken = await limited.inject({ method: 'GET', url: '/v1/regions', headers: { authorization: `Bearer rate-limit-${randomUUID()}` } });
-        expect(otherToken.statusCode).toBe(200);
-        // Without a token the key is the address.
+        const otherAccount = await limited.inject({ method: 'GET', url: '/v1/regions', headers: signedIn() });
+        expect(otherAccount.statusCode).toBe(200);
+        // Without a token, or with one that does not verify, the key is the address.
         const address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
         const byAddress: number[] = [];
-        for (let i = 0; i < 4; i++) byAddress.push((await limited.inject({ method: 'GET', url: '/v1/regions', remoteAddress: address })).statusCode);
+        for (let i = 0; i < 4; i++) {
+          const headers = i % 2 === 0 ? {} : { authorization: `Bearer made-up-${randomUUID()}` };
+          byAddress.push((await limited.inject({ method: 'GET', url: '/v1/regions', remoteAddress: address, headers })).statusCode);
+        }
         expect(byAddress).toEqual([200, 200, 200, 429]);
         // Health and metrics stay reachable for the load balancer and Prometheus.
         for (let i = 0; i < 4; i++) expect((await limited.inject({ method: 'GET', url: '/metrics', remoteAddress: address })).statusCode).toBe(200);
