@@ -233,8 +233,9 @@ describe('npm start supervises every process and alerts a person', () => {
     // A read that meets the dead reader is repeated on the writer by the gateway, so no read should fail
     // but one the kill itself cut short. How many meet it depends on timing: the node's pooled connections
     // close at the kill and the gateways probe at once, so most reads never reach it (4, 0, 4 and 0 in four runs).
-    // Not asserted yet: in 1 of 4 runs 75 reads answered 503 database_unavailable while galera-2 restarted
-    // (a moment with no writer in the gateways' view; cause not found, see docs/redundancy.md). Any
+    // Not asserted: reads answered 503 database_unavailable in some runs (75 in one CI run), during the
+    // view change at the kill, when both survivors refuse even reads (1047). Reads now wait a view change
+    // out for up to 2 s (docs/redundancy.md); a longer one on a loaded machine still answers 503. Any
     // other failure (a 500, a lost connection) is asserted against.
     if (readsAnswered503 > 0) console.log(clusterLogSince(linesAtKill));
     expect(reads.failed - readsAnswered503 - readsFailedInFlight, `reads failed after the kill:\n${reads.failures.join('\n')}`).toBe(0);

@@ -67,6 +67,15 @@ describe('cluster monitor', () => {
     expect(monitor.readers()).toEqual([]);
     expect(monitor.gtidIdentity()).toBeNull();
     expect(monitor.nodeHealth().map((node) => node.role)).toEqual(['unavailable', 'unavailable', 'unavailable']);
+    // node1 answered, outside a primary component: the cluster is there, not down.
+    expect(monitor.reachable()).toBe(true);
+  });
+
+  it('is unreachable when no node answered its last probe', async () => {
+    const { monitor } = setup({ node1: refused(), node2: refused(), node3: 'hang' });
+    expect(monitor.reachable()).toBe(false);
+    await monitor.recheckNow();
+    expect(monitor.reachable()).toBe(false);
   });
 
   it('moves the writer on a recheck after the writer failed, and back once it serves again', async () => {

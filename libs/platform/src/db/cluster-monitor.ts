@@ -63,6 +63,11 @@ export interface ClusterMonitor {
   /** The GTID domain and server id the cluster writes, as the writer last reported them. */
   gtidIdentity(): GaleraGtidIdentity | null;
   /**
+   * Whether some node answered its last probe, serving or not: with no writer, a view change or a
+   * lost quorum (the nodes are there) rather than every node down or cut off.
+   */
+  reachable(): boolean;
+  /**
    * Probes every node now. A probe already in flight may have started before the failure that
    * prompted this call, so one more probe follows it.
    */
@@ -178,6 +183,7 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
     },
     nodeHealth,
     gtidIdentity: () => (writerIndex === null ? null : records[writerIndex]!.gtidIdentity),
+    reachable: () => records.some((record) => record.state !== null),
     async recheckNow() {
       const wasRunning = probing.running;
       await probing.runNow();

@@ -12,7 +12,7 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
  * Nodes that answer only the GTID wait; each node's "db" is its name, which the reads return.
  * `wait` per node: 'reached', 'timeout' (1205), or an error to throw.
  */
-function setup(topology: { writer: string | null; readers: string[] }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
+function setup(topology: { writer: string | null; readers: string[]; reachable?: boolean }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
   const decisions: ClusterReadDecisionReason[] = [];
   const waitedOn: string[] = [];
   let rechecks = 0;
@@ -22,6 +22,7 @@ function setup(topology: { writer: string | null; readers: string[] }, wait: Rec
       writer: () => (topology.writer === null ? null : node(topology.writer)),
       readers: () => topology.readers.map(node),
       gtidIdentity: () => (topology.writer === null ? null : identity),
+      reachable: () => topology.reachable ?? topology.writer !== null,
       recheckNow: async () => {
         rechecks += 1;
         onRecheck();
@@ -39,6 +40,7 @@ function setup(topology: { writer: string | null; readers: string[] }, wait: Rec
     },
     gtidWaitTimeoutMs: 20,
     readerLagBoundMs: 1000,
+    viewChangeWaitMs: 300,
     onDecision: (reason) => decisions.push(reason),
   });
   return { sessions, decisions, waitedOn, rechecks: () => rechecks };
@@ -103,10 +105,54 @@ describe('cluster read sessions', () => {
     expect(decisions).toEqual(['writer_only_node']);
   });
 
-  it('fails at once with NoWritableNodeError when no node serves', async () => {
-    const { sessions, rechecks } = setup({ writer: null, readers: [] });
+  it('fails at once with NoWritableNodeError when no node serves and none answers (all down or cut off)', async () => {
+    const { sessions, rechecks } = setup({ writer: null, readers: [], reachable: false });
+    const started = Date.now();
     await expect(sessions.openSession(null).run(readName)).rejects.toBeInstanceOf(NoWritableNodeError);
+    expect(Date.now() - started).toBeLessThan(50);
     expect(rechecks()).toBe(0);
+  });
+
+  it('waits out a view change: with nodes answering but none serving, it probes again until one serves', async () => {
+    const topology: { writer: string | null; readers: string[]; reachable?: boolean } = { writer: null, readers: [], reachable: true };
+    let probes = 0;
+    const { sessions, decisions } = setup(topology, {}, () => {
+      probes += 1;
+      if (probes === 2) Object.assign(topology, { writer: 'node1', readers: ['node2'] });
+    });
+    expect(await sessions.openSession(null).run(readName)).toBe('node2');
+    expect(probes).toBe(2);
+    expect(decisions).toEqual(['reader']);
+  });
+
+  it('gives up on a view change after viewChangeWaitMs (quorum lost): NoWritableNodeError', async () => {
+    const { sessions, rechecks } = setup({ writer: null, readers: [], reachable: true });
+    const started = Date.now();
+    await expect(sessions.openSession(null).run(readName)).rejects.toBeInstanceOf(NoWritableNodeError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(rechecks()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('repeats a read refused mid view change on the writer that serves after it, the same node included', async () => {
+    const topology: { writer: string | null; readers: string[]; reachable?: boolean } = { writer: 'node1', readers: ['node2'] };
+    const notPrepared = Object.assign(new Error('WSREP has not yet prepared node for application use'), { errno: 1047, code: 'ER_UNKNOWN_COM_ERROR' });
+    let probes = 0;
+    const { sessions, decisions } = setup(topology, {}, () => {
+      probes += 1;
+      // The first probe finds every node outside a primary component; the next, node2 serving alone.
+      if (probes === 1) Object.assign(topology, { writer: null, readers: [], reachable: true });
+      else Object.assign(topology, { writer: 'node2', readers: ['node2'] });
+    });
+    let refused = false;
+    const read = async (db: Kysely<unknown>) => {
+      if (!refused) {
+        refused = true;
+        throw notPrepared;
+      }
+      return readName(db);
+    };
+    expect(await sessions.openSession(null).run(read)).toBe('node2');
+    expect(decisions).toEqual(['reader', 'writer_reader_failed']);
   });
 
   it('repeats a read that failed on the writer on the writer a fresh probe finds', async () => {

@@ -34,7 +34,7 @@ export interface ClusterReadSession<DB> {
 }
 
 export interface ClusterReadSessionOptions<DB> {
-  monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'recheckNow'>;
+  monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'recheckNow' | 'reachable'>;
   databaseOf(node: ClusterNodeAddress): Pick<Database<DB>, 'db' | 'runSql'>;
   /** How long a read waits on a reader for the client's last write before it goes to the writer. */
   gtidWaitTimeoutMs: number;
@@ -44,8 +44,17 @@ export interface ClusterReadSessionOptions<DB> {
    * in time, so this is a stated allowance, not a measurement.
    */
   readerLagBoundMs: number;
+  /**
+   * How long a read waits for a writer while the nodes answer but none serves (default 2000). A
+   * node's loss or return is a view change, and for its length (up to about 2 s seen on a loaded
+   * machine) every node is outside a primary component and refuses even reads (1047).
+   */
+  viewChangeWaitMs?: number;
   onDecision?(reason: ClusterReadDecisionReason): void;
 }
+
+/** How often a read waiting out a view change probes the cluster again. */
+const VIEW_CHANGE_RECHECK_MS = 100;
 
 /**
  * Read sessions over a Galera cluster, shaped like the read router's so a gateway can switch with
@@ -60,6 +69,7 @@ export interface ClusterReadSessionOptions<DB> {
  */
 export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions<DB>): { openSession(consistencyToken: string | null): ClusterReadSession<DB> } {
   let turn = 0;
+  const viewChangeWaitMs = options.viewChangeWaitMs ?? 2000;
 
   function decide(node: ClusterNodeAddress, target: ClusterReadChoice<DB>['target'], reason: ClusterReadDecisionReason): ClusterReadChoice<DB> {
     options.onDecision?.(reason);
@@ -72,9 +82,26 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
     return writer;
   }
 
+  /**
+   * The writer for a read, waiting out a view change: while no node serves but some node answers,
+   * probe again every VIEW_CHANGE_RECHECK_MS for at most viewChangeWaitMs. With no node reachable
+   * (all down or cut off) it fails at once, as it does once the wait runs out (quorum lost).
+   */
+  async function writerForRead(): Promise<ClusterNodeAddress> {
+    const deadline = Date.now() + viewChangeWaitMs;
+    for (;;) {
+      const writer = options.monitor.writer();
+      if (writer) return writer;
+      const left = deadline - Date.now();
+      if (left <= 0 || !options.monitor.reachable()) throw new NoWritableNodeError();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(VIEW_CHANGE_RECHECK_MS, left)));
+      await options.monitor.recheckNow();
+    }
+  }
+
   async function chooseNode(consistencyToken: string | null): Promise<ClusterReadChoice<DB>> {
     if (consistencyToken !== null && !isGtidList(consistencyToken)) throw new TypeError('consistency token is not a GTID list');
-    const writer = currentWriter();
+    const writer = await writerForRead();
     const readers = options.monitor.readers();
     const reader = readers[turn++ % readers.length]!;
     if (reader.name === writer.name) return decide(writer, 'writer', 'writer_only_node');
@@ -110,11 +137,17 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
         } catch (error) {
           if (!isClusterUnavailable(error)) throw error;
           // Reads are safe to repeat, once: on the writer after a reader failed; after the writer
-          // failed, on the writer a fresh probe finds, if it is another node.
+          // failed, on the writer a fresh probe finds, if it is another node; and, when no node
+          // serves, on the writer once a view change is over (even the same node: it serves again).
           const recheck = options.monitor.recheckNow();
           if (chosen.target === 'writer' || options.monitor.writer() === null) await recheck;
-          const writer = options.monitor.writer();
-          if (!writer || writer.name === chosen.node) throw error;
+          let writer = options.monitor.writer();
+          let waitedOutViewChange = false;
+          if (!writer) {
+            writer = await writerForRead().catch(() => null);
+            waitedOutViewChange = writer !== null;
+          }
+          if (!writer || (writer.name === chosen.node && !waitedOutViewChange)) throw error;
           const fallback = decide(writer, 'writer', chosen.target === 'writer' ? 'writer_writer_failed' : 'writer_reader_failed');
           choice = Promise.resolve(fallback);
           served = fallback;
