@@ -190,19 +190,13 @@ function registerClusterDatabases(app: FastifyInstance, config: GatewayConfig): 
     onReadDecision: (reason) => readDecisions.inc({ reason }),
   });
   registerPoolMetrics(app.metricsRegistry, cluster.nodeDatabases);
-  // A session's choice names its node; its Kysely is that node's Database's.
-  const nodeDatabase = (name: string): ReadDatabase => {
-    const database = cluster.nodeDatabases[name];
-    if (!database) throw new Error(`the read session chose ${name}, which is not a node of the cluster`);
-    return database;
-  };
   app.decorate('databases', {
     mode: 'cluster',
     writer: cluster.writerDatabase,
     unitOfWork: createUnitOfWork(cluster.writerDatabase),
     openReadSession(consistencyToken: string | null): GatewayReadSession {
       const session = cluster.openReadSession(consistencyToken);
-      return { run: (read) => session.run((_db, choice) => read(nodeDatabase(choice.node), choice.target === 'writer' ? 'primary' : 'replica')), freshness: () => session.freshness() };
+      return { run: (read) => session.run((_db, choice) => read(choice.database, choice.target === 'writer' ? 'primary' : 'replica')), freshness: () => session.freshness() };
     },
     writesAvailable: () => cluster.writer() !== null,
     router: null,

@@ -36,7 +36,7 @@ function setup(topology: { writer: string | null; readers: string[]; reachable?:
         if (answer === 'timeout') throw Object.assign(new Error('Lock wait timeout exceeded'), { errno: 1205 });
         return [{ reached: 1 }];
       };
-      return { db: address.name as unknown as Kysely<unknown>, runSql };
+      return { db: address.name as unknown as Kysely<unknown>, runSql, queryRows: async () => [] };
     },
     gtidWaitTimeoutMs: 20,
     readerLagBoundMs: 1000,

@@ -17,8 +17,13 @@ export const clusterReadDecisionReasons = [
 ] as const;
 export type ClusterReadDecisionReason = (typeof clusterReadDecisionReasons)[number];
 
+/** A node's database as a read uses it: Kysely for any statement, the pool's path for compiled ones. */
+export type ClusterNodeDatabase<DB> = Pick<Database<DB>, 'db' | 'runSql' | 'queryRows'>;
+
 export interface ClusterReadChoice<DB> {
   db: Kysely<DB>;
+  /** The chosen node's database (`db` is its Kysely). */
+  database: ClusterNodeDatabase<DB>;
   node: string;
   target: 'writer' | 'reader';
   reason: ClusterReadDecisionReason;
@@ -35,7 +40,7 @@ export interface ClusterReadSession<DB> {
 
 export interface ClusterReadSessionOptions<DB> {
   monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'recheckNow' | 'reachable'>;
-  databaseOf(node: ClusterNodeAddress): Pick<Database<DB>, 'db' | 'runSql'>;
+  databaseOf(node: ClusterNodeAddress): ClusterNodeDatabase<DB>;
   /** How long a read waits on a reader for the client's last write before it goes to the writer. */
   gtidWaitTimeoutMs: number;
   /**
@@ -73,7 +78,8 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
 
   function decide(node: ClusterNodeAddress, target: ClusterReadChoice<DB>['target'], reason: ClusterReadDecisionReason): ClusterReadChoice<DB> {
     options.onDecision?.(reason);
-    return { db: options.databaseOf(node).db, node: node.name, target, reason };
+    const database = options.databaseOf(node);
+    return { db: database.db, database, node: node.name, target, reason };
   }
 
   function currentWriter(): ClusterNodeAddress {
