@@ -23,10 +23,24 @@ interface InspectorTarget {
   webSocketDebuggerUrl: string;
 }
 
+/** V8's sampling heap profile: a call tree whose nodes carry the bytes allocated by the frame itself. */
+export interface HeapProfileNode {
+  id: number;
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
 /** A DevTools-protocol session on a process started with `--inspect=127.0.0.1:<port>`. */
 export interface ProfilerSession {
   start(samplingIntervalMicros: number): Promise<void>;
   stop(): Promise<CpuProfile>;
+  /**
+   * Samples allocations, including objects the young and old generation collections free again
+   * (a request's garbage is what the sampling must see, not what survives it).
+   */
+  startAllocationSampling(samplingIntervalBytes: number): Promise<void>;
+  stopAllocationSampling(): Promise<HeapProfileNode>;
   close(): void;
 }
 
@@ -67,8 +81,35 @@ export async function connectProfiler(inspectorPort: number, timeoutMs = 10_000)
       const { profile } = (await call('Profiler.stop')) as { profile: CpuProfile };
       return profile;
     },
+    async startAllocationSampling(samplingIntervalBytes) {
+      await call('HeapProfiler.enable');
+      await call('HeapProfiler.startSampling', { samplingInterval: samplingIntervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    },
+    async stopAllocationSampling() {
+      const { profile } = (await call('HeapProfiler.stopSampling')) as { profile: { head: HeapProfileNode } };
+      return profile.head;
+    },
     close: () => socket.close(),
   };
+}
+
+/**
+ * An allocation profile in a CPU profile's shape, bytes in place of microseconds (one "sample" per
+ * node, weighted by the bytes the node allocated itself), so the same per-frame and per-layer sums
+ * read it.
+ */
+export function allocationsAsProfile(head: HeapProfileNode): CpuProfile {
+  const nodes: ProfileNode[] = [];
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  const pending = [head];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    nodes.push({ id: node.id, callFrame: node.callFrame, children: node.children.map((child) => child.id) });
+    samples.push(node.id);
+    timeDeltas.push(node.selfSize);
+    pending.push(...node.children);
+  }
+  return { nodes, samples, timeDeltas, startTime: 0, endTime: 0 };
 }
 
 /** A frame as a person reads it: function, and the file (relative to the repository or a package) with its line. */

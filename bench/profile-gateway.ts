@@ -5,8 +5,12 @@
  * per request (each layer's share of the sampled busy time × the measured CPU per request), and the
  * top self-time frames; writes the .cpuprofile files (open them in Chrome DevTools or speedscope).
  *
+ * With `--measure allocations` it samples the heap's allocations instead (objects freed again by a
+ * collection included) and prints the bytes each request allocates, per layer and per frame: the
+ * garbage a request leaves is what its collection time is paid for.
+ *
  * Usage (under the bench lock, as the benchmarks run):
- *   node bench/profile-gateway.ts [--mode cluster|primary-replica] [--seconds 10] [--warm-up 20] [--rate-limit on|off] [--out dir]
+ *   node bench/profile-gateway.ts [--mode cluster|primary-replica] [--measure cpu|allocations] [--seconds 10] [--warm-up 20] [--rate-limit on|off] [--out dir]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +20,7 @@ import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { loadStackConfig, repoRoot } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
-import { busyMicros, connectProfiler, timeByLayer, topSelfFrames, type CpuProfile, type Layer } from './cpu-profile.ts';
+import { allocationsAsProfile, busyMicros, connectProfiler, type HeapProfileNode, timeByLayer, topSelfFrames, type CpuProfile, type Layer } from './cpu-profile.ts';
 import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
 import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
 import { cpuTimeMs } from './process-usage.ts';
@@ -24,6 +28,7 @@ import { cpuTimeMs } from './process-usage.ts';
 const { values: options } = parseArgs({
   options: {
     mode: { type: 'string', default: 'cluster' },
+    measure: { type: 'string', default: 'cpu' },
     seconds: { type: 'string', default: '10' },
     'rate-limit': { type: 'string', default: 'on' },
     out: { type: 'string', default: path.join(repoRoot, 'bench/results/profiles') },
@@ -34,10 +39,14 @@ const { values: options } = parseArgs({
 });
 const mode = options.mode;
 if (!isDatabaseMode(mode)) throw new Error(`--mode must be cluster or primary-replica, not ${mode}`);
+const measure = options.measure;
+if (measure !== 'cpu' && measure !== 'allocations') throw new Error(`--measure must be cpu or allocations, not ${measure}`);
 const seconds = Number(options.seconds);
 const connections = 50;
 /** One sample per 200 µs: a gateway request costs a few hundred µs, so each one is seen about twice. */
 const samplingIntervalMicros = 200;
+/** One allocation sample per 4 KiB: a read allocates tens of KiB, so each request is seen several times. */
+const samplingIntervalBytes = 4096;
 
 const packageFile = (name: string) => (file: string) => file.includes(`node_modules/${name}/`);
 const repoFile = (prefix: string) => (file: string) => file.startsWith(prefix);
@@ -74,27 +83,50 @@ interface Measured {
   cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   profile: CpuProfile;
+  /** The allocation profile as V8 gave it, for DevTools (`--measure allocations`). */
+  heapProfile?: HeapProfileNode;
 }
 
 async function profileUnderLoad(label: string, target: StartedServer, inspectorPort: number, url: string, headers: Record<string, string>): Promise<Measured> {
   await autocannon({ url, connections, duration: Number(options['warm-up']), headers }); // warm-up: JIT, pools, heap size
   const profiler = await connectProfiler(inspectorPort);
   try {
-    await profiler.start(samplingIntervalMicros);
+    if (measure === 'cpu') await profiler.start(samplingIntervalMicros);
+    else await profiler.startAllocationSampling(samplingIntervalBytes);
     const cpuBefore = cpuTimeMs(target.child.pid!);
     const result = await autocannon({ url, connections, duration: seconds, headers });
     const cpuMs = cpuTimeMs(target.child.pid!) - cpuBefore;
-    const profile = await profiler.stop();
+    const heapProfile = measure === 'cpu' ? undefined : await profiler.stopAllocationSampling();
+    const profile = heapProfile ? allocationsAsProfile(heapProfile) : await profiler.stop();
     const failed = result.non2xx + result.errors + result.timeouts;
     if (failed > 0) throw new Error(`${label}: ${failed} requests failed`);
     const requests = Math.max(1, result.requests.average * seconds);
-    return { label, requests, cpuMicrosPerRequest: (cpuMs * 1000) / requests, requestsPerSecond: result.requests.average, profile };
+    return { label, requests, cpuMicrosPerRequest: (cpuMs * 1000) / requests, requestsPerSecond: result.requests.average, profile, heapProfile };
   } finally {
     profiler.close();
   }
 }
 
+function reportAllocations(measured: Measured, outDir: string): void {
+  const kib = (bytes: number) => (bytes / 1024 / measured.requests).toFixed(2);
+  const total = busyMicros(measured.profile);
+  console.log(`\n## ${measured.label}: ${measured.requestsPerSecond.toFixed(0)} req/s, ${kib(total)} KiB allocated per request (sampled every ${samplingIntervalBytes} bytes)`);
+  console.log('\n| layer | KiB per request | share |\n|---|---:|---:|');
+  const byLayer = [...timeByLayer(measured.profile, repoRoot, layers, unclaimed)].sort((a, b) => b[1] - a[1]);
+  for (const [layer, bytes] of byLayer) console.log(`| ${layer} | ${kib(bytes)} | ${((bytes / total) * 100).toFixed(1)} % |`);
+  console.log(`\n| top allocating frames | KiB per request | share |\n|---|---:|---:|`);
+  for (const { frame, micros: bytes } of topSelfFrames(measured.profile, repoRoot, Number(options.top))) console.log(`| \`${frame}\` | ${kib(bytes)} | ${((bytes / total) * 100).toFixed(1)} % |`);
+  console.log(`\nprofile: ${path.relative(repoRoot, writeProfile(outDir, measured.label, '.heapprofile', { head: measured.heapProfile, samples: [] }))}`);
+}
+
+function writeProfile(outDir: string, label: string, extension: string, profile: unknown): string {
+  const file = path.join(outDir, `${label.replace(/[^\w-]+/g, '-')}${extension}`);
+  fs.writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
 function report(measured: Measured, outDir: string): void {
+  if (measure === 'allocations') return reportAllocations(measured, outDir);
   const busy = busyMicros(measured.profile);
   const perRequest = (micros: number) => ((micros / busy) * measured.cpuMicrosPerRequest).toFixed(1);
   console.log(`\n## ${measured.label}: ${measured.requestsPerSecond.toFixed(0)} req/s, ${measured.cpuMicrosPerRequest.toFixed(0)} µs CPU per request (sampled busy ${(busy / measured.requests).toFixed(0)} µs per request with the profiler on)`);
@@ -103,9 +135,7 @@ function report(measured: Measured, outDir: string): void {
   for (const [layer, micros] of byLayer) console.log(`| ${layer} | ${perRequest(micros)} | ${((micros / busy) * 100).toFixed(1)} % |`);
   console.log(`\n| top self-time frames | µs per request | share |\n|---|---:|---:|`);
   for (const { frame, micros } of topSelfFrames(measured.profile, repoRoot, Number(options.top))) console.log(`| \`${frame}\` | ${perRequest(micros)} | ${((micros / busy) * 100).toFixed(1)} % |`);
-  const file = path.join(outDir, `${measured.label.replace(/[^\w-]+/g, '-')}.cpuprofile`);
-  fs.writeFileSync(file, JSON.stringify(measured.profile));
-  console.log(`\nprofile: ${path.relative(repoRoot, file)}`);
+  console.log(`\nprofile: ${path.relative(repoRoot, writeProfile(outDir, measured.label, '.cpuprofile', measured.profile))}`);
 }
 
 const config = loadStackConfig();
@@ -122,7 +152,7 @@ try {
   const bareInspector = await unusedLoopbackPort();
   const bare = await startBareServer(mode, await captureStatements(mode, session.accountId, requestId), [...gatewayNodeFlags(), `--inspect=127.0.0.1:${bareInspector}`]);
   started.push(bare);
-  console.log(`# gateway read path profile: ${mode} mode, rate limit ${options['rate-limit']}, ${connections} connections, ${seconds} s per target, sampling every ${samplingIntervalMicros} µs`);
+  console.log(`# gateway read path ${measure === 'cpu' ? 'CPU' : 'allocation'} profile: ${mode} mode, rate limit ${options['rate-limit']}, ${connections} connections, ${seconds} s per target, sampling every ${measure === 'cpu' ? `${samplingIntervalMicros} µs` : `${samplingIntervalBytes} bytes`}`);
   report(await profileUnderLoad(`gateway GET by id (${mode})`, gateway, gatewayInspector, `${gateway.url}/v1/quote-requests/${requestId}`, session.headers), options.out);
   report(await profileUnderLoad(`bare GET by id (${mode})`, bare, bareInspector, `${bare.url}/byId`, {}), options.out);
   report(await profileUnderLoad(`gateway list (${mode})`, gateway, gatewayInspector, `${gateway.url}/v1/quote-requests?limit=20`, session.headers), options.out);
