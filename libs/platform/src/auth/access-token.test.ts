@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACCESS_TOKEN_CHALLENGE, UnauthenticatedProblem, createAccessTokenSigner, createAccessTokenVerifier, type AccessTokenCheck } from './access-token.ts';
+import { ACCESS_TOKEN_CHALLENGE, ACCESS_TOKEN_MAX_LENGTH, UnauthenticatedProblem, createAccessTokenSigner, createAccessTokenVerifier, type AccessTokenCheck } from './access-token.ts';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const ROLES = ['customer', 'dealer', 'admin'] as const;
@@ -49,6 +49,25 @@ describe('access tokens', () => {
     const problem = refusal(fresh.verifyToken(token));
     expect(problem.reason).toBe('expired');
     expect(problem.message).toMatch(/expired/);
+  });
+
+  it('are refused unread when longer than any token the signer makes, however well signed', () => {
+    const claims = { sub: '1', role: 'customer', iat: nowS(), exp: nowS() + 60 };
+    const padded = (length: number) => handMadeJwt(hs256, { ...claims, note: 'x'.repeat(length) });
+    const longest = padded(200);
+    const tooLong = padded(400);
+    expect(longest.length).toBeLessThanOrEqual(ACCESS_TOKEN_MAX_LENGTH);
+    expect(tooLong.length).toBeGreaterThan(ACCESS_TOKEN_MAX_LENGTH);
+    expect(verifier.verifyToken(longest).ok).toBe(true);
+    expect(refusal(verifier.verifyToken(tooLong)).reason).toBe('invalid');
+  });
+
+  it('are remembered once verified as exactly that token: one character changed is verified afresh and refused', () => {
+    const genuine = sign({ accountId: 5, role: 'customer' });
+    expect(verifier.verifyToken(genuine).ok).toBe(true);
+    const lastCharacter = genuine.at(-1) === 'A' ? 'B' : 'A';
+    expect(refusal(verifier.verifyToken(genuine.slice(0, -1) + lastCharacter)).reason).toBe('invalid');
+    expect(verifier.verifyToken(genuine)).toMatchObject({ ok: true, claims: { accountId: 5 } });
   });
 
   it('are refused past the longest lifetime from iat, whatever a longer exp says', () => {

@@ -9,6 +9,8 @@ import { accountIdOf, createHs256Signer, createHs256Verifier } from './hs256-jwt
 
 /** The longest lifetime an access token may be given; verifiers refuse older tokens. */
 export const ACCESS_TOKEN_MAX_TTL_S = 86_400;
+/** The tokens the signer below makes are about 170 characters; the verifier's cache keeps up to cacheSize of at most this length. */
+export const ACCESS_TOKEN_MAX_LENGTH = 512;
 /** The challenge of every 401 about a user's access token. */
 export const ACCESS_TOKEN_CHALLENGE = 'Bearer realm="chucar"';
 
@@ -60,6 +62,7 @@ export function createAccessTokenVerifier<Role extends string>(options: AccessTo
     maxAgeSeconds,
     ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }),
     cacheSize: options.cacheSize ?? 1000,
+    maxTokenLength: ACCESS_TOKEN_MAX_LENGTH,
   });
   const isRole = (value: unknown): value is Role => typeof value === 'string' && (options.roles as readonly string[]).includes(value);
 

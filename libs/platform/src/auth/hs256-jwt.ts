@@ -9,6 +9,8 @@ import { createSigner, createVerifier } from 'fast-jwt';
 export const MIN_HS256_SECRET_LENGTH = 32;
 /** Clocks of the signing and the verifying process may disagree by this much. */
 export const DEFAULT_CLOCK_TOLERANCE_MS = 5_000;
+/** Our tokens carry a few short claims (about 200 characters); anything far longer is not one of them. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 1024;
 
 export type JwtClaims = Readonly<Record<string, unknown>>;
 
@@ -28,8 +30,14 @@ export interface Hs256VerifierOptions {
   issuer?: string;
   audience?: string;
   clockToleranceMs?: number;
-  /** Verified tokens kept until they expire: an HMAC per request is the largest cost of auth. */
+  /**
+   * Verified tokens kept until they expire: an HMAC per request is the largest cost of auth. The
+   * cache is keyed by the token itself (fast-jwt's default key is its SHA-256, a hash per request
+   * to save a hash), so its memory is bounded by cacheSize × maxTokenLength characters.
+   */
   cacheSize?: number;
+  /** Longer tokens are refused unread (default DEFAULT_MAX_TOKEN_LENGTH). */
+  maxTokenLength?: number;
 }
 
 /** Why a token was refused: `expired` deserves its own answer (refresh, sign in again). */
@@ -62,9 +70,11 @@ export function createHs256Verifier(options: Hs256VerifierOptions): (token: stri
     clockTolerance: options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
     ...(options.issuer === undefined ? {} : { allowedIss: options.issuer }),
     ...(options.audience === undefined ? {} : { allowedAud: options.audience }),
-    ...(options.cacheSize ? { cache: options.cacheSize } : {}),
+    ...(options.cacheSize ? { cache: options.cacheSize, cacheKeyBuilder: (token: string) => token } : {}),
   });
+  const maxTokenLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
   return (token) => {
+    if (token.length > maxTokenLength) return { ok: false, expired: false, reason: `it is longer than ${maxTokenLength} characters` };
     let claims: unknown;
     try {
       claims = verify(token);
