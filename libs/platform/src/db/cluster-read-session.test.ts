@@ -12,7 +12,7 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
  * Nodes that answer only the GTID wait; each node's "db" is its name, which the reads return.
  * `wait` per node: 'reached', 'timeout' (1205), or an error to throw.
  */
-function setup(topology: { writer: string | null; readers: string[]; reachable?: boolean }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
+function setup(topology: { writer: string | null; readers: string[]; reachable?: boolean; identity?: { domainId: number; serverId: number; gtidModeOn: boolean } }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
   const decisions: ClusterReadDecisionReason[] = [];
   const waitedOn: string[] = [];
   let rechecks = 0;
@@ -21,7 +21,7 @@ function setup(topology: { writer: string | null; readers: string[]; reachable?:
     monitor: {
       writer: () => (topology.writer === null ? null : node(topology.writer)),
       readers: () => topology.readers.map(node),
-      gtidIdentity: () => (topology.writer === null ? null : identity),
+      gtidIdentity: () => (topology.writer === null ? null : (topology.identity ?? identity)),
       reachable: () => topology.reachable ?? topology.writer !== null,
       recheckNow: async () => {
         rechecks += 1;
@@ -68,6 +68,56 @@ describe('cluster read sessions', () => {
     expect(waitedOn).toEqual(['node2']);
     expect(decisions).toEqual(['reader_gtid_reached']);
     expect(session.freshness()).toEqual({ source: 'replica', lagBoundMs: 0 });
+  });
+
+  it('reads at once on a reader that already reached the token (or a later GTID), with a lag bound of 0', async () => {
+    const { sessions, decisions, waitedOn } = setup({ writer: 'node1', readers: ['node2'] });
+    await sessions.openSession('100-1-42').run(readName);
+    const again = sessions.openSession('100-1-42');
+    expect(await again.run(readName)).toBe('node2');
+    expect(again.freshness()).toEqual({ source: 'replica', lagBoundMs: 0 });
+    expect(await sessions.openSession('100-1-41').run(readName)).toBe('node2');
+    expect(waitedOn).toEqual(['node2']);
+    expect(decisions).toEqual(['reader_gtid_reached', 'reader_gtid_known', 'reader_gtid_known']);
+    await sessions.openSession('100-1-43').run(readName);
+    expect(waitedOn).toEqual(['node2', 'node2']);
+  });
+
+  it('remembers what each reader reached on its own, and forgets it when the reader fails, leaves the serving set or the cluster identity changes', async () => {
+    const topology = { writer: 'node1', readers: ['node2', 'node3'] };
+    const { sessions, decisions, waitedOn } = setup(topology);
+    for (let i = 0; i < 4; i += 1) await sessions.openSession('100-1-7').run(readName);
+    expect(waitedOn).toEqual(['node2', 'node3']);
+    expect(decisions.slice(2)).toEqual(['reader_gtid_known', 'reader_gtid_known']);
+
+    // node3 leaves the serving set and comes back: its first read waits again; node2 still knows.
+    topology.readers = ['node2'];
+    await sessions.openSession('100-1-7').run(readName);
+    topology.readers = ['node2', 'node3'];
+    waitedOn.length = 0;
+    for (let i = 0; i < 2; i += 1) await sessions.openSession('100-1-7').run(readName);
+    expect(waitedOn).toEqual(['node3']);
+
+    // A read that fails on its reader for a lost connection (the node going away) drops what that reader reached.
+    let failedOn: string | null = null;
+    const failOnce = async (db: Kysely<unknown>) => {
+      if (failedOn === null) {
+        failedOn = await readName(db);
+        throw lost();
+      }
+      return readName(db);
+    };
+    expect(await sessions.openSession('100-1-7').run(failOnce)).toBe('node1');
+    waitedOn.length = 0;
+    for (let i = 0; i < 2; i += 1) await sessions.openSession('100-1-7').run(readName);
+    expect(waitedOn).toEqual([failedOn]);
+
+    // A cluster with another identity (bootstrapped anew) numbers its own GTIDs: nothing carries over.
+    const topologyWithIdentity: typeof topology & { identity?: { domainId: number; serverId: number; gtidModeOn: boolean } } = topology;
+    topologyWithIdentity.identity = { domainId: 100, serverId: 2, gtidModeOn: true };
+    waitedOn.length = 0;
+    await sessions.openSession('100-2-5').run(readName);
+    expect(waitedOn).toHaveLength(1);
   });
 
   it('reads on the writer when the reader does not reach the token in time', async () => {

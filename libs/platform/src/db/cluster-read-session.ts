@@ -4,11 +4,13 @@ import type { ClusterMonitor, ClusterNodeAddress } from './cluster-monitor.ts';
 import { isClusterUnavailable, NoWritableNodeError } from './cluster-errors.ts';
 import { clusterGtidOf, waitForGaleraGtid } from './galera-dialect.ts';
 import { isGtidList } from './mariadb-dialect.ts';
+import { ReachedGtids } from './reached-gtids.ts';
 import type { ReadFreshness } from './read-router.ts';
 
 export const clusterReadDecisionReasons = [
   'reader',
   'reader_gtid_reached',
+  'reader_gtid_known',
   'writer_only_node',
   'writer_gtid_timeout',
   'writer_token_not_from_cluster',
@@ -65,7 +67,8 @@ const VIEW_CHANGE_RECHECK_MS = 100;
  * Read sessions over a Galera cluster, shaped like the read router's so a gateway can switch with
  * little change. Read-your-writes rests on the client's token (the GTID of its last write): a
  * reader waits for it with WSREP_SYNC_WAIT_UPTO_GTID, bounded, and the read goes to the writer when
- * the wait runs out or the reader fails. Reads spread over the readers in turn.
+ * the wait runs out or the reader fails. Reads spread over the readers in turn. What a reader's wait
+ * reached is remembered while it serves, so a token it already reached is read there at once.
  *
  * Freshness: the writer reports `primary` with bound 0. A reader that reached the token reports
  * `replica` with bound 0: every write the client made is visible, which is what the token asks
@@ -75,6 +78,24 @@ const VIEW_CHANGE_RECHECK_MS = 100;
 export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions<DB>): { openSession(consistencyToken: string | null): ClusterReadSession<DB> } {
   let turn = 0;
   const viewChangeWaitMs = options.viewChangeWaitMs ?? 2000;
+  /** Per serving reader, the cluster GTIDs its waits reached, for the cluster identity they were read under. */
+  const reachedByReader = new Map<string, ReachedGtids>();
+  let reachedIdentity: string | null = null;
+
+  /** The reader's memory of reached GTIDs; readers that left the serving set (and a changed identity) lose theirs. */
+  function reachedOn(reader: ClusterNodeAddress, readers: readonly ClusterNodeAddress[], identity: string): ReachedGtids {
+    if (identity !== reachedIdentity) {
+      reachedByReader.clear();
+      reachedIdentity = identity;
+    }
+    for (const name of reachedByReader.keys()) if (!readers.some((serving) => serving.name === name)) reachedByReader.delete(name);
+    let reached = reachedByReader.get(reader.name);
+    if (!reached) {
+      reached = new ReachedGtids();
+      reachedByReader.set(reader.name, reached);
+    }
+    return reached;
+  }
 
   function decide(node: ClusterNodeAddress, target: ClusterReadChoice<DB>['target'], reason: ClusterReadDecisionReason): ClusterReadChoice<DB> {
     options.onDecision?.(reason);
@@ -116,10 +137,15 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
     const gtid = identity && clusterGtidOf(consistencyToken, identity);
     // A token the cluster did not write (before a move to it, or GTID mode off) cannot be waited for.
     if (!gtid) return decide(writer, 'writer', 'writer_token_not_from_cluster');
+    const reached = reachedOn(reader, readers, `${identity.domainId}-${identity.serverId}`);
+    if (reached.covers(gtid)) return decide(reader, 'reader', 'reader_gtid_known');
     try {
       const outcome = await waitForGaleraGtid(options.databaseOf(reader).runSql, gtid, options.gtidWaitTimeoutMs);
-      return outcome === 'reached' ? decide(reader, 'reader', 'reader_gtid_reached') : decide(writer, 'writer', 'writer_gtid_timeout');
+      if (outcome === 'timeout') return decide(writer, 'writer', 'writer_gtid_timeout');
+      reached.record(gtid);
+      return decide(reader, 'reader', 'reader_gtid_reached');
     } catch (error) {
+      reached.forget();
       if (isClusterUnavailable(error)) void options.monitor.recheckNow();
       return decide(currentWriter(), 'writer', 'writer_reader_failed');
     }
@@ -132,7 +158,7 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
       freshness() {
         if (served === null) return null;
         if (served.target === 'writer') return { source: 'primary', lagBoundMs: 0 };
-        return { source: 'replica', lagBoundMs: served.reason === 'reader_gtid_reached' ? 0 : options.readerLagBoundMs };
+        return { source: 'replica', lagBoundMs: served.reason === 'reader_gtid_reached' || served.reason === 'reader_gtid_known' ? 0 : options.readerLagBoundMs };
       },
       async run(read) {
         choice ??= chooseNode(consistencyToken);
@@ -142,6 +168,7 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
           return await read(chosen.db, chosen);
         } catch (error) {
           if (!isClusterUnavailable(error)) throw error;
+          if (chosen.target === 'reader') reachedByReader.delete(chosen.node);
           // Reads are safe to repeat, once: on the writer after a reader failed; after the writer
           // failed, on the writer a fresh probe finds, if it is another node; and, when no node
           // serves, on the writer once a view change is over (even the same node: it serves again).

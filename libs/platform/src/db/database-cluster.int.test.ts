@@ -87,6 +87,16 @@ describe('database cluster on the local Galera nodes', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(decisions).toEqual(['reader_gtid_reached', 'writer_gtid_timeout']);
     expect(ahead.freshness()).toEqual({ source: 'primary', lagBoundMs: 0 });
+
+    // The same token again, readers in turn: a reader whose wait reached it reads at once (no wait
+    // statement), the other waits once and then reads at once too.
+    const again: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const repeat = cluster.openReadSession(written.gtid);
+      expect(await repeat.run(async (db, choice) => (again.push(`${choice.node} ${choice.reason}`), findNote(db, written.id)))).toEqual({ id: written.id, note: 'read your writes' });
+      expect(repeat.freshness()).toEqual({ source: 'replica', lagBoundMs: 0 });
+    }
+    expect(again).toEqual([`${nodes[1]!.name} reader_gtid_known`, `${nodes[2]!.name} reader_gtid_reached`, `${nodes[1]!.name} reader_gtid_known`, `${nodes[2]!.name} reader_gtid_known`]);
   });
 
   it.each(['refuse', 'blackhole'] as const)('moves the writer to node 2 when node 1 stops answering (%s), and back once it answers', async (mode) => {

@@ -96,6 +96,23 @@ describe('read router', () => {
     await router.checkNow();
     expect(await router.chooseReader('0-1-42')).toMatchObject({ target: 'replica', reason: 'replica_gtid_reached' });
     answer.gtidWait = -1;
+    expect(await router.chooseReader('0-1-43')).toMatchObject({ target: 'primary', reason: 'primary_gtid_timeout' });
+  });
+
+  it('reads the replica at once for a token its waits already reached, until it goes down', async () => {
+    const { router, answer } = setup({ lag: 0, gtidWait: 0 });
+    await router.checkNow();
+    await router.chooseReader('0-1-42,1-2-9');
+    answer.gtidWait = new Error('the wait must not be sent');
+    expect(await router.chooseReader('0-1-42')).toMatchObject({ target: 'replica', reason: 'replica_gtid_known' });
+    expect(await router.chooseReader('1-3-9,0-2-40')).toMatchObject({ target: 'replica', reason: 'replica_gtid_known' });
+    expect(await router.chooseReader('0-1-43')).toMatchObject({ target: 'primary', reason: 'primary_replica_failed' });
+
+    // Down and back (it may be a rebuilt copy): the same token is waited for again.
+    answer.gtidWait = 0;
+    for (let i = 0; i < 3; i += 1) await router.checkNow();
+    expect(router.health().state).toBe('healthy');
+    answer.gtidWait = -1;
     expect(await router.chooseReader('0-1-42')).toMatchObject({ target: 'primary', reason: 'primary_gtid_timeout' });
   });
 

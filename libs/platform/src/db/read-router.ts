@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createPeriodicTask } from '../periodic-task/periodic-task.ts';
 import type { Database } from './database.ts';
 import { heartbeatIntervalSeconds, isGtidList, readHeartbeatLagSeconds, waitForGtid } from './mariadb-dialect.ts';
+import { ReachedGtids } from './reached-gtids.ts';
 
 export type ReplicaState = 'unknown' | 'healthy' | 'lagging' | 'down';
 
@@ -15,6 +16,7 @@ export interface ReplicaHealth {
 export const readDecisionReasons = [
   'replica',
   'replica_gtid_reached',
+  'replica_gtid_known',
   'primary_replica_unavailable',
   'primary_gtid_timeout',
   'primary_replica_failed',
@@ -94,9 +96,12 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
   const recoverChecks = options.recoverChecks ?? 3;
   let health: ReplicaHealth = { state: 'unknown', lagSeconds: null, lastError: null, checkedAt: null };
   let goodChecksInARow = 0;
+  /** What the replica's GTID waits reached, forgotten whenever it goes down (it may come back rebuilt). */
+  const reached = new ReachedGtids();
 
   function moveTo(state: ReplicaState, lagSeconds: number | null, lastError: string | null): void {
     const previous = health.state;
+    if (state === 'down') reached.forget();
     health = { state, lagSeconds, lastError, checkedAt: new Date() };
     if (previous !== state) options.onStateChange?.(previous, state, health);
   }
@@ -152,9 +157,12 @@ export function createReadRouter<DB>(options: ReadRouterOptions<DB>): ReadRouter
     if (consistencyToken === null) return decide({ target: 'replica', reason: 'replica' });
     if (!isGtidList(consistencyToken)) throw new TypeError('consistency token is not a GTID list');
     if (primaryDown) return decide({ target: 'replica', reason: 'replica_primary_unavailable' });
+    if (reached.covers(consistencyToken)) return decide({ target: 'replica', reason: 'replica_gtid_known' });
     try {
       const outcome = await waitForGtid(options.replica.runSql, consistencyToken, options.gtidWaitTimeoutMs);
-      return decide(outcome === 'reached' ? { target: 'replica', reason: 'replica_gtid_reached' } : { target: 'primary', reason: 'primary_gtid_timeout' });
+      if (outcome === 'timeout') return decide({ target: 'primary', reason: 'primary_gtid_timeout' });
+      reached.record(consistencyToken);
+      return decide({ target: 'replica', reason: 'replica_gtid_reached' });
     } catch (error) {
       observe(null, error instanceof Error ? error.message : String(error));
       return decide({ target: 'primary', reason: 'primary_replica_failed' });
