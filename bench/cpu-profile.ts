@@ -112,10 +112,23 @@ export function allocationsAsProfile(head: HeapProfileNode): CpuProfile {
   return { nodes, samples, timeDeltas, startTime: 0, endTime: 0 };
 }
 
+/**
+ * A frame's file relative to the repository, a built file named as its source (the gateway bench
+ * runs the built JavaScript; the layers name source folders). Line numbers stay the built file's.
+ */
+export function repositoryPathOf(url: string, repoRoot: string): string {
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(`${repoRoot}/`, '')
+    .replace(/^dist\/apps\/([^/]+)\/(.*)\.js$/, 'apps/$1/src/$2.ts')
+    .replace(/^dist\/node_modules\/@chucar\/([^/]+)\/(.*)\.js$/, 'libs/$1/src/$2.ts')
+    .replace(/^dist\/bench\/(.*)\.mjs$/, 'bench/$1.ts');
+}
+
 /** A frame as a person reads it: function, and the file (relative to the repository or a package) with its line. */
 export function frameName(node: ProfileNode, repoRoot: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '').replace(/^.*node_modules\//, '');
+  const file = repositoryPathOf(url, repoRoot).replace(/^.*node_modules\//, '');
   return file ? `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}` : functionName || '(anonymous)';
 }
 
@@ -168,7 +181,7 @@ export function timeByLayer(profile: CpuProfile, repoRoot: string, layers: reado
     const known = layerOfNode.get(nodeId);
     if (known !== undefined) return known;
     const node = nodes.get(nodeId)!;
-    const file = node.callFrame.url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '');
+    const file = repositoryPathOf(node.callFrame.url, repoRoot);
     const layer = layers.find((candidate) => candidate.match(file, node.callFrame.functionName));
     const up = parent.get(nodeId);
     const name = layer?.name ?? (up === undefined ? unclaimed : owner(up));

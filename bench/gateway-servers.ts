@@ -13,6 +13,7 @@ import { createRepositories, type Database as Schema } from '@chucar/domain';
 import { loadStackConfig, repoRoot, type StackConfig } from '../tools/stack/config.ts';
 import { httpAnswers, waitUntil } from '../tools/stack/processes.ts';
 import type { BareServerSettings, ReadStatements, Statement } from './bare-server.ts';
+import { bareServerEntry, builtGatewayEntry, gatewayEntry, serverSource } from './built-servers.ts';
 import { gatewayDataset } from './gateway-data.ts';
 import { BENCH_NAMES, benchPort } from './isolation.ts';
 
@@ -29,9 +30,6 @@ export function isDatabaseMode(value: string): value is DatabaseMode {
 /** The gateway's connections per database server (DB_POOL_SIZE's default); the bare server opens as many. */
 export const poolSizePerServer = 10;
 
-const gatewayEntry = 'apps/api-gateway/src/main.ts';
-/** The same entry as the image runs it, built. */
-const builtGatewayEntry = 'dist/apps/api-gateway/main.js';
 
 /** The node flags the gateway ships with (its compose command), so the bench measures the heap it runs with. */
 export function gatewayNodeFlags(): string[] {
@@ -72,13 +70,14 @@ export interface GatewayStart {
 }
 
 /**
- * The gateway process as `npm start` runs it (main.ts, the shipped node flags), everything on, JSON
- * logs; on a bench port and with Redis keys of its own, so a stack running beside it is untouched.
+ * The gateway process as the image runs it (built, the shipped node flags; BENCH_GATEWAY_SOURCE in
+ * built-servers.ts), everything on, JSON logs; on a bench port and with Redis keys of its own, so a
+ * stack running beside it is untouched.
  */
 export async function startGateway({ mode, env = {}, nodeFlags = [] }: GatewayStart): Promise<StartedServer> {
   const config = loadStackConfig();
   const port = await benchPort('gateway');
-  const child = startProcess(gatewayEntry, [], {
+  const child = startProcess(await gatewayEntry(serverSource()), [], {
     NODE_ENV: 'production',
     JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
     MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret',
@@ -146,7 +145,7 @@ export async function startBareServer(mode: DatabaseMode, routes: BareServerSett
     poolSize: poolSizePerServer,
     routes,
   };
-  const child = startProcess('bench/bare-server.ts', [String(port), JSON.stringify(settings)], {}, nodeFlags);
+  const child = startProcess(await bareServerEntry(serverSource()), [String(port), JSON.stringify(settings)], {}, nodeFlags);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/memory`);
