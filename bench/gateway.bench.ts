@@ -13,6 +13,7 @@ import { loadStackConfig } from '../tools/stack/config.ts';
 import { stackUp } from '../tools/stack/stack.ts';
 import { DEMO_LOGINS } from '../tools/db/seed/generate-accounts.ts';
 import { demoLogin, firstQuoteRequestId, gatewayDataset, prepareGatewayData } from './gateway-data.ts';
+import { serverSource } from './built-servers.ts';
 import { captureStatements, gatewayNodeFlags, isDatabaseMode, startBareServer, startGateway, type StartedServer } from './gateway-servers.ts';
 import { median, row, type Benchmark, type BenchRow } from './harness.ts';
 import { cpuTimeMs, memoryFromMetrics, memoryFromRoute } from './process-usage.ts';
@@ -136,7 +137,7 @@ export const benchmark: Benchmark = {
       for (const scenario of scenarios) {
         const { baseline, measured } = await compare(scenario.bare, scenario.gateway);
         if (measured.non2xx > 0 || baseline.non2xx > 0) throw new Error(`${scenario.name}: ${measured.non2xx} gateway / ${baseline.non2xx} bare requests failed`);
-        rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, `baseline: bare fastify + mysql2, same SQL and JSON, ${mode} mode${scenario.target ? `; ${scenario.target}` : ''}`));
+        rows.push(row(`gateway ${scenario.name} throughput`, measured.requestsPerSecond, 'req/s', baseline.requestsPerSecond, `baseline: bare fastify + mysql2, same SQL and JSON, ${mode} mode, both ${serverSource() === 'built' ? 'built as the image runs them' : 'from TypeScript sources as npm start runs them'}${scenario.target ? `; ${scenario.target}` : ''}`));
         rows.push(row(`gateway ${scenario.name} p50`, measured.p50Ms, 'ms', baseline.p50Ms));
         rows.push(row(`gateway ${scenario.name} p99`, measured.p99Ms, 'ms', baseline.p99Ms));
         rows.push(row(`gateway ${scenario.name} CPU per request`, measured.cpuMicrosPerRequest, 'µs', baseline.cpuMicrosPerRequest, 'server process CPU time / requests; steadier than req/s on a shared machine'));
