@@ -70,6 +70,18 @@ describe('access tokens', () => {
     expect(verifier.verifyToken(genuine)).toMatchObject({ ok: true, claims: { accountId: 5 } });
   });
 
+  it('are refused past the longest lifetime from iat even after a verification was remembered', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z'), toFake: ['Date'] });
+    const token = createAccessTokenSigner({ secret: SECRET, ttlSeconds: 900 })({ accountId: 3, role: 'customer' });
+    const shortLived = createAccessTokenVerifier({ secret: SECRET, roles: ROLES, maxAgeSeconds: 60 });
+    vi.setSystemTime(new Date('2026-12-01T00:00:30Z'));
+    expect(shortLived.verifyToken(token).ok).toBe(true);
+    vi.setSystemTime(new Date('2026-12-01T00:01:00Z'));
+    expect(shortLived.verifyToken(token).ok).toBe(true);
+    vi.setSystemTime(new Date('2026-12-01T00:01:01Z'));
+    expect(refusal(shortLived.verifyToken(token)).reason).toBe('expired');
+  });
+
   it('are refused past the longest lifetime from iat, whatever a longer exp says', () => {
     const longLived = handMadeJwt(hs256, { sub: '1', role: 'customer', iat: nowS() - 1000, exp: nowS() + 3600 });
     expect(refusal(verifier.verifyToken(longLived)).reason).toBe('expired');

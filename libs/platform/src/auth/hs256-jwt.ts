@@ -31,9 +31,10 @@ export interface Hs256VerifierOptions {
   audience?: string;
   clockToleranceMs?: number;
   /**
-   * Verified tokens kept until they expire: an HMAC per request is the largest cost of auth. The
-   * cache is keyed by the token itself (fast-jwt's default key is its SHA-256, a hash per request
-   * to save a hash), so its memory is bounded by cacheSize × maxTokenLength characters.
+   * Verified tokens kept until they expire: an HMAC per request is the largest cost of auth. Kept
+   * here, keyed by the token itself, rather than in fast-jwt's cache, which keys by the token's
+   * SHA-256 (a hash per request to save a hash); memory is bounded by cacheSize × maxTokenLength
+   * characters. Refusals are not kept.
    */
   cacheSize?: number;
   /** Longer tokens are refused unread (default DEFAULT_MAX_TOKEN_LENGTH). */
@@ -70,11 +71,30 @@ export function createHs256Verifier(options: Hs256VerifierOptions): (token: stri
     clockTolerance: options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
     ...(options.issuer === undefined ? {} : { allowedIss: options.issuer }),
     ...(options.audience === undefined ? {} : { allowedAud: options.audience }),
-    ...(options.cacheSize ? { cache: options.cacheSize, cacheKeyBuilder: (token: string) => token } : {}),
   });
   const maxTokenLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  const clockToleranceMs = options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
+  const maxAgeMs = options.maxAgeSeconds * 1000;
+  const cacheSize = options.cacheSize ?? 0;
+  const verified = new Map<string, VerifiedToken>();
+
+  /** The times between which the verifier's own checks (nbf, exp, maxAge from iat) pass for these claims. */
+  function usableWindow(claims: JwtClaims): Pick<VerifiedToken, 'usableFromMs' | 'usableUntilMs'> {
+    const { nbf, exp, iat } = claims;
+    return {
+      usableFromMs: typeof nbf === 'number' ? nbf * 1000 - clockToleranceMs : -Infinity,
+      usableUntilMs: Math.min(typeof exp === 'number' ? exp * 1000 + clockToleranceMs : Infinity, typeof iat === 'number' ? iat * 1000 + maxAgeMs : Infinity),
+    };
+  }
+
   return (token) => {
     if (token.length > maxTokenLength) return { ok: false, expired: false, reason: `it is longer than ${maxTokenLength} characters` };
+    const known = verified.get(token);
+    if (known) {
+      const now = Date.now();
+      if (now >= known.usableFromMs && now <= known.usableUntilMs) return known.verdict;
+      verified.delete(token); // verified again below, which says why it no longer passes
+    }
     let claims: unknown;
     try {
       claims = verify(token);
@@ -83,8 +103,20 @@ export function createHs256Verifier(options: Hs256VerifierOptions): (token: stri
       return { ok: false, expired: code === 'FAST_JWT_EXPIRED', reason: error instanceof Error ? error.message : 'it could not be verified' };
     }
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return { ok: false, expired: false, reason: 'its payload is not a JSON object' };
-    return { ok: true, claims: claims as JwtClaims };
+    const verdict: JwtVerdict = { ok: true, claims: claims as JwtClaims };
+    if (cacheSize > 0) {
+      // The oldest entry makes room: a map iterates in insertion order.
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+      verified.set(token, { verdict, ...usableWindow(verdict.claims) });
+    }
+    return verdict;
   };
+}
+
+interface VerifiedToken {
+  verdict: JwtVerdict & { ok: true };
+  usableFromMs: number;
+  usableUntilMs: number;
 }
 
 /** A `sub` that is an account id: a positive safe integer in plain decimal. */
