@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { createHttpService, createS3Client, redisPlugin } from '@chucar/platform';
+import { createHttpService, redisPlugin } from '@chucar/platform';
+import { createS3Client } from '@chucar/platform/s3';
 import { serviceAuthPlugin } from './auth.ts';
 import type { MediaConfig } from '../config.ts';
 import { databasePlugin } from '../database.ts';

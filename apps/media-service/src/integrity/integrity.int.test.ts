@@ -10,7 +10,8 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { localS3Credentials } from '@chucar/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaService, createRepositories, readsFrom, type Media } from '@chucar/domain';
-import { createS3Client, createUnitOfWork } from '@chucar/platform';
+import { createUnitOfWork } from '@chucar/platform';
+import { createS3Client } from '@chucar/platform/s3';
 import { createMediaStores, type MediaStores } from '../storage/media-stores.ts';
 import { createReadSigner } from '../api/signed-reads/read-signer.ts';
 import { primaryS3Settings } from '../storage/s3-settings.ts';

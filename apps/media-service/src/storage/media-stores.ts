@@ -5,7 +5,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MediaStoreName } from '@chucar/domain';
-import { createS3Client, type S3WarningLogger } from '@chucar/platform';
+import { createS3Client, type S3WarningLogger } from '@chucar/platform/s3';
 import type { MediaConfig } from '../config.ts';
 import { createObjectStore, type ObjectStore } from './object-store.ts';
 import { mirrorS3Settings, primaryS3Settings } from './s3-settings.ts';

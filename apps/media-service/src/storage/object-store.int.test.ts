@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { createS3Client, type S3ClientSettings } from '@chucar/platform';
+import { createS3Client, type S3ClientSettings } from '@chucar/platform/s3';
 import { localS3Credentials, unusedLoopbackPort } from '@chucar/platform/testing';
 import { ownS3Server, type OwnServer } from '../testing/own-servers.ts';
 import { ContentMismatchError, createObjectStore, hashedBytes, readCheckedFile, sha256Hex } from './object-store.ts';

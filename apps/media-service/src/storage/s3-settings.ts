@@ -2,7 +2,7 @@
  * The media service's S3_* and MEDIA_MIRROR_* settings in the shape the kit's `createS3Client`
  * takes: the primary store and, when configured, the mirror (its own endpoint, bucket and keys).
  */
-import type { S3ClientSettings } from '@chucar/platform';
+import type { S3ClientSettings } from '@chucar/platform/s3';
 import type { MediaConfig } from '../config.ts';
 
 export type PrimaryS3Config = Pick<MediaConfig, 'S3_REGION' | 'S3_FORCE_PATH_STYLE' | 'S3_ENDPOINT' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_TIMEOUT_MS'>;

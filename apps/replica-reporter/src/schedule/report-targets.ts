@@ -1,7 +1,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '@chucar/platform';
+import { createS3Client } from '@chucar/platform/s3';
 import type { ReporterConfig } from '../config.ts';
 
 /** Where the daily reports go: a folder, a bucket, or both. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, originalObjectKey, variantObjectKey, type Account, type Role } from '@chucar/domain';
-import { createS3Client } from '@chucar/platform';
+import { createS3Client } from '@chucar/platform/s3';
 import { primaryS3Settings } from '../../storage/s3-settings.ts';
 import { buildTestApp, openTestDatabase, serviceAuth, testImage, type MediaTestApp, type TestDatabase } from '../../testing/api-test-support.ts';
 

@@ -4,7 +4,7 @@
  * (a URL naming an internal host is useless to a phone).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, type S3ClientSettings } from '@chucar/platform';
+import { createS3Client, type S3ClientSettings } from '@chucar/platform/s3';
 import type { MediaConfig } from '../../config.ts';
 import { createObjectStore } from '../../storage/object-store.ts';
 import { mirrorS3Settings, primaryS3Settings } from '../../storage/s3-settings.ts';

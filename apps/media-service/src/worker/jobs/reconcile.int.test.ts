@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, type Media } from '@chucar/domain';
-import { createS3Client } from '@chucar/platform';
+import { createS3Client } from '@chucar/platform/s3';
 import { unusedLoopbackPort } from '@chucar/platform/testing';
 import { addMediaJob, jobIdFor } from '../../queue/index.ts';
 import { createObjectStore } from '../../storage/object-store.ts';
