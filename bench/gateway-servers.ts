@@ -30,7 +30,6 @@ export function isDatabaseMode(value: string): value is DatabaseMode {
 /** The gateway's connections per database server (DB_POOL_SIZE's default); the bare server opens as many. */
 export const poolSizePerServer = 10;
 
-
 /** The node flags the gateway ships with (its compose command), so the bench measures the heap it runs with. */
 export function gatewayNodeFlags(): string[] {
   const compose = parse(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: unknown }> };
