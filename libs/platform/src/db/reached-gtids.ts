@@ -24,8 +24,9 @@ export class ReachedGtids {
   covers(gtidList: string): boolean {
     for (const gtid of gtidList.split(',')) {
       const parsed = domainAndSequence(gtid);
-      const known = parsed && this.sequenceByDomain.get(parsed.domain);
-      if (!parsed || known === undefined || known === null || known < parsed.sequence) return false;
+      if (!parsed) return false;
+      const known = this.sequenceByDomain.get(parsed.domain);
+      if (known === undefined || known < parsed.sequence) return false;
     }
     return true;
   }
