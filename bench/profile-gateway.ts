@@ -109,6 +109,7 @@ async function profileUnderLoad(label: string, target: StartedServer, inspectorP
 
 function reportAllocations(measured: Measured, outDir: string): void {
   const kib = (bytes: number) => (bytes / 1024 / measured.requests).toFixed(2);
+  // The profile's weights are bytes here, and an allocation profile has no idle frames: its "busy" sum is every byte.
   const total = busyMicros(measured.profile);
   console.log(`\n## ${measured.label}: ${measured.requestsPerSecond.toFixed(0)} req/s, ${kib(total)} KiB allocated per request (sampled every ${samplingIntervalBytes} bytes)`);
   console.log('\n| layer | KiB per request | share |\n|---|---:|---:|');

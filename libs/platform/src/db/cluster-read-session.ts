@@ -145,7 +145,7 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
       reached.record(gtid);
       return decide(reader, 'reader', 'reader_gtid_reached');
     } catch (error) {
-      reached.forget();
+      reachedByReader.delete(reader.name);
       if (isClusterUnavailable(error)) void options.monitor.recheckNow();
       return decide(currentWriter(), 'writer', 'writer_reader_failed');
     }
