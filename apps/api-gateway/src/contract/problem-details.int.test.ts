@@ -142,6 +142,12 @@ describe('problem details for every error class', () => {
       expect(wrong.detail).toBe(unknown.detail);
     });
 
+    it('401: a bearer token longer than any access token is refused as invalid, not looked at further', async () => {
+      const tooLong = `${'a'.repeat(300)}.${'b'.repeat(300)}.${'c'.repeat(43)}`;
+      const refused = expectProblem(await app.inject({ method: 'GET', url: '/v1/quote-requests', headers: { authorization: `Bearer ${tooLong}` } }), 401, 'unauthenticated');
+      expect(refused.detail).toMatch(/invalid/);
+    });
+
     it('403: a customer on a staff route', async () => {
       expectProblem(await app.inject({ method: 'GET', url: '/v1/dealers', headers: customer.headers }), 403, 'forbidden');
     });
