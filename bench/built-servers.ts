@@ -1,11 +1,11 @@
 /**
- * The gateway benchmark and its profiler measure the gateway as the image runs it: the JavaScript
- * each project's build writes (tools/build/build-project.ts, tsc, what `nx run-many -t build` runs in
- * deploy/Dockerfile), not the TypeScript sources `npm start` runs through Node's type stripping. The
- * stripper (a WebAssembly module) and every stripped source stay in that process's memory: about
- * 20 MiB more RSS and more collection work per request (docs/performance.md). The bare server is
- * compiled as well, so neither side pays for it. BENCH_GATEWAY_SOURCE=typescript runs both from
- * their sources instead, as `npm start` does.
+ * The gateway benchmark and its profiler measure the gateway as the image runs it: the bundle its
+ * build writes (tools/build/build-project.ts: tsc, then one bundled file for the gateway; what
+ * `nx run-many -t build` runs in deploy/Dockerfile), not the TypeScript sources `npm start` runs
+ * through Node's type stripping. The stripper (a WebAssembly module) and every stripped source stay
+ * in that process's memory: about 20 MiB more RSS and more collection work per request
+ * (docs/performance.md). The bare server is compiled as well, so neither side pays for it.
+ * BENCH_GATEWAY_SOURCE=typescript runs both from their sources instead, as `npm start` does.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ export type ServerSource = 'built' | 'typescript';
 /** The projects the built gateway imports (its own dist and dist/node_modules/@chucar/*). */
 const gatewayProjects = ['libs/contracts', 'libs/domain', 'libs/platform', 'apps/api-gateway'];
 /** The gateway's entry as the image runs it (docker-compose.yml's command names it too). */
-export const builtGatewayEntry = 'dist/apps/api-gateway/main.js';
+export const builtGatewayEntry = 'dist/apps/api-gateway/bundle/main.mjs';
 const bareServerSource = 'bench/bare-server.ts';
 const builtBareServer = 'dist/bench/bare-server.mjs';
 

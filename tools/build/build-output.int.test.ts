@@ -14,6 +14,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeRedisKeys, startServiceProcess, testDatabaseName, unusedLoopbackPort, type ServiceProcess } from '@chucar/platform/testing';
 import { isTestOnly, repoRoot, sourceOf, typeScriptBuilds } from './build-projects.ts';
+import { firstNonAscii, UNBUNDLED_PACKAGES } from './bundle-entry.ts';
 
 /** Plain JavaScript only: without type stripping, node refuses to load any `.ts` file. */
 const plainNode = ['--no-experimental-strip-types'];
@@ -68,6 +69,8 @@ describe('the build output', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chucar-built-'));
   const queuePrefix = `builttest${process.pid}`;
   const running: ServiceProcess[] = [];
+  /** The bundled gateway the start test leaves running, with the media API and the reporter behind it. */
+  let bundledGateway: string | undefined;
 
   beforeAll(async () => {
     // nx's own script run with this node: node_modules/.bin/nx would start whichever node the PATH has.
@@ -110,6 +113,31 @@ describe('the build output', () => {
     }
   });
 
+  it("bundles the gateway's entry into ASCII JavaScript that imports only builtins and the packages left out of it", () => {
+    const gateway = builds.find((build) => build.root === 'apps/api-gateway')!;
+    expect(gateway.bundles.map((bundle) => bundle.output)).toEqual(['dist/apps/api-gateway/bundle/main.mjs']);
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const bundleDir = path.join(repoRoot, 'dist/apps/api-gateway/bundle');
+    const imported = new Set<string>();
+    for (const file of fs.readdirSync(bundleDir)) {
+      const code = fs.readFileSync(path.join(bundleDir, file), 'utf8');
+      expect(firstNonAscii(code), file).toBeUndefined();
+      // Static imports, and the require() calls of bundled CommonJS code, which rolldown writes as __require.
+      const required = [...code.matchAll(/\b__require\("([^"]+)"\)/g)].map((match) => match[1]!);
+      for (const specifier of [...importedSpecifiers(code), ...required]) {
+        if (specifier.startsWith('./') || specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+        imported.add(packageNameOf(specifier));
+      }
+    }
+    // mysql2 requires cardinal inside a try, to colour SQL in its debug output when it is installed.
+    imported.delete('cardinal');
+    // The bundle holds its packages: what it still imports are the ones it leaves out, all production dependencies.
+    for (const name of imported) {
+      expect(UNBUNDLED_PACKAGES as readonly string[], name).toContain(name);
+      expect(Object.keys(manifest.dependencies), name).toContain(name);
+    }
+  });
+
   it('starts every service from dist/ with plain node, each answering its health endpoint', async () => {
     const [gatewayPort, mediaPort, workerPort, reporterPort, schedulePort] = await Promise.all(Array.from({ length: 5 }, () => unusedLoopbackPort()));
     const spoolDir = path.join(workDir, 'spool');
@@ -136,8 +164,10 @@ describe('the build output', () => {
       start('dist/apps/replica-reporter/main-schedule.js', reporterEnv, `http://127.0.0.1:${schedulePort}/health/ready`),
     ]);
     const gateway = `http://127.0.0.1:${gatewayPort}`;
+    bundledGateway = gateway;
+    // The gateway as the image runs it: its bundle.
     await start(
-      'dist/apps/api-gateway/main.js',
+      'dist/apps/api-gateway/bundle/main.mjs',
       { DB_NAME: testDatabaseName, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(gatewayPort), MEDIA_SERVICE_URL: `http://127.0.0.1:${mediaPort}`, REPORTER_URL: `http://127.0.0.1:${reporterPort}` },
       `${gateway}/health/ready`,
     );
@@ -151,6 +181,40 @@ describe('the build output', () => {
     // A public route through the built domain library and the primary.
     const regions = await fetch(`${gateway}/v1/regions`, { signal: AbortSignal.timeout(5000) });
     expect(regions.status).toBe(200);
+    // The rate limit's counter in Redis (ioredis, bundled).
+    expect(regions.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+  });
+
+  it('serves, from the bundled gateway, what each bundled package does: docs, metrics, validation, sign-up, a signed-in read after the write', async () => {
+    expect(bundledGateway, 'the gateway the test above starts').toBeDefined();
+    const gateway = bundledGateway!;
+    const get = (url: string, headers: Record<string, string> = {}) => fetch(`${gateway}${url}`, { headers, signal: AbortSignal.timeout(5000) });
+    const document = (await (await get('/docs/json')).json()) as { openapi?: string; paths?: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths ?? {})).toContain('/v1/quote-requests');
+    // swagger-ui is left out of the bundle and serves its page from its own package folder.
+    const page = await get('/docs/static/index.html');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui');
+    expect(await (await get('/metrics')).text()).toMatch(/^nodejs_heap_size_total_bytes \d+/m);
+
+    const unsigned = await get('/v1/quote-requests');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const signUp = (payload: unknown) =>
+      fetch(`${gateway}/v1/auth/customers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(5000) });
+    const refused = await signUp({ email: 'not-an-email', password: '' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { type?: string }).type).toBeDefined();
+
+    const signedUp = await signUp({ email: `built-${process.pid}-${Date.now()}@example.com`, password: 'correct horse battery staple', displayName: 'built' });
+    expect(signedUp.status).toBe(201);
+    const session = (await signedUp.json()) as { accessToken: string };
+    const consistencyToken = signedUp.headers.get('x-consistency-token');
+    expect(consistencyToken).toBeTruthy();
+    const list = await get('/v1/quote-requests?limit=5', { authorization: `Bearer ${session.accessToken}`, 'x-consistency-token': consistencyToken! });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({ items: [] });
   });
 
   it('runs the migrations and the alert log from dist/tools', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTestOnly, outputOf, repoRoot, sourceOf, typeScriptBuilds, type TypeScriptBuild } from './build-projects.ts';
+import { firstNonAscii } from './bundle-entry.ts';
 import { builtPackageOf } from './dist-package.ts';
 
 const builds = typeScriptBuilds();
@@ -37,6 +38,21 @@ describe('what is test-only', () => {
     expect(isTestOnly('apps/replica-reporter/src/bench/compare-with-raw.ts')).toBe(true);
     expect(isTestOnly('libs/platform/src/http/service-tokens.ts')).toBe(false);
     expect(isTestOnly('apps/media-service/src/worker/jobs/store-job.ts')).toBe(false);
+  });
+});
+
+describe('the bundled entries', () => {
+  it("are the gateway's main, written to its dist/bundle and read back to its source", () => {
+    const bundled = builds.flatMap((build) => build.bundles);
+    expect(bundled).toEqual([{ source: 'apps/api-gateway/src/main.ts', output: 'dist/apps/api-gateway/bundle/main.mjs' }]);
+    expect(sourceOf(builds, 'dist/apps/api-gateway/bundle/main.mjs')?.source).toBe('apps/api-gateway/src/main.ts');
+    expect(sourceOf(builds, 'dist/apps/api-gateway/bundle/chunk-a1b2.mjs')).toBeUndefined();
+  });
+
+  it('are checked for ASCII, which V8 keeps at one byte per character', () => {
+    expect(firstNonAscii('const a = 1;\n// plain')).toBeUndefined();
+    expect(firstNonAscii('const a = 1;\n// a \u2014 b')).toEqual({ character: '\u2014', line: 2 });
+    expect(firstNonAscii('x = "W\u00e4rting"')).toEqual({ character: '\u00e4', line: 1 });
   });
 });
 
