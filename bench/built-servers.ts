@@ -19,6 +19,8 @@ export type ServerSource = 'built' | 'typescript';
 const gatewayProjects = ['libs/contracts', 'libs/domain', 'libs/platform', 'apps/api-gateway'];
 /** The gateway's entry as the image runs it (docker-compose.yml's command names it too). */
 export const builtGatewayEntry = 'dist/apps/api-gateway/bundle/main.mjs';
+/** The same code unbundled, one file per source: what the profiler runs, so each frame keeps its file and layer. */
+const builtUnbundledGatewayEntry = 'dist/apps/api-gateway/main.js';
 const bareServerSource = 'bench/bare-server.ts';
 const builtBareServer = 'dist/bench/bare-server.mjs';
 
@@ -50,11 +52,11 @@ function buildOnce(): Promise<void> {
   return building;
 }
 
-/** The gateway's entry for `source`, built first when it is the built one. */
-export async function gatewayEntry(source: ServerSource): Promise<string> {
+/** The gateway's entry for `source`, built first when it is the built one; `unbundled`: tsc's output as it is. */
+export async function gatewayEntry(source: ServerSource, { unbundled = false } = {}): Promise<string> {
   if (source === 'typescript') return 'apps/api-gateway/src/main.ts';
   await buildOnce();
-  return builtGatewayEntry;
+  return unbundled ? builtUnbundledGatewayEntry : builtGatewayEntry;
 }
 
 export async function bareServerEntry(source: ServerSource): Promise<string> {

@@ -66,6 +66,8 @@ export interface GatewayStart {
   env?: Record<string, string>;
   /** Extra node flags after the shipped ones (the profiler's `--inspect`). */
   nodeFlags?: string[];
+  /** The built gateway unbundled (the profiler's: frames keep their files). */
+  unbundled?: boolean;
 }
 
 /**
@@ -73,10 +75,10 @@ export interface GatewayStart {
  * built-servers.ts), everything on, JSON logs; on a bench port and with Redis keys of its own, so a
  * stack running beside it is untouched.
  */
-export async function startGateway({ mode, env = {}, nodeFlags = [] }: GatewayStart): Promise<StartedServer> {
+export async function startGateway({ mode, env = {}, nodeFlags = [], unbundled = false }: GatewayStart): Promise<StartedServer> {
   const config = loadStackConfig();
   const port = await benchPort('gateway');
-  const child = startProcess(await gatewayEntry(serverSource()), [], {
+  const child = startProcess(await gatewayEntry(serverSource(), { unbundled }), [], {
     NODE_ENV: 'production',
     JWT_SECRET: 'benchmark-secret-benchmark-secret-0123456789',
     MEDIA_SERVICE_SECRET: 'benchmark-media-secret-benchmark-media-secret',

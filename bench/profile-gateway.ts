@@ -9,6 +9,9 @@
  * collection included) and prints the bytes each request allocates, per layer and per frame: the
  * garbage a request leaves is what its collection time is paid for.
  *
+ * The gateway runs built but unbundled (dist/apps/api-gateway/main.js, the same code as the image's
+ * bundle, one file per source), so each frame keeps the file its layer is told by.
+ *
  * Usage (under the bench lock, as the benchmarks run):
  *   node bench/profile-gateway.ts [--mode cluster|primary-replica] [--measure cpu|allocations] [--seconds 10] [--warm-up 20] [--rate-limit on|off] [--out dir]
  */
@@ -146,7 +149,7 @@ fs.mkdirSync(options.out, { recursive: true });
 const started: StartedServer[] = [];
 try {
   const gatewayInspector = await unusedLoopbackPort();
-  const gateway = await startGateway({ mode, nodeFlags: [`--inspect=127.0.0.1:${gatewayInspector}`], env: options['rate-limit'] === 'off' ? { RATE_LIMIT_ENABLED: 'false' } : {} });
+  const gateway = await startGateway({ mode, unbundled: true, nodeFlags: [`--inspect=127.0.0.1:${gatewayInspector}`], env: options['rate-limit'] === 'off' ? { RATE_LIMIT_ENABLED: 'false' } : {} });
   started.push(gateway);
   const session = await demoLogin(gateway.url, DEMO_LOGINS.customer);
   const requestId = await firstQuoteRequestId(gateway.url, session.headers);
