@@ -102,6 +102,43 @@ describe('gateway on the Galera cluster (real nodes, behind proxies)', () => {
     expect(metrics).toMatch(/db_cluster_read_decisions_total\{reason="reader_gtid_reached"\} \d+/);
   });
 
+  it('reads a token a reader already reached there at once, and waits again on a reader that stopped serving since, though no read saw it go', async () => {
+    const created = await signUp(gatewayA, uniqueEmail('reached'));
+    expect(created.statusCode, created.body).toBe(201);
+    const token = String(created.headers['x-consistency-token']);
+    const { accessToken } = created.json() as { accessToken: string };
+    const readWithToken = async () => {
+      const me = await gatewayB.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${accessToken}`, 'x-consistency-token': token } });
+      expect(me.statusCode, me.body).toBe(200);
+      expect(me.headers['x-read-lag-bound-ms']).toBe('0');
+    };
+    const decisions = async () => {
+      const metrics = (await gatewayB.inject({ method: 'GET', url: '/metrics' })).body;
+      const count = (reason: string) => Number(new RegExp(`db_cluster_read_decisions_total\\{reason="${reason}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+      return { reached: count('reader_gtid_reached'), known: count('reader_gtid_known') };
+    };
+    const servesNode2 = () => (gatewayB.databases.cluster?.readers() ?? []).some((reader) => reader.port === proxies[1]!.port);
+
+    // Nodes 2 and 3 take reads in turn: each waits for the token once, then knows it.
+    for (let read = 0; read < 2; read += 1) await readWithToken();
+    const warm = await decisions();
+    for (let read = 0; read < 2; read += 1) await readWithToken();
+    expect(await decisions()).toEqual({ reached: warm.reached, known: warm.known + 2 });
+
+    // Node 2 goes away for gateway B and comes back, and no read runs meanwhile.
+    await proxies[1]!.cut('refuse');
+    try {
+      await waitFor('gateway B to stop reading on node 2', async () => !servesNode2(), 5000);
+    } finally {
+      await proxies[1]!.restore();
+    }
+    await waitFor('gateway B to read on node 2 again', async () => servesNode2(), 10_000);
+    const back = await decisions();
+    for (let read = 0; read < 2; read += 1) await readWithToken();
+    // Node 2 waits for the token again (what it reached before it left is not trusted); node 3 still knows it.
+    expect(await decisions()).toEqual({ reached: back.reached + 1, known: back.known + 1 });
+  });
+
   it('moves writes to node 2 within 10 s when the writer node hangs, keeps answering reads, and a retried create replays the one row', async () => {
     // A create whose answer the client never got (the writer died around the commit): the server
     // holds the row and its key, or neither; here it holds both, the case a duplicate could come from.

@@ -95,6 +95,27 @@ describe('cluster monitor', () => {
     await monitor.stop();
   });
 
+  it("numbers each node's periods of serving: the same while it serves, null while it does not, a new one when it serves again", async () => {
+    const { monitor, answers } = setup({ node1: synced, node2: synced, node3: refused() });
+    await monitor.recheckNow();
+    const first = monitor.servingPeriod('node2');
+    expect(first).not.toBeNull();
+    expect(monitor.servingPeriod('node1')).not.toBe(first);
+    expect(monitor.servingPeriod('node3')).toBeNull();
+    await monitor.recheckNow();
+    expect(monitor.servingPeriod('node2')).toBe(first);
+
+    // Desynced for one probe, then serving again: another period, though no read saw it go.
+    answers.node2 = { ...synced, localState: 2, localStateComment: 'Donor/Desynced' };
+    await monitor.recheckNow();
+    expect(monitor.servingPeriod('node2')).toBeNull();
+    answers.node2 = synced;
+    await monitor.recheckNow();
+    expect(monitor.servingPeriod('node2')).not.toBeNull();
+    expect(monitor.servingPeriod('node2')).not.toBe(first);
+    expect(monitor.servingPeriod('no-such-node')).toBeNull();
+  });
+
   it('a recheck asked for during a probe in flight probes once more after it', async () => {
     const { monitor, probed } = setup({ node1: synced, node2: synced, node3: synced });
     const first = monitor.recheckNow();

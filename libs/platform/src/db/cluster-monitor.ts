@@ -63,6 +63,12 @@ export interface ClusterMonitor {
   /** The GTID domain and server id the cluster writes, as the writer last reported them. */
   gtidIdentity(): GaleraGtidIdentity | null;
   /**
+   * Which period of serving the node is in: a number that changes each time a probe finds the node
+   * serving after one found it not serving (down, cut off, desynced, outside the primary component);
+   * null while it does not serve. What was learnt about a node holds only within one period.
+   */
+  servingPeriod(name: string): number | null;
+  /**
    * Whether some node answered its last probe, serving or not: with no writer, a view change or a
    * lost quorum (the nodes are there) rather than every node down or cut off.
    */
@@ -82,6 +88,8 @@ interface NodeRecord {
   checkedAt: Date | null;
   /** When the node last answered a probe (Date.now()), null before its first answer. */
   answeredAtMs: number | null;
+  /** The node's current period of serving (ClusterMonitor.servingPeriod), null while it does not serve. */
+  servingPeriod: number | null;
 }
 
 type ProbeOutcome = 'answered' | 'timed_out' | 'failed';
@@ -103,8 +111,9 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
   const names = new Set(options.nodes.map((node) => node.name));
   if (names.size !== options.nodes.length) throw new RangeError('cluster node names must be distinct');
   const silentRoundGraceMs = options.silentRoundGraceMs ?? 5000;
-  const records: NodeRecord[] = options.nodes.map((address) => ({ address, state: null, gtidIdentity: null, lastError: null, checkedAt: null, answeredAtMs: null }));
+  const records: NodeRecord[] = options.nodes.map((address) => ({ address, state: null, gtidIdentity: null, lastError: null, checkedAt: null, answeredAtMs: null, servingPeriod: null }));
   let writerIndex: number | null = null;
+  let lastServingPeriod = 0;
 
   const serving = (record: NodeRecord) => record.state !== null && isServingNode(record.state);
 
@@ -144,6 +153,10 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
       if (keep) record.lastError = `${record.lastError}; no node answered this round, so its state of ${now - record.answeredAtMs!} ms ago is kept`;
       else record.state = null;
     });
+    for (const record of records) {
+      if (!serving(record)) record.servingPeriod = null;
+      else record.servingPeriod ??= ++lastServingPeriod;
+    }
     chooseWriter();
   }
 
@@ -183,6 +196,7 @@ export function createClusterMonitor(options: ClusterMonitorOptions): ClusterMon
     },
     nodeHealth,
     gtidIdentity: () => (writerIndex === null ? null : records[writerIndex]!.gtidIdentity),
+    servingPeriod: (name) => records.find((record) => record.address.name === name)?.servingPeriod ?? null,
     reachable: () => records.some((record) => record.state !== null),
     async recheckNow() {
       const wasRunning = probing.running;

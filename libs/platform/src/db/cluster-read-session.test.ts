@@ -12,7 +12,11 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
  * Nodes that answer only the GTID wait; each node's "db" is its name, which the reads return.
  * `wait` per node: 'reached', 'timeout' (1205), or an error to throw.
  */
-function setup(topology: { writer: string | null; readers: string[]; reachable?: boolean; identity?: { domainId: number; serverId: number; gtidModeOn: boolean } }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
+/**
+ * `periods`: each node's period of serving as the monitor numbers them (1 unless set); a node
+ * outside the writer and the readers does not serve (null).
+ */
+function setup(topology: { writer: string | null; readers: string[]; reachable?: boolean; identity?: { domainId: number; serverId: number; gtidModeOn: boolean }; periods?: Record<string, number> }, wait: Record<string, 'reached' | 'timeout' | Error> = {}, onRecheck: () => void = () => {}) {
   const decisions: ClusterReadDecisionReason[] = [];
   const waitedOn: string[] = [];
   let rechecks = 0;
@@ -23,6 +27,7 @@ function setup(topology: { writer: string | null; readers: string[]; reachable?:
       readers: () => topology.readers.map(node),
       gtidIdentity: () => (topology.writer === null ? null : (topology.identity ?? identity)),
       reachable: () => topology.reachable ?? topology.writer !== null,
+      servingPeriod: (name) => (name === topology.writer || topology.readers.includes(name) ? (topology.periods?.[name] ?? 1) : null),
       recheckNow: async () => {
         rechecks += 1;
         onRecheck();
@@ -83,17 +88,17 @@ describe('cluster read sessions', () => {
     expect(waitedOn).toEqual(['node2', 'node2']);
   });
 
-  it('remembers what each reader reached on its own, and forgets it when the reader fails, leaves the serving set or the cluster identity changes', async () => {
+  it('remembers what each reader reached on its own, and forgets it when the reader fails, stops serving (a new period) or the cluster identity changes', async () => {
     const topology = { writer: 'node1', readers: ['node2', 'node3'] };
     const { sessions, decisions, waitedOn } = setup(topology);
     for (let i = 0; i < 4; i += 1) await sessions.openSession('100-1-7').run(readName);
     expect(waitedOn).toEqual(['node2', 'node3']);
     expect(decisions.slice(2)).toEqual(['reader_gtid_known', 'reader_gtid_known']);
 
-    // node3 leaves the serving set and comes back: its first read waits again; node2 still knows.
-    topology.readers = ['node2'];
-    await sessions.openSession('100-1-7').run(readName);
-    topology.readers = ['node2', 'node3'];
+    // node3 stops serving and serves again (a new period), with no read in between: its first read
+    // waits again; node2, serving throughout, still knows.
+    const withPeriods: typeof topology & { periods?: Record<string, number> } = topology;
+    withPeriods.periods = { node3: 2 };
     waitedOn.length = 0;
     for (let i = 0; i < 2; i += 1) await sessions.openSession('100-1-7').run(readName);
     expect(waitedOn).toEqual(['node3']);

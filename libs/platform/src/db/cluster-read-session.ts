@@ -41,7 +41,7 @@ export interface ClusterReadSession<DB> {
 }
 
 export interface ClusterReadSessionOptions<DB> {
-  monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'recheckNow' | 'reachable'>;
+  monitor: Pick<ClusterMonitor, 'writer' | 'readers' | 'gtidIdentity' | 'servingPeriod' | 'recheckNow' | 'reachable'>;
   databaseOf(node: ClusterNodeAddress): ClusterNodeDatabase<DB>;
   /** How long a read waits on a reader for the client's last write before it goes to the writer. */
   gtidWaitTimeoutMs: number;
@@ -68,7 +68,8 @@ const VIEW_CHANGE_RECHECK_MS = 100;
  * little change. Read-your-writes rests on the client's token (the GTID of its last write): a
  * reader waits for it with WSREP_SYNC_WAIT_UPTO_GTID, bounded, and the read goes to the writer when
  * the wait runs out or the reader fails. Reads spread over the readers in turn. What a reader's wait
- * reached is remembered while it serves, so a token it already reached is read there at once.
+ * reached is remembered for its current period of serving (the monitor's: it ends when a probe
+ * finds the node not serving, however briefly), so a token it already reached is read there at once.
  *
  * Freshness: the writer reports `primary` with bound 0. A reader that reached the token reports
  * `replica` with bound 0: every write the client made is visible, which is what the token asks
@@ -78,23 +79,28 @@ const VIEW_CHANGE_RECHECK_MS = 100;
 export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions<DB>): { openSession(consistencyToken: string | null): ClusterReadSession<DB> } {
   let turn = 0;
   const viewChangeWaitMs = options.viewChangeWaitMs ?? 2000;
-  /** Per serving reader, the cluster GTIDs its waits reached, for the cluster identity they were read under. */
-  const reachedByReader = new Map<string, ReachedGtids>();
+  /** Per reader, the cluster GTIDs its waits reached in one period of serving, under the cluster identity they were read under. */
+  const reachedByReader = new Map<string, { servingPeriod: number; reached: ReachedGtids }>();
   let reachedIdentity: string | null = null;
 
-  /** The reader's memory of reached GTIDs; readers that left the serving set (and a changed identity) lose theirs. */
-  function reachedOn(reader: ClusterNodeAddress, readers: readonly ClusterNodeAddress[], identity: string): ReachedGtids {
+  /**
+   * The reader's memory of reached GTIDs for its current period of serving: a reader that stopped
+   * serving since (even between two reads) starts empty, as it does after a change of identity.
+   */
+  function reachedOn(reader: ClusterNodeAddress, identity: string): ReachedGtids {
     if (identity !== reachedIdentity) {
       reachedByReader.clear();
       reachedIdentity = identity;
     }
-    for (const name of reachedByReader.keys()) if (!readers.some((serving) => serving.name === name)) reachedByReader.delete(name);
-    let reached = reachedByReader.get(reader.name);
-    if (!reached) {
-      reached = new ReachedGtids();
-      reachedByReader.set(reader.name, reached);
+    const servingPeriod = options.monitor.servingPeriod(reader.name);
+    // Not seen serving by the monitor: nothing learnt there is kept.
+    if (servingPeriod === null) return new ReachedGtids();
+    let entry = reachedByReader.get(reader.name);
+    if (entry?.servingPeriod !== servingPeriod) {
+      entry = { servingPeriod, reached: new ReachedGtids() };
+      reachedByReader.set(reader.name, entry);
     }
-    return reached;
+    return entry.reached;
   }
 
   function decide(node: ClusterNodeAddress, target: ClusterReadChoice<DB>['target'], reason: ClusterReadDecisionReason): ClusterReadChoice<DB> {
@@ -137,7 +143,7 @@ export function createClusterReadSessions<DB>(options: ClusterReadSessionOptions
     const gtid = identity && clusterGtidOf(consistencyToken, identity);
     // A token the cluster did not write (before a move to it, or GTID mode off) cannot be waited for.
     if (!gtid) return decide(writer, 'writer', 'writer_token_not_from_cluster');
-    const reached = reachedOn(reader, readers, `${identity.domainId}-${identity.serverId}`);
+    const reached = reachedOn(reader, `${identity.domainId}-${identity.serverId}`);
     if (reached.covers(gtid)) return decide(reader, 'reader', 'reader_gtid_known');
     try {
       const outcome = await waitForGaleraGtid(options.databaseOf(reader).runSql, gtid, options.gtidWaitTimeoutMs);
