@@ -114,8 +114,9 @@ export function outputOf(build: TypeScriptBuild, source: string): string {
 /** The source (relative to the repository) a built file of some build comes from, if any build writes it. */
 export function sourceOf(builds: readonly TypeScriptBuild[], output: string): { build: TypeScriptBuild; source: string } | undefined {
   const absolute = path.join(repoRoot, output);
+  const relativeToRepo = path.relative(repoRoot, absolute);
   for (const build of builds) {
-    const bundle = build.bundles.find((candidate) => candidate.output === path.relative(repoRoot, absolute));
+    const bundle = build.bundles.find((candidate) => candidate.output === relativeToRepo);
     if (bundle) return { build, source: bundle.source };
     const relativeToOut = path.relative(build.outDir, absolute);
     if (relativeToOut.startsWith('..') || !relativeToOut.endsWith('.js')) continue;
