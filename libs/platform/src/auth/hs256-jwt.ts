@@ -63,18 +63,19 @@ export function createHs256Signer(options: Hs256SignerOptions): (payload: JwtCla
 
 export function createHs256Verifier(options: Hs256VerifierOptions): (token: string) => JwtVerdict {
   requireStrongSecret(options.secret);
+  // One value each for fast-jwt's checks and the cache's window, so the two cannot drift apart.
+  const clockToleranceMs = options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
+  const maxAgeMs = options.maxAgeSeconds * 1000;
   const verify = createVerifier({
     key: options.secret,
     algorithms: ['HS256'],
     requiredClaims: [...new Set(['iat', 'exp', ...options.requiredClaims])],
-    maxAge: options.maxAgeSeconds * 1000,
-    clockTolerance: options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+    maxAge: maxAgeMs,
+    clockTolerance: clockToleranceMs,
     ...(options.issuer === undefined ? {} : { allowedIss: options.issuer }),
     ...(options.audience === undefined ? {} : { allowedAud: options.audience }),
   });
   const maxTokenLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
-  const clockToleranceMs = options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
-  const maxAgeMs = options.maxAgeSeconds * 1000;
   const cacheSize = options.cacheSize ?? 0;
   const verified = new Map<string, VerifiedToken>();
 
